@@ -1,0 +1,113 @@
+# ZVM: build, run, test and benchmark.
+#   make run      boot ZVM in QEMU with its serial shell on this terminal
+#   make test     host unit tests + system tests in QEMU
+#   make bench    boot-time benchmark; make bench-rt: real-time suite
+# Missing Debian packages are installed by scripts/bootstrap.sh.
+
+BOARD   ?= qemu-virt
+CPU     ?= cortex-a53
+SMP     ?= 4
+MEM     ?= 1G
+CROSS   ?= aarch64-linux-gnu-
+PYTHON  ?= /usr/bin/python3
+BUILD   := build
+HOSTBUILD := $(BUILD)/host
+
+CC      := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+HOSTCC  ?= gcc
+
+ZVM_ELF := $(BUILD)/zvm.elf
+ZVM_IMG := $(BUILD)/zvm.bin
+export BUILD PYTHON
+
+# --- the hypervisor -----------------------------------------------------
+ZVM_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/kernel \
+	hypervisor/vmm hypervisor/selftest lib
+ZVM_SRCS := $(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) \
+	$(wildcard hypervisor/boards/$(BOARD).c)
+ZVM_OBJS := $(patsubst %,$(BUILD)/zvm/%.o,$(ZVM_SRCS))
+
+GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
+	-fno-builtin -fno-stack-protector -fno-pic -fno-pie -mgeneral-regs-only \
+	-march=armv8-a -mstrict-align -fno-omit-frame-pointer \
+	-Ihypervisor -I. -DZVM_VERSION='"$(GIT_VERSION)"' -MMD -MP
+ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
+	-Wl,--build-id=none -Wl,-z,noexecstack
+
+.PHONY: all zvm rtos run test unit-test system-test bench bench-rt bootstrap clean
+
+all: zvm rtos unit-build
+
+zvm: $(ZVM_IMG)
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+$(BUILD)/zvm/%.c.o: %.c | bootstrap
+	@mkdir -p $(dir $@)
+	$(CC) $(ZVM_CFLAGS) -c $< -o $@
+
+$(BUILD)/zvm/%.S.o: %.S | bootstrap
+	@mkdir -p $(dir $@)
+	$(CC) $(ZVM_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(ZVM_ELF): $(ZVM_OBJS) hypervisor/arch/arm64/zvm.ld
+	$(CC) $(ZVM_CFLAGS) $(ZVM_LDFLAGS) $(ZVM_OBJS) -o $@ -lgcc
+
+$(ZVM_IMG): $(ZVM_ELF)
+	$(OBJCOPY) -O binary $< $@
+
+QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+	-nographic -kernel $(ZVM_IMG)
+
+run: $(ZVM_IMG)
+	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores). Quit QEMU with Ctrl-A X."
+	qemu-system-aarch64 $(QEMU_ARGS)
+
+# --- the guest RTOS ----------------------------------------------------------
+rtos: | bootstrap
+	$(MAKE) -C guests/rtos
+
+# --- host unit tests (cmocka) -----------------------------------------------
+# Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and sets <name>_SRCS.
+UNIT_TESTS :=
+include $(wildcard tests/unit/*.mk)
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -I. -Ihypervisor -DHOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+UNIT_BINS := $(patsubst %,$(HOSTBUILD)/%,$(UNIT_TESTS))
+
+$(HOSTBUILD)/%: tests/unit/%.c | bootstrap
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $< $($*_SRCS) -o $@ -lcmocka
+
+.SECONDEXPANSION:
+$(UNIT_BINS): $$($$(notdir $$@)_SRCS)
+
+unit-build: $(UNIT_BINS)
+
+unit-test: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	$(MAKE) -C guests/rtos test-host
+
+# --- system tests: boot QEMU and drive ZVM like a user ----------------------
+system-test: $(ZVM_IMG) rtos
+	$(PYTHON) -m pytest -q tests/system
+
+test: bootstrap
+	$(MAKE) unit-test
+	$(MAKE) system-test
+
+# --- benchmarks --------------------------------------------------------------
+bench: $(ZVM_IMG)
+	$(PYTHON) bench/boot_time.py --image $(ZVM_IMG) --out bench/results/boot_time.json
+
+bench-rt: rtos
+	$(PYTHON) bench/rt/run.py --out bench/results
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C guests/rtos clean
+
+-include $(ZVM_OBJS:.o=.d)

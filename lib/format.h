@@ -1,0 +1,25 @@
+/*
+ * printf-style formatting without libc, shared by ZVM and the guest RTOS.
+ *
+ * Supported: %d %i %u %x %X %o %p %s %c %%, flags '-' '0' '+' ' ', a width
+ * and a precision (numbers or '*'), and the length modifiers hh h l ll z t.
+ * No floating point: ZVM is built with general registers only.
+ */
+#ifndef LIB_FORMAT_H
+#define LIB_FORMAT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Receives each formatted character; ctx is the caller's. */
+typedef void (*fmt_emit_fn)(void *ctx, char c);
+
+/* Formats into emit; returns the number of characters produced. */
+int fmt_vformat(fmt_emit_fn emit, void *ctx, const char *fmt, va_list ap);
+
+/* Like C's vsnprintf: always terminates, returns the untruncated length. */
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ZVM needs to build, run and test.
+# Idempotent: it only calls apt-get when something is missing.
+set -euo pipefail
+
+# package name -> a file that shows it is installed
+declare -A NEEDS=(
+	[gcc-aarch64-linux-gnu]=/usr/bin/aarch64-linux-gnu-gcc
+	[binutils-aarch64-linux-gnu]=/usr/bin/aarch64-linux-gnu-objcopy
+	[qemu-system-arm]=/usr/bin/qemu-system-aarch64
+	[device-tree-compiler]=/usr/bin/dtc
+	[libcmocka-dev]=/usr/include/cmocka.h
+	[gcc]=/usr/bin/gcc
+	[make]=/usr/bin/make
+	[python3]=/usr/bin/python3
+	[python3-pytest]=/usr/lib/python3/dist-packages/pytest/__init__.py
+)
+
+missing=()
+for pkg in "${!NEEDS[@]}"; do
+	[ -e "${NEEDS[$pkg]}" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "bootstrap: installing missing packages: ${missing[*]}"
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "bootstrap: apt-get is not available; install these packages by hand: ${missing[*]}" >&2
+	exit 1
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "bootstrap: not root and no sudo; install as root: ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
