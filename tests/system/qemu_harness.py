@@ -1,0 +1,105 @@
+"""Boots QEMU with its serial port on stdio and talks to it like a user.
+
+Every wait is bounded and keyed on output, never on sleeping; QEMU is always
+killed by its PID (with icount and sleep=off it may ignore SIGTERM).
+"""
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+
+BUILD = os.environ.get("BUILD", "build")
+LOG_DIR = os.path.join(BUILD, "system-logs")
+
+
+class QemuMachine:
+    def __init__(self, args, name="qemu"):
+        self.args = list(args)
+        self.name = name
+        self.output = ""
+        self._scan_from = 0
+        self.proc = None
+        self._log = None
+
+    # -- life cycle ---------------------------------------------------------
+    def start(self):
+        os.makedirs(LOG_DIR, exist_ok=True)
+        self._log = open(os.path.join(LOG_DIR, self.name + ".log"), "w")
+        self.proc = subprocess.Popen(
+            ["qemu-system-aarch64"] + self.args,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, bufsize=0)
+        return self
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.kill()
+        return False
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        if self._log:
+            self._log.close()
+            self._log = None
+
+    def wait_exit(self, timeout):
+        """Waits for QEMU to exit by itself, reading its output meanwhile."""
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: QEMU still running after "
+                                   f"{timeout}s\n{self.tail()}")
+            self._read(min(0.5, deadline - time.monotonic()))
+        self._read(0)
+        return self.proc.returncode
+
+    # -- talking ------------------------------------------------------------
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def expect(self, pattern, timeout=30):
+        """Waits for pattern in output not yet matched; returns the match."""
+        regex = re.compile(pattern, re.MULTILINE)
+        deadline = time.monotonic() + timeout
+        while True:
+            match = regex.search(self.output, self._scan_from)
+            if match:
+                self._scan_from = match.end()
+                return match
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.name}: no {pattern!r} within "
+                                   f"{timeout}s\n{self.tail()}")
+            if not self._read(min(remaining, 1.0)) and self.proc.poll() is not None:
+                self._read(0)
+                if not regex.search(self.output, self._scan_from):
+                    raise EOFError(f"{self.name}: QEMU exited "
+                                   f"({self.proc.returncode}) before "
+                                   f"{pattern!r}\n{self.tail()}")
+
+    def since_mark(self):
+        """Output that arrived after the last successful expect()."""
+        return self.output[self._scan_from:]
+
+    def tail(self, chars=3000):
+        return "---- last output ----\n" + self.output[-chars:]
+
+    def _read(self, timeout):
+        ready, _, _ = select.select([self.proc.stdout], [], [], max(timeout, 0))
+        if not ready:
+            return False
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if not data:
+            return False
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        self.output += text
+        self._log.write(text)
+        self._log.flush()
+        return True
