@@ -1,0 +1,2 @@
+UNIT_TESTS += test_page_alloc
+test_page_alloc_SRCS := hypervisor/kernel/page_alloc.c
