@@ -1,0 +1,154 @@
+/*
+ * GICv3 driver for one CPU (IHI 0069).  Works on the real distributor
+ * natively and on ZVM's emulated one: we only use the Non-secure view and
+ * group 1 interrupts, with affinity routing.
+ */
+#include "drivers/gicv3.h"
+#include "drivers/mmio.h"
+#include "arch/cpu.h"
+
+/* Distributor (12.9). */
+#define GICD_CTLR		0x0000
+#define GICD_CTLR_ENABLE_G1A	(1u << 1)
+#define GICD_CTLR_ARE_NS	(1u << 4)
+#define GICD_CTLR_RWP		(1u << 31)
+
+/* Redistributor RD_base frame (12.10) and SGI_base frame 64 KiB above it. */
+#define GICR_TYPER		0x0008
+#define GICR_TYPER_LAST		(1ull << 4)
+#define GICR_TYPER_AFF_SHIFT	32
+#define GICR_WAKER		0x0014
+#define GICR_WAKER_SLEEP	(1u << 1)
+#define GICR_WAKER_CHILDREN	(1u << 2)
+#define GICR_SGI_BASE		0x10000
+#define GICR_FRAME_STRIDE	0x20000
+#define GICR_IGROUPR0		(GICR_SGI_BASE + 0x0080)
+#define GICR_ISENABLER0		(GICR_SGI_BASE + 0x0100)
+#define GICR_ICENABLER0		(GICR_SGI_BASE + 0x0180)
+#define GICR_IPRIORITYR		(GICR_SGI_BASE + 0x0400)
+#define GICR_CTLR_RWP		(1u << 3)
+
+/* ICC system registers by encoding, so any assembler takes them (12.2). */
+#define ICC_SRE_EL1		S3_0_C12_C12_5
+#define ICC_PMR_EL1		S3_0_C4_C6_0
+#define ICC_BPR1_EL1		S3_0_C12_C12_3
+#define ICC_IGRPEN1_EL1		S3_0_C12_C12_7
+#define ICC_IAR1_EL1		S3_0_C12_C12_0
+#define ICC_EOIR1_EL1		S3_0_C12_C12_1
+#define ICC_SGI1R_EL1		S3_0_C12_C11_5
+#define ICC_SRE_SRE		1
+#define ICC_PMR_ALLOW_ALL	0xff
+#define ICC_IGRPEN1_ENABLE	1
+#define ICC_SGI1R_INTID_SHIFT	24
+#define ICC_SGI1R_AFF1_SHIFT	16
+#define ICC_SGI1R_AFF2_SHIFT	32
+#define ICC_SGI1R_AFF3_SHIFT	48
+
+/* MPIDR_EL1 affinity fields (D13.2.86). */
+#define MPIDR_AFF0(m)		((m) & 0xff)
+#define MPIDR_AFF1(m)		(((m) >> 8) & 0xff)
+#define MPIDR_AFF2(m)		(((m) >> 16) & 0xff)
+#define MPIDR_AFF3(m)		(((m) >> 32) & 0xff)
+
+static uint64_t gicd;
+static uint64_t gicr;		/* this CPU's RD_base */
+
+static void wait_rwp(uint64_t reg, uint32_t bit)
+{
+	while (mmio_read32(reg) & bit)
+		;
+}
+
+static uint32_t mpidr_to_affinity(uint64_t mpidr)
+{
+	return (uint32_t)(MPIDR_AFF3(mpidr) << 24 | MPIDR_AFF2(mpidr) << 16 |
+			  MPIDR_AFF1(mpidr) << 8 | MPIDR_AFF0(mpidr));
+}
+
+static uint64_t find_redistributor(uint64_t base, uint64_t size)
+{
+	uint32_t me = mpidr_to_affinity(read_sysreg(mpidr_el1));
+	uint64_t frame;
+
+	for (frame = base; frame < base + size; frame += GICR_FRAME_STRIDE) {
+		uint64_t typer = mmio_read64(frame + GICR_TYPER);
+
+		if ((uint32_t)(typer >> GICR_TYPER_AFF_SHIFT) == me)
+			return frame;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return 0;
+}
+
+static void redistributor_wake(void)
+{
+	uint32_t waker = mmio_read32(gicr + GICR_WAKER);
+
+	mmio_write32(gicr + GICR_WAKER, waker & ~GICR_WAKER_SLEEP);
+	while (mmio_read32(gicr + GICR_WAKER) & GICR_WAKER_CHILDREN)
+		;
+}
+
+static void cpu_interface_init(void)
+{
+	write_sysreg(ICC_SRE_EL1, read_sysreg(ICC_SRE_EL1) | ICC_SRE_SRE);
+	isb();
+	write_sysreg(ICC_PMR_EL1, ICC_PMR_ALLOW_ALL);
+	write_sysreg(ICC_BPR1_EL1, 0);
+	write_sysreg(ICC_IGRPEN1_EL1, ICC_IGRPEN1_ENABLE);
+	isb();
+}
+
+int gicv3_init(uint64_t dist_base, uint64_t redist_base, uint64_t redist_size)
+{
+	gicd = dist_base;
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
+	wait_rwp(gicd + GICD_CTLR, GICD_CTLR_RWP);
+
+	gicr = find_redistributor(redist_base, redist_size);
+	if (!gicr)
+		return -1;
+	redistributor_wake();
+	/* All SGIs and PPIs: group 1, disabled until someone asks. */
+	mmio_write32(gicr + GICR_ICENABLER0, 0xffffffffu);
+	wait_rwp(gicr, GICR_CTLR_RWP);
+	mmio_write32(gicr + GICR_IGROUPR0, 0xffffffffu);
+	cpu_interface_init();
+	return 0;
+}
+
+void gicv3_enable_private(uint32_t intid, uint8_t priority)
+{
+	mmio_write8(gicr + GICR_IPRIORITYR + intid, priority);
+	mmio_write32(gicr + GICR_ISENABLER0, 1u << intid);
+}
+
+void gicv3_disable_private(uint32_t intid)
+{
+	mmio_write32(gicr + GICR_ICENABLER0, 1u << intid);
+	wait_rwp(gicr, GICR_CTLR_RWP);
+}
+
+uint32_t gicv3_ack(void)
+{
+	return (uint32_t)read_sysreg(ICC_IAR1_EL1);
+}
+
+void gicv3_eoi(uint32_t intid)
+{
+	write_sysreg(ICC_EOIR1_EL1, intid);
+}
+
+void gicv3_send_sgi_self(uint32_t intid)
+{
+	uint64_t mpidr = read_sysreg(mpidr_el1);
+	uint64_t sgi = (uint64_t)intid << ICC_SGI1R_INTID_SHIFT |
+		       MPIDR_AFF3(mpidr) << ICC_SGI1R_AFF3_SHIFT |
+		       MPIDR_AFF2(mpidr) << ICC_SGI1R_AFF2_SHIFT |
+		       MPIDR_AFF1(mpidr) << ICC_SGI1R_AFF1_SHIFT |
+		       1ull << MPIDR_AFF0(mpidr);	/* target list */
+
+	write_sysreg(ICC_SGI1R_EL1, sgi);
+	isb();
+}

@@ -1,0 +1,21 @@
+/* GICv3: distributor, this CPU's redistributor and the ICC system registers. */
+#ifndef RTOS_DRIVERS_GICV3_H
+#define RTOS_DRIVERS_GICV3_H
+
+#include <stdint.h>
+
+/* INTIDs at or above this are special (spurious etc.), GICv3 2.2.1. */
+#define GIC_INTID_SPECIAL	1020
+#define GIC_SGI_COUNT		16
+#define GIC_PRIVATE_COUNT	32
+
+int gicv3_init(uint64_t dist_base, uint64_t redist_base, uint64_t redist_size);
+/* Enables an SGI or PPI (INTID < 32) at the given priority (0 = highest). */
+void gicv3_enable_private(uint32_t intid, uint8_t priority);
+void gicv3_disable_private(uint32_t intid);
+uint32_t gicv3_ack(void);
+void gicv3_eoi(uint32_t intid);
+/* Sends SGI intid to this CPU. */
+void gicv3_send_sgi_self(uint32_t intid);
+
+#endif

@@ -1,0 +1,27 @@
+#include "drivers/psci.h"
+#include <stdint.h>
+
+/* PSCI SYSTEM_OFF function ID, SMC32 convention (DEN0022 5.1.9). */
+#define PSCI_FN_SYSTEM_OFF	0x84000008u
+
+static enum psci_conduit psci_conduit;
+
+void psci_init(enum psci_conduit conduit)
+{
+	psci_conduit = conduit;
+}
+
+static void psci_call(uint64_t function)
+{
+	register uint64_t x0 __asm__("x0") = function;
+
+	if (psci_conduit == PSCI_CONDUIT_HVC)
+		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	else if (psci_conduit == PSCI_CONDUIT_SMC)
+		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+}
+
+void psci_system_off(void)
+{
+	psci_call(PSCI_FN_SYSTEM_OFF);
+}

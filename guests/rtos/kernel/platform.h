@@ -1,0 +1,21 @@
+/* What the RTOS learns about its machine from the devicetree blob. */
+#ifndef RTOS_KERNEL_PLATFORM_H
+#define RTOS_KERNEL_PLATFORM_H
+
+#include <stdint.h>
+#include "drivers/psci.h"
+
+struct platform {
+	uint64_t mem_base, mem_size;
+	uint64_t uart_base;
+	uint64_t gicd_base;
+	uint64_t gicr_base, gicr_size;
+	uint32_t vtimer_intid;		/* EL1 virtual timer PPI */
+	uint32_t ptimer_intid;		/* EL1 (non-secure) physical timer PPI */
+	enum psci_conduit psci;
+};
+
+/* Fills p from the DTB at dtb; returns 0, or -1 if something is missing. */
+int platform_probe(const void *dtb, struct platform *p);
+
+#endif

@@ -1,0 +1,36 @@
+/* Boot: learn the machine from the devicetree, bring up the console, the GIC
+ * and the scheduler, then hand over to the benchmark application. */
+#include "kernel/platform.h"
+#include "kernel/console.h"
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+#include "drivers/pl011.h"
+#include "drivers/gicv3.h"
+#include "drivers/psci.h"
+#include "drivers/timer.h"
+#include "arch/arm64_defs.h"
+#include "app/app.h"
+
+extern char image_header[];
+
+void rtos_main(const void *dtb);
+void rtos_main(const void *dtb)
+{
+	static struct platform plat;
+
+	if (platform_probe(dtb, &plat))
+		panic("devicetree");
+	pl011_init(plat.uart_base);
+	psci_init(plat.psci);
+	kprintf("{\"rtos\":\"boot\",\"el\":%u,\"image\":\"0x%llx\",\"dtb\":\"0x%llx\","
+		"\"cntfrq\":%llu}\n",
+		(unsigned int)(read_sysreg(CurrentEL) >> CURRENT_EL_SHIFT),
+		(unsigned long long)(uint64_t)image_header,
+		(unsigned long long)(uint64_t)dtb,
+		(unsigned long long)timer_frequency());
+	if (gicv3_init(plat.gicd_base, plat.gicr_base, plat.gicr_size))
+		panic("no redistributor for this CPU");
+	sched_init(plat.vtimer_intid);
+	app_start(&plat);
+	sched_start();
+}
