@@ -1,31 +1,76 @@
+/* The controller: runs every benchmark in turn, then the summary line and
+ * PSCI SYSTEM_OFF. */
 #include "app/app.h"
-#include "kernel/sched.h"
+#include "app/bench.h"
 #include "kernel/console.h"
 #include "drivers/psci.h"
 #include "drivers/timer.h"
 
-static struct thread t1, t2;
-static uint8_t s1[4096] __attribute__((aligned(16)));
-static uint8_t s2[4096] __attribute__((aligned(16)));
+#define REPORT_LINE_MAX		256
 
-static void worker(void *arg)
+struct bench_env bench_env;
+
+static const struct {
+	void (*start)(void);
+} suite[] = {
+	{ bench_counter_read },
+	{ bench_irq_latency },		/* also reports irq_to_thread */
+	{ bench_task_switch },
+	{ bench_preemption },
+	{ bench_sem_shuffle },
+	{ bench_msg_latency },
+	{ bench_mutex },
+	{ bench_mempool },
+	{ bench_irq_latency_load },
+	{ bench_irq_latency_load_irq },
+};
+
+static unsigned int reports;
+static struct thread controller;
+static struct thread workers[BENCH_WORKERS];
+static uint8_t controller_stack[BENCH_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t worker_stacks[BENCH_WORKERS][BENCH_STACK_SIZE]
+	__attribute__((aligned(16)));
+
+void bench_spawn(unsigned int slot, const char *name, thread_entry_fn entry,
+		 void *arg, uint8_t prio)
 {
-	int i;
+	thread_create(&workers[slot], name, entry, arg, prio,
+		      worker_stacks[slot], sizeof(worker_stacks[slot]));
+}
 
-	for (i = 0; i < 3; i++) {
-		kprintf("%s %d t=%llu\n", (const char *)arg, i,
-			(unsigned long long)timer_now());
-		thread_sleep(1000000);
+void bench_report(const char *name, const struct bench_stats *s)
+{
+	char line[REPORT_LINE_MAX];
+
+	stats_json(line, sizeof(line), name, s, timer_frequency());
+	kprintf("%s\n", line);
+	reports++;
+}
+
+void bench_finish(void)
+{
+	sem_give(&bench_env.done);
+}
+
+static void controller_main(void *arg)
+{
+	unsigned int i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(suite) / sizeof(suite[0]); i++) {
+		suite[i].start();
+		sem_take(&bench_env.done, TIMEOUT_FOREVER);
 	}
-	if (arg == (void *)"b") {
-		kprintf("off\n");
-		psci_system_off();
-	}
+	kprintf("{\"suite\":\"done\",\"benchmarks\":%u}\n", reports);
+	psci_system_off();
+	kprintf("{\"suite\":\"power-off failed\"}\n");
 }
 
 void app_start(const struct platform *plat)
 {
-	(void)plat;
-	thread_create(&t1, "a", worker, "a", 5, s1, sizeof(s1));
-	thread_create(&t2, "b", worker, "b", 6, s2, sizeof(s2));
+	bench_env.plat = plat;
+	sem_init(&bench_env.done, 0, 1);
+	thread_create(&controller, "bench", controller_main, NULL,
+		      PRIO_CONTROLLER, controller_stack, sizeof(controller_stack));
 }

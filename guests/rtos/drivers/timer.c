@@ -4,7 +4,6 @@
 
 /* CNTV_CTL_EL0 / CNTP_CTL_EL0 bits (D13.8.17). */
 #define CNT_CTL_ENABLE		(1u << 0)
-#define NS_PER_SECOND		1000000000ull
 
 uint64_t timer_now(void)
 {
@@ -15,21 +14,6 @@ uint64_t timer_now(void)
 uint64_t timer_frequency(void)
 {
 	return read_sysreg(cntfrq_el0);
-}
-
-/* Split so that neither product overflows for any real counter rate. */
-uint64_t timer_ticks_to_ns(uint64_t ticks)
-{
-	uint64_t freq = timer_frequency();
-
-	return ticks / freq * NS_PER_SECOND + ticks % freq * NS_PER_SECOND / freq;
-}
-
-uint64_t timer_ns_to_ticks(uint64_t ns)
-{
-	uint64_t freq = timer_frequency();
-
-	return ns / NS_PER_SECOND * freq + ns % NS_PER_SECOND * freq / NS_PER_SECOND;
 }
 
 void vtimer_set_deadline(uint64_t deadline)

@@ -10,8 +10,6 @@
 /* The virtual count, ordered after earlier instructions. */
 uint64_t timer_now(void);
 uint64_t timer_frequency(void);
-uint64_t timer_ticks_to_ns(uint64_t ticks);
-uint64_t timer_ns_to_ticks(uint64_t ns);
 
 /* Virtual timer: fire at an absolute virtual count, or never. */
 void vtimer_set_deadline(uint64_t deadline);

@@ -56,9 +56,13 @@ static void timer_isr(uint32_t intid, void *arg)
 
 	(void)intid;
 	(void)arg;
-	sched_last_timer_irq.deadline = vtimer_deadline();
-	sched_last_timer_irq.entry = irq_entry_stamp;
 	now = timer_now();
+	sched_last_timer_irq.deadline = vtimer_deadline();
+	/* An exception taken for another interrupt just before our deadline
+	 * may acknowledge ours instead (equal priority, lower INTID first):
+	 * then this handler starts now, not at that exception's entry. */
+	sched_last_timer_irq.entry = irq_entry_stamp >= sched_last_timer_irq.deadline ?
+				     irq_entry_stamp : now;
 	while ((t = tl_pop_expired(&timeouts, now))) {
 		struct thread *th = container_of(t, struct thread, timeout);
 
