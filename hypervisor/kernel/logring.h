@@ -47,7 +47,7 @@ struct logring {
 struct log_record {
 	uint64_t seq;
 	uint64_t timestamp;	/* counter ticks, as given to logring_write */
-	uint32_t cpu;
+	uint32_t cpu;		/* stored in 16 bits: CPUs 0..65535 */
 	enum log_level level;
 	uint64_t lost;		/* records dropped before the reader got them */
 	const char *text;	/* the caller's buf, NUL-terminated */
