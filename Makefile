@@ -17,16 +17,20 @@ CC      := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 HOSTCC  ?= gcc
 
-ZVM_ELF := $(BUILD)/zvm.elf
-ZVM_IMG := $(BUILD)/zvm.bin
+ZVM_ELF = $(BUILD)/zvm-$(BOARD).elf
+ZVM_IMG = $(BUILD)/zvm-$(BOARD).bin
 export BUILD PYTHON
 
 # --- the hypervisor -----------------------------------------------------
+ifeq ($(wildcard hypervisor/boards/$(BOARD).mk),)
+$(error unknown BOARD '$(BOARD)'; boards: $(basename $(notdir $(wildcard hypervisor/boards/*.mk))))
+endif
+include hypervisor/boards/$(BOARD).mk
 ZVM_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/kernel \
 	hypervisor/vmm hypervisor/selftest lib
 ZVM_SRCS := $(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) \
 	$(wildcard hypervisor/boards/$(BOARD).c)
-ZVM_OBJS := $(patsubst %,$(BUILD)/zvm/%.o,$(ZVM_SRCS))
+ZVM_OBJS := $(patsubst %,$(BUILD)/zvm-$(BOARD)/%.o,$(ZVM_SRCS))
 
 GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
@@ -34,7 +38,7 @@ ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
 	-march=armv8-a -mstrict-align -fno-omit-frame-pointer \
 	-Ihypervisor -I. -DZVM_VERSION='"$(GIT_VERSION)"' -MMD -MP
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
-	-Wl,--build-id=none -Wl,-z,noexecstack
+	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
 .PHONY: all zvm rtos run test unit-test system-test bench bench-rt bootstrap clean
 
@@ -45,19 +49,23 @@ zvm: $(ZVM_IMG)
 bootstrap:
 	@scripts/bootstrap.sh
 
-$(BUILD)/zvm/%.c.o: %.c | bootstrap
+$(BUILD)/zvm-$(BOARD)/%.c.o: %.c | bootstrap
 	@mkdir -p $(dir $@)
-	$(CC) $(ZVM_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ZVM_CFLAGS) -c $< -o $@
 
-$(BUILD)/zvm/%.S.o: %.S | bootstrap
+$(BUILD)/zvm-$(BOARD)/%.S.o: %.S | bootstrap
 	@mkdir -p $(dir $@)
-	$(CC) $(ZVM_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC) $(ZVM_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(ZVM_ELF): $(ZVM_OBJS) hypervisor/arch/arm64/zvm.ld
-	$(CC) $(ZVM_CFLAGS) $(ZVM_LDFLAGS) $(ZVM_OBJS) -o $@ -lgcc
+$(ZVM_ELF): $(ZVM_OBJS) hypervisor/arch/arm64/zvm.ld hypervisor/boards/$(BOARD).mk
+	@echo "  LD      $@"
+	@$(CC) $(ZVM_CFLAGS) $(ZVM_LDFLAGS) $(ZVM_OBJS) -o $@ -lgcc
 
 $(ZVM_IMG): $(ZVM_ELF)
-	$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $@"
+	@$(OBJCOPY) -O binary $< $@
 
 QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $(MEM) \
 	-nographic -kernel $(ZVM_IMG)

@@ -1,0 +1,86 @@
+/*
+ * EL2 exception vectors.  Every entry saves a full trap_frame on the current
+ * stack and calls C; IRQs from EL2 may switch threads inside irq_dispatch and
+ * come back here much later, when the interrupted thread runs again.
+ */
+#include "arch/arm64/trap_frame.h"
+
+.macro vector kind
+	.balign	0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #FRAME_X0]
+	mov	x0, #\kind
+	b	trap_entry
+.endm
+
+	.section .text.vectors, "ax"
+	.balign	0x800
+	.globl vectors
+vectors:
+	vector	VEC_SP0
+	vector	VEC_SP0
+	vector	VEC_SP0
+	vector	VEC_SP0
+	vector	VEC_SYNC_CUR
+	vector	VEC_IRQ_CUR
+	vector	VEC_FIQ_CUR
+	vector	VEC_SERROR_CUR
+	vector	VEC_SYNC_LOWER
+	vector	VEC_IRQ_LOWER
+	vector	VEC_FIQ_LOWER
+	vector	VEC_SERROR_LOWER
+	vector	VEC_AARCH32
+	vector	VEC_AARCH32
+	vector	VEC_AARCH32
+	vector	VEC_AARCH32
+
+/* x0 = vector kind; x0/x1 of the interrupted code are already saved. */
+trap_entry:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	add	x1, sp, #FRAME_SIZE		/* the interrupted SP */
+	stp	x30, x1, [sp, #240]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #FRAME_ELR]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [sp, #FRAME_ESR]
+
+	mov	x1, x0
+	mov	x0, sp
+	bl	trap_dispatch
+
+	ldp	x2, x3, [sp, #FRAME_ELR]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #240]
+	ldp	x0, x1, [sp, #FRAME_X0]
+	add	sp, sp, #FRAME_SIZE
+	eret

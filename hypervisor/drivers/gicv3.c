@@ -1,0 +1,233 @@
+/*
+ * GICv3 driver (IHI 0069).  Every interrupt is non-secure Group 1 with
+ * affinity routing; SGIs and PPIs live in each core's redistributor, SPIs in
+ * the distributor and are routed to exactly one core.
+ */
+#include "drivers/gicv3.h"
+#include "drivers/mmio.h"
+#include "arch/arm64/sysreg.h"
+#include "kernel/percpu.h"
+
+/* Distributor registers, IHI 0069 section 12.9. */
+#define GICD_CTLR		0x0000
+#define GICD_TYPER		0x0004
+#define GICD_IGROUPR		0x0080
+#define GICD_ISENABLER		0x0100
+#define GICD_ICENABLER		0x0180
+#define GICD_ICPENDR		0x0280
+#define GICD_ICACTIVER		0x0380
+#define GICD_IPRIORITYR		0x0400
+#define GICD_IROUTER		0x6000
+#define GICD_CTLR_RWP		(1u << 31)
+#define GICD_CTLR_ENABLE_G1	(1u << 1)	/* EnableGrp1NS (EnableGrp1 with DS) */
+#define GICD_CTLR_ARE		(1u << 4)	/* ARE_NS (ARE with DS) */
+#define GICD_TYPER_LINES	0x1f
+
+/* Redistributor registers, IHI 0069 section 12.11. */
+#define GICR_CTLR		0x0000
+#define GICR_TYPER		0x0008
+#define GICR_WAKER		0x0014
+#define GICR_CTLR_RWP		(1u << 3)
+#define GICR_TYPER_VLPIS	(1ull << 1)
+#define GICR_TYPER_LAST		(1ull << 4)
+#define GICR_WAKER_SLEEP	(1u << 1)
+#define GICR_WAKER_ASLEEP	(1u << 2)
+#define GICR_SGI_BASE		0x10000
+#define GICR_FRAME_V3		0x20000		/* RD_base + SGI_base */
+#define GICR_FRAME_V4		0x40000		/* + VLPI_base + reserved */
+
+#define ICC_SRE_SRE		(1u << 0)
+#define ICC_SRE_ENABLE		(1u << 3)	/* lets EL1 use the sysregs too */
+#define ICC_PMR_ALLOW_ALL	0xff
+#define DEFAULT_PRIORITY	0xa0
+#define WAIT_LOOPS		1000000
+
+static uintptr_t gicd;
+static struct gic_rd_region rd_regions[GIC_MAX_RD_REGIONS];
+static unsigned rd_count;
+static uint64_t rd_stride;
+static unsigned spi_count;
+
+static int wait_clear(uintptr_t reg, uint32_t bit)
+{
+	for (int i = 0; i < WAIT_LOOPS; i++) {
+		if (!(mmio_read32(reg) & bit))
+			return 0;
+	}
+	return -1;
+}
+
+int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count,
+	     uint64_t stride)
+{
+	if (count == 0 || count > GIC_MAX_RD_REGIONS)
+		return -1;
+	gicd = dist;
+	rd_count = count;
+	rd_stride = stride;
+	for (unsigned i = 0; i < count; i++)
+		rd_regions[i] = regions[i];
+
+	unsigned lines = 32 * ((mmio_read32(gicd + GICD_TYPER) & GICD_TYPER_LINES) + 1);
+	spi_count = (lines > GIC_MAX_INTID ? GIC_MAX_INTID : lines) - GIC_SPI_BASE;
+
+	mmio_write32(gicd + GICD_CTLR, 0);
+	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
+		return -2;
+	for (unsigned n = GIC_SPI_BASE; n < GIC_SPI_BASE + spi_count; n += 32) {
+		mmio_write32(gicd + GICD_ICENABLER + n / 8, ~0u);
+		mmio_write32(gicd + GICD_ICPENDR + n / 8, ~0u);
+		mmio_write32(gicd + GICD_ICACTIVER + n / 8, ~0u);
+		mmio_write32(gicd + GICD_IGROUPR + n / 8, ~0u);
+	}
+	for (unsigned n = GIC_SPI_BASE; n < GIC_SPI_BASE + spi_count; n++)
+		mmio_write8(gicd + GICD_IPRIORITYR + n, DEFAULT_PRIORITY);
+	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
+		return -2;
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	return 0;
+}
+
+unsigned gic_spi_count(void)
+{
+	return spi_count;
+}
+
+static uint64_t mpidr_to_typer_affinity(uint64_t mpidr)
+{
+	/* GICR_TYPER.Affinity_Value is Aff3.Aff2.Aff1.Aff0 in bits [63:32]. */
+	return ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff);
+}
+
+static uintptr_t find_redistributor(uint64_t mpidr)
+{
+	uint64_t want = mpidr_to_typer_affinity(mpidr);
+
+	for (unsigned r = 0; r < rd_count; r++) {
+		uintptr_t rd = rd_regions[r].base;
+		uintptr_t end = rd + rd_regions[r].size;
+
+		while (rd < end) {
+			uint64_t typer = mmio_read64(rd + GICR_TYPER);
+			if ((typer >> 32) == want)
+				return rd;
+			if (typer & GICR_TYPER_LAST)
+				break;
+			rd += rd_stride ? rd_stride :
+			      (typer & GICR_TYPER_VLPIS) ? GICR_FRAME_V4 : GICR_FRAME_V3;
+		}
+	}
+	return 0;
+}
+
+static void init_cpu_interface(void)
+{
+	write_sysreg(icc_sre_el2, read_sysreg(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
+	isb();
+	write_sysreg(icc_pmr_el1, ICC_PMR_ALLOW_ALL);
+	write_sysreg(icc_bpr1_el1, 0);
+	write_sysreg(icc_ctlr_el1, 0);		/* EOI drops priority and deactivates */
+	write_sysreg(icc_igrpen1_el1, 1);
+	isb();
+}
+
+int gic_init_cpu(void)
+{
+	struct percpu *cpu = this_cpu();
+	uintptr_t rd = find_redistributor(cpu->mpidr);
+
+	if (!rd)
+		return -1;
+	cpu->gicr_base = rd;
+	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	if (wait_clear(rd + GICR_WAKER, GICR_WAKER_ASLEEP))
+		return -2;
+
+	uintptr_t sgi = rd + GICR_SGI_BASE;
+	mmio_write32(sgi + GICD_ICENABLER, ~0u);
+	mmio_write32(sgi + GICD_ICPENDR, ~0u);
+	mmio_write32(sgi + GICD_ICACTIVER, ~0u);
+	mmio_write32(sgi + GICD_IGROUPR, ~0u);
+	for (unsigned n = 0; n < GIC_SPI_BASE; n++)
+		mmio_write8(sgi + GICD_IPRIORITYR + n, DEFAULT_PRIORITY);
+	if (wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP))
+		return -2;
+	init_cpu_interface();
+	return 0;
+}
+
+/* The bank that holds intid's bit: this core's SGI frame or the distributor. */
+static uintptr_t bank(unsigned intid)
+{
+	return intid < GIC_SPI_BASE ? this_cpu()->gicr_base + GICR_SGI_BASE : gicd;
+}
+
+static void wait_rwp(unsigned intid)
+{
+	if (intid < GIC_SPI_BASE)
+		wait_clear(this_cpu()->gicr_base + GICR_CTLR, GICR_CTLR_RWP);
+	else
+		wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP);
+}
+
+void gic_enable_irq(unsigned intid)
+{
+	mmio_write32(bank(intid) + GICD_ISENABLER + (intid / 32) * 4, 1u << (intid % 32));
+}
+
+void gic_disable_irq(unsigned intid)
+{
+	mmio_write32(bank(intid) + GICD_ICENABLER + (intid / 32) * 4, 1u << (intid % 32));
+	wait_rwp(intid);
+}
+
+bool gic_irq_enabled(unsigned intid)
+{
+	return mmio_read32(bank(intid) + GICD_ISENABLER + (intid / 32) * 4) &
+	       (1u << (intid % 32));
+}
+
+void gic_set_priority(unsigned intid, uint8_t prio)
+{
+	mmio_write8(bank(intid) + GICD_IPRIORITYR + intid, prio);
+}
+
+void gic_route_spi(unsigned intid, uint64_t mpidr)
+{
+	uint64_t aff = (mpidr & 0xffffff) | (((mpidr >> 32) & 0xff) << 32);
+
+	mmio_write64(gicd + GICD_IROUTER + intid * 8, aff);
+}
+
+/* ICC_SGI1R_EL1 fields, IHI 0069 section 12.2.23. */
+#define SGI1R_TARGET(aff0)	(1ull << ((aff0) & 0xf))
+#define SGI1R_AFF1(m)		((((m) >> 8) & 0xff) << 16)
+#define SGI1R_INTID(n)		((uint64_t)((n) & 0xf) << 24)
+#define SGI1R_AFF2(m)		((((m) >> 16) & 0xff) << 32)
+#define SGI1R_RS(aff0)		((uint64_t)(((aff0) >> 4) & 0xf) << 44)
+#define SGI1R_AFF3(m)		((((m) >> 32) & 0xff) << 48)
+
+void gic_send_sgi(unsigned sgi, uint64_t mpidr)
+{
+	uint64_t aff0 = mpidr & 0xff;
+
+	dsb(ishst);		/* what the target will read must be visible first */
+	write_sysreg(icc_sgi1r_el1, SGI1R_TARGET(aff0) | SGI1R_AFF1(mpidr) |
+		     SGI1R_INTID(sgi) | SGI1R_AFF2(mpidr) | SGI1R_RS(aff0) |
+		     SGI1R_AFF3(mpidr));
+	isb();
+}
+
+uint32_t gic_ack(void)
+{
+	uint32_t intid = (uint32_t)read_sysreg(icc_iar1_el1);
+
+	dsb(sy);
+	return intid;
+}
+
+void gic_eoi(uint32_t intid)
+{
+	write_sysreg(icc_eoir1_el1, intid);
+	isb();
+}

@@ -1,0 +1,36 @@
+/* GICv3 distributor, redistributors and the EL2 view of the CPU interface. */
+#ifndef DRIVERS_GICV3_H
+#define DRIVERS_GICV3_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GIC_SGI_COUNT		16
+#define GIC_PPI_BASE		16
+#define GIC_SPI_BASE		32
+#define GIC_INTID_SPURIOUS	1023
+#define GIC_MAX_INTID		1020	/* INTIDs 1020..1023 are special */
+#define GIC_MAX_RD_REGIONS	4
+
+struct gic_rd_region {
+	uintptr_t base;
+	uint64_t size;
+};
+
+/* Distributor: once, on the boot core. */
+int gic_init(uintptr_t gicd, const struct gic_rd_region *regions, unsigned count,
+	     uint64_t stride);
+/* Redistributor and CPU interface of the calling core. */
+int gic_init_cpu(void);
+
+unsigned gic_spi_count(void);
+void gic_enable_irq(unsigned intid);
+void gic_disable_irq(unsigned intid);
+void gic_set_priority(unsigned intid, uint8_t prio);
+void gic_route_spi(unsigned intid, uint64_t mpidr);
+bool gic_irq_enabled(unsigned intid);
+void gic_send_sgi(unsigned sgi, uint64_t target_mpidr);
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * IPIs: SGI n carries ipi_kind n.  A cross-core call posts one function in
+ * the target's call slot and waits (bounded) for the target to run it.
+ */
+#include "kernel/ipi.h"
+#include "kernel/errno.h"
+#include "kernel/irq.h"
+#include "kernel/percpu.h"
+#include "kernel/thread.h"
+#include "kernel/time.h"
+#include "drivers/gicv3.h"
+
+#define IPI_PRIORITY	0x80
+
+struct call_slot {
+	struct spinlock lock;		/* one caller at a time per target */
+	void (*fn)(void *arg);
+	void *arg;
+	volatile uint64_t done;		/* bumped by the target after each call */
+};
+
+static struct call_slot slots[MAX_CPUS];
+static uint64_t received[MAX_CPUS][IPI_KINDS];
+
+static void ipi_irq(unsigned intid, void *arg)
+{
+	struct percpu *cpu = this_cpu();
+
+	(void)arg;
+	received[cpu->id][intid]++;
+	if (intid == IPI_RESCHED) {
+		sched_resched_ipi();
+	} else if (intid == IPI_CALL) {
+		struct call_slot *s = &slots[cpu->id];
+		void (*fn)(void *) = __atomic_load_n(&s->fn, __ATOMIC_ACQUIRE);
+		if (fn) {
+			s->fn = 0;
+			fn(s->arg);
+			__atomic_fetch_add(&s->done, 1, __ATOMIC_RELEASE);
+		}
+	}
+}
+
+void ipi_init_cpu(void)
+{
+	for (unsigned k = 0; k < IPI_KINDS; k++) {
+		irq_register(k, ipi_irq, 0, k == IPI_RESCHED ? "ipi-resched" : "ipi-call");
+		gic_set_priority(k, IPI_PRIORITY);
+		gic_enable_irq(k);
+	}
+}
+
+void ipi_send(unsigned cpu, enum ipi_kind kind)
+{
+	gic_send_sgi(kind, cpu_data(cpu)->mpidr);
+}
+
+int ipi_call(unsigned cpu, void (*fn)(void *arg), void *arg, uint64_t timeout)
+{
+	if (cpu >= MAX_CPUS || cpu_data(cpu)->state != CPU_ONLINE)
+		return -ZE_INVAL;
+	if (cpu == this_cpu_id()) {
+		uint64_t flags = irq_save();
+		fn(arg);
+		irq_restore(flags);
+		return 0;
+	}
+
+	struct call_slot *s = &slots[cpu];
+	uint64_t flags = spin_lock_irqsave(&s->lock);
+	uint64_t before = s->done;
+	uint64_t deadline = time_now_plus(timeout);
+	int err = 0;
+
+	s->arg = arg;
+	__atomic_store_n(&s->fn, fn, __ATOMIC_RELEASE);
+	ipi_send(cpu, IPI_CALL);
+	while (__atomic_load_n(&s->done, __ATOMIC_ACQUIRE) == before) {
+		if (time_now() > deadline) {
+			s->fn = 0;
+			err = -ZE_TIMEOUT;
+			break;
+		}
+		cpu_relax();
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+	return err;
+}
+
+uint64_t ipi_received(unsigned cpu, enum ipi_kind kind)
+{
+	return cpu < MAX_CPUS && kind < IPI_KINDS ? received[cpu][kind] : 0;
+}

@@ -1,0 +1,60 @@
+/* IRQ dispatch: acknowledge, run the registered handler, end the interrupt. */
+#include "kernel/irq.h"
+#include "kernel/console.h"
+#include "kernel/percpu.h"
+#include "drivers/gicv3.h"
+
+struct irq_slot {
+	irq_handler_fn fn;
+	void *arg;
+	const char *name;
+	uint64_t count;			/* summed over cores; approximate */
+};
+
+static struct irq_slot slots[GIC_MAX_INTID];
+
+int irq_register(unsigned intid, irq_handler_fn fn, void *arg, const char *name)
+{
+	if (intid >= GIC_MAX_INTID)
+		return -1;
+	slots[intid].arg = arg;
+	slots[intid].name = name;
+	__atomic_store_n(&slots[intid].fn, fn, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void irq_dispatch(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	cpu->irq_depth++;
+	for (;;) {
+		uint32_t intid = gic_ack();
+		if (intid >= GIC_MAX_INTID)
+			break;		/* spurious: nothing (more) pending */
+		struct irq_slot *s = &slots[intid];
+		irq_handler_fn fn = __atomic_load_n(&s->fn, __ATOMIC_ACQUIRE);
+		__atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
+		cpu->irq_count++;
+		if (fn) {
+			fn(intid, s->arg);
+		} else {
+			/* Nobody owns it: keep it from storming this core. */
+			gic_disable_irq(intid);
+			kprintf("irq: no handler for INTID %u on CPU %u; disabled\n",
+				intid, cpu->id);
+		}
+		gic_eoi(intid);
+	}
+	cpu->irq_depth--;
+}
+
+uint64_t irq_count(unsigned intid)
+{
+	return intid < GIC_MAX_INTID ? slots[intid].count : 0;
+}
+
+const char *irq_name(unsigned intid)
+{
+	return intid < GIC_MAX_INTID ? slots[intid].name : 0;
+}

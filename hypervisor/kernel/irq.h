@@ -1,0 +1,15 @@
+/* Interrupt handler registry and dispatch. */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+#include <stdint.h>
+
+typedef void (*irq_handler_fn)(unsigned intid, void *arg);
+
+/* One handler per INTID (SGIs and PPIs: the same handler on every core). */
+int irq_register(unsigned intid, irq_handler_fn fn, void *arg, const char *name);
+void irq_dispatch(void);
+uint64_t irq_count(unsigned intid);
+const char *irq_name(unsigned intid);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * Kernel memory glue: the buddy page allocator over all RAM and a TLSF heap
+ * carved from it, each behind its own spinlock.  The page metadata sits
+ * right after ZVM's image, so nothing needs a heap before the heap exists.
+ */
+#include "kernel/mem.h"
+#include "kernel/console.h"
+#include "kernel/heap.h"
+#include "kernel/page_alloc.h"
+#include "kernel/spinlock.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+#define HEAP_ORDER	11		/* 2^11 pages = 8 MiB of kernel heap */
+
+static struct page_alloc pages;
+static struct heap heap;
+static struct spinlock page_lock = SPINLOCK_INIT;
+static struct spinlock heap_lock = SPINLOCK_INIT;
+static uint64_t ram_bytes;
+static uint64_t kfree_errors;
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static int fail(char *err, size_t errlen, const char *what, int code)
+{
+	fmt_snprintf(err, errlen, "memory: %s (%d)", what, code);
+	return -1;
+}
+
+int mem_init(const struct phys_range *ram, unsigned ram_count,
+	     const struct phys_range *reserved, unsigned reserved_count,
+	     char *err, size_t errlen)
+{
+	extern char _head[], _end[];
+	uint64_t total_pages = 0;
+	int rc;
+
+	for (unsigned i = 0; i < ram_count; i++) {
+		total_pages += ram[i].size / PAGE_SIZE;
+		ram_bytes += ram[i].size;
+	}
+	uint64_t meta = align_up((uintptr_t)_end, PAGE_SIZE);
+	uint64_t meta_bytes = align_up(total_pages * sizeof(struct page_meta), PAGE_SIZE);
+
+	page_alloc_init(&pages, (struct page_meta *)(uintptr_t)meta, total_pages);
+	rc = page_alloc_reserve(&pages, (uintptr_t)_head, meta + meta_bytes - (uintptr_t)_head);
+	if (rc)
+		return fail(err, errlen, "cannot reserve ZVM's image", rc);
+	for (unsigned i = 0; i < reserved_count; i++) {
+		rc = page_alloc_reserve(&pages, reserved[i].base, reserved[i].size);
+		if (rc)
+			return fail(err, errlen, "cannot reserve a reserved range", rc);
+	}
+	for (unsigned i = 0; i < ram_count; i++) {
+		rc = page_alloc_add_range(&pages, ram[i].base, ram[i].size);
+		if (rc)
+			return fail(err, errlen, page_alloc_strerror(rc), rc);
+	}
+
+	uint64_t heap_mem = page_alloc(&pages, HEAP_ORDER);
+	if (!heap_mem)
+		return fail(err, errlen, "no room for the kernel heap", 0);
+	heap_init(&heap);
+	rc = heap_add_region(&heap, (void *)(uintptr_t)heap_mem, PAGE_SIZE << HEAP_ORDER);
+	if (rc)
+		return fail(err, errlen, heap_strerror(rc), rc);
+	return 0;
+}
+
+void *kmalloc(size_t size)
+{
+	uint64_t flags = spin_lock_irqsave(&heap_lock);
+	void *p = heap_alloc(&heap, size);
+
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return p;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *kmalloc_aligned(size_t size, size_t align)
+{
+	uint64_t flags = spin_lock_irqsave(&heap_lock);
+	void *p = heap_alloc_aligned(&heap, size, align);
+
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return p;
+}
+
+void kfree(void *p)
+{
+	uint64_t flags = spin_lock_irqsave(&heap_lock);
+	int rc = heap_free(&heap, p);
+
+	if (rc)
+		kfree_errors++;
+	spin_unlock_irqrestore(&heap_lock, flags);
+	if (rc)
+		kprintf("mem: kfree(%p): %s\n", p, heap_strerror(rc));
+}
+
+uint64_t page_alloc_order(unsigned order)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+	uint64_t addr = page_alloc(&pages, order);
+
+	spin_unlock_irqrestore(&page_lock, flags);
+	return addr;
+}
+
+int page_free_order(uint64_t addr, unsigned order)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+	int rc = page_free(&pages, addr, order);
+
+	spin_unlock_irqrestore(&page_lock, flags);
+	return rc;
+}
+
+void mem_get_stats(struct mem_stats *out)
+{
+	struct page_alloc_stats ps;
+	struct heap_stats hs;
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+
+	page_alloc_get_stats(&pages, &ps);
+	spin_unlock_irqrestore(&page_lock, flags);
+	flags = spin_lock_irqsave(&heap_lock);
+	heap_stats(&heap, &hs);
+	spin_unlock_irqrestore(&heap_lock, flags);
+
+	out->ram_bytes = ram_bytes;
+	out->pages_total = ps.total_pages;
+	out->pages_free = ps.free_pages;
+	out->heap_used = hs.used_bytes;
+	out->heap_free = hs.free_bytes;
+	out->heap_largest_free = hs.largest_free;
+	out->heap_allocs = hs.alloc_count;
+	out->kfree_errors = kfree_errors;
+}
+
+int mem_check(void)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+	int rc = page_alloc_check(&pages);
+
+	spin_unlock_irqrestore(&page_lock, flags);
+	if (rc)
+		return rc;
+	flags = spin_lock_irqsave(&heap_lock);
+	rc = heap_check(&heap);
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* Kernel memory: physical pages and the real-time heap, both lock-guarded. */
+#ifndef KERNEL_MEM_H
+#define KERNEL_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct phys_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/*
+ * Takes every RAM range, keeps ZVM's image, the allocator's own metadata
+ * and every reserved range out, and carves the kernel heap.  0, or a
+ * negative code with a message in err.
+ */
+int mem_init(const struct phys_range *ram, unsigned ram_count,
+	     const struct phys_range *reserved, unsigned reserved_count,
+	     char *err, size_t errlen);
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void *kmalloc_aligned(size_t size, size_t align);
+void kfree(void *p);
+/* Physical pages, 2^order of them, naturally aligned; 0 when none. */
+uint64_t page_alloc_order(unsigned order);
+int page_free_order(uint64_t addr, unsigned order);
+
+struct mem_stats {
+	uint64_t ram_bytes;
+	uint64_t pages_total, pages_free;
+	uint64_t heap_used, heap_free, heap_largest_free, heap_allocs;
+	uint64_t kfree_errors;
+};
+void mem_get_stats(struct mem_stats *out);
+/* Walks both allocators' structures: 0 when sound. */
+int mem_check(void);
+
+#endif

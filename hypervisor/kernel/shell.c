@@ -1,0 +1,89 @@
+/*
+ * Serial shell.  The UART's receive interrupt only moves bytes into a
+ * lock-free ring and wakes the shell thread, which edits the line and runs
+ * the command through the one command registry.
+ */
+#include "kernel/shell.h"
+#include "kernel/boot.h"
+#include "kernel/board_dt.h"
+#include "kernel/console.h"
+#include "kernel/irq.h"
+#include "kernel/lineedit.h"
+#include "kernel/log.h"
+#include "kernel/sem.h"
+#include "kernel/thread.h"
+#include "drivers/gicv3.h"
+#include "drivers/uart.h"
+#include "lib/spsc_ring.h"
+
+#define RX_RING_SLOTS	512		/* a pasted line or two */
+#define UART_PRIORITY	0xa0
+
+static uint8_t rx_storage[RX_RING_SLOTS];
+static struct spsc_ring rx_ring;
+static struct sem rx_ready;
+static uint64_t rx_dropped;
+static struct lineedit editor;
+
+static void console_io_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	console_write(s, n);
+}
+
+struct cmd_io console_io = { console_io_write, 0 };
+
+static void uart_rx_irq(unsigned intid, void *arg)
+{
+	const struct uart_driver *drv = console_driver();
+	uintptr_t base = console_uart();
+	int c;
+
+	(void)intid;
+	(void)arg;
+	while ((c = drv->getc(base)) >= 0) {
+		uint8_t byte = (uint8_t)c;
+		if (!spsc_push(&rx_ring, &byte))
+			rx_dropped++;
+	}
+	drv->ack_rx_irq(base);
+	sem_give(&rx_ready);
+}
+
+static void shell_thread(void *arg)
+{
+	uint8_t c;
+
+	(void)arg;
+	lineedit_init(&editor, console_io_write, 0, SHELL_PROMPT);
+	lineedit_set_completion(&editor, cmd_complete);
+	kprintf("Type 'help' for commands.\n");
+	lineedit_begin(&editor);
+	for (;;) {
+		sem_take(&rx_ready, WAIT_FOREVER);
+		while (spsc_pop(&rx_ring, &c)) {
+			if (lineedit_feed(&editor, (char)c) != LINEEDIT_DONE)
+				continue;
+			cmd_execute_line(&console_io, lineedit_line(&editor));
+			lineedit_begin(&editor);
+		}
+	}
+}
+
+void shell_start(unsigned cpu)
+{
+	const struct uart_driver *drv = console_driver();
+	unsigned intid = board.uart.intid;
+
+	spsc_init(&rx_ring, rx_storage, 1, RX_RING_SLOTS);
+	sem_init(&rx_ready, 0, 1);
+	if (!thread_create("shell", shell_thread, 0, SHELL_PRIORITY, cpu, 0)) {
+		log_msg(LOG_ERROR, "shell: cannot create its thread");
+		return;
+	}
+	irq_register(intid, uart_rx_irq, 0, "console-uart");
+	gic_set_priority(intid, UART_PRIORITY);
+	gic_route_spi(intid, cpu_data(cpu)->mpidr);
+	gic_enable_irq(intid);
+	drv->enable_rx_irq(console_uart(), true);
+}
