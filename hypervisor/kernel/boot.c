@@ -7,6 +7,7 @@
  * other cores.  Each secondary core joins with the same map.
  */
 #include "kernel/boot.h"
+#include "arch/arm64/el2.h"
 #include "arch/arm64/mmu.h"
 #include "arch/arm64/psci.h"
 #include "boards/board.h"
@@ -101,6 +102,7 @@ static void init_this_cpu(unsigned id)
 	cpu->midr = (uint32_t)read_sysreg(midr_el1);
 	cpu->el = (uint8_t)current_el();
 	cpu->vhe = ((read_sysreg(id_aa64mmfr1_el1) >> ID_MMFR1_VH_SHIFT) & 0xf) != 0;
+	el2_init_cpu();
 	if (gic_init_cpu())
 		boot_fail("no GIC redistributor for this core");
 	ktimer_init_cpu(board.timer.hyp_phys_intid);
