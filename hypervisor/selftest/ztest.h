@@ -1,0 +1,74 @@
+/*
+ * ZVM's built-in test programs.  A test is a function registered with
+ * ZTEST(group, name); `zvm test list` and `zvm test run <group|name|all>`
+ * reach them through the one command registry, so the shell, the network
+ * agent and CI run exactly the same code.
+ *
+ * Each result is one machine-readable line:
+ *   ZTEST <group>.<name> PASS time_us=<n> [<figure>=<value> ...]
+ *   ZTEST <group>.<name> FAIL time_us=<n> reason="<file>:<line>: <what>"
+ * and a run ends with
+ *   ZTEST SUMMARY total=<n> passed=<n> failed=<n> time_us=<n>
+ *
+ * A test must leave nothing behind (threads joined, memory freed) before
+ * it checks results: a failed check returns from the test at once.
+ */
+#ifndef SELFTEST_ZTEST_H
+#define SELFTEST_ZTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/cmd.h"
+
+#define ZTEST_REASON_MAX	160
+#define ZTEST_FIGURES_MAX	240
+
+struct ztest_ctx {
+	struct cmd_io *io;
+	bool failed;
+	char reason[ZTEST_REASON_MAX];
+	char figures[ZTEST_FIGURES_MAX];
+	size_t figures_len;
+};
+
+struct ztest {
+	const char *group;
+	const char *name;
+	void (*fn)(struct ztest_ctx *ctx);
+};
+
+#define ZTEST(grp, nm)							\
+	static void ztest_fn_##grp##_##nm(struct ztest_ctx *ctx);	\
+	static const struct ztest ztest_entry_##grp##_##nm		\
+	__attribute__((used, section("zvm_tests"), aligned(8))) = {	\
+		.group = #grp, .name = #nm, .fn = ztest_fn_##grp##_##nm, \
+	};								\
+	static void ztest_fn_##grp##_##nm(struct ztest_ctx *ctx)
+
+void ztest_fail(struct ztest_ctx *ctx, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Adds "name=value" to the result line: what the test measured. */
+void ztest_figure(struct ztest_ctx *ctx, const char *name, uint64_t value);
+
+#define ZT_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		ztest_fail(ctx, __FILE__, __LINE__, "%s", #cond);	\
+		return;							\
+	}								\
+} while (0)
+
+#define ZT_CHECK_EQ(a, b) do {						\
+	long long _za = (long long)(a), _zb = (long long)(b);		\
+	if (_za != _zb) {						\
+		ztest_fail(ctx, __FILE__, __LINE__, "%s == %s (%lld != %lld)", \
+			   #a, #b, _za, _zb);				\
+		return;							\
+	}								\
+} while (0)
+
+/* Runs the tests matching selector ("all", a group, or group.name / name). */
+int ztest_run(struct cmd_io *io, const char *selector, unsigned *failed);
+
+#endif
