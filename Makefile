@@ -36,11 +36,19 @@ GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown
 ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
 	-fno-builtin -fno-stack-protector -fno-pic -fno-pie -mgeneral-regs-only \
 	-march=armv8-a -mstrict-align -fno-omit-frame-pointer \
-	-Ihypervisor -I. -DZVM_VERSION='"$(GIT_VERSION)"' -MMD -MP
+	-Ihypervisor -I. -I$(BUILD) -MMD -MP
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm rtos run test unit-test system-test bench bench-rt bootstrap clean
+.PHONY: all zvm rtos run test unit-test system-test bench bench-rt bootstrap clean FORCE
+
+# Rewritten only when the version changes, so that only its users rebuild.
+VERSION_H := $(BUILD)/version.h
+$(VERSION_H): FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define ZVM_VERSION "$(GIT_VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
 
 all: zvm rtos unit-build
 
@@ -49,7 +57,7 @@ zvm: $(ZVM_IMG)
 bootstrap:
 	@scripts/bootstrap.sh
 
-$(BUILD)/zvm-$(BOARD)/%.c.o: %.c | bootstrap
+$(BUILD)/zvm-$(BOARD)/%.c.o: %.c | bootstrap $(VERSION_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ZVM_CFLAGS) -c $< -o $@

@@ -6,6 +6,7 @@
  * found, turns the MMU on and brings up memory, the GIC, timers and the
  * other cores.  Each secondary core joins with the same map.
  */
+#include "version.h"
 #include "kernel/boot.h"
 #include "arch/arm64/el2.h"
 #include "arch/arm64/mmu.h"

@@ -1,4 +1,5 @@
 /* Shell commands about the machine: version, uptime, cpus, mem. */
+#include "version.h"
 #include "arch/arm64/mmu.h"
 #include "boards/board.h"
 #include "kernel/board_dt.h"
