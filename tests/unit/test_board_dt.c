@@ -262,15 +262,14 @@ static void parse_with_byte(const struct blob *b, size_t off, unsigned char valu
 	free(copy);
 }
 
-static void test_corrupt_every_byte(void **state)
+static void corrupt_every_byte(const char *fixture)
 {
 	/* Besides garbage: zero, and the structure tokens (DT spec 5.4.1). */
 	static const unsigned char tokens[] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x09 };
-	struct blob b = fixture_load("qemu_virt_smp4");
+	struct blob b = fixture_load(fixture);
 	size_t off, accepted = 0, runs = 0;
 	unsigned char token;
 
-	(void)state;
 	for (off = 0; off < b.size; off++) {
 		parse_with_byte(&b, off, (unsigned char)~b.data[off], &accepted);
 		/* Cycle per 4-byte word so every token byte meets every value. */
@@ -284,6 +283,13 @@ static void test_corrupt_every_byte(void **state)
 	/* Both outcomes occur: the sweep reaches the board parser. */
 	assert_true(accepted > 0 && accepted < runs);
 	free(b.data);
+}
+
+static void test_corrupt_every_byte(void **state)
+{
+	(void)state;
+	corrupt_every_byte("qemu_virt_smp4");
+	corrupt_every_byte("board_custom");
 }
 
 static void test_truncate_at_every_offset(void **state)
