@@ -301,6 +301,9 @@ static void test_assembled_structures(void **state)
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0x7fffffff, 0,
 			      TOK_END_NODE, TOK_END), FDT_ERR_BAD_STRUCTURE);
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, 0x41414141), FDT_ERR_BAD_STRUCTURE);
+	/* A length that would wrap the offset back to an earlier token. */
+	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0xffffffec, 0,
+			      TOK_END_NODE, TOK_END), FDT_ERR_BAD_STRUCTURE);
 }
 
 static void test_nesting_limit(void **state)
