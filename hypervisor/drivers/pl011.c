@@ -6,21 +6,24 @@
 /* Register offsets and bits, ARM DDI 0183 section 3.2. */
 #define UARTDR		0x000
 #define UARTFR		0x018
+#define UARTLCR_H	0x02c
 #define UARTIMSC	0x038
 #define UARTICR		0x044
 #define UARTFR_TXFF	(1u << 5)	/* transmit FIFO full */
 #define UARTFR_RXFE	(1u << 4)	/* receive FIFO empty */
+#define UARTLCR_H_FEN	(1u << 4)	/* FIFOs on: 16 bytes, not 1 */
 #define UART_RXIM	(1u << 4)	/* receive interrupt */
 #define UART_RTIM	(1u << 6)	/* receive timeout interrupt */
 
 /*
- * The firmware (or QEMU) has set baud rate and format; ZVM keeps them, so
- * init only masks and clears interrupts.
+ * The firmware (or QEMU) has set baud rate and format; ZVM keeps them and
+ * only turns the FIFOs on, so that pasted input survives interrupt latency.
  */
 void pl011_init(uintptr_t base)
 {
 	mmio_write32(base + UARTIMSC, 0);
 	mmio_write32(base + UARTICR, 0x7ff);
+	mmio_write32(base + UARTLCR_H, mmio_read32(base + UARTLCR_H) | UARTLCR_H_FEN);
 }
 
 void pl011_putc(uintptr_t base, char c)

@@ -77,6 +77,7 @@ static void switch_console_to_board_uart(void)
 			board.uart.compatible);
 		return;
 	}
+	drv->init(board.uart.reg.base);
 	console_set_uart(drv, board.uart.reg.base);
 }
 

@@ -41,12 +41,13 @@ static void uart_rx_irq(unsigned intid, void *arg)
 
 	(void)intid;
 	(void)arg;
+	/* Acknowledge first: a byte that lands while we drain raises it again. */
+	drv->ack_rx_irq(base);
 	while ((c = drv->getc(base)) >= 0) {
 		uint8_t byte = (uint8_t)c;
 		if (!spsc_push(&rx_ring, &byte))
 			rx_dropped++;
 	}
-	drv->ack_rx_irq(base);
 	sem_give(&rx_ready);
 }
 

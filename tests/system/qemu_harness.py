@@ -34,7 +34,7 @@ class QemuMachine:
         return self
 
     def __enter__(self):
-        return self.start()
+        return self if self.proc else self.start()
 
     def __exit__(self, *exc):
         self.kill()
@@ -98,7 +98,7 @@ class QemuMachine:
         data = os.read(self.proc.stdout.fileno(), 65536)
         if not data:
             return False
-        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        text = data.decode("utf-8", errors="replace").replace("\r", "")
         self.output += text
         self._log.write(text)
         self._log.flush()
