@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "kernel/cmd.h"
+#include "kernel/lineedit.h"
 
 #define OUT_CAP		8192
 #define ARG_CAP		64
@@ -485,10 +486,13 @@ static void collect(void *sink, const char *word, size_t n)
 		 used ? "," : "", (int)n, word);
 }
 
+/* The shell hands cmd_complete to the line editor: the types must agree. */
+static const lineedit_complete_fn complete_fn = cmd_complete;
+
 static size_t complete(const char *line)
 {
 	completions[0] = '\0';
-	return cmd_complete(line, strlen(line), collect, completions);
+	return complete_fn(line, strlen(line), collect, completions);
 }
 
 static void test_complete_command_words(void **state)
