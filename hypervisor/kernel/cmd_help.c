@@ -81,4 +81,4 @@ static int help_handler(struct cmd_io *io, int argc, char **argv)
 }
 
 CMD_REGISTER(help, "help", "help [<command>]",
-	     "list the commands, or show how to use one", help_handler);
+	     "Lists the commands, or shows how to use one.", help_handler);

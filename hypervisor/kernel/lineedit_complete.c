@@ -49,10 +49,25 @@ static size_t word_start(const struct lineedit *le)
 	return start;
 }
 
+/*
+ * Puts text in place of buf[start..cursor).  When text merely continues
+ * what was typed, only the rest is inserted, which keeps the echo short.
+ */
+static bool put_word(struct lineedit *le, size_t start, const char *text,
+		     size_t n)
+{
+	size_t typed = le->cursor - start;
+
+	if (n >= typed && memcmp(text, le->buf + start, typed) == 0)
+		return lineedit_replace(le, le->cursor, le->cursor,
+					text + typed, n - typed);
+	return lineedit_replace(le, start, le->cursor, text, n);
+}
+
 static void complete_single(struct lineedit *le, size_t start,
 			    const struct common_prefix *cp)
 {
-	if (!lineedit_replace(le, start, le->cursor, cp->text, cp->len)) {
+	if (!put_word(le, start, cp->text, cp->len)) {
 		lineedit_bell(le);
 		return;
 	}
@@ -86,6 +101,6 @@ void lineedit_complete(struct lineedit *le)
 		return;
 	}
 	if (cp.len > le->cursor - start)
-		lineedit_replace(le, start, le->cursor, cp.text, cp.len);
+		put_word(le, start, cp.text, cp.len);
 	list_all(le);
 }

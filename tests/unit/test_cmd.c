@@ -330,7 +330,7 @@ static void test_help_lists_every_command_sorted(void **state)
 		"commands:\n"
 		"  echo [<word>...]               print the arguments\n"
 		"  exit <code>                    return <code>\n"
-		"  help [<command>]               list the commands, or show how to use one\n"
+		"  help [<command>]               Lists the commands, or shows how to use one.\n"
 		"  zvm info <vm>                  show one VM\n"
 		"  zvm list                       list the VMs\n"
 		"  zvm test list                  list the built-in tests\n"
@@ -345,7 +345,7 @@ static void test_help_for_one_command(void **state)
 			    "show one VM\nits state, cores and memory\n");
 	assert_int_equal(run("help help"), CMD_OK);
 	assert_string_equal(out, "usage: help [<command>]\n"
-			    "list the commands, or show how to use one\n");
+			    "Lists the commands, or shows how to use one.\n");
 	assert_int_equal(run("help zvm test"), CMD_OK);
 	assert_string_equal(out, "'zvm test' commands:\n"
 			    "  zvm test list\n"

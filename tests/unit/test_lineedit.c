@@ -395,7 +395,12 @@ static void test_tab_completes_a_single_match(void **state)
 
 	(void)state;
 	use_words(list, 3);
-	assert_entered("he\t\r", "help ");
+	feed("he");
+	clear_output();
+	feed("\t");
+	/* Only what was not typed yet is echoed. */
+	assert_string_equal(out, "lp" ESC "[K" " " ESC "[K");
+	assert_entered("\r", "help ");
 	lineedit_begin(&le);
 	assert_entered("zv\tlist\r", "zvm list");
 	/* In the middle of a line, an existing space is reused. */
@@ -403,6 +408,27 @@ static void test_tab_completes_a_single_match(void **state)
 	feed("he world" HOME RIGHT RIGHT "\t");
 	assert_string_equal(lineedit_line(&le), "help world");
 	assert_entered("X\r", "help Xworld");
+}
+
+/* A source that ignores what was typed, as a fuzzy matcher might. */
+static size_t complete_always_reset(const char *line, size_t len,
+				    lineedit_candidate_fn add, void *sink)
+{
+	(void)line;
+	(void)len;
+	add(sink, "reset", strlen("reset"));
+	return 1;
+}
+
+static void test_tab_replaces_a_word_it_does_not_continue(void **state)
+{
+	(void)state;
+	lineedit_set_completion(&le, complete_always_reset);
+	feed("do xy");
+	clear_output();
+	feed("\t");
+	assert_string_equal(out, ESC "[2D" "reset" ESC "[K" " " ESC "[K");
+	assert_entered("\r", "do reset ");
 }
 
 static void test_tab_lists_several_matches(void **state)
@@ -488,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup(test_history_up_and_down, setup),
 		cmocka_unit_test_setup(test_history_keeps_the_newest_sixteen, setup),
 		cmocka_unit_test_setup(test_tab_completes_a_single_match, setup),
+		cmocka_unit_test_setup(test_tab_replaces_a_word_it_does_not_continue, setup),
 		cmocka_unit_test_setup(test_tab_lists_several_matches, setup),
 		cmocka_unit_test_setup(test_tab_extends_to_the_common_prefix, setup),
 		cmocka_unit_test_setup(test_tab_without_matches_rings, setup),
