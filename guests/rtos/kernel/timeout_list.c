@@ -26,11 +26,13 @@ static struct timeout *first(const struct timeout_list *tl)
 /* Equal deadlines expire in the order they were armed. */
 bool tl_arm(struct timeout_list *tl, struct timeout *t, uint64_t deadline)
 {
-	struct list_node *pos = tl->head.next;
+	struct list_node *pos;
 
+	/* Unlink first: the walk must not start from t itself. */
 	if (timeout_armed(t))
 		list_remove(&t->link);
 	t->deadline = deadline;
+	pos = tl->head.next;
 	while (pos != &tl->head &&
 	       container_of(pos, struct timeout, link)->deadline <= deadline)
 		pos = pos->next;
