@@ -22,23 +22,46 @@ struct call_slot {
 static struct call_slot slots[MAX_CPUS];
 static uint64_t received[MAX_CPUS][IPI_KINDS];
 
+/*
+ * Runs the call posted in this core's slot, if any.  Taking the function
+ * with an exchange settles the race with a caller that gives up: exactly
+ * one of the two sees it.
+ */
+static void run_posted_call(struct call_slot *s)
+{
+	void (*fn)(void *) = __atomic_exchange_n(&s->fn, 0, __ATOMIC_ACQUIRE);
+
+	if (fn) {
+		fn(s->arg);
+		__atomic_fetch_add(&s->done, 1, __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * A caller waits with IRQs masked, so it must serve calls posted to its own
+ * core meanwhile: two cores calling each other would otherwise both wait
+ * for an IPI neither can take.  Hence also a ticket lock taken by hand.
+ */
+static void lock_slot_serving(struct call_slot *target, struct call_slot *mine)
+{
+	uint16_t ticket = __atomic_fetch_add(&target->lock.next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&target->lock.owner, __ATOMIC_ACQUIRE) != ticket) {
+		run_posted_call(mine);
+		cpu_relax();
+	}
+}
+
 static void ipi_irq(unsigned intid, void *arg)
 {
 	struct percpu *cpu = this_cpu();
 
 	(void)arg;
 	received[cpu->id][intid]++;
-	if (intid == IPI_RESCHED) {
+	if (intid == IPI_RESCHED)
 		sched_resched_ipi();
-	} else if (intid == IPI_CALL) {
-		struct call_slot *s = &slots[cpu->id];
-		void (*fn)(void *) = __atomic_load_n(&s->fn, __ATOMIC_ACQUIRE);
-		if (fn) {
-			s->fn = 0;
-			fn(s->arg);
-			__atomic_fetch_add(&s->done, 1, __ATOMIC_RELEASE);
-		}
-	}
+	else if (intid == IPI_CALL)
+		run_posted_call(&slots[cpu->id]);
 }
 
 void ipi_init_cpu(void)
@@ -67,7 +90,10 @@ int ipi_call(unsigned cpu, void (*fn)(void *arg), void *arg, uint64_t timeout)
 	}
 
 	struct call_slot *s = &slots[cpu];
-	uint64_t flags = spin_lock_irqsave(&s->lock);
+	uint64_t flags = irq_save();
+	struct call_slot *mine = &slots[this_cpu_id()];
+
+	lock_slot_serving(s, mine);
 	uint64_t before = s->done;
 	uint64_t deadline = time_now_plus(timeout);
 	int err = 0;
@@ -76,11 +102,17 @@ int ipi_call(unsigned cpu, void (*fn)(void *arg), void *arg, uint64_t timeout)
 	__atomic_store_n(&s->fn, fn, __ATOMIC_RELEASE);
 	ipi_send(cpu, IPI_CALL);
 	while (__atomic_load_n(&s->done, __ATOMIC_ACQUIRE) == before) {
-		if (time_now() > deadline) {
-			s->fn = 0;
+		/*
+		 * Give up only if the target has not taken the call yet (arg may
+		 * live on our stack) or has stopped for good inside it.
+		 */
+		if (time_now() > deadline &&
+		    (__atomic_exchange_n(&s->fn, 0, __ATOMIC_ACQ_REL) ||
+		     cpu_data(cpu)->state != CPU_ONLINE)) {
 			err = -ZE_TIMEOUT;
 			break;
 		}
+		run_posted_call(mine);
 		cpu_relax();
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
