@@ -11,6 +11,18 @@ void psci_init(enum psci_conduit conduit)
 	psci_conduit = conduit;
 }
 
+const char *psci_conduit_name(enum psci_conduit conduit)
+{
+	switch (conduit) {
+	case PSCI_CONDUIT_SMC:
+		return "smc";
+	case PSCI_CONDUIT_HVC:
+		return "hvc";
+	default:
+		return "none";
+	}
+}
+
 static void psci_call(uint64_t function)
 {
 	register uint64_t x0 __asm__("x0") = function;

@@ -5,6 +5,7 @@
 enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
 
 void psci_init(enum psci_conduit conduit);
+const char *psci_conduit_name(enum psci_conduit conduit);
 /* Does not return when PSCI works; returns when there is no conduit. */
 void psci_system_off(void);
 

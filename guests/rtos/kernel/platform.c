@@ -1,30 +1,116 @@
 /*
- * Devicetree probing.  TEMPORARY: until lib/fdt lands this uses the QEMU virt
- * board's fixed addresses; it will read /memory, the arm,gic-v3 node, the
- * arm,pl011 node, the arm,armv8-timer interrupts and /psci method instead.
+ * Devicetree probing with lib/fdt: /memory, the arm,gic-v3 node, the console
+ * PL011 (/chosen stdout-path, else the first arm,pl011), the arm,armv8-timer
+ * interrupts and the /psci conduit.  The same binary thus runs natively and
+ * under ZVM, whatever addresses ZVM gives it.
  */
 #include "kernel/platform.h"
+#include "lib/fdt.h"
+#include "lib/string.h"
 
-#define QEMU_VIRT_RAM		0x40000000ull
-#define QEMU_VIRT_UART		0x09000000ull
-#define QEMU_VIRT_GICD		0x08000000ull
-#define QEMU_VIRT_GICR		0x080a0000ull
-#define QEMU_VIRT_GICR_SIZE	0x00f60000ull
-#define PPI_BASE		16
-#define VTIMER_PPI		11
-#define PTIMER_PPI		14
+/* The boot protocol caps the DTB at 2 MiB (Documentation/arm64/booting.rst). */
+#define DTB_MAX_SIZE		(2u << 20)
+/* GIC interrupt specifier: <type number flags>, type 1 = PPI, PPIs start at
+ * INTID 16 (devicetree binding arm,gic-v3; GICv3 2.2.1). */
+#define GIC_SPEC_CELLS		3
+#define GIC_SPEC_TYPE_PPI	1
+#define GIC_PPI_BASE		16
+/* arm,armv8-timer interrupts: secure phys, non-secure phys, virt, hyp. */
+#define TIMER_IRQ_NS_PHYS	1
+#define TIMER_IRQ_VIRT		2
+
+static int probe_memory(const struct fdt *fdt, struct platform *p)
+{
+	int node = fdt_path_offset(fdt, "/memory");
+
+	if (node < 0)
+		node = fdt_node_offset_by_device_type(fdt, -1, "memory");
+	if (node < 0)
+		return -1;
+	return fdt_read_reg(fdt, node, 0, &p->mem_base, &p->mem_size) < 0 ? -1 : 0;
+}
+
+static int probe_uart(const struct fdt *fdt, struct platform *p)
+{
+	struct fdt_chosen chosen;
+	int node = -1;
+
+	if (fdt_read_chosen(fdt, &chosen) == FDT_OK && chosen.stdout_path)
+		node = fdt_path_offset_n(fdt, chosen.stdout_path,
+					 chosen.stdout_path_len);
+	if (node < 0 || !fdt_node_is_compatible(fdt, node, "arm,pl011"))
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+	if (node < 0)
+		return -1;
+	return fdt_read_reg(fdt, node, 0, &p->uart_base, NULL) < 0 ? -1 : 0;
+}
+
+static int probe_gic(const struct fdt *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	uint32_t cells;
+
+	if (node < 0)
+		return -1;
+	if (fdt_read_u32(fdt, node, "#interrupt-cells", &cells) < 0 ||
+	    cells != GIC_SPEC_CELLS)
+		return -1;
+	if (fdt_read_reg(fdt, node, 0, &p->gicd_base, NULL) < 0 ||
+	    fdt_read_reg(fdt, node, 1, &p->gicr_base, &p->gicr_size) < 0)
+		return -1;
+	return 0;
+}
+
+static int timer_ppi(const struct fdt *fdt, int node, int which, uint32_t *intid)
+{
+	uint32_t type, number;
+
+	if (fdt_read_u32_index(fdt, node, "interrupts", which * GIC_SPEC_CELLS,
+			       &type) < 0 ||
+	    fdt_read_u32_index(fdt, node, "interrupts", which * GIC_SPEC_CELLS + 1,
+			       &number) < 0 ||
+	    type != GIC_SPEC_TYPE_PPI)
+		return -1;
+	*intid = GIC_PPI_BASE + number;
+	return 0;
+}
+
+static int probe_timer(const struct fdt *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+
+	if (node < 0)
+		return -1;
+	if (timer_ppi(fdt, node, TIMER_IRQ_VIRT, &p->vtimer_intid) < 0 ||
+	    timer_ppi(fdt, node, TIMER_IRQ_NS_PHYS, &p->ptimer_intid) < 0)
+		return -1;
+	return 0;
+}
+
+/* No /psci is not fatal: the suite then cannot power off, nothing else. */
+static void probe_psci(const struct fdt *fdt, struct platform *p)
+{
+	int node = fdt_path_offset(fdt, "/psci");
+	const char *method;
+
+	p->psci = PSCI_CONDUIT_NONE;
+	if (node < 0 || fdt_read_string(fdt, node, "method", &method) < 0)
+		return;
+	if (strcmp(method, "smc") == 0)
+		p->psci = PSCI_CONDUIT_SMC;
+	else if (strcmp(method, "hvc") == 0)
+		p->psci = PSCI_CONDUIT_HVC;
+}
 
 int platform_probe(const void *dtb, struct platform *p)
 {
-	(void)dtb;
-	p->mem_base = QEMU_VIRT_RAM;
-	p->mem_size = 0;
-	p->uart_base = QEMU_VIRT_UART;
-	p->gicd_base = QEMU_VIRT_GICD;
-	p->gicr_base = QEMU_VIRT_GICR;
-	p->gicr_size = QEMU_VIRT_GICR_SIZE;
-	p->vtimer_intid = PPI_BASE + VTIMER_PPI;
-	p->ptimer_intid = PPI_BASE + PTIMER_PPI;
-	p->psci = PSCI_CONDUIT_SMC;
+	struct fdt fdt;
+
+	if (fdt_init(&fdt, dtb, DTB_MAX_SIZE) != FDT_OK)
+		return -1;
+	if (probe_uart(&fdt, p) || probe_memory(&fdt, p) || probe_gic(&fdt, p) ||
+	    probe_timer(&fdt, p))
+		return -1;
+	probe_psci(&fdt, p);
 	return 0;
 }
