@@ -40,7 +40,7 @@ ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm rtos run test unit-test system-test bench bench-rt bootstrap clean FORCE
+.PHONY: all zvm boards rtos run test unit-test system-test bench bench-rt bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
 VERSION_H := $(BUILD)/version.h
@@ -96,7 +96,7 @@ UNIT_BINS := $(patsubst %,$(HOSTBUILD)/%,$(UNIT_TESTS))
 
 $(HOSTBUILD)/%: tests/unit/%.c | bootstrap
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) $< $($*_SRCS) -o $@ -lcmocka
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< $($*_SRCS) -o $@ -lcmocka
 
 .SECONDEXPANSION:
 $(UNIT_BINS): $$($$(notdir $$@)_SRCS)
@@ -111,8 +111,14 @@ unit-test: $(UNIT_BINS)
 system-test: $(ZVM_IMG) rtos
 	$(PYTHON) -m pytest -q tests/system
 
+# The RK3588 cannot run here, but its image must always build.
+boards:
+	$(MAKE) BOARD=qemu-virt zvm
+	$(MAKE) BOARD=rk3588 zvm
+
 test: bootstrap
 	$(MAKE) unit-test
+	$(MAKE) boards
 	$(MAKE) system-test
 
 # --- benchmarks --------------------------------------------------------------
@@ -126,4 +132,4 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C guests/rtos clean
 
--include $(ZVM_OBJS:.o=.d)
+-include $(ZVM_OBJS:.o=.d) $(UNIT_BINS:=.d)
