@@ -13,7 +13,6 @@
 #include "kernel/sem.h"
 #include "kernel/time.h"
 
-#define PRIO_STARTER	1		/* the test while it lines threads up */
 #define PRIO_HIGH	5
 #define PRIO_LOW	12
 #define YIELD_ROUNDS	3
@@ -44,7 +43,7 @@ ZTEST(sched, priority_order)
 	int want[ZT_ARRAY_SIZE(order_prios)];
 
 	zt_events_reset(&ev);
-	unsigned old = zt_set_own_prio(PRIO_STARTER);
+	unsigned old = zt_set_own_prio(ZT_PRIO_STARTER);
 	for (unsigned i = 0; i < n; i++)
 		created += (ts[i] = zt_start("prio", record_prio, &ev, order_prios[i], cpu)) != 0;
 	/* A ready thread's priority change re-sorts it: 17 becomes 10, first. */
@@ -188,7 +187,7 @@ ZTEST(sched, fifo_yield)
 	uint64_t sw0 = switches_on(cpu);
 
 	zt_events_reset(&ev);
-	unsigned old = zt_set_own_prio(PRIO_STARTER);
+	unsigned old = zt_set_own_prio(ZT_PRIO_STARTER);
 	for (unsigned i = 0; i < n; i++)
 		created += (ts[i] = zt_start(names[i], yield_rounds, &ev, ZT_PRIO_WORKER, cpu)) != 0;
 	zt_set_own_prio(old);

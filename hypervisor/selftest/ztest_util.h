@@ -20,6 +20,8 @@
 #define ZT_SLACK_MS		2000
 /* Priority of test threads that must run before the shell (20) does. */
 #define ZT_PRIO_WORKER		10
+/* A test's own priority while it lines threads up: none of them runs yet. */
+#define ZT_PRIO_STARTER		1
 
 /* An ordered record of what happened, safe to append from any core or IRQ. */
 struct zt_events {
