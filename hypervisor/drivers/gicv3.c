@@ -15,6 +15,7 @@
 #define GICD_ISENABLER		0x0100
 #define GICD_ICENABLER		0x0180
 #define GICD_ICPENDR		0x0280
+#define GICD_ISACTIVER		0x0300
 #define GICD_ICACTIVER		0x0380
 #define GICD_IPRIORITYR		0x0400
 #define GICD_IROUTER		0x6000
@@ -39,6 +40,7 @@
 #define ICC_SRE_SRE		(1u << 0)
 #define ICC_SRE_ENABLE		(1u << 3)	/* lets EL1 use the sysregs too */
 #define ICC_PMR_ALLOW_ALL	0xff
+#define ICC_CTLR_EOIMODE	(1u << 1)
 #define DEFAULT_PRIORITY	0xa0
 #define WAIT_LOOPS		1000000
 
@@ -126,7 +128,9 @@ static void init_cpu_interface(void)
 	isb();
 	write_sysreg(icc_pmr_el1, ICC_PMR_ALLOW_ALL);
 	write_sysreg(icc_bpr1_el1, 0);
-	write_sysreg(icc_ctlr_el1, 0);		/* EOI drops priority and deactivates */
+	/* EOImode 1: EOI only drops priority, deactivation is separate, so an
+	 * interrupt handed to a guest stays active until the guest ends it. */
+	write_sysreg(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, 1);
 	isb();
 }
@@ -230,4 +234,21 @@ void gic_eoi(uint32_t intid)
 {
 	write_sysreg(icc_eoir1_el1, intid);
 	isb();
+}
+
+void gic_deactivate(uint32_t intid)
+{
+	write_sysreg(icc_dir_el1, intid);
+	isb();
+}
+
+bool gic_irq_active(unsigned intid)
+{
+	return mmio_read32(bank(intid) + GICD_ISACTIVER + (intid / 32) * 4) &
+	       (1u << (intid % 32));
+}
+
+void gic_clear_active(unsigned intid)
+{
+	mmio_write32(bank(intid) + GICD_ICACTIVER + (intid / 32) * 4, 1u << (intid % 32));
 }

@@ -31,6 +31,10 @@ void gic_route_spi(unsigned intid, uint64_t mpidr);
 bool gic_irq_enabled(unsigned intid);
 void gic_send_sgi(unsigned sgi, uint64_t target_mpidr);
 uint32_t gic_ack(void);
+/* Priority drop only (EOImode 1); gic_deactivate ends the interrupt. */
 void gic_eoi(uint32_t intid);
+void gic_deactivate(uint32_t intid);
+bool gic_irq_active(unsigned intid);
+void gic_clear_active(unsigned intid);
 
 #endif

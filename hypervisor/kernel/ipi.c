@@ -52,7 +52,7 @@ static void lock_slot_serving(struct call_slot *target, struct call_slot *mine)
 	}
 }
 
-static void ipi_irq(unsigned intid, void *arg)
+static enum irq_result ipi_irq(unsigned intid, void *arg)
 {
 	struct percpu *cpu = this_cpu();
 
@@ -62,6 +62,7 @@ static void ipi_irq(unsigned intid, void *arg)
 		sched_resched_ipi();
 	else if (intid == IPI_CALL)
 		run_posted_call(&slots[cpu->id]);
+	return IRQ_HANDLED;
 }
 
 void ipi_init_cpu(void)

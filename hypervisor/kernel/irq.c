@@ -36,8 +36,9 @@ void irq_dispatch(void)
 		irq_handler_fn fn = __atomic_load_n(&s->fn, __ATOMIC_ACQUIRE);
 		__atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
 		cpu->irq_count++;
+		enum irq_result result = IRQ_HANDLED;
 		if (fn) {
-			fn(intid, s->arg);
+			result = fn(intid, s->arg);
 		} else {
 			/* Nobody owns it: keep it from storming this core. */
 			gic_disable_irq(intid);
@@ -45,6 +46,8 @@ void irq_dispatch(void)
 				intid, cpu->id);
 		}
 		gic_eoi(intid);
+		if (result == IRQ_HANDLED)
+			gic_deactivate(intid);
 	}
 	cpu->irq_depth--;
 }

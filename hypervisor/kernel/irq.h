@@ -4,7 +4,12 @@
 
 #include <stdint.h>
 
-typedef void (*irq_handler_fn)(unsigned intid, void *arg);
+enum irq_result {
+	IRQ_HANDLED,		/* done: ZVM deactivates it */
+	IRQ_FORWARDED,		/* handed to a guest, which deactivates it */
+};
+
+typedef enum irq_result (*irq_handler_fn)(unsigned intid, void *arg);
 
 /* One handler per INTID (SGIs and PPIs: the same handler on every core). */
 int irq_register(unsigned intid, irq_handler_fn fn, void *arg, const char *name);

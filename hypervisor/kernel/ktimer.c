@@ -79,7 +79,7 @@ bool ktimer_cancel(struct ktimer *t)
 	return removed;
 }
 
-static void timer_irq(unsigned intid, void *arg)
+static enum irq_result timer_irq(unsigned intid, void *arg)
 {
 	struct timer_queue *q = &this_cpu()->timers;
 
@@ -98,6 +98,7 @@ static void timer_irq(unsigned intid, void *arg)
 	}
 	program_hardware(q);
 	spin_unlock(&q->lock);
+	return IRQ_HANDLED;
 }
 
 void ktimer_init_cpu(unsigned timer_intid)

@@ -33,7 +33,7 @@ static void console_io_write(void *ctx, const char *s, size_t n)
 
 struct cmd_io console_io = { console_io_write, 0 };
 
-static void uart_rx_irq(unsigned intid, void *arg)
+static enum irq_result uart_rx_irq(unsigned intid, void *arg)
 {
 	const struct uart_driver *drv = console_driver();
 	uintptr_t base = console_uart();
@@ -49,6 +49,7 @@ static void uart_rx_irq(unsigned intid, void *arg)
 			rx_dropped++;
 	}
 	sem_give(&rx_ready);
+	return IRQ_HANDLED;
 }
 
 static void shell_thread(void *arg)

@@ -63,6 +63,9 @@ trap_entry:
 	mov	x0, sp
 	bl	trap_dispatch
 
+/* Also the way into a guest for the first time: see guest_entry.S. */
+	.globl trap_return
+trap_return:
 	ldp	x2, x3, [sp, #FRAME_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
