@@ -1,0 +1,78 @@
+/* Entry at EL1 with x0 = devicetree (unused): stack, bss, vectors, C. */
+	.section .text.head, "ax"
+	.globl _start
+_start:
+	b	1f
+	.long	0
+	.quad	0x80000			/* text_offset */
+	.quad	_image_size
+	.quad	0xa			/* LE, 4 KiB, anywhere */
+	.quad	0, 0, 0
+	.ascii	"ARM\x64"
+	.long	0
+1:	ldr	x1, =__stack_top
+	mov	sp, x1
+	ldr	x1, =__bss_start
+	ldr	x2, =__bss_end
+2:	cmp	x1, x2
+	b.hs	3f
+	str	xzr, [x1], #8
+	b	2b
+3:	ldr	x1, =vectors
+	msr	vbar_el1, x1
+	isb
+	bl	guest_main
+4:	wfi
+	b	4b
+
+/* Only IRQs are expected; anything else is a crash we make on purpose. */
+	.balign	0x800
+vectors:
+	.balign	0x80
+	b	crashed			/* current EL, SP0: sync */
+	.balign	0x80
+	b	crashed
+	.balign	0x80
+	b	crashed
+	.balign	0x80
+	b	crashed
+	.balign	0x80
+	b	crashed			/* current EL, SPx: sync */
+	.balign	0x80
+	b	irq_entry		/* current EL, SPx: IRQ */
+	.balign	0x80
+	b	crashed
+	.balign	0x80
+	b	crashed
+
+irq_entry:
+	sub	sp, sp, #192
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x30, [sp, #144]
+	bl	guest_irq
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x30, [sp, #144]
+	add	sp, sp, #192
+	eret
+
+/* A crashed guest stops beating: ZVM's health monitor notices. */
+crashed:
+	msr	daifset, #0xf
+5:	wfe
+	b	5b
