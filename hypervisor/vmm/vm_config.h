@@ -1,0 +1,117 @@
+/*
+ * The system configuration: which core ZVM keeps, which host memory is
+ * ZVM's, and each VM's cores, memory, image and devices, read from the
+ * configuration devicetree (schema: docs/configuration.md) and checked
+ * against the board.  The same code runs in tools/zvmpack on the host and
+ * in ZVM at boot, so every mistake gets the same one-line message from both.
+ * Portable: unit-tested on the host.
+ */
+#ifndef VMM_VM_CONFIG_H
+#define VMM_VM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/board_dt.h"
+#include "vmm/guest_layout.h"
+#include "vmm/package.h"
+
+#define VM_CONFIG_COMPATIBLE	"zvm,system-v1"
+#define VM_CONFIG_MAX_VMS	8
+#define VM_NAME_MAX		32	/* node name, NUL included */
+#define VM_FILE_NAME_MAX	PACKAGE_NAME_MAX	/* image, initrd */
+#define VM_BOOTARGS_MAX		256
+#define VM_MAX_PASSTHROUGH	8	/* regions per VM */
+#define VM_MAX_SPIS		16	/* pass-through interrupts per VM */
+/* Guest RAM, host placement and ZVM's memory are in 2 MiB blocks. */
+#define VM_MEM_ALIGN		0x200000ull
+/* Pass-through regions are mapped with 4 KiB pages. */
+#define VM_PASSTHROUGH_ALIGN	0x1000ull
+
+enum vm_config_error {
+	VM_CONFIG_OK = 0,
+	VM_CONFIG_ERR_BLOB = -1,	/* not a devicetree blob */
+	VM_CONFIG_ERR_MISSING = -2,	/* required node or property absent */
+	VM_CONFIG_ERR_INVALID = -3,	/* malformed or out-of-range value */
+	VM_CONFIG_ERR_UNKNOWN = -4,	/* property or node not in the schema */
+	VM_CONFIG_ERR_CONFLICT = -5,	/* core, memory or interrupt given twice */
+	VM_CONFIG_ERR_LIMIT = -6,	/* more than ZVM can hold */
+	VM_CONFIG_ERR_IMAGE = -7,	/* image missing or larger than memory */
+	VM_CONFIG_ERR_ARG = -8,		/* NULL argument */
+};
+
+enum vm_os_type {
+	VM_OS_RTOS,
+	VM_OS_LINUX,
+	VM_OS_BAREMETAL,
+};
+
+enum vm_recovery {
+	VM_RECOVERY_NONE,	/* a crashed VM stays crashed */
+	VM_RECOVERY_RESTART,	/* boot again from a pristine image */
+	VM_RECOVERY_PAUSE,	/* keep its state for inspection */
+};
+
+struct vm_region {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct vm_config {
+	char name[VM_NAME_MAX];
+	enum vm_os_type os_type;
+	uint32_t vcpu_count;
+	uint32_t cpus[GUEST_MAX_VCPUS];	/* logical core of vCPU i */
+	struct vm_region ram;		/* guest-physical */
+	uint64_t ram_host_base;		/* where ram lives in host memory */
+	bool ram_host_fixed;		/* host-address given, else placed */
+	char image[VM_FILE_NAME_MAX];
+	char initrd[VM_FILE_NAME_MAX];	/* "" when none */
+	char bootargs[VM_BOOTARGS_MAX];	/* "" when none */
+	bool uart;			/* emulated PL011 console */
+	bool autostart;
+	bool direct_irq;
+	enum vm_recovery recovery;
+	/* Identity-mapped device regions and their interrupts (INTIDs). */
+	struct vm_region passthrough[VM_MAX_PASSTHROUGH];
+	uint32_t passthrough_count;
+	uint32_t intids[VM_MAX_SPIS];
+	uint32_t intid_count;
+};
+
+struct system_config {
+	uint32_t zvm_cpu;		/* logical core, board order */
+	struct vm_region zvm_memory;	/* host RAM ZVM keeps */
+	struct vm_config vms[VM_CONFIG_MAX_VMS];
+	uint32_t vm_count;
+};
+
+/*
+ * Reads and validates the configuration blob (at most size bytes) against
+ * board.  VMs without a host-address get one here (first fit, in order).
+ * Returns 0, or a negative enum vm_config_error with a one-line message in
+ * err (errlen bytes, always terminated; may be NULL).  out is cleared first.
+ * The struct is several KiB: keep it static, not on a small stack.
+ */
+int vm_config_parse(const void *blob, size_t size, const struct board_desc *board,
+		    struct system_config *out, char *err, size_t errlen);
+
+/*
+ * Size of the file name, for vm_config_check_images(); 0 when found,
+ * negative when there is no such file.  package_lookup_size() fits.
+ */
+typedef int (*vm_image_size_fn)(void *ctx, const char *name, uint64_t *size);
+
+/*
+ * Checks that every VM's image and initrd exist and that the image, and
+ * image plus initrd, fit in the VM's RAM.
+ */
+int vm_config_check_images(const struct system_config *cfg,
+			   vm_image_size_fn lookup, void *ctx, char *err,
+			   size_t errlen);
+
+const char *vm_os_type_name(enum vm_os_type type);
+const char *vm_recovery_name(enum vm_recovery recovery);
+
+#endif
