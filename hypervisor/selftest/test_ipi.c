@@ -141,7 +141,8 @@ ZTEST(ipi, resched_wakes_other_core)
 		ts[1] = zt_start("busy", remote_busy, &c, PRIO_BUSY, target);
 		busy_started = ts[1] && zt_spin_until(&c.busy_running, ms_to_ticks(ZT_SLACK_MS));
 		/* The waiter outranks the busy thread, so it blocked first. */
-		while (ts[0] && ts[0]->state != THREAD_BLOCKED && !c.woke)
+		uint64_t deadline = time_now_plus(ms_to_ticks(ZT_SLACK_MS));
+		while (ts[0] && ts[0]->state != THREAD_BLOCKED && time_now() < deadline)
 			cpu_relax();
 	}
 	uint64_t resched0 = ipi_received(target, IPI_RESCHED);
@@ -194,8 +195,10 @@ ZTEST(ipi, calls_cross_at_once)
 	static struct pair_ctx c[MAX_CPUS];
 	unsigned cpus[MAX_CPUS], n = zt_online_cpus(cpus, MAX_CPUS), created = 0;
 	struct thread *ts[MAX_CPUS] = { 0 };
-	volatile int start = 0;
+	static volatile int start;
 	uint64_t t0 = time_now();
+
+	start = 0;
 
 	/* Raised, so that the caller on this core waits for the others too. */
 	unsigned old = zt_set_own_prio(ZT_PRIO_STARTER);
