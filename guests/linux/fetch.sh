@@ -90,8 +90,10 @@ download() {
 	rm -rf "$scratch"
 	mkdir -p "$scratch"
 	say "downloading $1:$ARCH"
-	(cd "$scratch" && apt-get download "$1:$ARCH") ||
+	if ! (cd "$scratch" && apt-get download "$1:$ARCH"); then
+		rm -rf "$scratch"
 		die_apt "apt-get download $1:$ARCH failed"
+	fi
 	mv "$scratch"/*.deb "$DEBS"/
 	rmdir "$scratch"
 }

@@ -19,6 +19,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import zlib
 
 # Documentation/arch/arm64/booting.rst: the 64-byte Image header.
 IMAGE_MAGIC = b"ARM\x64"
@@ -26,6 +27,7 @@ IMAGE_MAGIC_OFFSET = 56
 IMAGE_HEADER_SIZE = 64
 
 GZIP_MAGIC = b"\x1f\x8b"
+GZIP_WBITS = 16 + zlib.MAX_WBITS   # zlib: expect a gzip header and trailer
 
 # drivers/firmware/efi/libstub/zboot-header.S: "MZ", then "zimg", then the
 # payload offset and size (little-endian u32) and the compression name.
@@ -61,9 +63,17 @@ def decompress_with_tool(tool, payload):
     return result.stdout
 
 
+def gunzip_untrailed(payload):
+    """zboot's payload size leaves out the gzip stream's last four bytes
+    (the uncompressed size, which the EFI stub reads on its own), so the
+    stream is inflated without insisting on its trailer."""
+    inflater = zlib.decompressobj(GZIP_WBITS)
+    return inflater.decompress(payload) + inflater.flush()
+
+
 def decompress(kind, payload):
     if kind == "gzip":
-        return gzip.decompress(payload)
+        return gunzip_untrailed(payload)
     if kind in ("xz", "lzma"):
         return lzma.decompress(payload)
     if kind == "bzip2":
