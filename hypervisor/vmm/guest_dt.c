@@ -1,0 +1,327 @@
+/*
+ * Generating a VM's devicetree.  The facts copy QEMU's virt devicetree
+ * (qemu-system-aarch64 -M virt,gic-version=3,dumpdtb=...) wherever a guest
+ * could care, so a kernel that boots on QEMU virt boots under ZVM.
+ */
+#include "vmm/guest_dt.h"
+#include "vmm/guest_layout.h"
+#include "lib/fdt_write.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+#include <stdarg.h>
+
+/* Fixed phandles: the root's interrupt-parent names the GIC up front. */
+#define PHANDLE_GIC		1u
+#define PHANDLE_APB_PCLK	2u
+
+/* Interrupt specifier (binding interrupt-controller/arm,gic-v3.yaml). */
+#define GIC_SPEC_SPI		0u
+#define GIC_SPEC_PPI		1u
+#define GIC_IRQ_CELLS		3u
+#define GIC_PPI_BASE		16u	/* INTIDs of PPIs 0..15 (IHI 0069, 2.2) */
+#define GIC_SPI_BASE		32u
+/* Trigger flags as QEMU virt gives them with a GICv3 (IRQ_TYPE_*). */
+#define IRQ_EDGE_RISING		1u
+#define IRQ_LEVEL_HIGH		4u
+
+/* PSCI 0.2+ function IDs (DEN0022, 5.1), also for "arm,psci" 0.1 readers. */
+#define PSCI_FN_CPU_SUSPEND	0xc4000001u
+#define PSCI_FN_CPU_OFF		0x84000002u
+#define PSCI_FN_CPU_ON		0xc4000003u
+#define PSCI_FN_MIGRATE		0xc4000005u
+
+#define DT_MODEL		"zvm,guest"
+#define DT_COMPATIBLE		"linux,dummy-virt"
+#define ROOT_ADDR_CELLS		2u
+#define ROOT_SIZE_CELLS		2u
+#define CPUS_ADDR_CELLS		1u	/* reg is MPIDR Aff0, enough for 8 vCPUs */
+#define CPUS_SIZE_CELLS		0u
+#define GIC_REDIST_REGIONS	1u
+#define UART_NODE		"serial"
+#define UART_ALIAS		"serial0"
+#define ERR_PREFIX		"guest devicetree: "
+#define PATH_MAX_LEN		32
+
+struct dt_ctx {
+	const struct guest_dt_params *p;
+	struct fdt_writer w;
+	char uart_path[PATH_MAX_LEN];	/* "/serial@9000000" */
+};
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+	size_t used;
+
+	if (!err || errlen == 0)
+		return code;
+	fmt_snprintf(err, errlen, "%s", ERR_PREFIX);
+	used = strlen(err);
+	va_start(ap, fmt);
+	fmt_vsnprintf(err + used, errlen - used, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* One GICv3 interrupt specifier of an INTID. */
+static void irq_spec(uint32_t *cells, uint32_t intid, uint32_t flags)
+{
+	bool ppi = intid < GIC_SPI_BASE;
+
+	cells[0] = ppi ? GIC_SPEC_PPI : GIC_SPEC_SPI;
+	cells[1] = intid - (ppi ? GIC_PPI_BASE : GIC_SPI_BASE);
+	cells[2] = flags;
+}
+
+static void write_irq(struct fdt_writer *w, uint32_t intid, uint32_t flags)
+{
+	uint32_t cells[GIC_IRQ_CELLS];
+
+	irq_spec(cells, intid, flags);
+	fdt_write_prop_cells(w, "interrupts", cells, GIC_IRQ_CELLS);
+}
+
+static void write_reg(struct fdt_writer *w, uint64_t base, uint64_t size)
+{
+	const uint64_t reg[] = { base, size };
+
+	fdt_write_prop_u64s(w, "reg", reg, 2);
+}
+
+static void write_root_props(struct dt_ctx *c)
+{
+	fdt_write_prop_string(&c->w, "compatible", DT_COMPATIBLE);
+	fdt_write_prop_string(&c->w, "model", DT_MODEL);
+	fdt_write_prop_u32(&c->w, "#address-cells", ROOT_ADDR_CELLS);
+	fdt_write_prop_u32(&c->w, "#size-cells", ROOT_SIZE_CELLS);
+	fdt_write_prop_u32(&c->w, "interrupt-parent", PHANDLE_GIC);
+}
+
+static void write_chosen(struct dt_ctx *c)
+{
+	const struct guest_dt_params *p = c->p;
+
+	fdt_write_begin_node(&c->w, "chosen");
+	if (p->bootargs && p->bootargs[0])
+		fdt_write_prop_string(&c->w, "bootargs", p->bootargs);
+	if (p->has_uart)
+		fdt_write_prop_string(&c->w, "stdout-path", c->uart_path);
+	if (p->has_initrd) {
+		fdt_write_prop_u64(&c->w, "linux,initrd-start", p->initrd_start);
+		fdt_write_prop_u64(&c->w, "linux,initrd-end", p->initrd_end);
+	}
+	fdt_write_end_node(&c->w);
+	if (!p->has_uart)
+		return;
+	fdt_write_begin_node(&c->w, "aliases");
+	fdt_write_prop_string(&c->w, UART_ALIAS, c->uart_path);
+	fdt_write_end_node(&c->w);
+}
+
+static void write_memory(struct dt_ctx *c)
+{
+	fdt_write_begin_node_at(&c->w, "memory", c->p->ram_base);
+	fdt_write_prop_string(&c->w, "device_type", "memory");
+	write_reg(&c->w, c->p->ram_base, c->p->ram_size);
+	fdt_write_end_node(&c->w);
+}
+
+/* vCPU i has MPIDR affinity i (Aff0), which is what its cpu reg says. */
+static void write_cpus(struct dt_ctx *c)
+{
+	uint32_t i;
+
+	fdt_write_begin_node(&c->w, "cpus");
+	fdt_write_prop_u32(&c->w, "#address-cells", CPUS_ADDR_CELLS);
+	fdt_write_prop_u32(&c->w, "#size-cells", CPUS_SIZE_CELLS);
+	for (i = 0; i < c->p->vcpus; i++) {
+		fdt_write_begin_node_at(&c->w, "cpu", i);
+		fdt_write_prop_string(&c->w, "device_type", "cpu");
+		fdt_write_prop_string(&c->w, "compatible", "arm,armv8");
+		fdt_write_prop_u32(&c->w, "reg", i);
+		fdt_write_prop_string(&c->w, "enable-method", "psci");
+		fdt_write_end_node(&c->w);
+	}
+	fdt_write_end_node(&c->w);
+}
+
+static void write_psci(struct dt_ctx *c)
+{
+	static const char *const compat[] = {
+		"arm,psci-1.0", "arm,psci-0.2", "arm,psci",
+	};
+
+	fdt_write_begin_node(&c->w, "psci");
+	fdt_write_prop_strings(&c->w, "compatible", compat, 3);
+	fdt_write_prop_string(&c->w, "method", "hvc");
+	fdt_write_prop_u32(&c->w, "cpu_suspend", PSCI_FN_CPU_SUSPEND);
+	fdt_write_prop_u32(&c->w, "cpu_off", PSCI_FN_CPU_OFF);
+	fdt_write_prop_u32(&c->w, "cpu_on", PSCI_FN_CPU_ON);
+	fdt_write_prop_u32(&c->w, "migrate", PSCI_FN_MIGRATE);
+	fdt_write_end_node(&c->w);
+}
+
+/* GICD, then one redistributor region with an RD+SGI frame pair per vCPU. */
+static void write_gic(struct dt_ctx *c)
+{
+	const uint64_t reg[] = {
+		GUEST_GICD_BASE, GUEST_GICD_SIZE,
+		GUEST_GICR_BASE, (uint64_t)c->p->vcpus * GUEST_GICR_STRIDE,
+	};
+
+	fdt_write_begin_node_at(&c->w, "interrupt-controller", GUEST_GICD_BASE);
+	fdt_write_phandle(&c->w, PHANDLE_GIC);
+	fdt_write_prop_string(&c->w, "compatible", "arm,gic-v3");
+	fdt_write_prop_u32(&c->w, "#interrupt-cells", GIC_IRQ_CELLS);
+	/* No children (no ITS): an interrupt-map needs no parent address. */
+	fdt_write_prop_u32(&c->w, "#address-cells", 0);
+	fdt_write_prop_empty(&c->w, "interrupt-controller");
+	fdt_write_prop_u32(&c->w, "#redistributor-regions", GIC_REDIST_REGIONS);
+	fdt_write_prop_u64s(&c->w, "reg", reg, 4);
+	write_irq(&c->w, GUEST_INTID_MAINT, IRQ_LEVEL_HIGH);
+	fdt_write_end_node(&c->w);
+}
+
+/* The four timer PPIs in binding order (timer/arm,arch_timer.yaml). */
+static void write_timer(struct dt_ctx *c)
+{
+	static const uint32_t intids[] = {
+		GUEST_INTID_SEC_TIMER, GUEST_INTID_PHYS_TIMER,
+		GUEST_INTID_VIRT_TIMER, GUEST_INTID_HYP_TIMER,
+	};
+	uint32_t cells[4 * GIC_IRQ_CELLS];
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		irq_spec(cells + i * GIC_IRQ_CELLS, intids[i], IRQ_LEVEL_HIGH);
+	fdt_write_begin_node(&c->w, "timer");
+	fdt_write_prop_string(&c->w, "compatible", "arm,armv8-timer");
+	fdt_write_prop_cells(&c->w, "interrupts", cells, 4 * GIC_IRQ_CELLS);
+	fdt_write_prop_empty(&c->w, "always-on");
+	fdt_write_end_node(&c->w);
+}
+
+/* Linux's AMBA bus will not probe a PrimeCell without its apb_pclk. */
+static void write_uart(struct dt_ctx *c)
+{
+	static const char *const compat[] = { "arm,pl011", "arm,primecell" };
+	static const char *const clock_names[] = { "uartclk", "apb_pclk" };
+	static const uint32_t clocks[] = { PHANDLE_APB_PCLK, PHANDLE_APB_PCLK };
+
+	fdt_write_begin_node(&c->w, "apb-pclk");
+	fdt_write_phandle(&c->w, PHANDLE_APB_PCLK);
+	fdt_write_prop_string(&c->w, "compatible", "fixed-clock");
+	fdt_write_prop_u32(&c->w, "#clock-cells", 0);
+	fdt_write_prop_u32(&c->w, "clock-frequency", GUEST_DT_UART_CLOCK_HZ);
+	fdt_write_prop_string(&c->w, "clock-output-names", "clk24mhz");
+	fdt_write_end_node(&c->w);
+
+	fdt_write_begin_node_at(&c->w, UART_NODE, GUEST_UART_BASE);
+	fdt_write_prop_strings(&c->w, "compatible", compat, 2);
+	write_reg(&c->w, GUEST_UART_BASE, GUEST_UART_SIZE);
+	write_irq(&c->w, GUEST_INTID_UART, IRQ_LEVEL_HIGH);
+	fdt_write_prop_cells(&c->w, "clocks", clocks, 2);
+	fdt_write_prop_strings(&c->w, "clock-names", clock_names, 2);
+	fdt_write_end_node(&c->w);
+}
+
+static void write_virtio(struct dt_ctx *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->p->virtio_slots; i++) {
+		uint64_t base = GUEST_VIRTIO_BASE + i * GUEST_VIRTIO_STRIDE;
+
+		fdt_write_begin_node_at(&c->w, "virtio_mmio", base);
+		fdt_write_prop_string(&c->w, "compatible", "virtio,mmio");
+		write_reg(&c->w, base, GUEST_VIRTIO_STRIDE);
+		write_irq(&c->w, GUEST_INTID_VIRTIO0 + i, IRQ_EDGE_RISING);
+		fdt_write_prop_empty(&c->w, "dma-coherent");
+		fdt_write_end_node(&c->w);
+	}
+}
+
+/* RAM must not cover the devices below it; the initrd lies inside it. */
+static int check_params(const struct guest_dt_params *p, char *err,
+			size_t errlen)
+{
+	uint64_t devices_end = GUEST_VIRTIO_BASE +
+			       GUEST_DT_MAX_VIRTIO * GUEST_VIRTIO_STRIDE;
+
+	if (p->vcpus < 1 || p->vcpus > GUEST_MAX_VCPUS)
+		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+			    "%u vCPUs (1 to %u allowed)", (unsigned)p->vcpus,
+			    (unsigned)GUEST_MAX_VCPUS);
+	if (p->ram_size == 0 || p->ram_base + p->ram_size < p->ram_base)
+		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+			    "RAM at 0x%llx of 0x%llx bytes is empty or wraps",
+			    (unsigned long long)p->ram_base,
+			    (unsigned long long)p->ram_size);
+	if (p->ram_base < devices_end && p->ram_base + p->ram_size > GUEST_GICD_BASE)
+		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+			    "RAM at 0x%llx overlaps the devices at 0x%llx-0x%llx",
+			    (unsigned long long)p->ram_base,
+			    (unsigned long long)GUEST_GICD_BASE,
+			    (unsigned long long)devices_end);
+	if (p->has_initrd &&
+	    (p->initrd_start >= p->initrd_end || p->initrd_start < p->ram_base ||
+	     p->initrd_end > p->ram_base + p->ram_size))
+		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+			    "initrd 0x%llx-0x%llx is empty or not inside RAM",
+			    (unsigned long long)p->initrd_start,
+			    (unsigned long long)p->initrd_end);
+	if (p->bootargs && strnlen(p->bootargs, GUEST_DT_BOOTARGS_MAX) >=
+			   GUEST_DT_BOOTARGS_MAX)
+		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+			    "bootargs longer than %u characters",
+			    (unsigned)GUEST_DT_BOOTARGS_MAX - 1);
+	if (p->virtio_slots > GUEST_DT_MAX_VIRTIO)
+		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+			    "%u virtio slots (at most %u)", (unsigned)p->virtio_slots,
+			    (unsigned)GUEST_DT_MAX_VIRTIO);
+	return 0;
+}
+
+int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
+		   char *err, size_t errlen)
+{
+	struct dt_ctx c = { .p = p };
+	size_t total = 0;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!p || !buf)
+		return fail(err, errlen, GUEST_DT_ERR_PARAM, "no parameters or no buffer");
+	rc = check_params(p, err, errlen);
+	if (rc)
+		return rc;
+	fmt_snprintf(c.uart_path, sizeof(c.uart_path), "/%s@%llx", UART_NODE,
+		     (unsigned long long)GUEST_UART_BASE);
+	fdt_write_init(&c.w, buf, size);
+	fdt_write_begin_node(&c.w, "");
+	write_root_props(&c);
+	write_chosen(&c);
+	write_memory(&c);
+	write_cpus(&c);
+	write_psci(&c);
+	write_gic(&c);
+	write_timer(&c);
+	if (p->has_uart)
+		write_uart(&c);
+	write_virtio(&c);
+	fdt_write_end_node(&c.w);
+	rc = fdt_write_finish(&c.w, &total);
+	if (rc == FDTW_ERR_NO_SPACE)
+		return fail(err, errlen, GUEST_DT_ERR_SPACE,
+			    "a buffer of %zu bytes is too small (ran out at \"%s\")",
+			    size, fdt_write_error_name(&c.w));
+	if (rc)
+		return fail(err, errlen, GUEST_DT_ERR_WRITE, "%s at \"%s\"",
+			    fdt_write_strerror(rc), fdt_write_error_name(&c.w));
+	return (int)total;
+}
