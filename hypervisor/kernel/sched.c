@@ -99,15 +99,21 @@ void schedule(bool yield)
 	sched_finish_switch(arch_context_switch(prev, next));
 }
 
-/* Runs on the new thread's stack, right after a switch away from last. */
+/*
+ * Runs on the new thread's stack, right after a switch away from last.
+ * A dead thread is marked off the CPU only under its lock: a joiner that
+ * sees it finished frees it, so this core must be done touching it first.
+ */
 void sched_finish_switch(struct thread *last)
 {
-	__atomic_store_n(&last->on_cpu, false, __ATOMIC_RELEASE);
-	if (last->state == THREAD_DEAD) {
-		spin_lock(&last->lock);
-		waitq_wake_all(&last->exit_wq, 0);
-		spin_unlock(&last->lock);
+	if (last->state != THREAD_DEAD) {
+		__atomic_store_n(&last->on_cpu, false, __ATOMIC_RELEASE);
+		return;
 	}
+	spin_lock(&last->lock);
+	__atomic_store_n(&last->on_cpu, false, __ATOMIC_RELEASE);
+	waitq_wake_all(&last->exit_wq, 0);
+	spin_unlock(&last->lock);
 }
 
 bool sched_wake(struct thread *t)
