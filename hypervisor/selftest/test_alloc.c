@@ -18,7 +18,7 @@
 #define MAX_ALIGN_SHIFT		13	/* up to 8 KiB alignment */
 #define PAGE_TEST_ORDERS	9	/* orders 0..8: 4 KiB .. 1 MiB */
 /* Shared among the cores: lock handoffs between vCPUs are slow on QEMU. */
-#define STRESS_TOTAL_ROUNDS	1600
+#define STRESS_TOTAL_ROUNDS	800
 #define STRESS_SLOTS		8
 #define STRESS_MAX_SIZE		512
 

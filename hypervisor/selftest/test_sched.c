@@ -8,6 +8,7 @@
 #include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/ktimer.h"
+#include "kernel/mem.h"
 #include "kernel/msgq.h"
 #include "kernel/mutex.h"
 #include "kernel/sem.h"
@@ -18,6 +19,8 @@
 #define YIELD_ROUNDS	3
 #define WAIT_TIMEOUT_MS	5
 #define MSG_SLOTS	2
+#define CHURN_THREADS	48
+#define SHELL_PRIO_BELOW	25	/* runs only once the test waits */
 
 static uint64_t switches_on(unsigned cpu)
 {
@@ -397,4 +400,37 @@ ZTEST(sched, all_cores_run)
 	ZT_CHECK(!zt_start("bad", report_core, &w[0], ZT_PRIO_WORKER, MAX_CPUS));
 	ZT_CHECK(!zt_start("bad", report_core, &w[0], PRIO_IDLE, cpus[0]));
 	ztest_figure(ctx, "cores", n);
+}
+
+/* --- many short lives: create, exit, join, free ---------------------------------- */
+
+static void short_life(void *arg)
+{
+	__atomic_fetch_add((unsigned *)arg, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Joins race with the exiting thread's last steps on its own core (the
+ * joiner frees the thread), some joined while running, some after death.
+ */
+ZTEST(sched, create_join_churn)
+{
+	unsigned cpus[MAX_CPUS], n = zt_online_cpus(cpus, MAX_CPUS), ran = 0, joined = 0;
+	struct mem_stats s0, s1;
+
+	mem_get_stats(&s0);
+	for (unsigned i = 0; i < CHURN_THREADS; i++) {
+		unsigned prio = i % 2 ? ZT_PRIO_WORKER : SHELL_PRIO_BELOW;
+		struct thread *t = zt_start("churn", short_life, &ran, prio, cpus[i % n]);
+
+		if (t && thread_join(t, ms_to_ticks(ZT_JOIN_TIMEOUT_MS)) == 0)
+			joined++;
+	}
+	mem_get_stats(&s1);
+	ZT_CHECK_EQ(joined, CHURN_THREADS);
+	ZT_CHECK_EQ(__atomic_load_n(&ran, __ATOMIC_RELAXED), CHURN_THREADS);
+	ZT_CHECK_EQ(s1.kfree_errors, s0.kfree_errors);
+	ZT_CHECK_EQ(s1.heap_used, s0.heap_used);
+	ZT_CHECK_EQ(s1.heap_allocs, s0.heap_allocs);
+	ZT_CHECK_EQ(mem_check(), 0);
 }
