@@ -241,8 +241,8 @@ int vm_config_parse(const void *blob, size_t size, const struct board_desc *boar
 	memset(out, 0, sizeof(*out));
 	rc = fdt_init(&ctx.fdt, blob, size);
 	if (rc)
-		return cfg_fail(&ctx, VM_CONFIG_ERR_BLOB, "blob",
-				"not a valid devicetree blob (%s)", fdt_strerror(rc));
+		return cfg_fail(&ctx, VM_CONFIG_ERR_BLOB, "blob", "%s",
+				fdt_strerror(rc));
 	rc = check_root(&ctx);
 	if (rc)
 		return rc;

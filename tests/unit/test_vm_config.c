@@ -1,0 +1,378 @@
+/*
+ * Host tests of vm_config_parse and vm_config_check_images: the shipped
+ * configs against their boards, the values of a valid system (host
+ * placement included), one fixture per mistake with its exact message,
+ * image size checks, and a sweep that truncates a config at every byte.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "vmm/vm_config.h"
+#include "tests/unit/fdt_fixture.h"
+
+#define ERR_LEN		256
+#define MIB		0x100000ull
+
+static struct board_desc qemu_board, rk_board;
+static struct system_config cfg;
+static char err[ERR_LEN];
+
+static void load_board(const char *name, struct board_desc *board)
+{
+	struct blob b = fixture_load(name);
+	char berr[ERR_LEN];
+
+	if (board_from_fdt(b.data, b.size, board, berr, sizeof(berr)) != 0) {
+		fprintf(stderr, "board fixture %s: %s\n", name, berr);
+		abort();
+	}
+	free(b.data);
+}
+
+static int parse(const char *fixture, const struct board_desc *board)
+{
+	struct blob b = fixture_load(fixture);
+	unsigned char *exact = blob_copy(&b, b.size);
+	int rc;
+
+	memset(err, 'x', sizeof(err));
+	rc = vm_config_parse(exact, b.size, board, &cfg, err, sizeof(err));
+	free(exact);
+	free(b.data);
+	return rc;
+}
+
+static void test_qemu_default_config(void **state)
+{
+	const struct vm_config *rtos = &cfg.vms[0], *linux_vm = &cfg.vms[1];
+
+	(void)state;
+	assert_int_equal(parse("configs/qemu-virt", &qemu_board), VM_CONFIG_OK);
+	assert_string_equal(err, "");
+	assert_int_equal(cfg.zvm_cpu, 0);
+	assert_int_equal(cfg.vm_count, 2);
+	assert_string_equal(rtos->name, "rtos");
+	assert_int_equal(rtos->os_type, VM_OS_RTOS);
+	assert_int_equal(rtos->vcpu_count, 1);
+	assert_int_equal(rtos->cpus[0], 1);
+	assert_true(rtos->direct_irq && rtos->autostart && rtos->uart);
+	assert_int_equal(rtos->ram_host_base, 0x50000000);
+	assert_string_equal(linux_vm->name, "linux");
+	assert_int_equal(linux_vm->os_type, VM_OS_LINUX);
+	assert_int_equal(linux_vm->vcpu_count, 2);
+	assert_int_equal(linux_vm->cpus[0], 2);
+	assert_int_equal(linux_vm->cpus[1], 3);
+	assert_false(linux_vm->ram_host_fixed);
+	/* First fit: after ZVM (to 0x50000000) and rtos (to 0x54000000). */
+	assert_int_equal(linux_vm->ram_host_base, 0x54000000);
+	assert_string_equal(linux_vm->initrd, "linux-initrd");
+	assert_int_equal(linux_vm->recovery, VM_RECOVERY_RESTART);
+}
+
+static void test_rk3588_config(void **state)
+{
+	const struct vm_config *rtos = &cfg.vms[0];
+
+	(void)state;
+	assert_int_equal(parse("configs/rk3588", &rk_board), VM_CONFIG_OK);
+	assert_string_equal(err, "");
+	assert_int_equal(cfg.vm_count, 3);
+	assert_int_equal(rtos->cpus[0], 4);
+	assert_int_equal(rtos->passthrough_count, 1);
+	assert_int_equal(rtos->passthrough[0].base, 0xfeb60000);
+	assert_int_equal(rtos->intid_count, 1);
+	assert_int_equal(rtos->intids[0], 334 + 32);
+	/* linux skips ZVM, OP-TEE (0x08400000-0x093fffff) and rtos. */
+	assert_int_equal(cfg.vms[1].ram_host_base, 0x14000000);
+	/* selftest fits in the gap between OP-TEE and rtos. */
+	assert_int_equal(cfg.vms[2].ram_host_base, 0x09400000);
+	assert_int_equal(cfg.vms[2].recovery, VM_RECOVERY_PAUSE);
+	assert_int_equal(cfg.vms[2].os_type, VM_OS_BAREMETAL);
+}
+
+/* The RK3588 system does not fit QEMU's 4 cores. */
+static void test_config_against_wrong_board(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("configs/rk3588", &qemu_board),
+			 VM_CONFIG_ERR_INVALID);
+	assert_string_equal(err, "config: vm 'rtos': cpu 4 does not exist "
+			    "(the board has 4 cores: 0-3)");
+}
+
+static void test_good_fixture(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("vmconfig/good", &qemu_board), VM_CONFIG_OK);
+	assert_int_equal(cfg.vms[0].passthrough_count, 1);
+	assert_int_equal(cfg.vms[0].passthrough[0].base, 0x0a003000);
+	assert_int_equal(cfg.vms[0].passthrough[0].size, 0x1000);
+	assert_int_equal(cfg.vms[0].intid_count, 2);
+	assert_int_equal(cfg.vms[0].intids[0], 72);
+	assert_int_equal(cfg.vms[0].intids[1], 73);
+	assert_string_equal(cfg.vms[1].bootargs, "console=ttyAMA0");
+	assert_false(cfg.vms[1].autostart);
+	assert_false(cfg.vms[1].direct_irq);
+	assert_int_equal(cfg.vms[1].recovery, VM_RECOVERY_NONE);
+}
+
+struct bad_case {
+	const char *fixture;
+	int rc;
+	const char *message;
+};
+
+#define VMS "config: vm '"
+static const struct bad_case bad_cases[] = {
+	{ "overlap_memory", VM_CONFIG_ERR_CONFLICT, VMS "linux': host memory "
+	  "0x52000000-0x61ffffff overlaps vm 'rtos' (0x50000000-0x53ffffff)" },
+	{ "overlap_zvm", VM_CONFIG_ERR_CONFLICT, VMS "rtos': host memory "
+	  "0x4e000000-0x51ffffff overlaps ZVM's own memory (zvm-memory "
+	  "0x40000000-0x4fffffff)" },
+	{ "cpu_twice", VM_CONFIG_ERR_CONFLICT,
+	  VMS "linux': cpu 1 is already given to vm 'rtos'" },
+	{ "cpu_zvm", VM_CONFIG_ERR_CONFLICT,
+	  VMS "rtos': cpu 0 is ZVM's own core (zvm-cpu)" },
+	{ "cpu_listed_twice", VM_CONFIG_ERR_CONFLICT,
+	  VMS "linux': cpu 2 is listed twice" },
+	{ "cpu_missing", VM_CONFIG_ERR_INVALID,
+	  VMS "linux': cpu 7 does not exist (the board has 4 cores: 0-3)" },
+	{ "cpus_not_cells", VM_CONFIG_ERR_INVALID,
+	  VMS "linux': 'cpus' must be a list of cells, like <1 2>" },
+	{ "zvm_cpu_missing", VM_CONFIG_ERR_INVALID, "config: /zvm: zvm-cpu 4 "
+	  "does not exist (the board has 4 cores: 0-3)" },
+	{ "irq_twice", VM_CONFIG_ERR_CONFLICT,
+	  VMS "linux': SPI 41 is already given to vm 'rtos'" },
+	{ "irq_twice_same_vm", VM_CONFIG_ERR_CONFLICT,
+	  VMS "rtos' passthrough@a003000: SPI 40 is given twice" },
+	{ "irq_zvm_uart", VM_CONFIG_ERR_CONFLICT,
+	  VMS "rtos': SPI 1 is ZVM's console UART interrupt" },
+	{ "irq_range", VM_CONFIG_ERR_INVALID,
+	  VMS "rtos' passthrough@a003000: SPI 988 is out of range (0-987)" },
+	{ "passthrough_twice", VM_CONFIG_ERR_CONFLICT, VMS "linux': pass-through "
+	  "0xa003000-0xa003fff is already given to vm 'rtos'" },
+	{ "passthrough_ram", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	  "0x60000000-0x60000fff overlaps RAM (only device regions can be "
+	  "passed through)" },
+	{ "passthrough_gic", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	  "0x8000000-0x800ffff overlaps the GIC distributor" },
+	{ "passthrough_uart", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	  "0x9000000-0x9000fff overlaps ZVM's console UART" },
+	{ "passthrough_align", VM_CONFIG_ERR_INVALID, VMS "rtos' passthrough@a003000: "
+	  "region <0xa003200 0x200> must be non-empty, 4 KiB aligned and inside "
+	  "the address space" },
+	{ "passthrough_no_reg", VM_CONFIG_ERR_MISSING,
+	  VMS "rtos' passthrough@a003000: missing required property 'reg'" },
+	{ "passthrough_unknown_prop", VM_CONFIG_ERR_UNKNOWN,
+	  VMS "rtos' passthrough@a003000: unknown property 'status'" },
+	{ "passthrough_guest_ram", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	  "0x100100000-0x100100fff overlaps its own guest RAM" },
+	{ "unknown_prop", VM_CONFIG_ERR_UNKNOWN,
+	  VMS "linux': unknown property 'autostrat'" },
+	{ "unknown_zvm_prop", VM_CONFIG_ERR_UNKNOWN,
+	  "config: /zvm: unknown property 'boot-delay'" },
+	{ "unknown_node", VM_CONFIG_ERR_UNKNOWN,
+	  VMS "linux': unknown node 'console'" },
+	{ "unknown_root_node", VM_CONFIG_ERR_UNKNOWN,
+	  "config: /: unknown node 'chosen'" },
+	{ "unknown_zvm_node", VM_CONFIG_ERR_UNKNOWN,
+	  "config: /zvm: unknown node 'guests'" },
+	{ "missing_image", VM_CONFIG_ERR_MISSING,
+	  VMS "linux': missing required property 'image'" },
+	{ "missing_cpus", VM_CONFIG_ERR_MISSING,
+	  VMS "linux': missing required property 'cpus'" },
+	{ "missing_memory", VM_CONFIG_ERR_MISSING,
+	  VMS "linux': missing required property 'memory'" },
+	{ "missing_os_type", VM_CONFIG_ERR_MISSING,
+	  VMS "linux': missing required property 'os-type'" },
+	{ "missing_zvm_cpu", VM_CONFIG_ERR_MISSING,
+	  "config: /zvm: missing required property 'zvm-cpu'" },
+	{ "missing_zvm_memory", VM_CONFIG_ERR_MISSING,
+	  "config: /zvm: missing required property 'zvm-memory'" },
+	{ "missing_compatible", VM_CONFIG_ERR_MISSING,
+	  "config: /zvm: missing required property 'compatible'" },
+	{ "missing_vms", VM_CONFIG_ERR_MISSING, "config: /zvm: missing node 'vms'" },
+	{ "os_type", VM_CONFIG_ERR_INVALID, VMS "linux': os-type \"windows\" is "
+	  "not one of rtos, linux, baremetal" },
+	{ "recovery", VM_CONFIG_ERR_INVALID, VMS "linux': recovery \"reboot\" is "
+	  "not one of none, restart, pause" },
+	{ "zero_vcpus", VM_CONFIG_ERR_INVALID,
+	  VMS "linux': zero vCPUs: 'cpus' is empty" },
+	{ "memory_align", VM_CONFIG_ERR_INVALID, VMS "linux': 'memory' "
+	  "<0x40000000 0x4100000> is not 2 MiB aligned" },
+	{ "memory_zero", VM_CONFIG_ERR_INVALID, VMS "linux': 'memory' has size 0" },
+	{ "memory_cells", VM_CONFIG_ERR_INVALID, VMS "linux': 'memory' must be "
+	  "<base size> as two 64-bit values (4 cells)" },
+	{ "memory_low", VM_CONFIG_ERR_INVALID, VMS "linux': guest RAM at 0x0 "
+	  "overlaps the guest's device window below 0x40000000" },
+	{ "host_align", VM_CONFIG_ERR_INVALID,
+	  VMS "rtos': host-address 0x50100000 is not 2 MiB aligned" },
+	{ "host_cells", VM_CONFIG_ERR_INVALID,
+	  VMS "rtos': 'host-address' must be one 64-bit value (2 cells)" },
+	{ "host_outside_ram", VM_CONFIG_ERR_INVALID, VMS "rtos': host memory "
+	  "0x7e000000-0x81ffffff is not inside the board's RAM" },
+	{ "host_full", VM_CONFIG_ERR_LIMIT,
+	  VMS "linux': no free 2 MiB-aligned host RAM for its 1024 MiB" },
+	{ "flag_value", VM_CONFIG_ERR_INVALID, VMS "linux': 'autostart' is a flag "
+	  "and takes no value (write 'autostart;')" },
+	{ "image_path", VM_CONFIG_ERR_INVALID, VMS "linux': image "
+	  "\"../linux-Image\" must be a plain file name, without '/'" },
+	{ "string_list", VM_CONFIG_ERR_INVALID,
+	  VMS "linux': 'bootargs' must be one non-empty string" },
+	{ "vm_name", VM_CONFIG_ERR_INVALID, "config: /zvm/vms: VM name '9lives': "
+	  "use a letter, then letters, digits, '-' or '_' (no unit address)" },
+	{ "compatible", VM_CONFIG_ERR_INVALID, "config: /zvm: compatible is not "
+	  "\"zvm,system-v1\" (a configuration for another ZVM version?)" },
+	{ "zvm_memory_outside", VM_CONFIG_ERR_INVALID, "config: /zvm: zvm-memory "
+	  "0x0-0xfffffff is not inside the board's RAM" },
+	{ "zvm_memory_align", VM_CONFIG_ERR_INVALID, "config: /zvm: 'zvm-memory' "
+	  "<0x40080000 0x10000000> is not 2 MiB aligned" },
+	{ "too_many_vms", VM_CONFIG_ERR_LIMIT, "config: /zvm/vms: more than 8 VMs" },
+	{ "no_zvm", VM_CONFIG_ERR_MISSING,
+	  "config: /: no /zvm node: not a ZVM system configuration" },
+};
+
+static void test_bad_fixture(void **state)
+{
+	const struct bad_case *c = *state;
+	char name[128];
+
+	snprintf(name, sizeof(name), "vmconfig/bad_%s", c->fixture);
+	assert_int_equal(parse(name, &qemu_board), c->rc);
+	assert_string_equal(err, c->message);
+	/* A failed parse leaves nothing half-filled behind. */
+	assert_int_equal(cfg.vm_count, 0);
+}
+
+static void test_not_a_blob(void **state)
+{
+	static const char junk[64] = "this is not a devicetree";
+
+	(void)state;
+	assert_int_equal(vm_config_parse(junk, sizeof(junk), &qemu_board, &cfg,
+					 err, sizeof(err)), VM_CONFIG_ERR_BLOB);
+	assert_string_equal(err, "config: blob: bad magic (not a devicetree blob)");
+	assert_int_equal(vm_config_parse(NULL, 0, &qemu_board, &cfg, err,
+					 sizeof(err)), VM_CONFIG_ERR_ARG);
+}
+
+/* Every prefix of a valid config is rejected cleanly (ASan watches). */
+static void test_truncated_everywhere(void **state)
+{
+	struct blob b = fixture_load("vmconfig/good");
+	unsigned char *copy;
+	size_t len;
+
+	(void)state;
+	for (len = 0; len < b.size; len++) {
+		copy = blob_copy(&b, len);
+		assert_int_not_equal(vm_config_parse(copy, len, &qemu_board, &cfg,
+						     err, sizeof(err)), VM_CONFIG_OK);
+		assert_true(strncmp(err, "config: ", 8) == 0);
+		free(copy);
+	}
+	free(b.data);
+}
+
+struct file_size {
+	const char *name;
+	uint64_t size;
+};
+
+static int table_lookup(void *ctx, const char *name, uint64_t *size)
+{
+	const struct file_size *f;
+
+	for (f = ctx; f->name; f++) {
+		if (strcmp(f->name, name) == 0) {
+			*size = f->size;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int check_images(uint64_t rtos, uint64_t kernel, uint64_t initrd)
+{
+	const struct file_size files[] = {
+		{ "rtos.bin", rtos }, { "linux-Image", kernel },
+		{ "linux-initrd", initrd }, { NULL, 0 },
+	};
+
+	memset(err, 'x', sizeof(err));
+	return vm_config_check_images(&cfg, table_lookup, (void *)files, err,
+				      sizeof(err));
+}
+
+static void test_image_sizes(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("configs/qemu-virt", &qemu_board), VM_CONFIG_OK);
+	/* rtos has 64 MiB, linux 256 MiB. */
+	assert_int_equal(check_images(64 * MIB, 200 * MIB, 56 * MIB), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(check_images(64 * MIB + 1, MIB, MIB), VM_CONFIG_ERR_IMAGE);
+	assert_string_equal(err, VMS "rtos': image 'rtos.bin' (67108865 bytes) is "
+			    "larger than its memory (67108864 bytes)");
+	assert_int_equal(check_images(MIB, 200 * MIB, 56 * MIB + 1),
+			 VM_CONFIG_ERR_IMAGE);
+	assert_string_equal(err, VMS "linux': image 'linux-Image' and initrd "
+			    "'linux-initrd' (268435457 bytes together) do not fit "
+			    "in its memory (268435456 bytes)");
+}
+
+static void test_image_missing(void **state)
+{
+	const struct file_size only_rtos[] = { { "rtos.bin", 1 }, { NULL, 0 } };
+
+	(void)state;
+	assert_int_equal(parse("configs/qemu-virt", &qemu_board), VM_CONFIG_OK);
+	assert_int_equal(vm_config_check_images(&cfg, table_lookup,
+						(void *)only_rtos, err,
+						sizeof(err)), VM_CONFIG_ERR_IMAGE);
+	assert_string_equal(err, VMS "linux': image 'linux-Image' not found");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(vm_os_type_name(VM_OS_BAREMETAL), "baremetal");
+	assert_string_equal(vm_recovery_name(VM_RECOVERY_PAUSE), "pause");
+}
+
+#define BAD_COUNT	(sizeof(bad_cases) / sizeof(bad_cases[0]))
+
+int main(void)
+{
+	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_qemu_default_config),
+		cmocka_unit_test(test_rk3588_config),
+		cmocka_unit_test(test_config_against_wrong_board),
+		cmocka_unit_test(test_good_fixture),
+		cmocka_unit_test(test_not_a_blob),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_image_sizes),
+		cmocka_unit_test(test_image_missing),
+		cmocka_unit_test(test_names),
+	};
+	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), i;
+	struct CMUnitTest tests[sizeof(fixed) / sizeof(fixed[0]) + BAD_COUNT];
+	static char names[BAD_COUNT][64];
+
+	load_board("qemu_virt_smp4", &qemu_board);
+	load_board("rk3588", &rk_board);
+	memcpy(tests, fixed, sizeof(fixed));
+	for (i = 0; i < BAD_COUNT; i++) {
+		snprintf(names[i], sizeof(names[i]), "bad_%s", bad_cases[i].fixture);
+		tests[nfixed + i] = (struct CMUnitTest){
+			.name = names[i],
+			.test_func = test_bad_fixture,
+			.initial_state = (void *)&bad_cases[i],
+		};
+	}
+	return _cmocka_run_group_tests("vm_config", tests, nfixed + BAD_COUNT,
+				       NULL, NULL);
+}
