@@ -23,7 +23,7 @@
 #define SMALL_QUEUE		2
 #define WRAP_CYCLES		3
 #define STREAM_QUEUE		4
-#define STREAM_MESSAGES		1000
+#define STREAM_MESSAGES		400
 /* Shared among the cores: a ticket handoff between vCPUs is slow on QEMU. */
 #define SPIN_TOTAL		800
 #define CRITICAL_SPIN		20	/* widens the window a broken lock would show */

@@ -17,7 +17,7 @@
 /* A test thread that has not ended after this long is a failure, not a hang. */
 #define ZT_JOIN_TIMEOUT_MS	30000
 /* "About the right time": generous, because QEMU without icount may stall. */
-#define ZT_SLACK_MS		2000
+#define ZT_SLACK_MS		5000
 /* Priority of test threads that must run before the shell (20) does. */
 #define ZT_PRIO_WORKER		10
 /* A test's own priority while it lines threads up: none of them runs yet. */
