@@ -43,11 +43,14 @@ find_deb() {
 kernel_deb() { find_deb "linux-image-[0-9]*-${ARCH}_*_${ARCH}.deb"; }
 busybox_deb() { find_deb "${BUSYBOX}_*_${ARCH}.deb"; }
 
+have_sudo() { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }
+can_be_root() { [ "$(id -u)" -eq 0 ] || have_sudo; }
+
 # Runs a command as root: directly, through password-less sudo, or not at all.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then
 		"$@"
-	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	elif have_sudo; then
 		sudo -n "$@"
 	else
 		die_apt "'$*' needs root; run it as root, then run this again"
@@ -63,6 +66,8 @@ apt_update() {
 ensure_arch() {
 	command -v apt-get >/dev/null 2>&1 || die_apt "apt-get is not available here"
 	if ! dpkg --print-foreign-architectures | grep -qx "$ARCH"; then
+		can_be_root || die_apt "dpkg does not know the $ARCH architecture;" \
+			"as root run: dpkg --add-architecture $ARCH && apt-get update"
 		say "adding the $ARCH architecture to dpkg"
 		as_root dpkg --add-architecture "$ARCH" ||
 			die_apt "dpkg --add-architecture $ARCH failed"
