@@ -1,0 +1,135 @@
+/*
+ * The emulated redistributors (GICR, IHI 0069 12.11): one 128 KiB frame
+ * per vCPU, RD_base (control, identity, power) then SGI_base (the vCPU's
+ * SGIs and PPIs).  No LPIs, so the LPI registers are RAZ/WI.
+ */
+#include "vmm/vgic_internal.h"
+#include "kernel/errno.h"
+
+#define GICR_SGI_BASE		0x10000
+#define GICR_FRAME_SIZE		GUEST_GICR_STRIDE
+#define GICR_CTLR		0x0000
+#define GICR_IIDR		0x0004
+#define GICR_TYPER		0x0008	/* 64 bits */
+#define GICR_TYPER_HIGH		0x000c
+#define GICR_WAKER		0x0014
+
+/* GICR_TYPER (IHI 0069 12.11.39). */
+#define TYPER_LAST		(1ull << 4)	/* the last frame of the region */
+#define TYPER_PROC_NUM_SHIFT	8
+#define TYPER_AFFINITY_SHIFT	32
+#define TYPER_AFF_BITS		8		/* Aff3.Aff2.Aff1.Aff0, a byte each */
+#define HALF_SHIFT		32
+
+/* GICR_WAKER (IHI 0069 12.11.43). */
+#define WAKER_PROCESSOR_SLEEP	(1u << 1)
+#define WAKER_CHILDREN_ASLEEP	(1u << 2)
+
+static uint64_t packed_affinity(uint64_t mpidr)
+{
+	return (mpidr >> VGIC_AFF3_SHIFT & VGIC_AFF_FIELD) << (3 * TYPER_AFF_BITS) |
+	       (mpidr >> VGIC_AFF2_SHIFT & VGIC_AFF_FIELD) << (2 * TYPER_AFF_BITS) |
+	       (mpidr >> VGIC_AFF1_SHIFT & VGIC_AFF_FIELD) << TYPER_AFF_BITS |
+	       (mpidr >> VGIC_AFF0_SHIFT & VGIC_AFF_FIELD);
+}
+
+static uint64_t typer_read(const struct vgic *vgic, unsigned vcpu)
+{
+	uint64_t typer = packed_affinity(vgic->redist[vcpu].mpidr) << TYPER_AFFINITY_SHIFT |
+			 (uint64_t)vcpu << TYPER_PROC_NUM_SHIFT;
+
+	if (vcpu == vgic->vcpus - 1)
+		typer |= TYPER_LAST;
+	return typer;
+}
+
+/*
+ * Going to sleep and waking complete at once: ChildrenAsleep always
+ * follows ProcessorSleep, so the guest's handshake loop ends immediately.
+ */
+static uint32_t waker_read(const struct vgic_redist *rd)
+{
+	return rd->sleep ? WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP : 0;
+}
+
+static void waker_write(struct vgic *vgic, unsigned vcpu, uint32_t value)
+{
+	bool sleep = value & WAKER_PROCESSOR_SLEEP;
+
+	if (sleep == vgic->redist[vcpu].sleep)
+		return;
+	vgic->redist[vcpu].sleep = sleep;
+	vgic_update_all(vgic);	/* 1-of-N SPIs prefer an awake vCPU */
+}
+
+static int typer_access(const struct vgic *vgic, unsigned vcpu, uint64_t offset,
+			unsigned size, uint64_t *value)
+{
+	uint64_t typer = typer_read(vgic, vcpu);
+
+	if (size == VGIC_DOUBLE && offset == GICR_TYPER)
+		*value = typer;
+	else if (size == VGIC_WORD)
+		*value = (uint32_t)(offset == GICR_TYPER ? typer : typer >> HALF_SHIFT);
+	else
+		return -ZE_INVAL;
+	return 0;
+}
+
+static bool is_scalar(uint64_t offset)
+{
+	return offset == GICR_CTLR || offset == GICR_IIDR || offset == GICR_WAKER ||
+	       offset == VGIC_PIDR2_OFFSET;
+}
+
+static int rd_base_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
+			  unsigned size, bool write, uint64_t *value)
+{
+	uint64_t result = 0;
+
+	if (offset == GICR_TYPER || offset == GICR_TYPER_HIGH)
+		return write ? 0 : typer_access(vgic, vcpu, offset, size, value);
+	if (!is_scalar(offset))
+		return VGIC_REG_UNKNOWN;
+	if (size != VGIC_WORD)
+		return -ZE_INVAL;
+	switch (offset) {
+	case GICR_CTLR:
+		break;		/* EnableLPIs RAZ/WI, writes complete at once */
+	case GICR_IIDR:
+		result = VGIC_IIDR;
+		break;
+	case GICR_WAKER:
+		if (write)
+			waker_write(vgic, vcpu, (uint32_t)*value);
+		result = waker_read(&vgic->redist[vcpu]);
+		break;
+	default:
+		result = VGIC_PIDR2;
+		break;
+	}
+	if (!write)
+		*value = result;
+	return 0;
+}
+
+int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
+		       unsigned size, bool write, uint64_t *value)
+{
+	int err;
+
+	if (vcpu >= vgic->vcpus || offset >= GICR_FRAME_SIZE || !vgic_access_size_ok(offset, size))
+		return -ZE_INVAL;
+	if (offset < GICR_SGI_BASE)
+		err = rd_base_access(vgic, vcpu, offset, size, write, value);
+	else
+		err = vgic_bank_access(vgic, vcpu, 0, VGIC_PRIVATE_COUNT,
+				       VGIC_PRIVATE_COUNT, offset - GICR_SGI_BASE,
+				       size, write, value);
+	if (err != VGIC_REG_UNKNOWN)
+		return err;
+	vgic->unhandled++;
+	if (!write)
+		*value = 0;
+	return 0;
+}
