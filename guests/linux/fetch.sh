@@ -115,8 +115,9 @@ phase_debs() {
 		download "$kernel_package"
 	fi
 	[ -n "$(busybox_deb)" ] || download "$BUSYBOX"
-	[ -n "$(kernel_deb)" ] && [ -n "$(busybox_deb)" ] ||
+	if [ -z "$(kernel_deb)" ] || [ -z "$(busybox_deb)" ]; then
 		die_apt "apt-get download did not leave the expected .debs in $DEBS"
+	fi
 }
 
 deb_field() { dpkg-deb -f "$1" "$2"; }
