@@ -288,7 +288,6 @@ void stage2_destroy(struct stage2 *s2)
 	s2->tlb_stale = false;
 	free_tree(s2, s2->root, S2_START_LEVEL);
 	s2->root = NULL;
-	s2_commit(s2);
 	s2->stats.blocks_1g = 0;
 	s2->stats.blocks_2m = 0;
 	s2->stats.pages_4k = 0;

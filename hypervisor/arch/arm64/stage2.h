@@ -121,7 +121,12 @@ void stage2_destroy(struct stage2 *s2);
 /* VTTBR_EL2 for this VM: root table PA | VMID << 48 (ARM ARM D13.2). */
 uint64_t stage2_vttbr(const struct stage2 *s2);
 
-/* VTCR_EL2 shared by every VM (ARM ARM D13.2). */
+/*
+ * VTCR_EL2 shared by every VM (ARM ARM D13.2).  The 39-bit IPA space needs
+ * PS >= 40 bits: an IPA size above the PA size is CONSTRAINED UNPREDICTABLE
+ * (QEMU faults every access), so a CPU with a 32- or 36-bit PARange would
+ * need a smaller T0SZ.  Every core ZVM supports (A53, A55, A76) has 40.
+ */
 uint64_t stage2_vtcr(uint64_t id_aa64mmfr0);
 
 void stage2_get_stats(const struct stage2 *s2, struct stage2_stats *stats);
