@@ -27,7 +27,7 @@ $(error unknown BOARD '$(BOARD)'; boards: $(basename $(notdir $(wildcard hypervi
 endif
 include hypervisor/boards/$(BOARD).mk
 ZVM_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/kernel \
-	hypervisor/vmm hypervisor/selftest lib
+	hypervisor/vmm hypervisor/vdev hypervisor/selftest lib
 ZVM_SRCS := $(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) \
 	$(wildcard hypervisor/boards/$(BOARD).c)
 ZVM_OBJS := $(patsubst %,$(BUILD)/zvm-$(BOARD)/%.o,$(ZVM_SRCS))

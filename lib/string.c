@@ -1,17 +1,26 @@
 /*
  * Freestanding string and memory routines.
  *
- * Byte-wise on purpose: they also run before the MMU is on, when every access
- * is Device memory and an unaligned word access would fault.  The compiler
- * turns these loops into something decent; hot paths copy with their own code.
+ * They also run before the MMU is on, when every access is Device memory
+ * and an unaligned word access would fault: so words are used only where
+ * both sides are 8-byte aligned, bytes everywhere else.
  */
+#include <stdint.h>
+
 #include "string.h"
+
+#define WORD		sizeof(uint64_t)
+#define ALIGNED(p)	(((uintptr_t)(p) & (WORD - 1)) == 0)
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if (ALIGNED(d) && ALIGNED(s)) {
+		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -38,6 +47,11 @@ void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
+	if (ALIGNED(d)) {
+		uint64_t pattern = 0x0101010101010101ull * (unsigned char)c;
+		for (; n >= WORD; n -= WORD, d += WORD)
+			*(uint64_t *)(void *)d = pattern;
+	}
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

@@ -22,6 +22,8 @@
 #include "kernel/shell.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
+#include "vmm/vm.h"
+#include "vmm/vm_boot.h"
 #include "lib/fdt.h"
 
 /* Linux arm64 booting.rst: the blob is at most 2 MiB. */
@@ -83,8 +85,9 @@ static void switch_console_to_board_uart(void)
 
 static void init_memory(uintptr_t dtb, size_t dtb_size)
 {
-	struct phys_range ram[BOARD_MAX_MEM], rsv[BOARD_MAX_RESERVED + 1];
-	unsigned nrsv = 0;
+	struct phys_range ram[BOARD_MAX_MEM], rsv[BOARD_MAX_RESERVED + 1 + VM_BOOT_MAX_RESERVED];
+	uint64_t free_after;
+	unsigned nrsv = vm_boot_scan(&board, rsv, &free_after);
 	char err[128];
 
 	for (unsigned i = 0; i < board.mem_count; i++)
@@ -92,7 +95,7 @@ static void init_memory(uintptr_t dtb, size_t dtb_size)
 	for (unsigned i = 0; i < board.reserved_count; i++)
 		rsv[nrsv++] = (struct phys_range){ board.reserved[i].base, board.reserved[i].size };
 	rsv[nrsv++] = (struct phys_range){ dtb, dtb_size };	/* guests' DTBs derive from it */
-	if (mem_init(ram, board.mem_count, rsv, nrsv, err, sizeof(err)))
+	if (mem_init(ram, board.mem_count, rsv, nrsv, free_after, err, sizeof(err)))
 		boot_fail(err);
 }
 
@@ -178,8 +181,8 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 	mmu_enable_boot_cpu();
 	console_enable_locking();
 	switch_console_to_board_uart();
-	init_memory(dtb, fdt_blob_size(dtb));
 	log_init();
+	init_memory(dtb, fdt_blob_size(dtb));
 
 	struct gic_rd_region rd[BOARD_MAX_GICR_REGIONS];
 	for (unsigned i = 0; i < board.gic.redist_count; i++)
@@ -193,6 +196,7 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 	init_this_cpu(0);
 	start_secondaries();
 	log_msg(LOG_INFO, "%u of %u CPUs online", cpus_online(), cpus_possible);
+	health_start(0);
 	shell_start(0);
 	sched_start_cpu();
 }

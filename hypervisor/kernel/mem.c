@@ -33,9 +33,9 @@ static int fail(char *err, size_t errlen, const char *what, int code)
 
 int mem_init(const struct phys_range *ram, unsigned ram_count,
 	     const struct phys_range *reserved, unsigned reserved_count,
-	     char *err, size_t errlen)
+	     uint64_t free_after, char *err, size_t errlen)
 {
-	extern char _head[], _end[];
+	extern char _head[];
 	uint64_t total_pages = 0;
 	int rc;
 
@@ -43,7 +43,7 @@ int mem_init(const struct phys_range *ram, unsigned ram_count,
 		total_pages += ram[i].size / PAGE_SIZE;
 		ram_bytes += ram[i].size;
 	}
-	uint64_t meta = align_up((uintptr_t)_end, PAGE_SIZE);
+	uint64_t meta = align_up(free_after, PAGE_SIZE);
 	uint64_t meta_bytes = align_up(total_pages * sizeof(struct page_meta), PAGE_SIZE);
 
 	page_alloc_init(&pages, (struct page_meta *)(uintptr_t)meta, total_pages);

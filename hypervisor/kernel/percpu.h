@@ -35,6 +35,7 @@ struct timer_queue {
 };
 
 struct thread;
+struct vcpu;
 
 struct percpu {
 	unsigned id;
@@ -52,6 +53,8 @@ struct percpu {
 	uint32_t midr;			/* core model (MIDR_EL1) */
 	uint8_t el;			/* exception level ZVM runs at here */
 	bool vhe;			/* FEAT_VHE implemented */
+	struct vcpu *vcpu;		/* the guest running on this core, if any */
+	struct vcpu *owner;		/* the vCPU this core is given to, if any */
 };
 
 extern struct percpu percpu_data[MAX_CPUS];

@@ -24,6 +24,7 @@ static struct spsc_ring rx_ring;
 static struct sem rx_ready;
 static uint64_t rx_dropped;
 static struct lineedit editor;
+static const struct shell_attachment *attached;
 
 static void console_io_write(void *ctx, const char *s, size_t n)
 {
@@ -52,6 +53,38 @@ static enum irq_result uart_rx_irq(unsigned intid, void *arg)
 	return IRQ_HANDLED;
 }
 
+void shell_attach(const struct shell_attachment *a)
+{
+	attached = a;
+}
+
+void shell_wake(void)
+{
+	sem_give(&rx_ready);
+}
+
+/* Attached: bytes go to the attachment, Ctrl-] comes back to the shell. */
+static void feed_attached(char c)
+{
+	if (c != SHELL_DETACH_KEY) {
+		attached->input(attached->ctx, c);
+		return;
+	}
+	attached->detach(attached->ctx);
+	attached = 0;
+	kprintf("\n[back to ZVM]\n");
+	lineedit_begin(&editor);
+}
+
+static void feed_editor(char c)
+{
+	if (lineedit_feed(&editor, c) != LINEEDIT_DONE)
+		return;
+	cmd_execute_line(&console_io, lineedit_line(&editor));
+	if (!attached)
+		lineedit_begin(&editor);
+}
+
 static void shell_thread(void *arg)
 {
 	uint8_t c;
@@ -64,11 +97,13 @@ static void shell_thread(void *arg)
 	for (;;) {
 		sem_take(&rx_ready, WAIT_FOREVER);
 		while (spsc_pop(&rx_ring, &c)) {
-			if (lineedit_feed(&editor, (char)c) != LINEEDIT_DONE)
-				continue;
-			cmd_execute_line(&console_io, lineedit_line(&editor));
-			lineedit_begin(&editor);
+			if (attached)
+				feed_attached((char)c);
+			else
+				feed_editor((char)c);
 		}
+		if (attached)
+			attached->drain(attached->ctx);
 	}
 }
 

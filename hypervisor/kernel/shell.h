@@ -9,7 +9,25 @@
 
 /* Starts the shell thread on cpu and routes the console UART's IRQ there. */
 void shell_start(unsigned cpu);
+#define SHELL_DETACH_KEY	0x1d	/* Ctrl-] */
+
 /* A cmd_io that writes to the console: for the shell and boot-time output. */
 extern struct cmd_io console_io;
+
+/*
+ * Something the shell's terminal can be handed to (a VM's console): input
+ * bytes go to it until Ctrl-], and drain runs whenever the shell wakes.
+ */
+struct shell_attachment {
+	void (*input)(void *ctx, char c);
+	void (*drain)(void *ctx);
+	void (*detach)(void *ctx);
+	void *ctx;
+};
+
+/* From a command the shell runs: takes over the terminal after it returns. */
+void shell_attach(const struct shell_attachment *a);
+/* Wakes the shell thread (output is waiting for an attachment). */
+void shell_wake(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
+#include "vmm/vcpu.h"
 
 void cpu_halt(void) __attribute__((noreturn));
 void trap_dispatch(struct trap_frame *frame, unsigned kind);
@@ -52,11 +53,20 @@ static void __attribute__((noreturn)) fault_report(struct trap_frame *f, unsigne
 	cpu_halt();
 }
 
+static bool from_guest(unsigned kind)
+{
+	return (kind >= VEC_SYNC_LOWER && kind <= VEC_SERROR_LOWER) || kind == VEC_AARCH32;
+}
+
 void trap_dispatch(struct trap_frame *frame, unsigned kind)
 {
 	if (kind == VEC_IRQ_CUR) {
 		irq_dispatch();
 		sched_irq_exit();
+		return;
+	}
+	if (from_guest(kind) && vcpu_current()) {
+		vcpu_trap(frame, kind);
 		return;
 	}
 	fault_report(frame, kind);

@@ -1,0 +1,164 @@
+/*
+ * List-register management (IHI 0069 section 12.4: ICH_* registers).
+ * Physical timer PPIs of a guest core are hardware-linked to the vCPU: the
+ * guest's own deactivation ends the physical interrupt, so a timer costs
+ * one trap, not two.
+ */
+#include "vmm/vgic_lr.h"
+#include "arch/arm64/sysreg.h"
+#include "drivers/gicv3.h"
+#include "kernel/irq.h"
+#include "vmm/guest_layout.h"
+#include "vmm/vcpu.h"
+#include "vmm/vgic.h"
+#include "vmm/vm.h"
+
+#define MAX_LRS			16
+#define ICH_HCR_EN		(1ull << 0)
+#define ICH_HCR_NPIE		(1ull << 3)	/* maintenance IRQ: no pending LR */
+#define ICH_VTR_LISTREGS	0x1f
+#define LR_VINTID_MASK		0xffffffffull
+#define LR_PINTID_SHIFT		32
+#define LR_EOI			(1ull << 41)	/* with HW == 0: maintenance on EOI */
+#define LR_PRIORITY_SHIFT	48
+#define LR_GROUP1		(1ull << 60)
+#define LR_HW			(1ull << 61)
+#define LR_STATE_SHIFT		62
+#define GUEST_PPI_PRIORITY	0x80
+
+static const unsigned forwarded_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
+
+#define LR_CASE(n) case n: return read_sysreg(ich_lr##n##_el2);
+static uint64_t lr_read(unsigned n)
+{
+	switch (n) {
+	LR_CASE(0) LR_CASE(1) LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5)
+	LR_CASE(6) LR_CASE(7) LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11)
+	LR_CASE(12) LR_CASE(13) LR_CASE(14) LR_CASE(15)
+	}
+	return 0;
+}
+
+#define LW_CASE(n) case n: write_sysreg(ich_lr##n##_el2, v); return;
+static void lr_write(unsigned n, uint64_t v)
+{
+	switch (n) {
+	LW_CASE(0) LW_CASE(1) LW_CASE(2) LW_CASE(3) LW_CASE(4) LW_CASE(5)
+	LW_CASE(6) LW_CASE(7) LW_CASE(8) LW_CASE(9) LW_CASE(10) LW_CASE(11)
+	LW_CASE(12) LW_CASE(13) LW_CASE(14) LW_CASE(15)
+	}
+}
+
+static unsigned lr_count(void)
+{
+	unsigned n = (unsigned)(read_sysreg(ich_vtr_el2) & ICH_VTR_LISTREGS) + 1;
+
+	return n < MAX_LRS ? n : MAX_LRS;
+}
+
+static uint64_t lr_encode(const struct vgic_pick *p)
+{
+	uint64_t lr = p->intid | LR_GROUP1 | ((uint64_t)p->priority << LR_PRIORITY_SHIFT) |
+		      ((uint64_t)p->state << LR_STATE_SHIFT);
+
+	if (p->hw)
+		lr |= LR_HW | ((uint64_t)p->hw_intid << LR_PINTID_SHIFT);
+	else if (p->eoi_maint)
+		lr |= LR_EOI;
+	return lr;
+}
+
+/* VM lock held. */
+static void fold_back(struct vcpu *v)
+{
+	for (unsigned n = 0; n < v->lrs_used; n++) {
+		uint64_t lr = lr_read(n);
+		lr_write(n, 0);
+		vgic_lr_return(&v->vm->vgic, v->index, (unsigned)(lr & LR_VINTID_MASK),
+			       (enum vgic_lr_state)(lr >> LR_STATE_SHIFT));
+	}
+	v->lrs_used = 0;
+}
+
+void vgic_lr_save(struct vcpu *v)
+{
+	uint64_t flags = spin_lock_irqsave(&v->vm->lock);
+
+	fold_back(v);
+	spin_unlock_irqrestore(&v->vm->lock, flags);
+}
+
+void vgic_lr_sync(struct vcpu *v)
+{
+	struct vgic_pick picks[MAX_LRS];
+	uint64_t flags = spin_lock_irqsave(&v->vm->lock);
+	unsigned n;
+
+	fold_back(v);
+	n = vgic_pick(&v->vm->vgic, v->index, picks, lr_count());
+	for (unsigned i = 0; i < n; i++)
+		lr_write(i, lr_encode(&picks[i]));
+	v->lrs_used = n;
+	v->stats.injected += n;
+	write_sysreg(ich_hcr_el2, ICH_HCR_EN |
+		     (vgic_has_deliverable(&v->vm->vgic, v->index) ? ICH_HCR_NPIE : 0));
+	spin_unlock_irqrestore(&v->vm->lock, flags);
+}
+
+/* A guest timer fired on this core: hand it to the vCPU, still active. */
+static enum irq_result forward_ppi(unsigned intid, void *arg)
+{
+	struct vcpu *v = vcpu_current();
+
+	(void)arg;
+	if (!v)
+		return IRQ_HANDLED;
+	uint64_t flags = spin_lock_irqsave(&v->vm->lock);
+	vgic_inject(&v->vm->vgic, intid, v->index);
+	spin_unlock_irqrestore(&v->vm->lock, flags);
+	return IRQ_FORWARDED;
+}
+
+/* Only brings the vCPU back to EL2; vgic_lr_sync then refills. */
+static enum irq_result maintenance(unsigned intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
+	return IRQ_HANDLED;
+}
+
+void vgic_lr_enter(struct vcpu *v)
+{
+	unsigned count = lr_count();
+
+	for (unsigned n = 0; n < count; n++)
+		lr_write(n, 0);
+	v->lrs_used = 0;
+	write_sysreg(ich_ap1r0_el2, 0);
+	write_sysreg(ich_vmcr_el2, 0);
+	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
+	irq_register(GUEST_INTID_MAINT, maintenance, 0, "vgic-maint");
+	gic_set_priority(GUEST_INTID_MAINT, GUEST_PPI_PRIORITY);
+	gic_enable_irq(GUEST_INTID_MAINT);
+	for (unsigned i = 0; i < sizeof(forwarded_ppis) / sizeof(forwarded_ppis[0]); i++) {
+		irq_register(forwarded_ppis[i], forward_ppi, 0, "guest-timer");
+		gic_set_priority(forwarded_ppis[i], GUEST_PPI_PRIORITY);
+		gic_enable_irq(forwarded_ppis[i]);
+	}
+	isb();
+}
+
+void vgic_lr_leave(struct vcpu *v)
+{
+	vgic_lr_save(v);
+	write_sysreg(ich_hcr_el2, 0);
+	gic_disable_irq(GUEST_INTID_MAINT);
+	for (unsigned i = 0; i < sizeof(forwarded_ppis) / sizeof(forwarded_ppis[0]); i++) {
+		gic_disable_irq(forwarded_ppis[i]);
+		/* The guest never ended it: end it here, or it stays stuck. */
+		if (gic_irq_active(forwarded_ppis[i]))
+			gic_clear_active(forwarded_ppis[i]);
+	}
+	isb();
+}

@@ -1,0 +1,145 @@
+/* The VM commands of the one registry: zvm list, info, start, stop, ... */
+#include "kernel/cmd.h"
+#include "kernel/time.h"
+#include "lib/string.h"
+#include "vmm/vm.h"
+
+#define VM_ERR_MAX	160
+
+static struct vm *lookup(struct cmd_io *io, int argc, char **argv)
+{
+	struct vm *vm;
+
+	if (argc != 2)
+		return 0;
+	vm = vm_find(argv[1]);
+	if (!vm)
+		cmd_printf(io, "no VM '%s'; see 'zvm list'\n", argv[1]);
+	return vm;
+}
+
+static void print_uptime(struct cmd_io *io, const struct vm *vm)
+{
+	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
+		cmd_printf(io, "-");
+		return;
+	}
+	uint64_t s = ticks_to_ns(time_now() - vm->started_at) / 1000000000ull;
+	cmd_printf(io, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+}
+
+static void print_cores(struct cmd_io *io, const struct vm *vm)
+{
+	char buf[40];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < vm->vcpu_count && n + 4 < sizeof(buf); i++) {
+		unsigned c = vm->vcpus[i].cpu;
+		if (i)
+			buf[n++] = ',';
+		if (c >= 10)
+			buf[n++] = (char)('0' + c / 10);
+		buf[n++] = (char)('0' + c % 10);
+	}
+	buf[n] = '\0';
+	cmd_printf(io, "%-8s", buf);
+}
+
+static int cmd_list(struct cmd_io *io, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return CMD_ERR_USAGE;
+	cmd_printf(io, "ID  NAME             OS         STATE     CORES   MEMORY    UPTIME    RESTARTS\n");
+	for (unsigned i = 0; i < VM_MAX; i++) {
+		struct vm *vm = vm_at(i);
+		if (!vm)
+			continue;
+		cmd_printf(io, "%-3u %-16s %-10s %-9s ", vm->id, vm->cfg.name,
+			   vm_os_type_name(vm->cfg.os_type), vm_state_name(vm->state));
+		print_cores(io, vm);
+		cmd_printf(io, "%5lu MiB ", vm->cfg.ram.size >> 20);
+		print_uptime(io, vm);
+		cmd_printf(io, "%*s%u\n", 4, "", vm->restarts);
+	}
+	return CMD_OK;
+}
+CMD_REGISTER(zvm_list, "zvm list", "zvm list",
+	     "Lists the VMs: id, name, state, cores, memory, uptime, restarts.", cmd_list);
+
+static void print_vcpus(struct cmd_io *io, const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+		cmd_printf(io, "  vcpu%u on core %u: %s, traps %lu (hvc %lu, mmio %lu, sysreg %lu, irq %lu), "
+			   "interrupts loaded %lu\n", i, v->cpu,
+			   v->power == VCPU_ON ? "on" : "off", v->stats.traps, v->stats.hypercalls,
+			   v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected);
+	}
+}
+
+static int cmd_info(struct cmd_io *io, int argc, char **argv)
+{
+	struct vm *vm = lookup(io, argc, argv);
+	struct stage2_stats s2;
+	struct vgic_stats gs;
+
+	if (argc != 2)
+		return CMD_ERR_USAGE;
+	if (!vm)
+		return CMD_ERR_FAIL;
+	stage2_get_stats(&vm->s2, &s2);
+	vgic_stats(&vm->vgic, &gs);
+	cmd_printf(io, "vm %u '%s' (%s): %s - %s\n", vm->id, vm->cfg.name,
+		   vm_os_type_name(vm->cfg.os_type), vm_state_name(vm->state), vm->reason);
+	cmd_printf(io, "  memory: guest 0x%lx, %lu MiB at host 0x%lx; stage-2 VMID %u: "
+		   "%lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB, %u tables\n", vm->cfg.ram.base,
+		   vm->cfg.ram.size >> 20, vm->ram_pa, vm->vmid, s2.blocks_1g, s2.blocks_2m,
+		   s2.pages_4k, s2.tables);
+	cmd_printf(io, "  image: %s (%lu bytes)%s%s; recovery: %s; restarts %u, crashes %lu, "
+		   "faults %lu\n", vm->cfg.image, (uint64_t)vm->image.size,
+		   vm->cfg.initrd[0] ? ", initrd " : "", vm->cfg.initrd,
+		   vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
+		   vm->guest_faults);
+	cmd_printf(io, "  vgic: %lu injected, %lu delivered, %lu outstanding, %lu lost\n",
+		   gs.injected, gs.delivered, gs.outstanding, gs.lost);
+	print_vcpus(io, vm);
+	return CMD_OK;
+}
+CMD_REGISTER(zvm_info, "zvm info", "zvm info <vm>",
+	     "Everything about one VM: state, memory, stage-2, interrupts, vCPUs.", cmd_info);
+
+typedef int (*vm_op)(struct vm *vm, char *err, size_t errlen);
+
+static int run_op(struct cmd_io *io, int argc, char **argv, vm_op op, const char *done)
+{
+	char err[VM_ERR_MAX];
+	struct vm *vm;
+
+	if (argc != 2)
+		return CMD_ERR_USAGE;
+	vm = lookup(io, argc, argv);
+	if (!vm)
+		return CMD_ERR_FAIL;
+	unsigned id = vm->id;
+	if (op(vm, err, sizeof(err))) {
+		cmd_printf(io, "%s: %s\n", argv[0], err);
+		return CMD_ERR_FAIL;
+	}
+	cmd_printf(io, "vm %u %s\n", id, done);
+	return CMD_OK;
+}
+
+#define VM_OP_COMMAND(op, verb, done, help)					\
+	static int cmd_##op(struct cmd_io *io, int argc, char **argv)		\
+	{									\
+		return run_op(io, argc, argv, vm_##op, done);			\
+	}									\
+	CMD_REGISTER(zvm_##op, "zvm " verb, "zvm " verb " <vm>", help, cmd_##op)
+
+VM_OP_COMMAND(start, "start", "started", "Boots a stopped or crashed VM from its pristine image.");
+VM_OP_COMMAND(stop, "stop", "stopped", "Stops a VM: its cores go idle.");
+VM_OP_COMMAND(pause, "pause", "paused", "Freezes a running VM in place.");
+VM_OP_COMMAND(resume, "resume", "resumed", "Lets a paused VM run on.");
+VM_OP_COMMAND(restart, "restart", "restarted", "Stops and starts a VM again.");
+VM_OP_COMMAND(delete, "delete", "deleted", "Removes a stopped VM and frees its cores and memory.");

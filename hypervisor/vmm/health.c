@@ -1,0 +1,85 @@
+/*
+ * The health monitor, a thread on ZVM's core.  It notices VMs that stopped
+ * beating (hung, interrupts masked, stuck in an interrupt storm), reaps the
+ * vCPU threads of VMs that crashed, and applies each VM's recovery policy:
+ * restart boots it again from its pristine image.
+ */
+#include "vmm/vm.h"
+#include "kernel/log.h"
+#include "kernel/sem.h"
+#include "kernel/thread.h"
+#include "kernel/time.h"
+#include "lib/format.h"
+#include "vmm/vm_boot.h"
+
+#define HEALTH_PRIORITY		10
+#define HEALTH_PERIOD_MS	50
+#define HEARTBEAT_TIMEOUT_MS	500
+
+static struct sem wakeup;
+
+void health_notify(void)
+{
+	sem_give(&wakeup);
+}
+
+static void check_heartbeat(struct vm *vm)
+{
+	uint64_t last = __atomic_load_n(&vm->last_heartbeat, __ATOMIC_RELAXED);
+
+	/* Only a guest that has started beating can miss a beat. */
+	if (vm->state != VM_RUNNING || !last)
+		return;
+	if (time_now() - last > ms_to_ticks(HEARTBEAT_TIMEOUT_MS)) {
+		char reason[VM_REASON_MAX];
+		fmt_snprintf(reason, sizeof(reason), "missed its heartbeat for %u ms",
+			     HEARTBEAT_TIMEOUT_MS);
+		vm_crash_from_outside(vm, reason);
+	}
+}
+
+static void recover(struct vm *vm)
+{
+	char err[128];
+	bool restart = vm->reset_requested || vm->cfg.recovery == VM_RECOVERY_RESTART;
+
+	mutex_lock(&vm->ops, WAIT_FOREVER);
+	if (vm->state != VM_CRASHED || !vm->threads_live) {
+		mutex_unlock(&vm->ops);
+		return;
+	}
+	vm_reap(vm);
+	mutex_unlock(&vm->ops);
+	if (!restart)
+		return;
+	vm->reset_requested = false;
+	if (vm_restart(vm, err, sizeof(err)))
+		log_msg(LOG_ERROR, "vm %u: restart failed: %s", vm->id, err);
+	else
+		log_msg(LOG_WARN, "vm %u '%s' restarted (%u restarts)", vm->id, vm->cfg.name,
+			vm->restarts);
+}
+
+static void health_thread(void *arg)
+{
+	(void)arg;
+	vm_boot_create();
+	for (;;) {
+		sem_take(&wakeup, ms_to_ticks(HEALTH_PERIOD_MS));
+		for (unsigned i = 0; i < VM_MAX; i++) {
+			struct vm *vm = vm_at(i);
+			if (!vm)
+				continue;
+			check_heartbeat(vm);
+			if (vm->state == VM_CRASHED)
+				recover(vm);
+		}
+	}
+}
+
+void health_start(unsigned cpu)
+{
+	sem_init(&wakeup, 0, 1);
+	if (!thread_create("health", health_thread, 0, HEALTH_PRIORITY, cpu, 0))
+		log_msg(LOG_ERROR, "health: cannot create its thread");
+}

@@ -1,0 +1,253 @@
+/*
+ * The VM registry: creating a VM claims its cores, its memory, a VMID and
+ * builds its stage-2 map once; starting and stopping (vm_run.c) reuse them.
+ */
+#include "vmm/vm.h"
+#include "kernel/boot.h"
+#include "kernel/log.h"
+#include "kernel/mem.h"
+#include "kernel/page_alloc.h"
+#include "kernel/percpu.h"
+#include "kernel/thread.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "vmm/vmid.h"
+
+static struct vm vms[VM_MAX];
+static struct mutex registry;
+static struct vmid_pool vmids;
+static bool registry_ready;
+
+static void registry_lock(void)
+{
+	if (!registry_ready) {
+		mutex_init(&registry, "vm-registry");
+		vmid_pool_init(&vmids);
+		registry_ready = true;
+	}
+	mutex_lock(&registry, WAIT_FOREVER);
+}
+
+struct vm *vm_at(unsigned index)
+{
+	return index < VM_MAX && vms[index].used ? &vms[index] : 0;
+}
+
+struct vm *vm_find(const char *key)
+{
+	for (unsigned i = 0; i < VM_MAX; i++) {
+		if (!vms[i].used)
+			continue;
+		if (!strcmp(vms[i].cfg.name, key))
+			return &vms[i];
+		char id[12];
+		fmt_snprintf(id, sizeof(id), "%u", vms[i].id);
+		if (!strcmp(id, key))
+			return &vms[i];
+	}
+	return 0;
+}
+
+const char *vm_state_name(enum vm_state s)
+{
+	switch (s) {
+	case VM_STOPPED: return "stopped";
+	case VM_RUNNING: return "running";
+	case VM_PAUSED: return "paused";
+	case VM_CRASHED: return "crashed";
+	}
+	return "?";
+}
+
+bool vm_core_taken(unsigned cpu)
+{
+	return cpu < MAX_CPUS && cpu_data(cpu)->owner != 0;
+}
+
+static void *table_alloc(void *ctx)
+{
+	(void)ctx;
+	uint64_t pa = page_alloc_order(0);
+
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	return (void *)(uintptr_t)pa;
+}
+
+static void table_free(void *ctx, void *table)
+{
+	(void)ctx;
+	page_free_order((uintptr_t)table, 0);
+}
+
+static const struct stage2_alloc stage2_pages = { table_alloc, table_free, 0 };
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
+{
+	fmt_snprintf(err, errlen, fmt, arg);
+	return -1;
+}
+
+static int check_cores(const struct vm_config *cfg, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < cfg->vcpu_count; i++) {
+		unsigned c = cfg->cpus[i];
+		char num[12];
+		fmt_snprintf(num, sizeof(num), "%u", c);
+		if (c == 0)
+			return fail(err, errlen, "core %s runs ZVM itself", num);
+		if (c >= cpus_possible || cpu_data(c)->state != CPU_ONLINE)
+			return fail(err, errlen, "core %s is not online", num);
+		if (vm_core_taken(c))
+			return fail(err, errlen, "core %s already belongs to a VM", num);
+	}
+	return 0;
+}
+
+static unsigned order_for(uint64_t bytes)
+{
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+#define RAM_FIXED	(~0u)		/* placed by the configuration, kept at boot */
+
+static int claim_memory(struct vm *vm, char *err, size_t errlen)
+{
+	if (vm->cfg.ram_host_base) {
+		vm->ram_order = RAM_FIXED;
+		vm->ram_pa = vm->cfg.ram_host_base;
+		return 0;
+	}
+	vm->ram_order = order_for(vm->cfg.ram.size);
+	vm->ram_pa = page_alloc_order(vm->ram_order);
+	if (!vm->ram_pa)
+		return fail(err, errlen, "not enough free memory for %s", vm->cfg.name);
+	return 0;
+}
+
+static int build_stage2(struct vm *vm, char *err, size_t errlen)
+{
+	const struct vm_config *c = &vm->cfg;
+
+	int vmid = vmid_alloc(&vmids);
+
+	if (vmid <= 0)
+		return fail(err, errlen, "no free VMID for %s", c->name);
+	vm->vmid = (uint16_t)vmid;
+	if (stage2_init(&vm->s2, vm->vmid, stage2_pa_bits(read_sysreg(id_aa64mmfr0_el1)),
+			&stage2_pages) ||
+	    stage2_map(&vm->s2, c->ram.base, vm->ram_pa, c->ram.size, STAGE2_RAM))
+		return fail(err, errlen, "cannot build the stage-2 map of %s", c->name);
+	for (unsigned i = 0; i < c->passthrough_count; i++) {
+		if (stage2_map(&vm->s2, c->passthrough[i].base, c->passthrough[i].base,
+			       c->passthrough[i].size, STAGE2_DEVICE))
+			return fail(err, errlen, "cannot map a pass-through region of %s", c->name);
+	}
+	return 0;
+}
+
+static void release(struct vm *vm)
+{
+	if (vm->s2.root)
+		stage2_destroy(&vm->s2);
+	if (vm->vmid)
+		vmid_free(&vmids, vm->vmid);
+	if (vm->ram_pa && vm->ram_order != RAM_FIXED)
+		page_free_order(vm->ram_pa, vm->ram_order);
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (cpu_data(vm->vcpus[i].cpu)->owner == &vm->vcpus[i])
+			cpu_data(vm->vcpus[i].cpu)->owner = 0;
+	}
+	memset(vm, 0, sizeof(*vm));
+}
+
+static void init_vcpus(struct vm *vm)
+{
+	vm->vcpu_count = vm->cfg.vcpu_count;
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		v->vm = vm;
+		v->index = i;
+		v->cpu = vm->cfg.cpus[i];
+		v->mpidr = i;
+		sem_init(&v->wake, 0, 1);
+		cpu_data(v->cpu)->owner = v;
+	}
+}
+
+static struct vm *free_slot(void)
+{
+	for (unsigned i = 0; i < VM_MAX; i++) {
+		if (!vms[i].used)
+			return &vms[i];
+	}
+	return 0;
+}
+
+static bool name_taken(const char *name)
+{
+	return vm_find(name) != 0;
+}
+
+int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
+	      const struct vm_blob *initrd, struct vm **out, char *err, size_t errlen)
+{
+	struct vm *vm;
+	int rc = -1;
+
+	registry_lock();
+	if (name_taken(cfg->name)) {
+		fail(err, errlen, "a VM named '%s' exists already", cfg->name);
+		goto out;
+	}
+	vm = free_slot();
+	if (!vm) {
+		fail(err, errlen, "no room for another VM (at most 8)%s", "");
+		goto out;
+	}
+	if (check_cores(cfg, err, errlen))
+		goto out;
+	memset(vm, 0, sizeof(*vm));
+	vm->used = true;
+	vm->id = (unsigned)(vm - vms) + 1;
+	vm->cfg = *cfg;
+	vm->image = *image;
+	if (initrd)
+		vm->initrd = *initrd;
+	vm->lock = (struct spinlock)SPINLOCK_INIT;
+	mutex_init(&vm->ops, "vm-ops");
+	init_vcpus(vm);
+	if (claim_memory(vm, err, errlen) || build_stage2(vm, err, errlen)) {
+		release(vm);
+		goto out;
+	}
+	vm->state = VM_STOPPED;
+	fmt_snprintf(vm->reason, sizeof(vm->reason), "created");
+	log_msg(LOG_INFO, "vm %u '%s' created: %u vCPU(s), %lu MiB", vm->id, cfg->name,
+		cfg->vcpu_count, cfg->ram.size >> 20);
+	*out = vm;
+	rc = 0;
+out:
+	mutex_unlock(&registry);
+	return rc;
+}
+
+int vm_delete(struct vm *vm, char *err, size_t errlen)
+{
+	mutex_lock(&vm->ops, WAIT_FOREVER);
+	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED) {
+		mutex_unlock(&vm->ops);
+		return fail(err, errlen, "'%s' is running: stop it first", vm->cfg.name);
+	}
+	vm_reap(vm);
+	mutex_unlock(&vm->ops);
+	registry_lock();
+	log_msg(LOG_INFO, "vm %u '%s' deleted", vm->id, vm->cfg.name);
+	release(vm);
+	mutex_unlock(&registry);
+	return 0;
+}

@@ -1,0 +1,117 @@
+/*
+ * Virtual machines.  A VM owns its cores (one vCPU each), a block of host
+ * RAM behind its stage-2 map, a vGIC, an emulated UART and a console ring.
+ * Lifecycle operations run on ZVM's core under the VM's operation mutex;
+ * the trap-path services below run on the VM's own cores under its lock.
+ */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arm64/el2.h"
+#include "arch/arm64/stage2.h"
+#include "kernel/mutex.h"
+#include "kernel/spinlock.h"
+#include "vdev/console_ring.h"
+#include "vdev/vuart.h"
+#include "vmm/vcpu.h"
+#include "vmm/vgic.h"
+#include "vmm/vm_config.h"
+
+#define VM_MAX			VM_CONFIG_MAX_VMS
+#define VM_REASON_MAX		120
+#define VM_CONSOLE_BYTES	(16 * 1024)
+
+enum vm_state {
+	VM_STOPPED,		/* created or stopped: not running */
+	VM_RUNNING,
+	VM_PAUSED,
+	VM_CRASHED,		/* with a reason; the recovery policy applies */
+};
+
+enum vm_event {
+	VM_EVENT_SYSTEM_OFF,
+	VM_EVENT_SYSTEM_RESET,
+};
+
+struct vm_blob {
+	const void *data;	/* pristine copy: never written */
+	size_t size;
+};
+
+struct vm {
+	bool used;
+	unsigned id;
+	struct vm_config cfg;
+	volatile enum vm_state state;
+	char reason[VM_REASON_MAX];	/* why it stopped or crashed */
+	unsigned vcpu_count;
+	struct vcpu vcpus[GUEST_MAX_VCPUS];
+	bool threads_live;
+
+	uint64_t ram_pa;		/* host RAM behind guest RAM */
+	unsigned ram_order;		/* from the page allocator, or ~0u if fixed */
+	struct stage2 s2;
+	uint16_t vmid;
+	uint64_t cntvoff;
+	struct vm_blob image, initrd;
+
+	struct spinlock lock;		/* vgic, uart, console, state */
+	struct mutex ops;		/* one lifecycle operation at a time */
+	struct vgic vgic;
+	struct vuart uart;
+	struct console_ring console;
+	uint8_t console_mem[VM_CONSOLE_BYTES];
+	void (*console_notify)(void);	/* an attached console wants output */
+
+	uint64_t started_at;
+	uint64_t last_heartbeat;	/* 0: the guest has never beaten */
+	unsigned restarts;
+	uint64_t crashes;
+	uint64_t guest_faults;		/* accesses outside its map */
+	bool reset_requested;		/* the guest asked for SYSTEM_RESET */
+};
+
+/* --- registry and lifecycle (ZVM's core, may block) --- */
+int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
+	      const struct vm_blob *initrd, struct vm **out, char *err, size_t errlen);
+int vm_delete(struct vm *vm, char *err, size_t errlen);
+int vm_start(struct vm *vm, char *err, size_t errlen);
+int vm_stop(struct vm *vm, char *err, size_t errlen);
+int vm_pause(struct vm *vm, char *err, size_t errlen);
+int vm_resume(struct vm *vm, char *err, size_t errlen);
+int vm_restart(struct vm *vm, char *err, size_t errlen);
+/* By name or by id ("1"); NULL if none. */
+struct vm *vm_find(const char *name_or_id);
+struct vm *vm_at(unsigned index);
+const char *vm_state_name(enum vm_state s);
+/* Is core cpu given to a VM (running or not)? */
+bool vm_core_taken(unsigned cpu);
+/* Reaps the vCPU threads of a VM that crashed or powered itself off. */
+void vm_reap(struct vm *vm);
+
+/* --- services for the trap path (the VM's own cores) --- */
+void vm_crash(struct vcpu *v, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+void vm_guest_power_event(struct vcpu *v, enum vm_event ev) __attribute__((noreturn));
+/* The health monitor's verdict on a VM it sees from ZVM's core. */
+void vm_crash_from_outside(struct vm *vm, const char *reason);
+int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *value);
+void vm_heartbeat(struct vm *vm);
+void vm_console_putc(struct vm *vm, char c);
+void vm_send_sgi(struct vcpu *v, uint64_t sgi1r);
+int vm_vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t ctx);
+void vm_guest_setup(struct vcpu *v, struct el2_guest_setup *setup);
+void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why);
+/* Sends console input to the VM's UART; returns bytes accepted. */
+size_t vm_console_input(struct vm *vm, const char *s, size_t n);
+
+/* The health monitor: applies recovery policies on ZVM's core. */
+void health_start(unsigned cpu);
+void health_notify(void);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * zvm console <vm>: hands the serial terminal to a VM's emulated UART.
+ * What the VM printed while nobody watched is replayed from its console
+ * ring first; Ctrl-] gives the terminal back to ZVM's shell.
+ */
+#include "kernel/console.h"
+#include "kernel/shell.h"
+#include "vmm/vm.h"
+
+#define REPLAY_BYTES	2048
+#define DRAIN_CHUNK	128
+
+struct console_session {
+	struct vm *vm;
+	uint64_t pos;			/* next console-ring offset to print */
+};
+
+static struct console_session session;
+
+static void session_input(void *ctx, char c)
+{
+	struct console_session *s = ctx;
+
+	vm_console_input(s->vm, &c, 1);
+}
+
+static void session_drain(void *ctx)
+{
+	struct console_session *s = ctx;
+	char buf[DRAIN_CHUNK];
+	uint64_t lost = 0;
+	size_t n;
+
+	for (;;) {
+		uint64_t flags = spin_lock_irqsave(&s->vm->lock);
+		n = console_ring_read(&s->vm->console, &s->pos, buf, sizeof(buf), &lost);
+		spin_unlock_irqrestore(&s->vm->lock, flags);
+		if (!n)
+			break;
+		console_write(buf, n);
+	}
+}
+
+static void session_detach(void *ctx)
+{
+	struct console_session *s = ctx;
+
+	s->vm->console_notify = 0;
+}
+
+static const struct shell_attachment attachment = {
+	session_input, session_drain, session_detach, &session,
+};
+
+static int cmd_console(struct cmd_io *io, int argc, char **argv)
+{
+	struct vm *vm;
+
+	if (argc != 2)
+		return CMD_ERR_USAGE;
+	if (io != &console_io) {
+		cmd_printf(io, "zvm console is interactive: use it on the serial shell\n");
+		return CMD_ERR_FAIL;
+	}
+	vm = vm_find(argv[1]);
+	if (!vm) {
+		cmd_printf(io, "no VM '%s'; see 'zvm list'\n", argv[1]);
+		return CMD_ERR_FAIL;
+	}
+	if (!vm->cfg.uart) {
+		cmd_printf(io, "'%s' has no emulated UART\n", vm->cfg.name);
+		return CMD_ERR_FAIL;
+	}
+	uint64_t end = console_ring_end(&vm->console);
+	session.vm = vm;
+	session.pos = end > REPLAY_BYTES ? end - REPLAY_BYTES : 0;
+	cmd_printf(io, "[console of vm %u '%s' (%s); Ctrl-] returns to ZVM]\n", vm->id,
+		   vm->cfg.name, vm_state_name(vm->state));
+	vm->console_notify = shell_wake;
+	shell_attach(&attachment);
+	shell_wake();
+	return CMD_OK;
+}
+CMD_REGISTER(zvm_console, "zvm console", "zvm console <vm>",
+	     "Attaches the terminal to a VM's console; Ctrl-] comes back.", cmd_console);

@@ -1,0 +1,174 @@
+/*
+ * What the trap path asks of a VM, on the VM's own cores: device register
+ * emulation, SGIs, PSCI power changes, heartbeats and crashes.  Everything
+ * touching shared VM state holds the VM's lock; other vCPUs that get new
+ * interrupts are kicked after it is released.
+ */
+#include "vmm/vm.h"
+#include "kernel/log.h"
+#include "kernel/time.h"
+#include "lib/format.h"
+#include "arch/arm64/psci.h"
+
+static void kick_vcpus(struct vm *vm, uint32_t mask)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (mask & (1u << i))
+			vcpu_kick(&vm->vcpus[i]);
+	}
+}
+
+static bool inside(uint64_t ipa, uint64_t base, uint64_t size)
+{
+	return ipa >= base && ipa - base < size;
+}
+
+/* VM lock held. */
+static int emulate(struct vm *vm, uint64_t ipa, unsigned size, bool write, uint64_t *value)
+{
+	uint64_t gicr_size = GUEST_GICR_STRIDE * vm->vcpu_count;
+
+	if (inside(ipa, GUEST_GICD_BASE, GUEST_GICD_SIZE))
+		return vgic_dist_access(&vm->vgic, ipa - GUEST_GICD_BASE, size, write, value);
+	if (inside(ipa, GUEST_GICR_BASE, gicr_size)) {
+		uint64_t off = ipa - GUEST_GICR_BASE;
+		return vgic_redist_access(&vm->vgic, (unsigned)(off / GUEST_GICR_STRIDE),
+					  off % GUEST_GICR_STRIDE, size, write, value);
+	}
+	if (vm->cfg.uart && inside(ipa, GUEST_UART_BASE, GUEST_UART_SIZE))
+		return vuart_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, value);
+	return -1;
+}
+
+int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *value)
+{
+	struct vm *vm = v->vm;
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	int rc = emulate(vm, ipa, size, write, value);
+	uint32_t kicks = vgic_take_kicks(&vm->vgic);
+
+	if (rc)
+		vm->guest_faults++;
+	spin_unlock_irqrestore(&vm->lock, flags);
+	kick_vcpus(vm, kicks & ~(1u << v->index));
+	return rc ? -1 : 0;
+}
+
+void vm_send_sgi(struct vcpu *v, uint64_t sgi1r)
+{
+	struct vm *vm = v->vm;
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+
+	vgic_send_sgi(&vm->vgic, v->index, sgi1r);
+	uint32_t kicks = vgic_take_kicks(&vm->vgic);
+	spin_unlock_irqrestore(&vm->lock, flags);
+	kick_vcpus(vm, kicks & ~(1u << v->index));
+}
+
+size_t vm_console_input(struct vm *vm, const char *s, size_t n)
+{
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	size_t taken = vm->cfg.uart ? vuart_input(&vm->uart, s, n) : 0;
+	uint32_t kicks = vgic_take_kicks(&vm->vgic);
+
+	spin_unlock_irqrestore(&vm->lock, flags);
+	kick_vcpus(vm, kicks);
+	return taken;
+}
+
+void vm_console_putc(struct vm *vm, char c)
+{
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+
+	console_ring_write(&vm->console, &c, 1);
+	spin_unlock_irqrestore(&vm->lock, flags);
+	if (vm->console_notify)
+		vm->console_notify();
+}
+
+void vm_heartbeat(struct vm *vm)
+{
+	__atomic_store_n(&vm->last_heartbeat, time_now(), __ATOMIC_RELAXED);
+}
+
+int vm_vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t ctx)
+{
+	struct vm *vm = target->vm;
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+
+	if (target->power == VCPU_ON) {
+		spin_unlock_irqrestore(&vm->lock, flags);
+		return PSCI_ALREADY_ON;
+	}
+	vcpu_set_boot(target, entry, ctx);
+	target->power = VCPU_ON;
+	spin_unlock_irqrestore(&vm->lock, flags);
+	sem_give(&target->wake);
+	return PSCI_SUCCESS;
+}
+
+void vm_guest_setup(struct vcpu *v, struct el2_guest_setup *setup)
+{
+	setup->vttbr = stage2_vttbr(&v->vm->s2);
+	setup->vtcr = stage2_vtcr(read_sysreg(id_aa64mmfr0_el1));
+	setup->vmpidr = v->mpidr;
+	setup->cntvoff = v->vm->cntvoff;
+}
+
+void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why)
+{
+	if (why == VCPU_EXIT_OFF)
+		v->power = VCPU_OFF;
+}
+
+/* Marks the VM crashed once, and asks every vCPU to leave its guest. */
+static bool mark_crashed(struct vm *vm, const char *reason)
+{
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	bool first = vm->state == VM_RUNNING || vm->state == VM_PAUSED;
+
+	if (first) {
+		vm->state = VM_CRASHED;
+		vm->crashes++;
+		fmt_snprintf(vm->reason, sizeof(vm->reason), "%s", reason);
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_STOP, __ATOMIC_RELEASE);
+	}
+	spin_unlock_irqrestore(&vm->lock, flags);
+	return first;
+}
+
+void vm_crash_from_outside(struct vm *vm, const char *reason)
+{
+	if (!mark_crashed(vm, reason))
+		return;
+	log_msg(LOG_ERROR, "vm %u '%s' crashed: %s", vm->id, vm->cfg.name, reason);
+	kick_vcpus(vm, ~0u);
+}
+
+void vm_crash(struct vcpu *v, const char *fmt, ...)
+{
+	struct vm *vm = v->vm;
+	char reason[VM_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (mark_crashed(vm, reason)) {
+		log_msg(LOG_ERROR, "vm %u '%s' crashed on vCPU %u: %s", vm->id, vm->cfg.name,
+			v->index, reason);
+		kick_vcpus(vm, ~(1u << v->index));
+		health_notify();
+	}
+	vcpu_leave(v, VCPU_EXIT_CRASH);
+}
+
+void vm_guest_power_event(struct vcpu *v, enum vm_event ev)
+{
+	if (ev == VM_EVENT_SYSTEM_RESET) {
+		v->vm->reset_requested = true;
+		vm_crash(v, "reset by the guest (PSCI SYSTEM_RESET)");
+	}
+	vm_crash(v, "powered off by the guest (PSCI SYSTEM_OFF)");
+}

@@ -1,0 +1,84 @@
+/*
+ * Emulated PSCI.  CPU_ON starts a sibling vCPU's thread on its own core;
+ * CPU_OFF parks the caller's; SYSTEM_OFF and SYSTEM_RESET end or restart
+ * the whole VM, never the board.
+ */
+#include "vmm/vpsci.h"
+#include "arch/arm64/psci.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
+
+#define PSCI_FEATURES		0x8400000au
+#define PSCI_CPU_ON_32		0x84000003u
+#define PSCI_AFFINITY_INFO_32	0x84000004u
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006u
+#define MIGRATE_NOT_REQUIRED	2		/* "trusted OS not present" */
+#define AFFINITY_ON		0
+#define AFFINITY_OFF		1
+
+static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].mpidr == (mpidr & 0xff00ffffffull))
+			return &vm->vcpus[i];
+	}
+	return 0;
+}
+
+static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t ctx)
+{
+	struct vcpu *target = vcpu_by_mpidr(v->vm, mpidr);
+
+	if (!target)
+		return PSCI_INVALID_PARAMS;
+	return vm_vcpu_power_on(target, entry, ctx);
+}
+
+static int64_t affinity_info(struct vcpu *v, uint64_t mpidr, uint64_t level)
+{
+	struct vcpu *target = vcpu_by_mpidr(v->vm, mpidr);
+
+	if (level != 0 || !target)
+		return PSCI_INVALID_PARAMS;
+	return target->power == VCPU_ON ? AFFINITY_ON : AFFINITY_OFF;
+}
+
+static int64_t features(uint32_t fn)
+{
+	switch (fn) {
+	case PSCI_VERSION: case PSCI_CPU_OFF: case PSCI_CPU_ON_64: case PSCI_CPU_ON_32:
+	case PSCI_AFFINITY_INFO_64: case PSCI_AFFINITY_INFO_32: case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET: case PSCI_FEATURES: case PSCI_MIGRATE_INFO_TYPE:
+		return 0;
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}
+
+int64_t vpsci_call(struct vcpu *v, struct trap_frame *f)
+{
+	uint32_t fn = (uint32_t)f->x[0];
+
+	switch (fn) {
+	case PSCI_VERSION:
+		return VPSCI_VERSION_1_1;
+	case PSCI_FEATURES:
+		return features((uint32_t)f->x[1]);
+	case PSCI_MIGRATE_INFO_TYPE:
+		return MIGRATE_NOT_REQUIRED;
+	case PSCI_CPU_ON_64:
+	case PSCI_CPU_ON_32:
+		return cpu_on(v, f->x[1], f->x[2], f->x[3]);
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_AFFINITY_INFO_32:
+		return affinity_info(v, f->x[1], f->x[2]);
+	case PSCI_CPU_OFF:
+		vcpu_leave(v, VCPU_EXIT_OFF);
+	case PSCI_SYSTEM_OFF:
+		vm_guest_power_event(v, VM_EVENT_SYSTEM_OFF);
+	case PSCI_SYSTEM_RESET:
+		vm_guest_power_event(v, VM_EVENT_SYSTEM_RESET);
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}
