@@ -132,8 +132,8 @@ int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
 			       GIC_INTID_LIMIT, offset, size, write, value);
 	if (err != VGIC_REG_UNKNOWN)
 		return err;
-	if (is_scalar(offset)) {
-		if (size != VGIC_WORD)
+	if (is_scalar(offset & ~(uint64_t)(VGIC_WORD - 1))) {
+		if (size != VGIC_WORD)	/* words only, and aligned */
 			return -ZE_INVAL;
 		scalar_access(vgic, offset, write, value);
 		return 0;

@@ -86,12 +86,14 @@ static int rd_base_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
 			  unsigned size, bool write, uint64_t *value)
 {
 	uint64_t result = 0;
+	uint64_t word = offset & ~(uint64_t)(VGIC_WORD - 1);
+	uint64_t ignored;
 
-	if (offset == GICR_TYPER || offset == GICR_TYPER_HIGH)
-		return write ? 0 : typer_access(vgic, vcpu, offset, size, value);
-	if (!is_scalar(offset))
+	if (word == GICR_TYPER || word == GICR_TYPER_HIGH)	/* read-only */
+		return typer_access(vgic, vcpu, offset, size, write ? &ignored : value);
+	if (!is_scalar(word))
 		return VGIC_REG_UNKNOWN;
-	if (size != VGIC_WORD)
+	if (size != VGIC_WORD)	/* words only, and aligned */
 		return -ZE_INVAL;
 	switch (offset) {
 	case GICR_CTLR:
