@@ -62,7 +62,10 @@ struct fdt_writer {
 	char error_name[FDTW_NAME_MAX];
 };
 
-/* Starts a blob in buf[0..size).  Fails only for a NULL buf (FDTW_ERR_BAD_ARG). */
+/*
+ * Starts a blob in buf[0..size).  Fails for a NULL buf (FDTW_ERR_BAD_ARG)
+ * or one too small for the header (FDTW_ERR_NO_SPACE); either error sticks.
+ */
 int fdt_write_init(struct fdt_writer *w, void *buf, size_t size);
 /* The header's boot_cpuid_phys (default 0); any time before finish. */
 int fdt_write_boot_cpuid(struct fdt_writer *w, uint32_t cpuid);
