@@ -40,7 +40,7 @@ ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm boards rtos run test unit-test system-test bench bench-rt bootstrap clean FORCE
+.PHONY: all zvm boards rtos system run test unit-test system-test bench bench-rt bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
 VERSION_H := $(BUILD)/version.h
@@ -75,11 +75,52 @@ $(ZVM_IMG): $(ZVM_ELF)
 	@echo "  IMAGE   $@"
 	@$(OBJCOPY) -O binary $< $@
 
-QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $(MEM) \
-	-nographic -kernel $(ZVM_IMG)
+# --- a system: ZVM + configuration + guest images, packed into one image ---
+SYSTEM     ?= qemu-virt
+SYSTEM_IMG  = $(BUILD)/system-$(SYSTEM).img
+ZVMPACK    := $(BUILD)/tools/zvmpack
+IMAGES     := $(BUILD)/images
+BOARD_DTB   = $(BUILD)/board-virt-$(SMP)-$(MEM).dtb
+# Guest images a configuration may name, and what builds each.
+GUEST_FILES_baremetal.bin := $(BUILD)/baremetal/baremetal.bin
+GUEST_FILES_rtos.bin      := $(BUILD)/rtos/rtos.bin
+GUEST_FILES_linux-Image   := $(BUILD)/linux/Image
+GUEST_FILES_linux-initrd  := $(BUILD)/linux/initramfs.cpio.gz
+SYSTEM_GUESTS = $(sort $(foreach f,baremetal.bin rtos.bin linux-Image linux-initrd,\
+	$(if $(shell grep -q '"$(f)"' configs/$(SYSTEM).dts && echo y),$(f))))
 
-run: $(ZVM_IMG)
-	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores). Quit QEMU with Ctrl-A X."
+$(ZVMPACK): $(wildcard tools/zvmpack/*.c tools/zvmpack/*.h hypervisor/vmm/*.c lib/*.c) | bootstrap
+	@$(MAKE) --no-print-directory -C tools/zvmpack BUILD=$(abspath $(BUILD))
+
+$(BOARD_DTB): | bootstrap
+	@mkdir -p $(BUILD)
+	qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb=$@ \
+		-cpu cortex-a53 -smp $(SMP) -m $(MEM) -nographic >/dev/null
+
+$(BUILD)/baremetal/baremetal.bin: FORCE | bootstrap
+	@$(MAKE) --no-print-directory -C guests/baremetal
+$(BUILD)/rtos/rtos.bin: FORCE | bootstrap
+	@$(MAKE) --no-print-directory -C guests/rtos
+$(BUILD)/linux/Image $(BUILD)/linux/initramfs.cpio.gz: | bootstrap
+	@$(MAKE) --no-print-directory -C guests/linux
+
+$(IMAGES)/%: FORCE
+	@mkdir -p $(IMAGES)
+	@$(MAKE) --no-print-directory $(GUEST_FILES_$*)
+	@cp -u $(GUEST_FILES_$*) $@
+
+system: $(SYSTEM_IMG)
+$(BUILD)/system-%.img: $(ZVM_IMG) $(ZVMPACK) $(BOARD_DTB) configs/%.dts FORCE
+	@$(MAKE) --no-print-directory SYSTEM=$* $(addprefix $(IMAGES)/,$(SYSTEM_GUESTS))
+	@echo "  PACK    $@"
+	@$(ZVMPACK) -q -z $(ZVM_IMG) -c configs/$*.dts -b $(BOARD_DTB) -I $(IMAGES) -o $@
+
+QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+	-nographic -kernel $(SYSTEM_IMG)
+
+run: $(SYSTEM_IMG)
+	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores) with configs/$(SYSTEM).dts."
+	@echo "Quit QEMU with Ctrl-A X; in 'zvm console <vm>', Ctrl-] returns to ZVM."
 	qemu-system-aarch64 $(QEMU_ARGS)
 
 # --- the guest RTOS ----------------------------------------------------------
@@ -109,6 +150,7 @@ unit-test: $(UNIT_BINS)
 
 # --- system tests: boot QEMU and drive ZVM like a user ----------------------
 system-test: $(ZVM_IMG) rtos
+	@$(MAKE) --no-print-directory SYSTEM=test-vms system
 	$(PYTHON) -m pytest -q tests/system
 
 # The RK3588 cannot run here, but its image must always build.

@@ -69,8 +69,10 @@ static void *table_alloc(void *ctx)
 	(void)ctx;
 	uint64_t pa = page_alloc_order(0);
 
-	if (pa)
+	if (pa) {
 		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+		dsb(ishst);	/* walkers on other cores must see the zeroes */
+	}
 	return (void *)(uintptr_t)pa;
 }
 
