@@ -62,11 +62,14 @@ bool vgic_irq_pending(const struct vgic_irq *irq)
 	return irq->latch || (!irq->edge && irq->line && !irq->active);
 }
 
+/*
+ * Only Group 1 reaches the guest, and GICD_CTLR.EnableGrp1 gates every
+ * Group 1 interrupt, SGIs and PPIs included, as on the board and in QEMU.
+ */
 bool vgic_irq_deliverable(const struct vgic *vgic, const struct vgic_irq *irq)
 {
-	if (!vgic_irq_pending(irq) || !irq->enabled || !irq->group1)
-		return false;
-	return !is_spi(irq) || vgic->enable_grp1;
+	return vgic_irq_pending(irq) && irq->enabled && irq->group1 &&
+	       vgic->enable_grp1;
 }
 
 static unsigned first_awake_vcpu(const struct vgic *vgic)
@@ -269,10 +272,12 @@ int vgic_send_sgi(struct vgic *vgic, unsigned from_vcpu, uint64_t sgi1r)
 	for (unsigned v = 0; v < vgic->vcpus; v++) {
 		struct vgic_irq *irq = irq_at(vgic, intid, v);
 
+		/*
+		 * With one security state (DS=1) ICC_SGI1R_EL1 raises the SGI
+		 * whatever its group at the target (IHI 0069 12.2.22); only
+		 * delivery is limited to Group 1.
+		 */
 		if (!sgi_targets(vgic, from_vcpu, v, sgi1r))
-			continue;
-		/* ICC_SGI1R_EL1 raises Group 1 SGIs only (IHI 0069 12.2.22). */
-		if (!irq->group1)
 			continue;
 		vgic_irq_request(vgic, irq);
 		sent++;

@@ -44,7 +44,7 @@ static void ctlr_write(struct vgic *vgic, uint32_t value)
 	vgic->enable_grp0 = value & CTLR_ENABLE_GRP0;
 	if (grp1 != vgic->enable_grp1) {
 		vgic->enable_grp1 = grp1;
-		vgic_update_all(vgic);	/* gates every SPI at once */
+		vgic_update_all(vgic);	/* gates every interrupt at once */
 	}
 }
 

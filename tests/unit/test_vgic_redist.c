@@ -222,12 +222,35 @@ static void test_sgi_is_delivered_and_kicks(void **state)
 	assert_int_equal(vgic_pick(&g, 0, &p, 1), 0);
 }
 
-static void test_group0_sgi_is_not_raised(void **state)
+/* DS=1: SGI1R raises the SGI in either group; only Group 1 is delivered. */
+static void test_group0_sgi_is_raised_not_delivered(void **state)
 {
+	struct vgic_pick p;
+
 	(void)state;
+	enable_private(&g, 1, 6);
 	rd_wr(&g, 1, GICR_IGROUPR0, 4, ~(1u << 6));
-	assert_int_equal(vgic_send_sgi(&g, 0, SGI1R(6, 0x6)), 1);
-	assert_int_equal(pending_sgi_mask(6), 0x4);
+	assert_int_equal(vgic_send_sgi(&g, 0, SGI1R(6, 0x6)), 2);
+	assert_int_equal(pending_sgi_mask(6), 0x6);
+	assert_int_equal(vgic_pick(&g, 1, &p, 1), 0);
+	rd_wr(&g, 1, GICR_IGROUPR0, 4, 0xffffffff);
+	assert_int_equal(vgic_pick(&g, 1, &p, 1), 1);
+}
+
+/* GICD_CTLR.EnableGrp1 gates SGIs and PPIs too. */
+static void test_distributor_enable_gates_private_interrupts(void **state)
+{
+	struct vgic_pick p;
+
+	(void)state;
+	rd_wr(&g, 2, GICR_ISENABLER0, 4, 1u << PPI(4));
+	vgic_inject(&g, PPI(4), 2);
+	assert_false(vgic_has_deliverable(&g, 2));
+	vgic_take_kicks(&g);
+	dist_wr(&g, GICD_CTLR, 4, CTLR_ENABLE_GRP1);
+	assert_int_equal(vgic_take_kicks(&g), 1u << 2);
+	assert_int_equal(vgic_pick(&g, 2, &p, 1), 1);
+	assert_int_equal(p.intid, PPI(4));
 }
 
 int main(void)
@@ -246,7 +269,8 @@ int main(void)
 		cmocka_unit_test_setup(test_sgi_affinity_and_range_selector, setup),
 		cmocka_unit_test_setup(test_sgi_irm_is_everyone_else, setup),
 		cmocka_unit_test_setup(test_sgi_is_delivered_and_kicks, setup),
-		cmocka_unit_test_setup(test_group0_sgi_is_not_raised, setup),
+		cmocka_unit_test_setup(test_group0_sgi_is_raised_not_delivered, setup),
+		cmocka_unit_test_setup(test_distributor_enable_gates_private_interrupts, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

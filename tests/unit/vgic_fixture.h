@@ -102,6 +102,7 @@ static inline void enable_spi(struct vgic *g, unsigned intid)
 
 static inline void enable_private(struct vgic *g, unsigned vcpu, unsigned intid)
 {
+	dist_wr(g, GICD_CTLR, 4, CTLR_ENABLE_GRP1);
 	rd_wr(g, vcpu, GICR_ISENABLER0, 4, 1u << intid);
 }
 
