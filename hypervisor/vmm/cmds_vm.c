@@ -143,3 +143,41 @@ VM_OP_COMMAND(pause, "pause", "paused", "Freezes a running VM in place.");
 VM_OP_COMMAND(resume, "resume", "resumed", "Lets a paused VM run on.");
 VM_OP_COMMAND(restart, "restart", "restarted", "Stops and starts a VM again.");
 VM_OP_COMMAND(delete, "delete", "deleted", "Removes a stopped VM and frees its cores and memory.");
+
+static void print_irq_line(struct cmd_io *io, struct vm *vm, unsigned intid, unsigned vcpu)
+{
+	const struct vgic_irq_counters *c = vgic_counters(&vm->vgic, intid, vcpu);
+
+	if (!c || (!c->injected && !c->delivered))
+		return;
+	cmd_printf(io, "%-6u %-5u %-10u %-10u %-8u %u\n", intid, vcpu, c->injected, c->delivered,
+		   c->merged, c->cleared);
+}
+
+static int cmd_vm_irqs(struct cmd_io *io, int argc, char **argv)
+{
+	struct vm *vm = lookup(io, argc, argv);
+
+	if (argc != 2)
+		return CMD_ERR_USAGE;
+	if (!vm)
+		return CMD_ERR_FAIL;
+	cmd_printf(io, "INTID  VCPU  INJECTED   DELIVERED  MERGED   CLEARED\n");
+	for (unsigned v = 0; v < vm->vcpu_count; v++) {
+		for (unsigned i = 0; i < VGIC_PRIVATE_COUNT; i++)
+			print_irq_line(io, vm, i, v);
+	}
+	for (unsigned i = VGIC_SPI_BASE; i <= VGIC_MAX_INTID; i++)
+		print_irq_line(io, vm, i, 0);
+	if (vm->cfg.uart) {
+		const struct vgic_irq *u = &vm->vgic.irq[VGIC_MAX_VCPUS * VGIC_PRIVATE_COUNT +
+							 GUEST_INTID_UART - VGIC_SPI_BASE];
+		cmd_printf(io, "uart: imsc 0x%x ris 0x%x line %d rx %u | vgic %u: line %d latch %d "
+			   "active %d enabled %d queued %u lr %u\n", vm->uart.imsc, vm->uart.ris,
+			   vm->uart.irq_level, vm->uart.rx_count, u->intid, u->line, u->latch,
+			   u->active, u->enabled, u->queued_on, u->lr_vcpu);
+	}
+	return CMD_OK;
+}
+CMD_REGISTER(zvm_irqs, "zvm irqs", "zvm irqs <vm>",
+	     "A VM's virtual interrupts: injected, delivered, merged, cleared.", cmd_vm_irqs);

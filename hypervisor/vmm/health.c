@@ -10,11 +10,15 @@
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/format.h"
+#include "lib/string.h"
 #include "vmm/vm_boot.h"
 
 #define HEALTH_PRIORITY		10
 #define HEALTH_PERIOD_MS	50
 #define HEARTBEAT_TIMEOUT_MS	500
+/* A VM that crashes this often is not helped by restarting it. */
+#define RESTART_LIMIT		5
+#define RESTART_WINDOW_MS	10000
 
 static struct sem wakeup;
 
@@ -38,6 +42,18 @@ static void check_heartbeat(struct vm *vm)
 	}
 }
 
+/* Counts restarts in a sliding window; false once the limit is reached. */
+static bool restart_allowed(struct vm *vm)
+{
+	uint64_t now = time_now();
+
+	if (now - vm->restart_window_start > ms_to_ticks(RESTART_WINDOW_MS)) {
+		vm->restart_window_start = now;
+		vm->restarts_in_window = 0;
+	}
+	return ++vm->restarts_in_window <= RESTART_LIMIT;
+}
+
 static void recover(struct vm *vm)
 {
 	char err[128];
@@ -52,6 +68,13 @@ static void recover(struct vm *vm)
 	mutex_unlock(&vm->ops);
 	if (!restart)
 		return;
+	if (!restart_allowed(vm)) {
+		log_msg(LOG_ERROR, "vm %u '%s': %u crashes within %u s; no more restarts",
+			vm->id, vm->cfg.name, RESTART_LIMIT, RESTART_WINDOW_MS / 1000);
+		fmt_snprintf(vm->reason + strnlen(vm->reason, sizeof(vm->reason) - 24),
+			     24, " (restart limit)");
+		return;
+	}
 	vm->reset_requested = false;
 	if (vm_restart(vm, err, sizeof(err)))
 		log_msg(LOG_ERROR, "vm %u: restart failed: %s", vm->id, err);

@@ -74,6 +74,8 @@ struct vm {
 	uint64_t crashes;
 	uint64_t guest_faults;		/* accesses outside its map */
 	bool reset_requested;		/* the guest asked for SYSTEM_RESET */
+	uint64_t restart_window_start;	/* restart rate limiting */
+	unsigned restarts_in_window;
 };
 
 /* --- registry and lifecycle (ZVM's core, may block) --- */

@@ -7,7 +7,7 @@
 #include "kernel/shell.h"
 #include "vmm/vm.h"
 
-#define REPLAY_BYTES	2048
+#define REPLAY_BYTES	VM_CONSOLE_BYTES	/* all the ring holds */
 #define DRAIN_CHUNK	128
 
 struct console_session {

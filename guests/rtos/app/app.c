@@ -63,6 +63,10 @@ static void controller_main(void *arg)
 		sem_take(&bench_env.done, TIMEOUT_FOREVER);
 	}
 	kprintf("{\"suite\":\"done\",\"benchmarks\":%u}\n", reports);
+	if (bench_env.plat->keep_running) {
+		kprintf("{\"rtos\":\"idle\"}\n");
+		return;
+	}
 	psci_system_off();
 	kprintf("{\"suite\":\"power-off failed\"}\n");
 }

@@ -30,11 +30,25 @@ static int probe_memory(const struct fdt *fdt, struct platform *p)
 	return fdt_read_reg(fdt, node, 0, &p->mem_base, &p->mem_size) < 0 ? -1 : 0;
 }
 
+static bool has_word(const char *args, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = args; *p; p++) {
+		if ((p == args || p[-1] == ' ') && !strncmp(p, word, n) &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 static int probe_uart(const struct fdt *fdt, struct platform *p)
 {
 	struct fdt_chosen chosen;
 	int node = -1;
 
+	if (fdt_read_chosen(fdt, &chosen) == FDT_OK && chosen.bootargs)
+		p->keep_running = has_word(chosen.bootargs, "keep-running");
 	if (fdt_read_chosen(fdt, &chosen) == FDT_OK && chosen.stdout_path)
 		node = fdt_path_offset_n(fdt, chosen.stdout_path,
 					 chosen.stdout_path_len);

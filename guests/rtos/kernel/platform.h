@@ -2,6 +2,7 @@
 #ifndef RTOS_KERNEL_PLATFORM_H
 #define RTOS_KERNEL_PLATFORM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "drivers/psci.h"
 
@@ -13,6 +14,9 @@ struct platform {
 	uint32_t vtimer_intid;		/* EL1 virtual timer PPI */
 	uint32_t ptimer_intid;		/* EL1 (non-secure) physical timer PPI */
 	enum psci_conduit psci;
+	/* bootargs has "keep-running": stay up after the benchmark suite
+	 * instead of powering off (a long-lived VM in a ZVM system). */
+	bool keep_running;
 };
 
 /* Fills p from the DTB at dtb; returns 0, or -1 if something is missing. */
