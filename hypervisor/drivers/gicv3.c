@@ -132,6 +132,7 @@ static void init_cpu_interface(void)
 	 * interrupt handed to a guest stays active until the guest ends it. */
 	write_sysreg(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, 1);
+	write_sysreg(icc_igrpen0_el1, 1);	/* used only by direct-delivery cores */
 	isb();
 }
 
@@ -230,10 +231,32 @@ uint32_t gic_ack(void)
 	return intid;
 }
 
+uint32_t gic_ack_group0(void)
+{
+	uint32_t intid = (uint32_t)read_sysreg(icc_iar0_el1);
+
+	dsb(sy);
+	return intid;
+}
+
 void gic_eoi(uint32_t intid)
 {
 	write_sysreg(icc_eoir1_el1, intid);
 	isb();
+}
+
+void gic_eoi_group0(uint32_t intid)
+{
+	write_sysreg(icc_eoir0_el1, intid);
+	isb();
+}
+
+void gic_set_group0(unsigned intid, bool group0)
+{
+	uintptr_t reg = bank(intid) + GICD_IGROUPR + (intid / 32) * 4;
+	uint32_t bit = 1u << (intid % 32);
+
+	mmio_write32(reg, group0 ? mmio_read32(reg) & ~bit : mmio_read32(reg) | bit);
 }
 
 void gic_deactivate(uint32_t intid)

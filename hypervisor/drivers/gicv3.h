@@ -31,6 +31,11 @@ void gic_route_spi(unsigned intid, uint64_t mpidr);
 bool gic_irq_enabled(unsigned intid);
 void gic_send_sgi(unsigned sgi, uint64_t target_mpidr);
 uint32_t gic_ack(void);
+uint32_t gic_ack_group0(void);
+void gic_eoi_group0(uint32_t intid);
+/* Group 0 interrupts are FIQs: what ZVM keeps for itself on a core whose
+ * IRQs belong to a guest. */
+void gic_set_group0(unsigned intid, bool group0);
 /* Priority drop only (EOImode 1); gic_deactivate ends the interrupt. */
 void gic_eoi(uint32_t intid);
 void gic_deactivate(uint32_t intid);

@@ -29,7 +29,12 @@ void irq_dispatch(void)
 
 	cpu->irq_depth++;
 	for (;;) {
+		bool group0 = false;
 		uint32_t intid = gic_ack();
+		if (intid >= GIC_MAX_INTID) {
+			intid = gic_ack_group0();
+			group0 = true;
+		}
 		if (intid >= GIC_MAX_INTID)
 			break;		/* spurious: nothing (more) pending */
 		struct irq_slot *s = &slots[intid];
@@ -45,8 +50,11 @@ void irq_dispatch(void)
 			kprintf("irq: no handler for INTID %u on CPU %u; disabled\n",
 				intid, cpu->id);
 		}
-		gic_eoi(intid);
-		if (result == IRQ_HANDLED)
+		if (group0)
+			gic_eoi_group0(intid);
+		else
+			gic_eoi(intid);
+		if (result == IRQ_HANDLED && cpu->eoi_split)
 			gic_deactivate(intid);
 	}
 	cpu->irq_depth--;

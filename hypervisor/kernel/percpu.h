@@ -55,6 +55,7 @@ struct percpu {
 	bool vhe;			/* FEAT_VHE implemented */
 	struct vcpu *vcpu;		/* the guest running on this core, if any */
 	struct vcpu *owner;		/* the vCPU this core is given to, if any */
+	bool eoi_split;			/* ICC_CTLR_EL1.EOImode: 1 but under a direct guest */
 };
 
 extern struct percpu percpu_data[MAX_CPUS];

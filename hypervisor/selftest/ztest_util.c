@@ -41,12 +41,16 @@ uint32_t zt_rand(uint32_t *state)
 	return x;
 }
 
+/*
+ * Cores a test may put threads on: online and not given to a VM, whose
+ * vCPU thread would never let a test thread run there.
+ */
 unsigned zt_online_cpus(unsigned *cpus, unsigned max)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < MAX_CPUS && n < max; i++) {
-		if (cpu_data(i)->state == CPU_ONLINE)
+		if (cpu_data(i)->state == CPU_ONLINE && !cpu_data(i)->owner)
 			cpus[n++] = i;
 	}
 	return n;

@@ -11,6 +11,7 @@
 #include "kernel/thread.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "vmm/vgic_direct.h"
 #include "vmm/vgic_lr.h"
 #include "vmm/vm.h"
 
@@ -52,13 +53,19 @@ static enum vcpu_exit run_guest(struct vcpu *v)
 	vm_guest_setup(v, &setup);
 	irq_disable();
 	el2_enter_guest_mode(&setup);
-	vgic_lr_enter(v);
+	if (setup.direct_irq)
+		vgic_direct_enter(v);
+	else
+		vgic_lr_enter(v);
 	cpu->vcpu = v;
 	v->in_guest = true;
 	why = guest_enter(&v->host, &v->boot);
 	v->in_guest = false;
 	cpu->vcpu = 0;
-	vgic_lr_leave(v);
+	if (setup.direct_irq)
+		vgic_direct_leave(v);
+	else
+		vgic_lr_leave(v);
 	el2_enter_host_mode();
 	irq_enable();
 	vm_vcpu_exited(v, (enum vcpu_exit)why);

@@ -134,14 +134,18 @@ static void before_guest_return(struct vcpu *v)
 
 	if (req & VCPU_REQ_STOP)
 		vcpu_leave(v, VCPU_EXIT_STOP);
+	bool direct = v->vm->cfg.direct_irq;
+
 	while (req & VCPU_REQ_PAUSE) {
-		vgic_lr_save(v);
+		if (!direct)
+			vgic_lr_save(v);
 		sem_take(&v->wake, WAIT_FOREVER);	/* the core idles meanwhile */
 		req = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE);
 		if (req & VCPU_REQ_STOP)
 			vcpu_leave(v, VCPU_EXIT_STOP);
 	}
-	vgic_lr_sync(v);
+	if (!direct)
+		vgic_lr_sync(v);
 }
 
 void vcpu_trap(struct trap_frame *frame, unsigned kind)
@@ -149,7 +153,7 @@ void vcpu_trap(struct trap_frame *frame, unsigned kind)
 	struct vcpu *v = vcpu_current();
 
 	v->stats.traps++;
-	if (kind == VEC_IRQ_LOWER) {
+	if (kind == VEC_IRQ_LOWER || kind == VEC_FIQ_LOWER) {
 		v->stats.irqs++;
 		irq_dispatch();
 		sched_irq_exit();
@@ -157,8 +161,7 @@ void vcpu_trap(struct trap_frame *frame, unsigned kind)
 		handle_sync(v, frame);
 	} else {
 		vm_crash(v, "%s from the guest at PC 0x%lx",
-			 kind == VEC_SERROR_LOWER ? "SError" :
-			 kind == VEC_AARCH32 ? "AArch32 exception" : "FIQ", frame->elr);
+			 kind == VEC_SERROR_LOWER ? "SError" : "AArch32 exception", frame->elr);
 	}
 	before_guest_return(v);
 }

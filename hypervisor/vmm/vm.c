@@ -92,6 +92,9 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
 
 static int check_cores(const struct vm_config *cfg, char *err, size_t errlen)
 {
+	if (cfg->direct_irq && cfg->vcpu_count != 1)
+		return fail(err, errlen, "%s: direct interrupt delivery needs exactly one vCPU",
+			    cfg->name);
 	for (unsigned i = 0; i < cfg->vcpu_count; i++) {
 		unsigned c = cfg->cpus[i];
 		char num[12];

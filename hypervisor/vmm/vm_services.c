@@ -9,6 +9,7 @@
 #include "kernel/time.h"
 #include "lib/format.h"
 #include "arch/arm64/psci.h"
+#include "vmm/vgic_direct.h"
 
 static void kick_vcpus(struct vm *vm, uint32_t mask)
 {
@@ -32,8 +33,12 @@ static int emulate(struct vm *vm, uint64_t ipa, unsigned size, bool write, uint6
 		return vgic_dist_access(&vm->vgic, ipa - GUEST_GICD_BASE, size, write, value);
 	if (inside(ipa, GUEST_GICR_BASE, gicr_size)) {
 		uint64_t off = ipa - GUEST_GICR_BASE;
-		return vgic_redist_access(&vm->vgic, (unsigned)(off / GUEST_GICR_STRIDE),
-					  off % GUEST_GICR_STRIDE, size, write, value);
+		unsigned frame = (unsigned)(off / GUEST_GICR_STRIDE);
+		int rc = vgic_redist_access(&vm->vgic, frame, off % GUEST_GICR_STRIDE, size,
+					    write, value);
+		if (!rc && write && vm->cfg.direct_irq)
+			vgic_direct_mirror(&vm->vcpus[frame]);
+		return rc;
 	}
 	if (vm->cfg.uart && inside(ipa, GUEST_UART_BASE, GUEST_UART_SIZE))
 		return vuart_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, value);
@@ -113,6 +118,7 @@ void vm_guest_setup(struct vcpu *v, struct el2_guest_setup *setup)
 	setup->vtcr = stage2_vtcr(read_sysreg(id_aa64mmfr0_el1));
 	setup->vmpidr = v->mpidr;
 	setup->cntvoff = v->vm->cntvoff;
+	setup->direct_irq = v->vm->cfg.direct_irq;
 }
 
 void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why)

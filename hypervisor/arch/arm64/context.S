@@ -34,7 +34,7 @@ arch_context_switch:
 	.globl thread_trampoline
 thread_trampoline:
 	bl	sched_finish_switch
-	msr	daifclr, #2
+	msr	daifclr, #3
 	mov	x0, x19
 	bl	thread_run
 	b	thread_exit

@@ -46,7 +46,7 @@ void el2_enter_guest_mode(const struct el2_guest_setup *setup)
 	write_sysreg(vmpidr_el2, setup->vmpidr | VMPIDR_RES1);
 	write_sysreg(cntvoff_el2, setup->cntvoff);
 	reset_el1();
-	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(hcr_el2, setup->direct_irq ? HCR_GUEST_DIRECT : HCR_GUEST);
 	isb();
 	__asm__ volatile("tlbi vmalls12e1" ::: "memory");
 	dsb(nsh);

@@ -2,6 +2,7 @@
 #ifndef ARCH_ARM64_EL2_H
 #define ARCH_ARM64_EL2_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* HCR_EL2 bits (ARM ARM D13.2.48). */
@@ -18,6 +19,8 @@
 #define HCR_RW		(1ull << 31)	/* EL1 is AArch64 */
 
 #define HCR_HOST	(HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
+/* Direct delivery: the guest's IRQs stay at EL1; ZVM keeps FIQs. */
+#define HCR_GUEST_DIRECT (HCR_GUEST & ~HCR_IMO)
 #define HCR_GUEST	(HCR_HOST | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | \
 			 HCR_TSC | HCR_TIDCP)
 
@@ -26,6 +29,7 @@ struct el2_guest_setup {
 	uint64_t vtcr;
 	uint64_t vmpidr;
 	uint64_t cntvoff;
+	bool direct_irq;
 };
 
 void el2_init_cpu(void);

@@ -34,14 +34,18 @@
 #define sev()		__asm__ volatile("sev" ::: "memory")
 #define cpu_relax()	__asm__ volatile("yield" ::: "memory")
 
-/* DAIF bits as seen by "msr daifset/daifclr" immediates. */
+/*
+ * ZVM masks IRQs and FIQs together: its own interrupts are IRQs, except on
+ * a core lent to a guest with direct interrupt delivery, where they are
+ * Group 0 FIQs (the guest owns the IRQ line there).
+ */
 #define DAIF_IRQ_BIT	(1u << 7)
 
 static inline uint64_t irq_save(void)
 {
 	uint64_t flags = read_sysreg(daif);
 
-	__asm__ volatile("msr daifset, #2" ::: "memory");
+	__asm__ volatile("msr daifset, #3" ::: "memory");
 	return flags;
 }
 
@@ -52,12 +56,12 @@ static inline void irq_restore(uint64_t flags)
 
 static inline void irq_enable(void)
 {
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	__asm__ volatile("msr daifclr, #3" ::: "memory");
 }
 
 static inline void irq_disable(void)
 {
-	__asm__ volatile("msr daifset, #2" ::: "memory");
+	__asm__ volatile("msr daifset, #3" ::: "memory");
 }
 
 static inline int irqs_disabled(void)

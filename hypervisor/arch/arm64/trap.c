@@ -60,7 +60,7 @@ static bool from_guest(unsigned kind)
 
 void trap_dispatch(struct trap_frame *frame, unsigned kind)
 {
-	if (kind == VEC_IRQ_CUR) {
+	if (kind == VEC_IRQ_CUR || kind == VEC_FIQ_CUR) {
 		irq_dispatch();
 		sched_irq_exit();
 		return;

@@ -1,0 +1,79 @@
+/* Direct interrupt delivery: see vmm/vgic_direct.h. */
+#include "vmm/vgic_direct.h"
+#include "arch/arm64/sysreg.h"
+#include "drivers/gicv3.h"
+#include "kernel/board_dt.h"
+#include "kernel/boot.h"
+#include "kernel/ipi.h"
+#include "kernel/percpu.h"
+#include "vmm/guest_layout.h"
+#include "vmm/vcpu.h"
+#include "vmm/vgic_internal.h"
+#include "vmm/vm.h"
+
+#define OWN_PRIORITY_FIQ	0x10	/* above anything the guest uses */
+#define OWN_PRIORITY_IRQ	0x80	/* what ipi.c and arch_timer.c set */
+#define ICC_CTLR_EOIMODE	(1ull << 1)
+#define ICC_PMR_ALLOW_ALL	0xff
+
+static const unsigned guest_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void own_interrupts_as_fiq(bool fiq)
+{
+	const unsigned own[] = { IPI_RESCHED, IPI_CALL, board.timer.hyp_phys_intid };
+
+	for (unsigned i = 0; i < COUNT(own); i++) {
+		gic_set_group0(own[i], fiq);
+		gic_set_priority(own[i], fiq ? OWN_PRIORITY_FIQ : OWN_PRIORITY_IRQ);
+	}
+}
+
+void vgic_direct_enter(struct vcpu *v)
+{
+	(void)v;
+	write_sysreg(ich_hcr_el2, 0);
+	own_interrupts_as_fiq(true);
+	for (unsigned i = 0; i < COUNT(guest_ppis); i++)
+		gic_disable_irq(guest_ppis[i]);
+	/* The guest expects the reset state: EOI also deactivates. */
+	this_cpu()->eoi_split = false;
+	write_sysreg(icc_ctlr_el1, 0);
+	write_sysreg(icc_pmr_el1, ICC_PMR_ALLOW_ALL);
+	write_sysreg(icc_bpr1_el1, 0);
+	isb();
+}
+
+void vgic_direct_leave(struct vcpu *v)
+{
+	(void)v;
+	for (unsigned i = 0; i < COUNT(guest_ppis); i++) {
+		gic_disable_irq(guest_ppis[i]);
+		if (gic_irq_active(guest_ppis[i]))
+			gic_clear_active(guest_ppis[i]);
+	}
+	/* Interrupts the guest acknowledged but never ended must not keep
+	 * ZVM's running priority up. */
+	write_sysreg(icc_ap1r0_el1, 0);
+	write_sysreg(icc_ctlr_el1, ICC_CTLR_EOIMODE);
+	this_cpu()->eoi_split = true;
+	write_sysreg(icc_pmr_el1, ICC_PMR_ALLOW_ALL);
+	write_sysreg(icc_bpr1_el1, 0);
+	write_sysreg(icc_igrpen1_el1, 1);
+	own_interrupts_as_fiq(false);
+	isb();
+}
+
+void vgic_direct_mirror(struct vcpu *v)
+{
+	for (unsigned i = 0; i < COUNT(guest_ppis); i++) {
+		struct vgic_irq *irq = vgic_irq_get(&v->vm->vgic, guest_ppis[i], v->index);
+		if (!irq)
+			continue;
+		gic_set_priority(guest_ppis[i], irq->priority);
+		if (irq->enabled && irq->group1)
+			gic_enable_irq(guest_ppis[i]);
+		else
+			gic_disable_irq(guest_ppis[i]);
+	}
+}
