@@ -16,6 +16,8 @@ EXPECTED = {
     "counter_read", "irq_latency", "irq_to_thread", "task_switch",
     "preemption", "sem_shuffle", "msg_latency", "mutex_lock_unlock",
     "mem_alloc_free", "irq_latency_load", "irq_latency_load_irq2",
+    # bench_vm.c: natively, hvc is answered by the RTOS's own EL2 stub.
+    "hvc_null", "gicd_read",
 }
 SUITE_TIMEOUT = 60
 BOOT_TIMEOUT = 20

@@ -23,6 +23,8 @@ static const struct {
 	{ bench_mempool },
 	{ bench_irq_latency_load },
 	{ bench_irq_latency_load_irq },
+	{ bench_hvc_null },
+	{ bench_gicd_read },
 };
 
 static unsigned int reports;

@@ -51,5 +51,8 @@ void bench_msg_latency(void);
 void bench_mutex(void);
 void bench_mempool(void);
 void bench_counter_read(void);
+/* bench_vm.c: round trips out of the guest (hypercall, emulated GICD). */
+void bench_hvc_null(void);
+void bench_gicd_read(void);
 
 #endif
