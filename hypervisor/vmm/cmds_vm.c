@@ -101,8 +101,14 @@ static int cmd_info(struct cmd_io *io, int argc, char **argv)
 		   vm->cfg.initrd[0] ? ", initrd " : "", vm->cfg.initrd,
 		   vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
 		   vm->guest_faults);
-	cmd_printf(io, "  vgic: %lu injected, %lu delivered, %lu outstanding, %lu lost\n",
-		   gs.injected, gs.delivered, gs.outstanding, gs.lost);
+	cmd_printf(io, "  vgic: %lu injected, %lu delivered, %lu outstanding, %lu lost; "
+		   "interrupts %s\n", gs.injected, gs.delivered, gs.outstanding, gs.lost,
+		   vm->cfg.direct_irq ? "delivered directly" : "through list registers");
+	for (unsigned i = 0; i < vm->cfg.passthrough_count; i++)
+		cmd_printf(io, "  pass-through: 0x%lx-0x%lx\n", vm->cfg.passthrough[i].base,
+			   vm->cfg.passthrough[i].base + vm->cfg.passthrough[i].size - 1);
+	for (unsigned i = 0; i < vm->cfg.intid_count; i++)
+		cmd_printf(io, "  pass-through interrupt: INTID %u\n", vm->cfg.intids[i]);
 	print_vcpus(io, vm);
 	return CMD_OK;
 }

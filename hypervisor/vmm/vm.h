@@ -106,6 +106,11 @@ int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *v
 void vm_heartbeat(struct vm *vm);
 void vm_console_putc(struct vm *vm, char c);
 void vm_send_sgi(struct vcpu *v, uint64_t sgi1r);
+/* Sends the cores of the vCPUs in mask back through EL2 (new interrupts). */
+void vm_kick_vcpus(struct vm *vm, uint32_t mask);
+/* Pass-through SPIs: routed to the VM's first core while it runs. */
+void vm_passthrough_start(struct vm *vm);
+void vm_passthrough_stop(struct vm *vm);
 int vm_vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t ctx);
 void vm_guest_setup(struct vcpu *v, struct el2_guest_setup *setup);
 void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why);

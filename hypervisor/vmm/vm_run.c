@@ -121,6 +121,7 @@ static int start_vcpus(struct vm *vm, uint64_t entry, uint64_t dtb)
 			vcpu_set_boot(v, entry, dtb);
 	}
 	vm->threads_live = true;
+	vm_passthrough_start(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		if (vcpu_create_thread(&vm->vcpus[i]))
 			return -1;
@@ -146,6 +147,7 @@ void vm_reap(struct vm *vm)
 				vm->id, i, v->cpu);
 		v->thread = 0;
 	}
+	vm_passthrough_stop(vm);
 	vm->threads_live = false;
 }
 
@@ -250,6 +252,11 @@ int vm_resume(struct vm *vm, char *err, size_t errlen)
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state != VM_PAUSED)
 		return refuse(err, errlen, vm, "only a paused VM can be resumed");
+	/* The guest could not beat while frozen: its heartbeat timeout starts
+	 * again now, or the health monitor would take the pause for a hang.
+	 * A guest that never beat stays unwatched. */
+	if (__atomic_load_n(&vm->last_heartbeat, __ATOMIC_RELAXED))
+		__atomic_store_n(&vm->last_heartbeat, time_now(), __ATOMIC_RELAXED);
 	set_requests(vm, 0, VCPU_REQ_PAUSE);
 	vm->state = VM_RUNNING;
 	mutex_unlock(&vm->ops);

@@ -11,7 +11,7 @@
 #include "arch/arm64/psci.h"
 #include "vmm/vgic_direct.h"
 
-static void kick_vcpus(struct vm *vm, uint32_t mask)
+void vm_kick_vcpus(struct vm *vm, uint32_t mask)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		if (mask & (1u << i))
@@ -55,7 +55,7 @@ int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *v
 	if (rc)
 		vm->guest_faults++;
 	spin_unlock_irqrestore(&vm->lock, flags);
-	kick_vcpus(vm, kicks & ~(1u << v->index));
+	vm_kick_vcpus(vm, kicks & ~(1u << v->index));
 	return rc ? -1 : 0;
 }
 
@@ -67,7 +67,7 @@ void vm_send_sgi(struct vcpu *v, uint64_t sgi1r)
 	vgic_send_sgi(&vm->vgic, v->index, sgi1r);
 	uint32_t kicks = vgic_take_kicks(&vm->vgic);
 	spin_unlock_irqrestore(&vm->lock, flags);
-	kick_vcpus(vm, kicks & ~(1u << v->index));
+	vm_kick_vcpus(vm, kicks & ~(1u << v->index));
 }
 
 size_t vm_console_input(struct vm *vm, const char *s, size_t n)
@@ -77,7 +77,7 @@ size_t vm_console_input(struct vm *vm, const char *s, size_t n)
 	uint32_t kicks = vgic_take_kicks(&vm->vgic);
 
 	spin_unlock_irqrestore(&vm->lock, flags);
-	kick_vcpus(vm, kicks);
+	vm_kick_vcpus(vm, kicks);
 	return taken;
 }
 
@@ -149,7 +149,7 @@ void vm_crash_from_outside(struct vm *vm, const char *reason)
 	if (!mark_crashed(vm, reason))
 		return;
 	log_msg(LOG_ERROR, "vm %u '%s' crashed: %s", vm->id, vm->cfg.name, reason);
-	kick_vcpus(vm, ~0u);
+	vm_kick_vcpus(vm, ~0u);
 }
 
 void vm_crash(struct vcpu *v, const char *fmt, ...)
@@ -164,7 +164,7 @@ void vm_crash(struct vcpu *v, const char *fmt, ...)
 	if (mark_crashed(vm, reason)) {
 		log_msg(LOG_ERROR, "vm %u '%s' crashed on vCPU %u: %s", vm->id, vm->cfg.name,
 			v->index, reason);
-		kick_vcpus(vm, ~(1u << v->index));
+		vm_kick_vcpus(vm, ~(1u << v->index));
 		health_notify();
 	}
 	vcpu_leave(v, VCPU_EXIT_CRASH);
