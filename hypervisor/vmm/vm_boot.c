@@ -61,6 +61,20 @@ static bool read_config(const struct board_desc *board)
 	return true;
 }
 
+/* The packer cannot know where ZVM will be loaded: check it here. */
+static bool zvm_fits(uint64_t end)
+{
+	extern char _head[];
+	uint64_t lo = config.zvm_memory.base, hi = lo + config.zvm_memory.size;
+
+	if ((uintptr_t)_head >= lo && end <= hi)
+		return true;
+	log_msg(LOG_ERROR, "configuration: ZVM and its package (0x%lx-0x%lx) lie outside "
+		"zvm-memory (0x%lx-0x%lx); starting no VMs", (uint64_t)(uintptr_t)_head, end - 1,
+		lo, hi - 1);
+	return false;
+}
+
 unsigned vm_boot_scan(const struct board_desc *board, struct phys_range *reserved,
 		      uint64_t *free_after)
 {
@@ -73,7 +87,7 @@ unsigned vm_boot_scan(const struct board_desc *board, struct phys_range *reserve
 	if (!have_package)
 		return 0;
 	*free_after = align_up(at + pkg.size, PACKAGE_ALIGN);
-	have_config = read_config(board);
+	have_config = read_config(board) && zvm_fits(*free_after);
 	if (!have_config)
 		return 0;
 	for (unsigned i = 0; i < config.vm_count; i++)
