@@ -119,12 +119,27 @@ static enum irq_result forward_ppi(unsigned intid, void *arg)
 	return IRQ_FORWARDED;
 }
 
-/* Only brings the vCPU back to EL2; vgic_lr_sync then refills. */
+/*
+ * The maintenance interrupt is a level (IHI 0069, ICH_MISR_EL2): it stays
+ * asserted while its cause lasts, and acknowledging it does not end the
+ * cause.  An LR that the guest EOIed with LR.EOI set stays invalid and
+ * flagged in ICH_EISR_EL2 until the LR itself is rewritten, so rewriting
+ * ICH_HCR_EL2 alone left the interrupt asserted and irq_dispatch()
+ * acknowledging it for ever: the vCPU never ran again.  So: ICH_HCR_EL2
+ * without NPIE, then every LR folded back into the model (zeroed), which
+ * ends every cause and tells the model the guest is done, so that it
+ * samples the level line again.  vgic_lr_sync() refills the LRs on the
+ * way back to the guest.
+ */
 static enum irq_result maintenance(unsigned intid, void *arg)
 {
+	struct vcpu *v = vcpu_current();
+
 	(void)intid;
 	(void)arg;
 	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
+	if (v)
+		vgic_lr_save(v);
 	return IRQ_HANDLED;
 }
 
