@@ -6,21 +6,10 @@
  * returns a next offset at least one token further), and the structure
  * block is bounded, so no loop here can run forever on any input.
  */
+#include "lib/fdt_format.h"
 #include "lib/fdt_internal.h"
 #include "lib/string.h"
 
-/* Header layout (Devicetree Specification v0.4, 5.2). */
-#define FDT_MAGIC		0xd00dfeedu
-#define FDT_HDR_MAGIC		0
-#define FDT_HDR_TOTALSIZE	4
-#define FDT_HDR_OFF_STRUCT	8
-#define FDT_HDR_OFF_STRINGS	12
-#define FDT_HDR_OFF_RSVMAP	16
-#define FDT_HDR_VERSION		20
-#define FDT_HDR_LAST_COMP	24
-#define FDT_HDR_BOOT_CPUID	28
-#define FDT_HDR_SIZE_STRINGS	32
-#define FDT_HDR_SIZE_STRUCT	36
 /* Bytes needed to learn the version: magic .. last_comp_version. */
 #define FDT_HDR_VERSION_PART	28u
 /* v16 ends after size_dt_strings; v17 adds size_dt_struct. */

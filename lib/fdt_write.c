@@ -2,21 +2,10 @@
  * FDT writer: buffer management, reservations, nodes and the header.
  * Properties, strings and phandles are in fdt_write_prop.c.
  */
+#include "lib/fdt_format.h"
 #include "lib/fdt_write_internal.h"
 #include "lib/string.h"
 
-/* Header (Devicetree Specification v0.4, 5.2): ten big-endian words. */
-#define FDT_MAGIC		0xd00dfeedu
-#define FDT_HDR_MAGIC		0
-#define FDT_HDR_TOTALSIZE	4
-#define FDT_HDR_OFF_STRUCT	8
-#define FDT_HDR_OFF_STRINGS	12
-#define FDT_HDR_OFF_RSVMAP	16
-#define FDT_HDR_VERSION		20
-#define FDT_HDR_LAST_COMP	24
-#define FDT_HDR_BOOT_CPUID	28
-#define FDT_HDR_SIZE_STRINGS	32
-#define FDT_HDR_SIZE_STRUCT	36
 #define FDT_HDR_SIZE		40u
 #define FDT_VERSION		17u
 #define FDT_LAST_COMP_VERSION	16u	/* v17 blobs are readable as v16 */

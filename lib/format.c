@@ -233,3 +233,15 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void fmt_verror(char *err, size_t errlen, const char *prefix, const char *fmt, va_list ap)
+{
+	int used;
+
+	if (!err || errlen == 0)
+		return;
+	used = fmt_snprintf(err, errlen, "%s", prefix);
+	if (used < 0 || (size_t)used >= errlen)
+		return;
+	fmt_vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
+}

@@ -22,4 +22,10 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The one-line error message convention: err (errlen bytes, may be NULL)
+ * gets prefix then the formatted message.
+ */
+void fmt_verror(char *err, size_t errlen, const char *prefix, const char *fmt, va_list ap);
+
 #endif

@@ -22,14 +22,9 @@
 int board_fail(struct board_ctx *ctx, int code, const char *fmt, ...)
 {
 	va_list ap;
-	size_t used;
 
-	if (!ctx->err || ctx->errlen == 0)
-		return code;
-	fmt_snprintf(ctx->err, ctx->errlen, "%s", ERR_PREFIX);
-	used = strlen(ctx->err);
 	va_start(ap, fmt);
-	fmt_vsnprintf(ctx->err + used, ctx->errlen - used, fmt, ap);
+	fmt_verror(ctx->err, ctx->errlen, ERR_PREFIX, fmt, ap);
 	va_end(ap);
 	return code;
 }

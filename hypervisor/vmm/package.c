@@ -17,14 +17,9 @@
 int pkg_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
 	va_list ap;
-	size_t used;
 
-	if (!err || errlen == 0)
-		return code;
-	fmt_snprintf(err, errlen, "%s", ERR_PREFIX);
-	used = strlen(err);
 	va_start(ap, fmt);
-	fmt_vsnprintf(err + used, errlen - used, fmt, ap);
+	fmt_verror(err, errlen, ERR_PREFIX, fmt, ap);
 	va_end(ap);
 	return code;
 }

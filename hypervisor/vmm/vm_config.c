@@ -27,15 +27,12 @@ static const char *const zvm_props[] = {
 int cfg_fail(struct cfg_ctx *ctx, int code, const char *where,
 	     const char *fmt, ...)
 {
+	char prefix[VM_NAME_MAX + sizeof(ERR_PREFIX) + 8];
 	va_list ap;
-	size_t used;
 
-	if (!ctx->err || ctx->errlen == 0)
-		return code;
-	fmt_snprintf(ctx->err, ctx->errlen, "%s%s: ", ERR_PREFIX, where);
-	used = strlen(ctx->err);
+	fmt_snprintf(prefix, sizeof(prefix), "%s%s: ", ERR_PREFIX, where);
 	va_start(ap, fmt);
-	fmt_vsnprintf(ctx->err + used, ctx->errlen - used, fmt, ap);
+	fmt_verror(ctx->err, ctx->errlen, prefix, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -1,0 +1,32 @@
+/*
+ * Saving and restoring the AAPCS64 callee-saved registers (x19-x30) and SP
+ * at [base]: the layout of struct arch_context and struct guest_host_ctx.
+ */
+#ifndef ARCH_ARM64_CALLEE_SAVED_H
+#define ARCH_ARM64_CALLEE_SAVED_H
+
+#define CALLEE_SAVED_SP	96
+
+.macro save_callee_saved base, tmp
+	stp	x19, x20, [\base, #0]
+	stp	x21, x22, [\base, #16]
+	stp	x23, x24, [\base, #32]
+	stp	x25, x26, [\base, #48]
+	stp	x27, x28, [\base, #64]
+	stp	x29, x30, [\base, #80]
+	mov	\tmp, sp
+	str	\tmp, [\base, #CALLEE_SAVED_SP]
+.endm
+
+.macro restore_callee_saved base, tmp
+	ldp	x19, x20, [\base, #0]
+	ldp	x21, x22, [\base, #16]
+	ldp	x23, x24, [\base, #32]
+	ldp	x25, x26, [\base, #48]
+	ldp	x27, x28, [\base, #64]
+	ldp	x29, x30, [\base, #80]
+	ldr	\tmp, [\base, #CALLEE_SAVED_SP]
+	mov	sp, \tmp
+.endm
+
+#endif
