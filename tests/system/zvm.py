@@ -1,6 +1,7 @@
 """Boots ZVM in QEMU and drives its shell like a user does."""
 import os
 import re
+import time
 
 from qemu_harness import QemuMachine
 
@@ -10,11 +11,26 @@ PROMPT = r"zvm> "
 BOOT_TIMEOUT = 30
 COMMAND_TIMEOUT = 60
 
+# zvm console <vm> replays what the VM printed (its console ring), then
+# streams live output until Ctrl-].  ZVM's own log lines may land in the
+# middle of a VM's output while attached; guest_text() takes them out.
+CONSOLE_HEADER = r"\[console of vm (\d+) '([^']*)' \((\w+)\); Ctrl-\] returns to ZVM\]\n"
+DETACH_KEY = "\x1d"
+BACK_TO_ZVM = r"\n\[back to ZVM\]\n"
+LOG_LINE = re.compile(r"\[ *\d+\.\d{6}\] cpu\d+ (?:error|warn|info|debug): [^\n]*\n")
+ANCHOR_MIN = 160
 
-def qemu_args(cpu="cortex-a53", smp=4, mem="1G", virtualization=True, extra=()):
+
+def qemu_args(cpu="cortex-a53", smp=4, mem="1G", virtualization=True, extra=(),
+              image=IMAGE):
     machine = "virt,gic-version=3" + (",virtualization=on" if virtualization else "")
     return ["-M", machine, "-cpu", cpu, "-smp", str(smp), "-m", mem,
-            "-nographic", "-kernel", IMAGE, *extra]
+            "-nographic", "-kernel", image, *extra]
+
+
+def system_image(system):
+    """The packed image of configs/<system>.dts (make SYSTEM=<system> system)."""
+    return os.path.join(BUILD, f"system-{system}.img")
 
 
 class Zvm(QemuMachine):
@@ -32,6 +48,58 @@ class Zvm(QemuMachine):
         end = self.expect(PROMPT, timeout).start()
         return self.output[begin:end]
 
+    # -- VM consoles ---------------------------------------------------------
+    def attach(self, vm, timeout=COMMAND_TIMEOUT):
+        """Types `zvm console <vm>`; returns the header's match (id, name, state)."""
+        self.send(f"zvm console {vm}\r")
+        return self.expect(CONSOLE_HEADER, timeout)
+
+    def detach(self, begin=None, timeout=COMMAND_TIMEOUT):
+        """Ctrl-]; returns the raw console output from `begin` (default: the
+        end of the last expect()) up to ZVM's "[back to ZVM]"."""
+        if begin is None:
+            begin = self._scan_from
+        self.send(DETACH_KEY)
+        back = self.expect(BACK_TO_ZVM, timeout)
+        self.expect(PROMPT, timeout)
+        return self.output[begin:back.start()]
+
+    def console(self, vm, timeout=COMMAND_TIMEOUT):
+        """The replay of a VM's console ring, which must not be empty.
+
+        Detaching once the first replayed line is out is safe: ZVM drains
+        the whole replay before it reads the next key."""
+        begin = self.attach(vm, timeout).end()
+        self.expect(r"\n", timeout)
+        return guest_text(self.detach(begin, timeout))
+
+    def wait_console(self, begin, until, what, timeout=COMMAND_TIMEOUT):
+        """While attached: waits until until(raw) is true for the raw output
+        from `begin` on; returns that output."""
+        deadline = time.monotonic() + timeout
+        while not until(self.output[begin:]):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.name}: no {what} within {timeout}s\n"
+                                   f"{self.tail()}")
+            if not self._read(min(remaining, 1.0)) and self.proc.poll() is not None:
+                raise EOFError(f"{self.name}: QEMU exited before {what}\n{self.tail()}")
+        self._scan_from = len(self.output)
+        return self.output[begin:]
+
+    def watch(self, vm, until, before="", timeout=COMMAND_TIMEOUT):
+        """Attaches to vm's console and waits until until(new) is true, where
+        new is what the VM printed after `before` (an earlier console() of
+        it; "" for all of it).  Detaches and returns new."""
+        def seen(raw):
+            new = new_output(guest_text(raw), before)
+            return new is not None and until(new)
+
+        begin = self.attach(vm, timeout).end()
+        what = f"{getattr(until, '__doc__', None) or until} on the console of {vm}"
+        raw = self.wait_console(begin, seen, what, timeout)
+        self.detach(timeout=timeout)
+        return new_output(guest_text(raw), before)
 
 def boot_zvm(name, **kwargs):
     return Zvm(qemu_args(**kwargs), name).boot()
@@ -40,3 +108,30 @@ def boot_zvm(name, **kwargs):
 def start_zvm(name, **kwargs):
     """Starts QEMU without waiting for the prompt (for boots that must fail)."""
     return Zvm(qemu_args(**kwargs), name).start()
+
+
+def boot_system(name, system="test-vms", **kwargs):
+    """Boots the packed system image of configs/<system>.dts."""
+    return Zvm(qemu_args(image=system_image(system), **kwargs), name).boot()
+
+
+def guest_text(raw):
+    """What a VM printed, without ZVM's log lines mixed into it."""
+    return LOG_LINE.sub("", raw)
+
+
+def anchor_of(before):
+    """The shortest tail of `before` (at least ANCHOR_MIN characters) that
+    occurs only once in it: where a later replay of the same ring resumes."""
+    n = min(len(before), ANCHOR_MIN)
+    while n < len(before) and before.find(before[-n:]) != len(before) - n:
+        n = min(len(before), n * 2)
+    return before[len(before) - n:]
+
+
+def new_output(text, before):
+    """What `text` (a later replay of a console) holds beyond `before` (an
+    earlier one), or None while the point where `before` ended is not seen."""
+    anchor = anchor_of(before)
+    pos = text.find(anchor)
+    return None if pos < 0 else text[pos + len(anchor):]
