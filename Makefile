@@ -169,6 +169,7 @@ bench: $(ZVM_IMG)
 
 bench-rt: rtos
 	$(PYTHON) bench/rt/run.py --out bench/results
+	$(PYTHON) bench/vm/report.py --out bench/results
 
 clean:
 	rm -rf $(BUILD)
