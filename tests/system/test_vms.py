@@ -234,6 +234,17 @@ def test_stop_start_and_restart_many_times(zvm):
         assert "vm 2 restarted" in zvm.run("zvm restart bm2")
         zvm.watch("bm2", rebooted(2, lines=2), before)
         assert vm_list(zvm)["bm2"]["restarts"] == n
+    # A paused VM can be stopped, or restarted, too.
+    for command, done in (("zvm stop bm2", "vm 2 stopped"), ("zvm restart bm2", "vm 2 restarted")):
+        assert "vm 2 paused" in zvm.run("zvm pause bm2")
+        before = zvm.console("bm2")
+        assert done in zvm.run(command), command
+        if command == "zvm stop bm2":
+            assert vm_list(zvm)["bm2"]["state"] == "stopped"
+            assert "vm 2 started" in zvm.run("zvm start bm2")
+        zvm.watch("bm2", rebooted(2), before)
+        assert vm_list(zvm)["bm2"]["state"] == "running"
+    assert vm_list(zvm)["bm2"]["restarts"] == RESTART_ROUNDS + 1
     # bm1 was never touched.
     info = vm_info(zvm, "bm1")
     assert (info["state"], info["restarts"], info["crashes"]) == ("running", 0, 0)
@@ -339,18 +350,22 @@ CRASHES = {
 CRASH_TIMEOUT = 10
 
 
-def crash(zvm, vm, kind):
-    """Crashes vm through its console; returns the reason ZVM logged."""
+def crash(zvm, vm, kind, restarts=None, also=None):
+    """Crashes vm through its console and waits for ZVM to log it, and the
+    restart that makes `restarts` if one is due (bm1, or any SYSTEM_RESET),
+    and the `also` pattern if given.  Returns the reason ZVM logged."""
     said, reason = CRASHES[kind]
     vm_id = VM_IDS[vm]
     crashed = re.compile(rf"vm {vm_id} '{vm}' crashed(?: on vCPU 0)?: ({reason})\n")
-    restarted = re.compile(rf"vm {vm_id} '{vm}' restarted \(1 restarts\)\n")
-    restarts = vm == "bm1" or kind == "r"
+    if restarts is None and (vm == "bm1" or kind == "r"):
+        restarts = 1
+    restarted = re.compile(rf"vm {vm_id} '{vm}' restarted \({restarts} restarts\)\n")
+    also = re.compile(also) if also else None
 
     def done(raw):
         # ZVM's log lines may cut through the guest's: look at each apart.
         return (said + "\n" in guest_text(raw) and crashed.search(raw) and
-                (not restarts or restarted.search(raw)))
+                (not restarts or restarted.search(raw)) and (not also or also.search(raw)))
 
     begin = zvm.attach(vm).end()
     zvm.send(kind)
@@ -413,6 +428,30 @@ def test_crash_is_contained_and_recovered(zvm, kind):
     assert re.search(rf"error vm 2 'bm2' crashed.*: {re.escape(reason)}$", zvm.run("log"), re.M)
     check_bystander(zvm, "bm1", bm1_before, crashes=1)
     assert vm_list(zvm)["bm1"]["restarts"] == 1
+
+
+RESTART_LIMIT = 5         # RESTART_LIMIT in hypervisor/vmm/health.c (per 10 s)
+
+
+def test_a_crash_loop_stops_at_the_restart_limit(zvm):
+    for n in range(1, RESTART_LIMIT + 1):
+        before = zvm.console("bm1")
+        crash(zvm, "bm1", "w", restarts=n)
+        # Booted and reading its console again before the next crash.
+        zvm.watch("bm1", rebooted(1), before)
+    assert vm_list(zvm)["bm1"]["restarts"] == RESTART_LIMIT
+    reason = crash(zvm, "bm1", "w", restarts=0,
+                   also=rf"vm 1 'bm1': {RESTART_LIMIT} crashes within 10 s; no more restarts")
+    zvm.watch("bm2", more_lines(3), zvm.console("bm2"))
+    row = vm_list(zvm)["bm1"]
+    assert (row["state"], row["restarts"]) == ("crashed", RESTART_LIMIT)
+    info = vm_info(zvm, "bm1")
+    assert info["reason"] == reason + " (restart limit)", info
+    assert info["crashes"] == RESTART_LIMIT + 1
+    # The operator can still start it, and bm2 never noticed any of it.
+    assert "vm 1 started" in zvm.run("zvm start bm1")
+    zvm.watch("bm1", rebooted(1), zvm.console("bm1"))
+    check_bystander(zvm, "bm2", zvm.console("bm2"))
 
 
 # --- the guest RTOS -------------------------------------------------------------------
