@@ -40,7 +40,7 @@ README_END = "<!-- rt-bench:end -->"
 # ZVM delivers interrupts directly.
 ZVM_MODES = {
     "lr": {"system": "bench-rt", "implemented": True},
-    "direct": {"system": "bench-rt-direct", "implemented": False},
+    "direct": {"system": "bench-rt-direct", "implemented": True},
 }
 ZVM_NOT_IMPLEMENTED = "not implemented"
 ZVM_SMP = 2             # core 0: ZVM, core 1: the RTOS

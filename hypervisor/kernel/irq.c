@@ -23,6 +23,39 @@ int irq_register(unsigned intid, irq_handler_fn fn, void *arg, const char *name)
 	return 0;
 }
 
+/* Runs the handler of an acknowledged interrupt and ends it. */
+static void handle_acked(struct percpu *cpu, uint32_t intid, bool group0)
+{
+	struct irq_slot *s = &slots[intid];
+	irq_handler_fn fn = __atomic_load_n(&s->fn, __ATOMIC_ACQUIRE);
+	enum irq_result result = IRQ_HANDLED;
+
+	__atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
+	cpu->irq_count++;
+	if (fn) {
+		result = fn(intid, s->arg);
+	} else {
+		/* Nobody owns it: keep it from storming this core. */
+		gic_disable_irq(intid);
+		kprintf("irq: no handler for INTID %u on CPU %u; disabled\n", intid, cpu->id);
+	}
+	if (group0)
+		gic_eoi_group0(intid);
+	else
+		gic_eoi(intid);
+	if (result == IRQ_HANDLED && cpu->eoi_split)
+		gic_deactivate(intid);
+}
+
+void irq_dispatch_acked(uint32_t intid)
+{
+	struct percpu *cpu = this_cpu();
+
+	cpu->irq_depth++;
+	handle_acked(cpu, intid, false);
+	cpu->irq_depth--;
+}
+
 void irq_dispatch(void)
 {
 	struct percpu *cpu = this_cpu();
@@ -37,25 +70,7 @@ void irq_dispatch(void)
 		}
 		if (intid >= GIC_MAX_INTID)
 			break;		/* spurious: nothing (more) pending */
-		struct irq_slot *s = &slots[intid];
-		irq_handler_fn fn = __atomic_load_n(&s->fn, __ATOMIC_ACQUIRE);
-		__atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
-		cpu->irq_count++;
-		enum irq_result result = IRQ_HANDLED;
-		if (fn) {
-			result = fn(intid, s->arg);
-		} else {
-			/* Nobody owns it: keep it from storming this core. */
-			gic_disable_irq(intid);
-			kprintf("irq: no handler for INTID %u on CPU %u; disabled\n",
-				intid, cpu->id);
-		}
-		if (group0)
-			gic_eoi_group0(intid);
-		else
-			gic_eoi(intid);
-		if (result == IRQ_HANDLED && cpu->eoi_split)
-			gic_deactivate(intid);
+		handle_acked(cpu, intid, group0);
 	}
 	cpu->irq_depth--;
 }

@@ -72,9 +72,10 @@ static void print_vcpus(struct cmd_io *io, const struct vm *vm)
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
 		cmd_printf(io, "  vcpu%u on core %u: %s, traps %lu (hvc %lu, mmio %lu, sysreg %lu, irq %lu), "
-			   "interrupts loaded %lu\n", i, v->cpu,
+			   "interrupts loaded %lu (+%lu timer fast path)\n", i, v->cpu,
 			   v->power == VCPU_ON ? "on" : "off", v->stats.traps, v->stats.hypercalls,
-			   v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected);
+			   v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected,
+			   v->stats.timer_fast);
 	}
 }
 

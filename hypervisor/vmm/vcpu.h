@@ -41,6 +41,7 @@ struct vcpu_stats {
 	uint64_t sysreg;
 	uint64_t irqs;
 	uint64_t injected;
+	uint64_t timer_fast;		/* virtual-timer interrupts by the fast path */
 };
 
 struct vcpu {
@@ -55,6 +56,7 @@ struct vcpu {
 	volatile uint32_t requests;
 	bool in_guest;
 	unsigned lrs_used;		/* list registers loaded for the guest */
+	volatile bool irq_dirty;	/* the model may have something new for it */
 	struct sem wake;		/* CPU_ON, resume and start */
 	struct vcpu_stats stats;
 };

@@ -9,6 +9,8 @@
 #ifndef VMM_VGIC_LR_H
 #define VMM_VGIC_LR_H
 
+#include <stdbool.h>
+
 struct vcpu;
 
 /* Core set-up when the vCPU starts on it, and undone when it leaves. */
@@ -18,5 +20,8 @@ void vgic_lr_leave(struct vcpu *v);
 void vgic_lr_save(struct vcpu *v);
 /* Folds back, then loads what is deliverable now: the last step to the guest. */
 void vgic_lr_sync(struct vcpu *v);
+/* The virtual timer's fast path from an IRQ trap: true if it was that and
+ * is now in the guest's list register. */
+bool vgic_lr_fast_timer(struct vcpu *v);
 
 #endif

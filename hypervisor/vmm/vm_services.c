@@ -11,11 +11,15 @@
 #include "arch/arm64/psci.h"
 #include "vmm/vgic_direct.h"
 
+/* The vCPUs in mask have new interrupts: mark them, bring them through EL2
+ * (a vCPU on this very core syncs on its own way back). */
 void vm_kick_vcpus(struct vm *vm, uint32_t mask)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (mask & (1u << i))
-			vcpu_kick(&vm->vcpus[i]);
+		if (!(mask & (1u << i)))
+			continue;
+		__atomic_store_n(&vm->vcpus[i].irq_dirty, true, __ATOMIC_RELEASE);
+		vcpu_kick(&vm->vcpus[i]);
 	}
 }
 
@@ -55,7 +59,7 @@ int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *v
 	if (rc)
 		vm->guest_faults++;
 	spin_unlock_irqrestore(&vm->lock, flags);
-	vm_kick_vcpus(vm, kicks & ~(1u << v->index));
+	vm_kick_vcpus(vm, kicks);
 	return rc ? -1 : 0;
 }
 
@@ -67,7 +71,7 @@ void vm_send_sgi(struct vcpu *v, uint64_t sgi1r)
 	vgic_send_sgi(&vm->vgic, v->index, sgi1r);
 	uint32_t kicks = vgic_take_kicks(&vm->vgic);
 	spin_unlock_irqrestore(&vm->lock, flags);
-	vm_kick_vcpus(vm, kicks & ~(1u << v->index));
+	vm_kick_vcpus(vm, kicks);
 }
 
 size_t vm_console_input(struct vm *vm, const char *s, size_t n)
