@@ -34,10 +34,9 @@ README_BEGIN = "<!-- rt-bench:begin -->"
 README_END = "<!-- rt-bench:end -->"
 
 # ZVM's two interrupt modes, one ZVM column group each.  A mode boots the
-# packed system of configs/<system>.dts (the RTOS alone on core 1).  Direct
-# delivery is the VM flag `direct-irq`, which ZVM accepts but does not act
-# on yet: its runs would only repeat "lr".  Set implemented to True once
-# ZVM delivers interrupts directly.
+# packed system of configs/<system>.dts (the RTOS alone on core 1): "lr"
+# injects through list registers, "direct" is the VM flag `direct-irq`
+# (the guest takes its interrupts from the physical CPU interface).
 ZVM_MODES = {
     "lr": {"system": "bench-rt", "implemented": True},
     "direct": {"system": "bench-rt-direct", "implemented": True},
