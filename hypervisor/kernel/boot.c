@@ -109,6 +109,7 @@ static void init_this_cpu(unsigned id)
 	cpu->vhe = ((read_sysreg(id_aa64mmfr1_el1) >> ID_MMFR1_VH_SHIFT) & 0xf) != 0;
 	el2_init_cpu();
 	cpu->eoi_split = true;
+	cpu->fast_acked = GIC_INTID_SPURIOUS;
 	if (gic_init_cpu())
 		boot_fail("no GIC redistributor for this core");
 	ktimer_init_cpu(board.timer.hyp_phys_intid);

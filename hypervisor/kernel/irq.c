@@ -47,20 +47,17 @@ static void handle_acked(struct percpu *cpu, uint32_t intid, bool group0)
 		gic_deactivate(intid);
 }
 
-void irq_dispatch_acked(uint32_t intid)
-{
-	struct percpu *cpu = this_cpu();
-
-	cpu->irq_depth++;
-	handle_acked(cpu, intid, false);
-	cpu->irq_depth--;
-}
-
 void irq_dispatch(void)
 {
 	struct percpu *cpu = this_cpu();
+	uint32_t acked = (uint32_t)cpu->fast_acked;
 
 	cpu->irq_depth++;
+	if (acked != GIC_INTID_SPURIOUS) {
+		/* The vectors' fast path acknowledged it, then saw it is not its own. */
+		cpu->fast_acked = GIC_INTID_SPURIOUS;
+		handle_acked(cpu, acked, false);
+	}
 	for (;;) {
 		bool group0 = false;
 		uint32_t intid = gic_ack();

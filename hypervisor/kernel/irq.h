@@ -14,8 +14,6 @@ typedef enum irq_result (*irq_handler_fn)(unsigned intid, void *arg);
 /* One handler per INTID (SGIs and PPIs: the same handler on every core). */
 int irq_register(unsigned intid, irq_handler_fn fn, void *arg, const char *name);
 void irq_dispatch(void);
-/* For a Group 1 interrupt someone else acknowledged (a fast path). */
-void irq_dispatch_acked(uint32_t intid);
 uint64_t irq_count(unsigned intid);
 const char *irq_name(unsigned intid);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arch/arm64/boot_defs.h"
+#include "arch/arm64/percpu_asm.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/list.h"
 #include "kernel/spinlock.h"
@@ -38,6 +39,10 @@ struct thread;
 struct vcpu;
 
 struct percpu {
+	/* First, at fixed offsets: the vectors' timer fast path reads them. */
+	volatile uint64_t fast_timer_lr;
+	uint64_t fast_timer_count;
+	volatile uint64_t fast_acked;	/* GIC_INTID_SPURIOUS when none */
 	unsigned id;
 	uint64_t mpidr;
 	volatile enum cpu_state state;
@@ -57,6 +62,11 @@ struct percpu {
 	struct vcpu *owner;		/* the vCPU this core is given to, if any */
 	bool eoi_split;			/* ICC_CTLR_EL1.EOImode: 1 but under a direct guest */
 };
+
+_Static_assert(__builtin_offsetof(struct percpu, fast_timer_lr) == PERCPU_FAST_TIMER_LR, "vectors");
+_Static_assert(__builtin_offsetof(struct percpu, fast_timer_count) == PERCPU_FAST_TIMER_COUNT,
+	       "vectors");
+_Static_assert(__builtin_offsetof(struct percpu, fast_acked) == PERCPU_FAST_ACKED, "vectors");
 
 extern struct percpu percpu_data[MAX_CPUS];
 extern unsigned cpus_possible;		/* CPUs the devicetree lists */

@@ -156,9 +156,6 @@ void vcpu_trap(struct trap_frame *frame, unsigned kind)
 	v->stats.traps++;
 	if (kind == VEC_IRQ_LOWER || kind == VEC_FIQ_LOWER) {
 		v->stats.irqs++;
-		if (kind == VEC_IRQ_LOWER && !v->vm->cfg.direct_irq && vgic_lr_fast_timer(v) &&
-		    !v->requests && !this_cpu()->need_resched)
-			return;		/* the timer's whole trip: straight back */
 		irq_dispatch();
 		sched_irq_exit();
 	} else if (kind == VEC_SYNC_LOWER) {

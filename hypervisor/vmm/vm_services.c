@@ -10,6 +10,7 @@
 #include "lib/format.h"
 #include "arch/arm64/psci.h"
 #include "vmm/vgic_direct.h"
+#include "vmm/vgic_lr.h"
 
 /* The vCPUs in mask have new interrupts: mark them, bring them through EL2
  * (a vCPU on this very core syncs on its own way back). */
@@ -49,6 +50,12 @@ static int emulate(struct vm *vm, uint64_t ipa, unsigned size, bool write, uint6
 	return -1;
 }
 
+static bool is_gic(const struct vm *vm, uint64_t ipa)
+{
+	return inside(ipa, GUEST_GICD_BASE, GUEST_GICD_SIZE) ||
+	       inside(ipa, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->vcpu_count);
+}
+
 int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *value)
 {
 	struct vm *vm = v->vm;
@@ -58,6 +65,9 @@ int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *v
 
 	if (rc)
 		vm->guest_faults++;
+	else if (write && is_gic(vm, ipa))
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			vgic_lr_update_fast_timer(&vm->vcpus[i]);
 	spin_unlock_irqrestore(&vm->lock, flags);
 	vm_kick_vcpus(vm, kicks);
 	return rc ? -1 : 0;

@@ -3,7 +3,11 @@
  * stack and calls C; IRQs from EL2 may switch threads inside irq_dispatch and
  * come back here much later, when the interrupted thread runs again.
  */
+#include "arch/arm64/percpu_asm.h"
 #include "arch/arm64/trap_frame.h"
+
+#define GUEST_VIRT_TIMER	27	/* INTID of the guest's virtual timer */
+#define LR_STATE_SHIFT		62
 
 .macro vector kind
 	.balign	0x80
@@ -26,13 +30,48 @@ vectors:
 	vector	VEC_FIQ_CUR
 	vector	VEC_SERROR_CUR
 	vector	VEC_SYNC_LOWER
-	vector	VEC_IRQ_LOWER
+	.balign	0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #FRAME_X0]
+	b	irq_lower
 	vector	VEC_FIQ_LOWER
 	vector	VEC_SERROR_LOWER
 	vector	VEC_AARCH32
 	vector	VEC_AARCH32
 	vector	VEC_AARCH32
 	vector	VEC_AARCH32
+
+/*
+ * An IRQ while a guest runs.  The guest's virtual timer is the one that
+ * matters for latency: when this core has a fast-path LR value ready
+ * (vgic_lr.c), the timer goes into list register 0 right here, with two
+ * registers saved and no C at all.  Anything else takes the full path.
+ */
+irq_lower:
+	mrs	x0, tpidr_el2
+	ldr	x1, [x0, #PERCPU_FAST_TIMER_LR]
+	cbz	x1, 2f
+	mrs	x1, icc_hppir1_el1
+	cmp	x1, #GUEST_VIRT_TIMER
+	b.ne	2f
+	mrs	x1, ich_lr0_el2
+	lsr	x1, x1, #LR_STATE_SHIFT
+	cbnz	x1, 2f				/* LR 0 still in use */
+	mrs	x1, icc_iar1_el1
+	cmp	x1, #GUEST_VIRT_TIMER
+	b.ne	1f				/* something else came first */
+	msr	icc_eoir1_el1, x1		/* priority drop; the guest deactivates */
+	ldr	x1, [x0, #PERCPU_FAST_TIMER_LR]
+	msr	ich_lr0_el2, x1
+	ldr	x1, [x0, #PERCPU_FAST_TIMER_COUNT]
+	add	x1, x1, #1
+	str	x1, [x0, #PERCPU_FAST_TIMER_COUNT]
+	ldp	x0, x1, [sp, #FRAME_X0]
+	add	sp, sp, #FRAME_SIZE
+	eret
+1:	str	x1, [x0, #PERCPU_FAST_ACKED]	/* for irq_dispatch to finish */
+2:	mov	x0, #VEC_IRQ_LOWER
+	b	trap_entry
 
 /* x0 = vector kind; x0/x1 of the interrupted code are already saved. */
 trap_entry:

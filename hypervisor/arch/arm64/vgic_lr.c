@@ -8,6 +8,7 @@
 #include "arch/arm64/sysreg.h"
 #include "drivers/gicv3.h"
 #include "kernel/irq.h"
+#include "kernel/percpu.h"
 #include "vmm/guest_layout.h"
 #include "vmm/vcpu.h"
 #include "vmm/vgic.h"
@@ -27,8 +28,8 @@
 #define LR_STATE_SHIFT		62
 #define GUEST_PPI_PRIORITY	0x80
 /*
- * LR 0 belongs to the hardware-linked virtual timer, loaded by the fast
- * path below without the register model; the model uses the others.  The
+ * LR 0 belongs to the hardware-linked virtual timer, loaded by the
+ * vectors' fast path without the register model; the model uses the others.  The
  * physical timer cannot fire again before the guest deactivates it through
  * that LR, so LR 0 is always free when it does.
  */
@@ -137,39 +138,27 @@ static enum irq_result forward_ppi(unsigned intid, void *arg)
 }
 
 /*
- * The virtual timer fired while the guest ran: straight into its LR, with
- * no lock and no model, and only the priority dropped here; the guest's own
- * deactivation ends the physical interrupt.  False when this is not that
- * case (the slow path then handles whatever is pending).
+ * The LR value the vectors' fast path loads when this vCPU's virtual timer
+ * fires (vectors.S, irq_lower), or 0 while the guest has the timer masked
+ * in its GIC, or interrupts are delivered directly.  Recomputed whenever
+ * the guest writes its distributor or redistributors.
  */
-bool vgic_lr_fast_timer(struct vcpu *v)
+void vgic_lr_update_fast_timer(struct vcpu *v)
 {
-	struct vgic_irq *t;
-	uint32_t intid;
+	struct vgic_irq *t = vgic_irq_get(&v->vm->vgic, GUEST_INTID_VIRT_TIMER, v->index);
+	uint64_t lr = 0;
 
-	if ((uint32_t)read_sysreg(icc_hppir1_el1) != GUEST_INTID_VIRT_TIMER)
-		return false;
-	t = vgic_irq_get(&v->vm->vgic, GUEST_INTID_VIRT_TIMER, v->index);
-	if (!t->enabled || !t->group1 || !v->vm->vgic.enable_grp1 ||
-	    (lr_read(TIMER_LR) >> LR_STATE_SHIFT))
-		return false;
-	intid = gic_ack();
-	if (intid != GUEST_INTID_VIRT_TIMER) {
-		if (intid < GIC_MAX_INTID)
-			irq_dispatch_acked(intid);	/* something higher came first */
-		return false;
-	}
-	lr_write(TIMER_LR, GUEST_INTID_VIRT_TIMER | LR_HW |
-		 ((uint64_t)GUEST_INTID_VIRT_TIMER << LR_PINTID_SHIFT) | LR_GROUP1 |
-		 ((uint64_t)t->priority << LR_PRIORITY_SHIFT) |
-		 ((uint64_t)VGIC_LR_PENDING << LR_STATE_SHIFT));
-	gic_eoi(GUEST_INTID_VIRT_TIMER);
-	/* Keep the model's books whole; only this core ever writes them. */
-	t->count.injected++;
-	t->count.delivered++;
-	t->taken_latch++;
-	v->stats.timer_fast++;
-	return true;
+	if (t && t->enabled && t->group1 && v->vm->vgic.enable_grp1 && !v->vm->cfg.direct_irq)
+		lr = GUEST_INTID_VIRT_TIMER | LR_HW | LR_GROUP1 |
+		     ((uint64_t)GUEST_INTID_VIRT_TIMER << LR_PINTID_SHIFT) |
+		     ((uint64_t)t->priority << LR_PRIORITY_SHIFT) |
+		     ((uint64_t)VGIC_LR_PENDING << LR_STATE_SHIFT);
+	cpu_data(v->cpu)->fast_timer_lr = lr;
+}
+
+uint64_t vgic_lr_fast_timer_count(const struct vcpu *v)
+{
+	return v->in_guest ? cpu_data(v->cpu)->fast_timer_count : v->stats.timer_fast;
 }
 
 /*
@@ -206,6 +195,8 @@ void vgic_lr_enter(struct vcpu *v)
 	write_sysreg(ich_ap1r0_el2, 0);
 	write_sysreg(ich_vmcr_el2, 0);
 	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
+	this_cpu()->fast_timer_count = 0;
+	vgic_lr_update_fast_timer(v);
 	irq_register(GUEST_INTID_MAINT, maintenance, 0, "vgic-maint");
 	gic_set_priority(GUEST_INTID_MAINT, GUEST_PPI_PRIORITY);
 	gic_enable_irq(GUEST_INTID_MAINT);
@@ -219,6 +210,8 @@ void vgic_lr_enter(struct vcpu *v)
 
 void vgic_lr_leave(struct vcpu *v)
 {
+	this_cpu()->fast_timer_lr = 0;
+	v->stats.timer_fast = this_cpu()->fast_timer_count;
 	vgic_lr_save(v);
 	lr_write(TIMER_LR, 0);
 	write_sysreg(ich_hcr_el2, 0);
