@@ -451,8 +451,9 @@ def test_a_crash_loop_stops_at_the_restart_limit(zvm):
     assert info["reason"] == reason + " (restart limit)", info
     assert info["crashes"] == RESTART_LIMIT + 1
     # The operator can still start it, and bm2 never noticed any of it.
+    before = zvm.console("bm1")
     assert "vm 1 started" in zvm.run("zvm start bm1")
-    zvm.watch("bm1", rebooted(1), zvm.console("bm1"))
+    zvm.watch("bm1", rebooted(1), before)
     check_bystander(zvm, "bm2", zvm.console("bm2"))
 
 

@@ -96,7 +96,8 @@ class Zvm(QemuMachine):
             return new is not None and until(new)
 
         begin = self.attach(vm, timeout).end()
-        what = f"{getattr(until, '__doc__', None) or until} on the console of {vm}"
+        what = (f"{getattr(until, '__doc__', None) or until} on the console of {vm} "
+                f"after {anchor_of(before)[-80:]!r}")
         raw = self.wait_console(begin, seen, what, timeout)
         self.detach(timeout=timeout)
         return new_output(guest_text(raw), before)
