@@ -38,6 +38,12 @@ void ztest_fail(struct ztest_ctx *ctx, const char *file, int line, const char *f
 	va_end(ap);
 }
 
+void ztest_skip(struct ztest_ctx *ctx, const char *why)
+{
+	ctx->skipped = true;
+	fmt_snprintf(ctx->reason, sizeof(ctx->reason), "%s", why);
+}
+
 void ztest_figure(struct ztest_ctx *ctx, const char *name, uint64_t value)
 {
 	size_t room = sizeof(ctx->figures) - ctx->figures_len;
@@ -47,40 +53,47 @@ void ztest_figure(struct ztest_ctx *ctx, const char *name, uint64_t value)
 		ctx->figures_len += (size_t)n;
 }
 
-static bool run_one(struct cmd_io *io, const struct ztest *t)
+enum outcome { PASSED, FAILED, SKIPPED };
+
+static enum outcome run_one(struct cmd_io *io, const struct ztest *t)
 {
 	struct ztest_ctx ctx = { .io = io };
 	uint64_t start = time_now();
 
 	t->fn(&ctx);
 	uint64_t us = ticks_to_ns(time_now() - start) / 1000;
-	if (ctx.failed)
+	if (ctx.failed) {
 		cmd_printf(io, "ZTEST %s.%s FAIL time_us=%lu reason=\"%s\"\n", t->group, t->name,
 			   us, ctx.reason);
-	else
-		cmd_printf(io, "ZTEST %s.%s PASS time_us=%lu%s\n", t->group, t->name, us,
-			   ctx.figures);
-	return !ctx.failed;
+		return FAILED;
+	}
+	if (ctx.skipped) {
+		cmd_printf(io, "ZTEST %s.%s SKIP time_us=%lu reason=\"%s\"\n", t->group, t->name,
+			   us, ctx.reason);
+		return SKIPPED;
+	}
+	cmd_printf(io, "ZTEST %s.%s PASS time_us=%lu%s\n", t->group, t->name, us, ctx.figures);
+	return PASSED;
 }
 
 int ztest_run(struct cmd_io *io, const char *selector, unsigned *failed)
 {
-	unsigned total = 0, passed = 0;
+	unsigned total = 0, count[3] = { 0, 0, 0 };
 	uint64_t start = time_now();
 
 	for (const struct ztest *t = __start_zvm_tests; t < __stop_zvm_tests; t++) {
 		if (!matches(t, selector))
 			continue;
 		total++;
-		passed += run_one(io, t);
+		count[run_one(io, t)]++;
 	}
 	if (total) {
 		uint64_t us = ticks_to_ns(time_now() - start) / 1000;
-		cmd_printf(io, "ZTEST SUMMARY total=%u passed=%u failed=%u time_us=%lu\n", total,
-			   passed, total - passed, us);
+		cmd_printf(io, "ZTEST SUMMARY total=%u passed=%u failed=%u skipped=%u time_us=%lu\n",
+			   total, count[PASSED], count[FAILED], count[SKIPPED], us);
 	}
 	if (failed)
-		*failed = total - passed;
+		*failed = count[FAILED];
 	return (int)total;
 }
 

@@ -7,8 +7,11 @@
  * Each result is one machine-readable line:
  *   ZTEST <group>.<name> PASS time_us=<n> [<figure>=<value> ...]
  *   ZTEST <group>.<name> FAIL time_us=<n> reason="<file>:<line>: <what>"
+ *   ZTEST <group>.<name> SKIP time_us=<n> reason="<what it needs>"
  * and a run ends with
- *   ZTEST SUMMARY total=<n> passed=<n> failed=<n> time_us=<n>
+ *   ZTEST SUMMARY total=<n> passed=<n> failed=<n> skipped=<n> time_us=<n>
+ * A test skips only when the system it runs on lacks what it needs (say,
+ * a free core and a guest image for the VM tests), never to hide a failure.
  *
  * A test must leave nothing behind (threads joined, memory freed) before
  * it checks results: a failed check returns from the test at once.
@@ -28,6 +31,7 @@
 struct ztest_ctx {
 	struct cmd_io *io;
 	bool failed;
+	bool skipped;
 	char reason[ZTEST_REASON_MAX];
 	char figures[ZTEST_FIGURES_MAX];
 	size_t figures_len;
@@ -49,6 +53,8 @@ struct ztest {
 
 void ztest_fail(struct ztest_ctx *ctx, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Ends nothing by itself: the test returns after calling it. */
+void ztest_skip(struct ztest_ctx *ctx, const char *why);
 /* Adds "name=value" to the result line: what the test measured. */
 void ztest_figure(struct ztest_ctx *ctx, const char *name, uint64_t value);
 
