@@ -246,7 +246,9 @@ int vm_delete(struct vm *vm, char *err, size_t errlen)
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED) {
 		mutex_unlock(&vm->ops);
-		return fail(err, errlen, "'%s' is running: stop it first", vm->cfg.name);
+		fmt_snprintf(err, errlen, "'%s' is %s: stop it first", vm->cfg.name,
+			     vm_state_name(vm->state));
+		return -1;
 	}
 	vm_reap(vm);
 	mutex_unlock(&vm->ops);

@@ -215,6 +215,8 @@ int vm_stop(struct vm *vm, char *err, size_t errlen)
 int vm_restart(struct vm *vm, char *err, size_t errlen)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
+	if (vm->state == VM_STOPPED)
+		return refuse(err, errlen, vm, "nothing to restart; use start");
 	stop_locked(vm, "restarting");
 	int rc = start_locked(vm, err, errlen);
 	if (!rc)

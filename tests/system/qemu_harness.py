@@ -25,6 +25,8 @@ class QemuMachine:
 
     # -- life cycle ---------------------------------------------------------
     def start(self):
+        if self.proc:
+            return self     # started already: never a second QEMU behind our back
         os.makedirs(LOG_DIR, exist_ok=True)
         self._log = open(os.path.join(LOG_DIR, self.name + ".log"), "w")
         self.proc = subprocess.Popen(
@@ -34,7 +36,7 @@ class QemuMachine:
         return self
 
     def __enter__(self):
-        return self if self.proc else self.start()
+        return self.start()
 
     def __exit__(self, *exc):
         self.kill()

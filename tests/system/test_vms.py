@@ -261,6 +261,7 @@ def test_commands_that_do_not_apply_say_why(zvm):
         "zvm resume bm1": "zvm resume: 'bm1' is running: only a paused VM can be resumed",
         "zvm start bm1": "zvm start: 'bm1' is running: stop it first, or use restart",
         "zvm delete bm1": "zvm delete: 'bm1' is running: stop it first",
+        "zvm restart rtos": "zvm restart: 'rtos' is stopped: nothing to restart; use start",
     }
     for command, message in refusals.items():
         assert message in zvm.run(command), command
@@ -269,7 +270,7 @@ def test_commands_that_do_not_apply_say_why(zvm):
         zvm.run("zvm pause bm2")
     assert "zvm start: 'bm2' is paused: stop it first, or use restart" in \
         zvm.run("zvm start bm2")
-    assert "zvm delete: 'bm2' is running: stop it first" in zvm.run("zvm delete bm2")
+    assert "zvm delete: 'bm2' is paused: stop it first" in zvm.run("zvm delete bm2")
     for op in ("start", "stop", "pause", "resume", "restart", "delete", "info", "console"):
         assert "no VM 'nosuch'; see 'zvm list'" in zvm.run(f"zvm {op} nosuch"), op
         assert f"usage: zvm {op} <vm>" in zvm.run(f"zvm {op}"), op
