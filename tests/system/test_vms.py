@@ -45,9 +45,9 @@ def built_system():
     assert os.path.exists(system_image(SYSTEM))
 
 
-@pytest.fixture
+@pytest.fixture(params=["cortex-a53", "cortex-a76"])
 def zvm(request):
-    with boot_system(f"vms-{request.node.name}", SYSTEM) as machine:
+    with boot_system(f"vms-{request.node.name}", SYSTEM, cpu=request.param) as machine:
         yield machine
 
 
