@@ -36,16 +36,16 @@ ATTACH_MARKERS = itertools.count(1001)     # one answer per attach, never repeat
 RX_FIFO_BYTES = 32
 
 
-def system_image():
-    """make SYSTEM=qemu-virt system: packs ZVM, the config and the guests
+def system_image(system=SYSTEM):
+    """make SYSTEM=<system> system: packs ZVM, the config and the guests
     (cheap when up to date, so the image is never older than the tree)."""
     result = subprocess.run(
-        ["make", "--no-print-directory", f"BUILD={BUILD}", f"SYSTEM={SYSTEM}", "system"],
+        ["make", "--no-print-directory", f"BUILD={BUILD}", f"SYSTEM={system}", "system"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         timeout=MAKE_TIMEOUT, check=False)
     if result.returncode != 0:
-        pytest.fail(f"make SYSTEM={SYSTEM} system failed:\n" + result.stdout[-4000:])
-    return os.path.join(REPO, BUILD, f"system-{SYSTEM}.img")
+        pytest.fail(f"make SYSTEM={system} system failed:\n" + result.stdout[-4000:])
+    return os.path.join(REPO, BUILD, f"system-{system}.img")
 
 
 @pytest.fixture(scope="module")

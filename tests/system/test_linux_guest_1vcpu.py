@@ -2,27 +2,16 @@
 
 The 2-vCPU SMP case is test_linux_guest.py; this one shares its helpers.
 """
-import os
-import subprocess
-
 import pytest
 
-from test_linux_guest import BUILD, MAKE_TIMEOUT, REPO, linux_shell
+from test_linux_guest import linux_shell, system_image
 from test_linux_native import kernel_release  # noqa: F401 (fixture)
 from zvm import Zvm, qemu_args
-
-SYSTEM = "test-linux1"
 
 
 @pytest.fixture(scope="module")
 def zvm(kernel_release):  # noqa: F811 (the fixture imported above)
-    result = subprocess.run(
-        ["make", "--no-print-directory", f"BUILD={BUILD}", f"SYSTEM={SYSTEM}", "system"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        timeout=MAKE_TIMEOUT, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"make SYSTEM={SYSTEM} system failed:\n" + result.stdout[-4000:])
-    image = os.path.join(REPO, BUILD, f"system-{SYSTEM}.img")
+    image = system_image("test-linux1")
     with Zvm(qemu_args(image=image), "linux-guest-1vcpu") as machine:
         machine.boot()
         yield machine
