@@ -12,6 +12,7 @@
 #include "kernel/log.h"
 #include "kernel/sem.h"
 #include "kernel/thread.h"
+#include "kernel/time.h"
 #include "drivers/gicv3.h"
 #include "drivers/uart.h"
 #include "lib/spsc_ring.h"
@@ -95,7 +96,8 @@ static void shell_thread(void *arg)
 	kprintf("Type 'help' for commands.\n");
 	lineedit_begin(&editor);
 	for (;;) {
-		sem_take(&rx_ready, WAIT_FOREVER);
+		bool retry = attached && attached->waiting(attached->ctx);
+		sem_take(&rx_ready, retry ? ms_to_ticks(SHELL_RETRY_MS) : WAIT_FOREVER);
 		while (spsc_pop(&rx_ring, &c)) {
 			if (attached)
 				feed_attached((char)c);

@@ -10,6 +10,7 @@
 /* Starts the shell thread on cpu and routes the console UART's IRQ there. */
 void shell_start(unsigned cpu);
 #define SHELL_DETACH_KEY	0x1d	/* Ctrl-] */
+#define SHELL_RETRY_MS		5
 
 /* A cmd_io that writes to the console: for the shell and boot-time output. */
 extern struct cmd_io console_io;
@@ -22,6 +23,9 @@ struct shell_attachment {
 	void (*input)(void *ctx, char c);
 	void (*drain)(void *ctx);
 	void (*detach)(void *ctx);
+	/* True while it holds input it could not pass on yet: the shell then
+	 * comes back to drain it every SHELL_RETRY_MS. */
+	bool (*waiting)(void *ctx);
 	void *ctx;
 };
 

@@ -5,23 +5,47 @@
  */
 #include "kernel/console.h"
 #include "kernel/shell.h"
+#include "lib/string.h"
 #include "vmm/vm.h"
 
 #define REPLAY_BYTES	VM_CONSOLE_BYTES	/* all the ring holds */
 #define DRAIN_CHUNK	128
 
+/*
+ * Typed bytes wait here while the guest's UART FIFO is full, as a UART with
+ * flow control would hold them, instead of being dropped.
+ */
+#define PENDING_BYTES	1024
+
 struct console_session {
 	struct vm *vm;
 	uint64_t pos;			/* next console-ring offset to print */
+	char pending[PENDING_BYTES];
+	size_t pending_len;
 };
 
 static struct console_session session;
+
+static void flush_pending(struct console_session *s)
+{
+	size_t taken = vm_console_input(s->vm, s->pending, s->pending_len);
+
+	memmove(s->pending, s->pending + taken, s->pending_len - taken);
+	s->pending_len -= taken;
+}
 
 static void session_input(void *ctx, char c)
 {
 	struct console_session *s = ctx;
 
-	vm_console_input(s->vm, &c, 1);
+	if (s->pending_len < sizeof(s->pending))
+		s->pending[s->pending_len++] = c;
+	flush_pending(s);
+}
+
+static bool session_waiting(void *ctx)
+{
+	return ((struct console_session *)ctx)->pending_len != 0;
 }
 
 static void session_drain(void *ctx)
@@ -31,6 +55,8 @@ static void session_drain(void *ctx)
 	uint64_t lost = 0;
 	size_t n;
 
+	if (s->pending_len)
+		flush_pending(s);
 	for (;;) {
 		uint64_t flags = spin_lock_irqsave(&s->vm->lock);
 		n = console_ring_read(&s->vm->console, &s->pos, buf, sizeof(buf), &lost);
@@ -49,7 +75,7 @@ static void session_detach(void *ctx)
 }
 
 static const struct shell_attachment attachment = {
-	session_input, session_drain, session_detach, &session,
+	session_input, session_drain, session_detach, session_waiting, &session,
 };
 
 static int cmd_console(struct cmd_io *io, int argc, char **argv)
@@ -73,6 +99,7 @@ static int cmd_console(struct cmd_io *io, int argc, char **argv)
 	}
 	uint64_t end = console_ring_end(&vm->console);
 	session.vm = vm;
+	session.pending_len = 0;
 	session.pos = end > REPLAY_BYTES ? end - REPLAY_BYTES : 0;
 	cmd_printf(io, "[console of vm %u '%s' (%s); Ctrl-] returns to ZVM]\n", vm->id,
 		   vm->cfg.name, vm_state_name(vm->state));
