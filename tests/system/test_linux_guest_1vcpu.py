@@ -1,4 +1,5 @@
-"""Debian's unmodified arm64 kernel as a 1-vCPU guest (configs/test-linux1.dts).
+"""Debian's unmodified arm64 kernel as a 1-vCPU guest (configs/test-linux1.dts),
+on both CPU models.
 
 The 2-vCPU SMP case is test_linux_guest.py; this one shares its helpers.
 """
@@ -9,10 +10,11 @@ from test_linux_native import kernel_release  # noqa: F401 (fixture)
 from zvm import Zvm, qemu_args
 
 
-@pytest.fixture(scope="module")
-def zvm(kernel_release):  # noqa: F811 (the fixture imported above)
+@pytest.fixture(scope="module", params=["cortex-a53", "cortex-a76"])
+def zvm(request, kernel_release):  # noqa: F811 (the fixture imported above)
     image = system_image("test-linux1")
-    with Zvm(qemu_args(image=image), "linux-guest-1vcpu") as machine:
+    cpu = request.param
+    with Zvm(qemu_args(image=image, cpu=cpu), f"linux-guest-1vcpu-{cpu}") as machine:
         machine.boot()
         yield machine
 

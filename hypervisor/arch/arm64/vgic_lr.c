@@ -148,7 +148,13 @@ void vgic_lr_update_fast_timer(struct vcpu *v)
 	struct vgic_irq *t = vgic_irq_get(&v->vm->vgic, GUEST_INTID_VIRT_TIMER, v->index);
 	uint64_t lr = 0;
 
-	if (t && t->enabled && t->group1 && v->vm->vgic.enable_grp1 && !v->vm->cfg.direct_irq)
+	/*
+	 * Single-vCPU VMs only, for now: with SMP Linux a timer interrupt got
+	 * lost during stop_machine (an RCU stall at boot), presumably LR 0 and
+	 * the model both holding INTID 27 once the guest re-enabled it.
+	 */
+	if (t && t->enabled && t->group1 && v->vm->vgic.enable_grp1 && !v->vm->cfg.direct_irq &&
+	    v->vm->vcpu_count == 1)
 		lr = GUEST_INTID_VIRT_TIMER | LR_HW | LR_GROUP1 |
 		     ((uint64_t)GUEST_INTID_VIRT_TIMER << LR_PINTID_SHIFT) |
 		     ((uint64_t)t->priority << LR_PRIORITY_SHIFT) |
