@@ -37,11 +37,7 @@ README_END = "<!-- rt-bench:end -->"
 # packed system of configs/<system>.dts (the RTOS alone on core 1): "lr"
 # injects through list registers, "direct" is the VM flag `direct-irq`
 # (the guest takes its interrupts from the physical CPU interface).
-ZVM_MODES = {
-    "lr": {"system": "bench-rt", "implemented": True},
-    "direct": {"system": "bench-rt-direct", "implemented": True},
-}
-ZVM_NOT_IMPLEMENTED = "not implemented"
+ZVM_MODES = {"lr": "bench-rt", "direct": "bench-rt-direct"}
 ZVM_SMP = 2             # core 0: ZVM, core 1: the RTOS
 ZVM_MEM = "1G"
 ZVM_TIMEOUT_S = 120
@@ -153,11 +149,8 @@ def qemu_zvm_args(cpu, system):
 
 def run_zvm(cpu, mode):
     """The same RTOS image as the VM of configs/<system>.dts under ZVM, twice;
-    returns (first run's records, identical?, ZVM's banner), or None when
-    ZVM does not implement the mode."""
-    if not ZVM_MODES[mode]["implemented"]:
-        return None
-    args = qemu_zvm_args(cpu, ZVM_MODES[mode]["system"])
+    returns (first run's records, identical?, ZVM's banner)."""
+    args = qemu_zvm_args(cpu, ZVM_MODES[mode])
     runs, banner = [], None
     for _ in range(RUNS_PER_CPU):
         banner, text = zvm_session.run_suite(args, ZVM_TIMEOUT_S)
@@ -195,8 +188,8 @@ def collect():
     report = {"counter_hz": COUNTER_HZ, "image": os.path.relpath(IMAGE, REPO),
               "runs_per_configuration": RUNS_PER_CPU,
               "qemu_native": " ".join(qemu_native_args("<cpu>")),
-              "zvm_systems": {mode: f"configs/{m['system']}.dts"
-                              for mode, m in ZVM_MODES.items()},
+              "zvm_systems": {mode: f"configs/{system}.dts"
+                              for mode, system in ZVM_MODES.items()},
               "qemu_zvm": " ".join(qemu_zvm_args("<cpu>", "<system>")),
               "zvm_banner": None, "cpus": {}}
     for cpu in CPUS:
@@ -204,12 +197,8 @@ def collect():
         entry = {"native": native, "identical_runs": {"native": deterministic},
                  "zvm": {}}
         for mode in ZVM_MODES:
-            zvm = run_zvm(cpu, mode)
-            if zvm is None:
-                entry["zvm"][mode] = ZVM_NOT_IMPLEMENTED
-                continue
             entry["zvm"][mode], entry["identical_runs"][f"zvm-{mode}"], \
-                report["zvm_banner"] = zvm
+                report["zvm_banner"] = run_zvm(cpu, mode)
         entry["deterministic"] = all(entry["identical_runs"].values())
         report["cpus"][cpu] = entry
     return report
@@ -226,16 +215,15 @@ def fmt_overhead(over):
 
 
 def zvm_record(zvm, name):
-    """A benchmark's record in a ZVM mode's results (None if the mode did
-    not run, or the benchmark is missing there)."""
-    return zvm.get(name) if isinstance(zvm, dict) else None
+    """A benchmark's record in a ZVM mode's results (None if missing there)."""
+    return zvm.get(name)
 
 
 def fmt_zvm(mode, zvm, name):
     rec = zvm_record(zvm, name)
     if rec is not None:
         return f"{mode}: {fmt_triplet(rec)}"
-    return f"{mode}: {zvm if isinstance(zvm, str) else 'missing'}"
+    return f"{mode}: missing"
 
 
 def fmt_met(met):
@@ -315,9 +303,8 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(IMAGE):
         sys.exit(f"{IMAGE} missing: run make rtos first")
-    for mode in ZVM_MODES.values():
-        if mode["implemented"]:
-            build_system(mode["system"])
+    for system in ZVM_MODES.values():
+        build_system(system)
     report = collect()
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "rt.json"), "w") as f:

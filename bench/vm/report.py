@@ -41,9 +41,9 @@ def tabulate(rt, source):
               "zvm_mode": ZVM_MODE, "zvm_system": rt["zvm_systems"][ZVM_MODE],
               "zvm_banner": rt["zvm_banner"], "cpus": {}}
     for cpu, entry in rt["cpus"].items():
-        zvm = entry["zvm"][ZVM_MODE]
-        if not isinstance(zvm, dict):
-            raise RuntimeError(f"{cpu}: no ZVM {ZVM_MODE} run in rt.json ({zvm})")
+        zvm = entry["zvm"].get(ZVM_MODE)
+        if not zvm:
+            raise RuntimeError(f"{cpu}: no ZVM {ZVM_MODE} run in rt.json")
         rows = {}
         for name, _what, _native_path in ROUND_TRIPS:
             if name not in entry["native"] or name not in zvm:
