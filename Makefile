@@ -27,7 +27,7 @@ $(error unknown BOARD '$(BOARD)'; boards: $(basename $(notdir $(wildcard hypervi
 endif
 include hypervisor/boards/$(BOARD).mk
 ZVM_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/kernel \
-	hypervisor/vmm hypervisor/vdev hypervisor/selftest lib
+	hypervisor/vmm hypervisor/vgic hypervisor/vdev hypervisor/selftest lib
 ZVM_SRCS := $(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) \
 	$(wildcard hypervisor/boards/$(BOARD).c)
 ZVM_OBJS := $(patsubst %,$(BUILD)/zvm-$(BOARD)/%.o,$(ZVM_SRCS))
@@ -36,7 +36,7 @@ GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown
 ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
 	-fno-builtin -fno-stack-protector -fno-pic -fno-pie -mgeneral-regs-only \
 	-march=armv8-a -mstrict-align -fno-omit-frame-pointer \
-	-Ihypervisor -I. -I$(BUILD) -MMD -MP
+	-Ihypervisor -Iinclude -I. -I$(BUILD) -MMD -MP
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
@@ -89,7 +89,7 @@ GUEST_FILES_linux-initrd  := $(BUILD)/linux/initramfs.cpio.gz
 SYSTEM_GUESTS = $(sort $(foreach f,baremetal.bin rtos.bin linux-Image linux-initrd,\
 	$(if $(shell grep -q '"$(f)"' configs/$(SYSTEM).dts && echo y),$(f))))
 
-$(ZVMPACK): $(wildcard tools/zvmpack/*.c tools/zvmpack/*.h hypervisor/vmm/*.c lib/*.c) | bootstrap
+$(ZVMPACK): $(wildcard tools/zvmpack/*.c tools/zvmpack/*.h hypervisor/vmm/*.c include/zvm/*.h lib/*.c) | bootstrap
 	@$(MAKE) --no-print-directory -C tools/zvmpack BUILD=$(abspath $(BUILD))
 
 $(BOARD_DTB): | bootstrap
@@ -131,7 +131,7 @@ rtos: | bootstrap
 # Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and sets <name>_SRCS.
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
-HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -I. -Ihypervisor -DHOST_TEST \
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -I. -Ihypervisor -Iinclude -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_BINS := $(patsubst %,$(HOSTBUILD)/%,$(UNIT_TESTS))
 

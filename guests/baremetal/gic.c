@@ -2,7 +2,7 @@
 #include <stdint.h>
 
 #include "gic.h"
-#include "vmm/guest_layout.h"
+#include "zvm/guest_layout.h"
 
 #define GICD_CTLR		0x0000
 #define GICD_CTLR_G1_ARE	((1u << 1) | (1u << 4))

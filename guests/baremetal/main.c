@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "gic.h"
-#include "vmm/guest_layout.h"
-#include "vmm/hypercall.h"
+#include "zvm/guest_layout.h"
+#include "zvm/hypercall.h"
 
 #define UART_DR			0x000
 #define UART_FR			0x018

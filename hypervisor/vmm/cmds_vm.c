@@ -2,7 +2,7 @@
 #include "kernel/cmd.h"
 #include "kernel/time.h"
 #include "lib/string.h"
-#include "vmm/vgic_lr.h"
+#include "vgic/vgic_lr.h"
 #include "vmm/vm.h"
 
 #define VM_ERR_MAX	160

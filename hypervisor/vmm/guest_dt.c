@@ -4,7 +4,7 @@
  * could care, so a kernel that boots on QEMU virt boots under ZVM.
  */
 #include "vmm/guest_dt.h"
-#include "vmm/guest_layout.h"
+#include "zvm/guest_layout.h"
 #include "lib/fdt_write.h"
 #include "lib/format.h"
 #include "lib/string.h"

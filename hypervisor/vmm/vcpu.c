@@ -11,8 +11,8 @@
 #include "kernel/thread.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "vmm/vgic_direct.h"
-#include "vmm/vgic_lr.h"
+#include "vgic/vgic_direct.h"
+#include "vgic/vgic_lr.h"
 #include "vmm/vm.h"
 
 #define VCPU_PRIORITY		1

@@ -10,8 +10,8 @@
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
-#include "vmm/hypercall.h"
-#include "vmm/vgic_lr.h"
+#include "zvm/hypercall.h"
+#include "vgic/vgic_lr.h"
 #include "vmm/vm.h"
 #include "vmm/vpsci.h"
 

@@ -19,7 +19,7 @@
 #include "vdev/console_ring.h"
 #include "vdev/vuart.h"
 #include "vmm/vcpu.h"
-#include "vmm/vgic.h"
+#include "vgic/vgic.h"
 #include "vmm/vm_config.h"
 
 #define VM_MAX			VM_CONFIG_MAX_VMS

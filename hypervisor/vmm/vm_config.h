@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "kernel/board_dt.h"
-#include "vmm/guest_layout.h"
+#include "zvm/guest_layout.h"
 #include "vmm/package.h"
 
 #define VM_CONFIG_COMPATIBLE	"zvm,system-v1"

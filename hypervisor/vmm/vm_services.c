@@ -9,8 +9,8 @@
 #include "kernel/time.h"
 #include "lib/format.h"
 #include "arch/arm64/psci.h"
-#include "vmm/vgic_direct.h"
-#include "vmm/vgic_lr.h"
+#include "vgic/vgic_direct.h"
+#include "vgic/vgic_lr.h"
 
 /* The vCPUs in mask have new interrupts: mark them, bring them through EL2
  * (a vCPU on this very core syncs on its own way back). */

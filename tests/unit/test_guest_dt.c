@@ -15,7 +15,7 @@
 #include "kernel/board_dt.h"
 #include "lib/fdt.h"
 #include "vmm/guest_dt.h"
-#include "vmm/guest_layout.h"
+#include "zvm/guest_layout.h"
 #include "tests/unit/dtc_check.h"
 
 #define ERR_LEN		200

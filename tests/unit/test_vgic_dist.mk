@@ -1,3 +1,3 @@
 UNIT_TESTS += test_vgic_dist
-test_vgic_dist_SRCS := hypervisor/vmm/vgic.c hypervisor/vmm/vgic_queue.c \
-	hypervisor/vmm/vgic_regs.c hypervisor/vmm/vgic_dist.c hypervisor/vmm/vgic_redist.c
+test_vgic_dist_SRCS := hypervisor/vgic/vgic.c hypervisor/vgic/vgic_queue.c \
+	hypervisor/vgic/vgic_regs.c hypervisor/vgic/vgic_dist.c hypervisor/vgic/vgic_redist.c

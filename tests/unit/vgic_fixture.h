@@ -7,7 +7,7 @@
 #ifndef TESTS_UNIT_VGIC_FIXTURE_H
 #define TESTS_UNIT_VGIC_FIXTURE_H
 
-#include "vmm/vgic.h"
+#include "vgic/vgic.h"
 #include "kernel/errno.h"
 
 #define GICD_CTLR		0x0000

@@ -15,7 +15,7 @@
 #include "drivers/mmio.h"
 #include "drivers/timer.h"
 #include "kernel/panic.h"
-#include "hypervisor/vmm/hypercall.h"
+#include "zvm/hypercall.h"
 
 /* GICD_TYPER: the distributor's interrupt count and features, read-only
  * and free of side effects (GICv3 12.9.38). */

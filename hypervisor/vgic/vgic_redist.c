@@ -3,7 +3,7 @@
  * per vCPU, RD_base (control, identity, power) then SGI_base (the vCPU's
  * SGIs and PPIs).  No LPIs, so the LPI registers are RAZ/WI.
  */
-#include "vmm/vgic_internal.h"
+#include "vgic/vgic_internal.h"
 #include "kernel/errno.h"
 
 #define GICR_SGI_BASE		0x10000

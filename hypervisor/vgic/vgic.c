@@ -3,7 +3,7 @@
  * and the ways it becomes pending (IHI 0069 chapter 4, the interrupt life
  * cycle).  The register models and the queue live in their own files.
  */
-#include "vmm/vgic_internal.h"
+#include "vgic/vgic_internal.h"
 #include "kernel/errno.h"
 #include "lib/string.h"
 

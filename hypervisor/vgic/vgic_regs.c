@@ -3,7 +3,7 @@
  * vCPU's SGIs and PPIs) put them at the same offsets (IHI 0069 12.9 and
  * 12.11), so one model serves both; each frame says which INTIDs it owns.
  */
-#include "vmm/vgic_internal.h"
+#include "vgic/vgic_internal.h"
 #include "kernel/errno.h"
 
 /* Offsets shared by GICD and GICR SGI_base (IHI 0069 tables 12-25, 12-29). */

@@ -2,7 +2,7 @@
 #ifndef VMM_VGIC_INTERNAL_H
 #define VMM_VGIC_INTERNAL_H
 
-#include "vmm/vgic.h"
+#include "vgic/vgic.h"
 
 #define VGIC_NIL		0xffff	/* end of a queue */
 #define VGIC_REG_UNKNOWN	1	/* not a register of the interrupt banks */

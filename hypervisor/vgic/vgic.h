@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/guest_layout.h"
+#include "zvm/guest_layout.h"
 
 #define VGIC_SGI_COUNT		16
 #define VGIC_PRIVATE_COUNT	32	/* SGIs + PPIs, banked per vCPU */

@@ -1,14 +1,14 @@
-/* Direct interrupt delivery: see vmm/vgic_direct.h. */
-#include "vmm/vgic_direct.h"
+/* Direct interrupt delivery: see vgic/vgic_direct.h. */
+#include "vgic/vgic_direct.h"
 #include "arch/arm64/sysreg.h"
 #include "drivers/gicv3.h"
 #include "kernel/board_dt.h"
 #include "kernel/boot.h"
 #include "kernel/ipi.h"
 #include "kernel/percpu.h"
-#include "vmm/guest_layout.h"
+#include "zvm/guest_layout.h"
 #include "vmm/vcpu.h"
-#include "vmm/vgic_internal.h"
+#include "vgic/vgic_internal.h"
 #include "vmm/vm.h"
 
 #define OWN_PRIORITY_FIQ	0x10	/* above anything the guest uses */

@@ -8,7 +8,7 @@
  * at most one queue at most once, and the queues cannot overflow: nothing
  * that is pending can fail to be recorded.
  */
-#include "vmm/vgic_internal.h"
+#include "vgic/vgic_internal.h"
 #include "kernel/errno.h"
 
 #define LR_PENDING_BIT	VGIC_LR_PENDING

@@ -3,7 +3,7 @@
  * (DS=1), affinity routing always on (ARE=1), no LPIs.  SGI and PPI state
  * lives in the redistributors, so the distributor's copies of it are RAZ/WI.
  */
-#include "vmm/vgic_internal.h"
+#include "vgic/vgic_internal.h"
 #include "kernel/errno.h"
 
 #define GICD_CTLR		0x0000

@@ -4,15 +4,15 @@
  * guest's own deactivation ends the physical interrupt, so a timer costs
  * one trap, not two.
  */
-#include "vmm/vgic_lr.h"
+#include "vgic/vgic_lr.h"
 #include "arch/arm64/sysreg.h"
 #include "drivers/gicv3.h"
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
-#include "vmm/guest_layout.h"
+#include "zvm/guest_layout.h"
 #include "vmm/vcpu.h"
-#include "vmm/vgic.h"
-#include "vmm/vgic_internal.h"
+#include "vgic/vgic.h"
+#include "vgic/vgic_internal.h"
 #include "vmm/vm.h"
 
 #define MAX_LRS			16
