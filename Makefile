@@ -1,6 +1,6 @@
 # ZVM: build, run, test and benchmark.
 #   make run      boot ZVM in QEMU with its serial shell on this terminal
-#   make test     host unit tests + system tests in QEMU
+#   make test     host unit tests, both boards, make run's path, system tests in QEMU
 #   make bench    boot-time benchmark; make bench-rt: real-time suite
 # Missing Debian packages are installed by scripts/bootstrap.sh.
 
@@ -16,6 +16,9 @@ HOSTBUILD := $(BUILD)/host
 CC      := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 HOSTCC  ?= gcc
+# No implicit NIC: the virt board's default is a PCI virtio-net that needs
+# iPXE's option ROM, and ZVM drives no PCI device (tests/system/qemu_harness.py).
+QEMU    := qemu-system-aarch64 -nic none
 
 ZVM_ELF = $(BUILD)/zvm-$(BOARD).elf
 ZVM_IMG = $(BUILD)/zvm-$(BOARD).bin
@@ -40,7 +43,7 @@ ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm boards rtos system run test unit-test system-test bench bench-rt bootstrap clean FORCE
+.PHONY: all zvm boards rtos system run run-smoke test unit-test system-test bench bench-rt bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
 VERSION_H := $(BUILD)/version.h
@@ -94,7 +97,7 @@ $(ZVMPACK): $(wildcard tools/zvmpack/*.c tools/zvmpack/*.h hypervisor/vmm/*.c in
 
 $(BOARD_DTB): | bootstrap
 	@mkdir -p $(BUILD)
-	qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb=$@ \
+	$(QEMU) -M virt,virtualization=on,gic-version=3,dumpdtb=$@ \
 		-cpu cortex-a53 -smp $(SMP) -m $(MEM) -nographic >/dev/null
 
 $(BUILD)/baremetal/baremetal.bin: FORCE | bootstrap
@@ -121,7 +124,11 @@ QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $
 run: $(SYSTEM_IMG)
 	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores) with configs/$(SYSTEM).dts."
 	@echo "Quit QEMU with Ctrl-A X; in 'zvm console <vm>', Ctrl-] returns to ZVM."
-	qemu-system-aarch64 $(QEMU_ARGS)
+	$(QEMU) $(QEMU_ARGS)
+
+# make run's path, unattended: boot, check the shell and the VMs, quit with Ctrl-A X.
+run-smoke: $(SYSTEM_IMG)
+	$(PYTHON) scripts/run_smoke.py $(MAKE) --no-print-directory run
 
 # --- the guest RTOS ----------------------------------------------------------
 rtos: | bootstrap
@@ -161,6 +168,7 @@ boards:
 test: bootstrap
 	$(MAKE) unit-test
 	$(MAKE) boards
+	$(MAKE) run-smoke
 	$(MAKE) system-test
 
 # --- benchmarks --------------------------------------------------------------

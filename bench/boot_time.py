@@ -47,7 +47,7 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "system"))
-from qemu_harness import QemuMachine  # noqa: E402
+from qemu_harness import QEMU, QemuMachine  # noqa: E402
 
 CPUS = ["cortex-a53", "cortex-a76"]
 CORE_COUNTS = [1, 4]
@@ -89,7 +89,7 @@ def command_line(args, image, shown_image):
     """The command as a user would type it, with the image's real path."""
     shown = [shown_image if a == image else a for a in args]
     shown = [re.sub(r"unix:[^,]*", "unix:<socket>", a) for a in shown]
-    return shlex.join(["qemu-system-aarch64"] + shown)
+    return shlex.join(QEMU + shown)
 
 
 # -- QMP: just enough to read the instruction count --------------------------

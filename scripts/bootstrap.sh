@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ZVM needs to build, run and test.
+# Installs the Debian packages ZVM needs to build, run and test, on a Debian
+# machine that has nothing but git and make.  Recommends are not installed,
+# so every package a command needs is named here (gcc recommends libc6-dev,
+# but the host unit tests need its headers).  QEMU gets no implicit NIC
+# (Makefile: QEMU), so iPXE's ROMs are not needed.
 # Idempotent: it only calls apt-get when something is missing.
 set -euo pipefail
 
@@ -11,6 +15,7 @@ declare -A NEEDS=(
 	[device-tree-compiler]=/usr/bin/dtc
 	[libcmocka-dev]=/usr/include/cmocka.h
 	[gcc]=/usr/bin/gcc
+	[libc6-dev]=/usr/include/stdio.h
 	[make]=/usr/bin/make
 	[python3]=/usr/bin/python3
 	[python3-pytest]=/usr/lib/python3/dist-packages/pytest/__init__.py

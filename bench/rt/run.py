@@ -22,9 +22,10 @@ import subprocess
 import sys
 import time
 
-import zvm_session
-
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "tests", "system"))
+import zvm_session  # noqa: E402
+from qemu_harness import QEMU  # noqa: E402
 IMAGE = os.path.join(REPO, os.environ.get("BUILD", "build"), "rtos", "rtos.bin")
 CPUS = ["cortex-a53", "cortex-a76"]
 RUNS_PER_CPU = 2
@@ -65,7 +66,7 @@ DONE_RE = re.compile(r"^\{\"suite\":\"done\",\"benchmarks\":(\d+)\}", re.MULTILI
 
 
 def qemu_native_args(cpu):
-    return ["qemu-system-aarch64",
+    return QEMU + [
             "-M", "virt,virtualization=on,gic-version=3",
             "-cpu", f"{cpu},cntfrq={COUNTER_HZ}",
             "-icount", "shift=0,align=off,sleep=off",
@@ -139,7 +140,7 @@ def build_system(system):
 
 def qemu_zvm_args(cpu, system):
     """The native runs' icount options, with ZVM's board: 2 cores, 1 GiB."""
-    return ["qemu-system-aarch64",
+    return QEMU + [
             "-M", "virt,virtualization=on,gic-version=3",
             "-cpu", f"{cpu},cntfrq={COUNTER_HZ}",
             "-icount", "shift=0,align=off,sleep=off",

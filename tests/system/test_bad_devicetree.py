@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 
+from qemu_harness import QEMU
 from zvm import BUILD, start_zvm
 
 DTS_DIR = os.path.join(BUILD, "system-dtb")
@@ -25,7 +26,7 @@ def remove_node(dts, label_regex):
 def broken_dtb(name, label_regex):
     os.makedirs(DTS_DIR, exist_ok=True)
     good = os.path.join(DTS_DIR, "virt.dtb")
-    subprocess.run(["qemu-system-aarch64", "-M",
+    subprocess.run(QEMU + ["-M",
                     f"virt,virtualization=on,gic-version=3,dumpdtb={good}",
                     "-cpu", "cortex-a53", "-smp", "4", "-m", "1G", "-nographic"],
                    check=True, capture_output=True, timeout=60)

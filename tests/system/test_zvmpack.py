@@ -9,6 +9,7 @@ import subprocess
 import zlib
 
 import pytest
+from qemu_harness import QEMU
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CONFIGS = os.path.join(ROOT, "configs")
@@ -36,7 +37,7 @@ def work(tmp_path_factory):
     subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "tools", "zvmpack"),
                     f"BUILD={d}"], check=True, timeout=300)
     board = d / "qemu-virt.dtb"
-    subprocess.run(["qemu-system-aarch64", "-M",
+    subprocess.run(QEMU + ["-M",
                     f"virt,virtualization=on,gic-version=3,dumpdtb={board}",
                     "-cpu", "cortex-a53", "-smp", "4", "-m", "1G", "-nographic"],
                    check=True, capture_output=True, timeout=60)
