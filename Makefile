@@ -29,6 +29,7 @@ ifeq ($(wildcard hypervisor/boards/$(BOARD).mk),)
 $(error unknown BOARD '$(BOARD)'; boards: $(basename $(notdir $(wildcard hypervisor/boards/*.mk))))
 endif
 include hypervisor/boards/$(BOARD).mk
+include mk/warnings.mk
 ZVM_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/kernel \
 	hypervisor/vmm hypervisor/vgic hypervisor/vdev hypervisor/selftest lib
 ZVM_SRCS := $(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) \
@@ -36,7 +37,7 @@ ZVM_SRCS := $(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) \
 ZVM_OBJS := $(patsubst %,$(BUILD)/zvm-$(BOARD)/%.o,$(ZVM_SRCS))
 
 GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-ZVM_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib \
+ZVM_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -nostdlib \
 	-fno-builtin -fno-stack-protector -fno-pic -fno-pie -mgeneral-regs-only \
 	-march=armv8-a -mstrict-align -fno-omit-frame-pointer \
 	-Ihypervisor -Iinclude -I. -I$(BUILD) -MMD -MP
@@ -138,7 +139,7 @@ rtos: | bootstrap
 # Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and sets <name>_SRCS.
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
-HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -I. -Ihypervisor -Iinclude -DHOST_TEST \
+HOST_CFLAGS := -std=c11 $(WARNINGS) -O1 -g -I. -Ihypervisor -Iinclude -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_BINS := $(patsubst %,$(HOSTBUILD)/%,$(UNIT_TESTS))
 

@@ -148,6 +148,8 @@ static int check_token(const struct fdt *fdt, int off, uint32_t tag,
 		if (*depth != 0 || *prev != FDT_END_NODE)
 			return FDT_ERR_BAD_STRUCTURE;
 		break;
+	default:
+		return FDT_ERR_BAD_STRUCTURE;
 	}
 	*prev = tag;
 	return 0;

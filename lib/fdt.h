@@ -39,6 +39,7 @@ enum fdt_error {
 };
 
 /* Deepest node nesting we accept; real trees are well under 10 levels. */
+#define FDT_CELL_SIZE		4	/* bytes per cell (DT spec 2.2.4) */
 #define FDT_MAX_DEPTH		64
 
 /* Defaults when a parent has no #address-cells / #size-cells (spec 2.3.5). */

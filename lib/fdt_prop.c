@@ -5,7 +5,6 @@
 #include "lib/fdt_internal.h"
 #include "lib/string.h"
 
-#define FDT_CELL_SIZE		4
 
 /* --- property iteration ---------------------------------------------------- */
 

@@ -9,7 +9,6 @@
 #define FDT_MAX_CELLS		4
 /* A reg address or size must fit a uint64_t: at most two cells. */
 #define FDT_MAX_REG_CELLS	2
-#define FDT_CELL_SIZE		4
 /* Phandles 0 and 0xffffffff are reserved (spec 2.3.3). */
 #define FDT_PHANDLE_NONE	0u
 #define FDT_PHANDLE_INVALID	0xffffffffu

@@ -89,6 +89,10 @@ static void timer_arm(uint64_t deadline)
 			 : : "r"(deadline), "r"((uint64_t)CNT_CTL_ENABLE));
 }
 
+/* Entered from start.S: the IRQ vector, and the boot path once a stack is set. */
+void guest_irq(void);
+void guest_main(void);
+
 void guest_irq(void)
 {
 	unsigned intid = gic_ack();
@@ -131,6 +135,8 @@ static void crash(int c)
 		puts("resetting\n");
 		hvc(PSCI_SYSTEM_RESET, 0);
 		break;
+	default:
+		break;		/* not a crash key */
 	}
 }
 

@@ -115,8 +115,8 @@ static uintptr_t find_redistributor(uint64_t mpidr)
 				return rd;
 			if (typer & GICR_TYPER_LAST)
 				break;
-			rd += rd_stride ? rd_stride :
-			      (typer & GICR_TYPER_VLPIS) ? GICR_FRAME_V4 : GICR_FRAME_V3;
+			rd += rd_stride ? rd_stride : (uintptr_t)
+			      ((typer & GICR_TYPER_VLPIS) ? GICR_FRAME_V4 : GICR_FRAME_V3);
 		}
 	}
 	return 0;

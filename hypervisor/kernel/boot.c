@@ -44,7 +44,6 @@ void boot_primary(uintptr_t dtb, uint64_t reason);
 void boot_secondary(unsigned cpu);
 void secondary_entry(void);
 void cpu_halt(void) __attribute__((noreturn));
-void thread_init_idle(struct thread *idle, unsigned cpu);
 
 static void __attribute__((noreturn)) boot_fail(const char *why)
 {

@@ -24,7 +24,7 @@ static int cmd_debug_fault(struct cmd_io *io, int argc, char **argv)
 
 	if (argc != 2 || !cmd_parse_int(argv[1], &cpu))
 		return CMD_ERR_USAGE;
-	if (cpu < 0 || (unsigned)cpu >= cpus_possible || cpu_data(cpu)->state != CPU_ONLINE) {
+	if (cpu < 0 || (unsigned)cpu >= cpus_possible || cpu_data((unsigned)cpu)->state != CPU_ONLINE) {
 		cmd_printf(io, "debug fault: CPU %d is not online\n", cpu);
 		return CMD_ERR_FAIL;
 	}

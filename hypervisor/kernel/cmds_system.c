@@ -42,6 +42,7 @@ static const char *cpu_state_name(enum cpu_state s)
 	case CPU_BOOTING: return "booting";
 	case CPU_ONLINE: return "online";
 	case CPU_STOPPED: return "STOPPED";
+	default: break;
 	}
 	return "?";
 }

@@ -170,6 +170,7 @@ const char *thread_state_name(enum thread_state s)
 	case THREAD_RUNNING: return "running";
 	case THREAD_BLOCKED: return "blocked";
 	case THREAD_DEAD: return "dead";
+	default: break;
 	}
 	return "?";
 }

@@ -73,6 +73,8 @@ struct thread {
 
 struct thread *thread_create(const char *name, void (*entry)(void *), void *arg,
 			     unsigned prio, unsigned cpu, size_t stack_size);
+/* Each core's boot context becomes its idle thread (boot only). */
+void thread_init_idle(struct thread *idle, unsigned cpu);
 void thread_exit(void) __attribute__((noreturn));
 /* Waits for t to end, then frees it.  0, -ZE_TIMEOUT or -ZE_DEADLK. */
 int thread_join(struct thread *t, uint64_t timeout);

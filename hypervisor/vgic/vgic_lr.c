@@ -45,6 +45,7 @@ static uint64_t lr_read(unsigned n)
 	LR_CASE(0) LR_CASE(1) LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5)
 	LR_CASE(6) LR_CASE(7) LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11)
 	LR_CASE(12) LR_CASE(13) LR_CASE(14) LR_CASE(15)
+	default: break;		/* lr_count() never allows more */
 	}
 	return 0;
 }
@@ -56,6 +57,7 @@ static void lr_write(unsigned n, uint64_t v)
 	LW_CASE(0) LW_CASE(1) LW_CASE(2) LW_CASE(3) LW_CASE(4) LW_CASE(5)
 	LW_CASE(6) LW_CASE(7) LW_CASE(8) LW_CASE(9) LW_CASE(10) LW_CASE(11)
 	LW_CASE(12) LW_CASE(13) LW_CASE(14) LW_CASE(15)
+	default: break;
 	}
 }
 

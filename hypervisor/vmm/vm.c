@@ -55,6 +55,7 @@ const char *vm_state_name(enum vm_state s)
 	case VM_RUNNING: return "running";
 	case VM_PAUSED: return "paused";
 	case VM_CRASHED: return "crashed";
+	default: break;
 	}
 	return "?";
 }

@@ -14,7 +14,6 @@
 #include <stdarg.h>
 
 #define ERR_PREFIX	"config: "
-#define FDT_CELL	4u	/* bytes per cell (DT spec 2.2.4) */
 
 static const char *const root_props[] = {
 	"model", "compatible", "#address-cells", "#size-cells", NULL
@@ -109,7 +108,7 @@ int cfg_read_cell(struct cfg_ctx *ctx, int node, const char *where,
 	if (!value)
 		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
 				"missing required property '%s'", name);
-	if (len != (int)FDT_CELL)
+	if (len != FDT_CELL_SIZE)
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"'%s' must be one cell, like <1>", name);
 	*out = fdt_be32(value);
@@ -125,12 +124,12 @@ int cfg_read_region(struct cfg_ctx *ctx, int node, const char *where,
 	if (!value)
 		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
 				"missing required property '%s'", name);
-	if (len != (int)(4 * FDT_CELL))
+	if (len != 4 * FDT_CELL_SIZE)
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"'%s' must be <base size> as two 64-bit values "
 				"(4 cells)", name);
 	out->base = fdt_be64(value);
-	out->size = fdt_be64(value + 2 * FDT_CELL);
+	out->size = fdt_be64(value + 2 * FDT_CELL_SIZE);
 	if (out->size == 0)
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"'%s' has size 0", name);
@@ -331,6 +330,8 @@ const char *vm_os_type_name(enum vm_os_type type)
 		return "linux";
 	case VM_OS_BAREMETAL:
 		return "baremetal";
+	default:
+		break;
 	}
 	return "?";
 }
@@ -344,6 +345,8 @@ const char *vm_recovery_name(enum vm_recovery recovery)
 		return "restart";
 	case VM_RECOVERY_PAUSE:
 		return "pause";
+	default:
+		break;
 	}
 	return "?";
 }

@@ -7,8 +7,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 
-#define FDT_CELL		4u	/* bytes per cell (DT spec 2.2.4) */
-#define REG_ENTRY_SIZE		(4 * FDT_CELL)	/* <addr64 size64> */
+#define REG_ENTRY_SIZE		(4 * FDT_CELL_SIZE)	/* <addr64 size64> */
 #define PASSTHROUGH_NODE	"passthrough"
 
 static const char *const vm_props[] = {
@@ -107,10 +106,10 @@ static int read_cpus(struct cfg_ctx *ctx, int node, const char *where,
 	if (!cells)
 		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
 				"missing required property 'cpus'");
-	if (len % FDT_CELL)
+	if (len % FDT_CELL_SIZE)
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"'cpus' must be a list of cells, like <1 2>");
-	count = (uint32_t)len / FDT_CELL;
+	count = (uint32_t)len / FDT_CELL_SIZE;
 	if (count == 0)
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"zero vCPUs: 'cpus' is empty");
@@ -118,7 +117,7 @@ static int read_cpus(struct cfg_ctx *ctx, int node, const char *where,
 		return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, where,
 				"%u vCPUs, at most %d", count, GUEST_MAX_VCPUS);
 	for (i = 0; i < count; i++) {
-		vm->cpus[i] = fdt_be32(cells + i * FDT_CELL);
+		vm->cpus[i] = fdt_be32(cells + i * FDT_CELL_SIZE);
 		if (vm->cpus[i] >= ctx->board->cpu_count)
 			return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 					"cpu %u does not exist (the board has %u "
@@ -151,7 +150,7 @@ static int read_memory(struct cfg_ctx *ctx, int node, const char *where,
 	host = fdt_getprop(&ctx->fdt, node, "host-address", &len);
 	if (!host)
 		return 0;
-	if (len != (int)(2 * FDT_CELL))
+	if (len != 2 * FDT_CELL_SIZE)
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"'host-address' must be one 64-bit value (2 cells)");
 	vm->ram_host_base = fdt_be64(host);
@@ -182,14 +181,14 @@ static int read_passthrough_regs(struct cfg_ctx *ctx, int node,
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"'reg' must be <base size> pairs of 64-bit values "
 				"(4 cells each)");
-	for (i = 0; i < len / (int)REG_ENTRY_SIZE; i++) {
+	for (i = 0; i < len / REG_ENTRY_SIZE; i++) {
 		if (vm->passthrough_count >= VM_MAX_PASSTHROUGH)
 			return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, where,
 					"more than %d pass-through regions",
 					VM_MAX_PASSTHROUGH);
 		r = &vm->passthrough[vm->passthrough_count++];
 		r->base = fdt_be64(reg + i * REG_ENTRY_SIZE);
-		r->size = fdt_be64(reg + i * REG_ENTRY_SIZE + 2 * FDT_CELL);
+		r->size = fdt_be64(reg + i * REG_ENTRY_SIZE + 2 * FDT_CELL_SIZE);
 		if (r->size == 0 || r->base % VM_PASSTHROUGH_ALIGN ||
 		    r->size % VM_PASSTHROUGH_ALIGN || r->size > UINT64_MAX - r->base)
 			return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
@@ -210,11 +209,11 @@ static int read_passthrough_irqs(struct cfg_ctx *ctx, int node,
 
 	if (!cells)
 		return 0;
-	if (len == 0 || len % FDT_CELL)
+	if (len == 0 || len % FDT_CELL_SIZE)
 		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 				"'interrupts' must be a list of SPI numbers, like <78 79>");
-	for (i = 0; i < (uint32_t)len / FDT_CELL; i++) {
-		spi = fdt_be32(cells + i * FDT_CELL);
+	for (i = 0; i < (uint32_t)len / FDT_CELL_SIZE; i++) {
+		spi = fdt_be32(cells + i * FDT_CELL_SIZE);
 		if (spi >= GIC_SPI_COUNT)
 			return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
 					"SPI %u is out of range (0-%u)", spi,

@@ -132,7 +132,7 @@ static const struct stage2_alloc pool_allocator = {
 
 static unsigned int level_shift(int level)
 {
-	return 12 + 9 * (3 - level);
+	return (unsigned int)(12 + 9 * (3 - level));
 }
 
 static const uint64_t *next_table(uint64_t desc)

@@ -81,7 +81,7 @@ static int open_pkg(const struct built *b, uint64_t avail, struct package *pkg)
 
 static uint8_t *entry_at(struct built *b, int index)
 {
-	return b->data + PACKAGE_HEADER_SIZE + index * PACKAGE_ENTRY_SIZE;
+	return b->data + PACKAGE_HEADER_SIZE + (unsigned)index * PACKAGE_ENTRY_SIZE;
 }
 
 static void put32(uint8_t *p, uint32_t v)

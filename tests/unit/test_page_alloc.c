@@ -305,7 +305,7 @@ static void test_setup_errors(void **state)
 
 	page_alloc_init(&pa, meta, META_PAGES);
 	for (int i = 0; i < PAGE_ALLOC_MAX_RANGES; i++)
-		assert_int_equal(page_alloc_add_range(&pa, BASE + 2 * i * MIB, MIB),
+		assert_int_equal(page_alloc_add_range(&pa, BASE + 2 * (unsigned)i * MIB, MIB),
 				 PAGE_OK);
 	assert_int_equal(page_alloc_add_range(&pa, BASE + 100 * MIB, MIB),
 			 PAGE_ERR_NO_SPACE);

@@ -122,6 +122,8 @@ static void guest_step(unsigned vcpu, struct lr *lr)
 	case VGIC_LR_PENDING_ACTIVE:
 		lr->state = VGIC_LR_PENDING;
 		break;
+	default:
+		break;		/* an empty LR: nothing to act on */
 	}
 }
 

@@ -60,7 +60,7 @@ static uint64_t leaf_attrs(enum mem_type type)
 
 static unsigned level_shift(int level)
 {
-	return PAGE_SHIFT + 9 * (3 - level);
+	return (unsigned)(PAGE_SHIFT + 9 * (3 - level));
 }
 
 /* Maps one range at one level, recursing into tables for what blocks can't cover. */

@@ -47,7 +47,7 @@ struct s2_spares {
 
 static inline unsigned int s2_level_shift(int level)
 {
-	return S2_PAGE_SHIFT + S2_BITS_PER_LEVEL * (S2_LAST_LEVEL - level);
+	return (unsigned int)(S2_PAGE_SHIFT + S2_BITS_PER_LEVEL * (S2_LAST_LEVEL - level));
 }
 
 /* Bytes of IPA space one entry at level covers: 1 GiB, 2 MiB or 4 KiB. */

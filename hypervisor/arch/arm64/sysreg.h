@@ -10,9 +10,10 @@
 	__val;								\
 })
 
+/* The write's local has its own name: write_sysreg(a, read_sysreg(b)) nests. */
 #define write_sysreg(reg, val) do {					\
-	uint64_t __val = (uint64_t)(val);				\
-	__asm__ volatile("msr " #reg ", %0" : : "r"(__val));		\
+	uint64_t __wval = (uint64_t)(val);				\
+	__asm__ volatile("msr " #reg ", %0" : : "r"(__wval));		\
 } while (0)
 
 /* Registers the assembler of binutils 2.40 may not know by name. */
@@ -22,8 +23,8 @@
 	__val;								\
 })
 #define write_sysreg_s(enc, val) do {					\
-	uint64_t __val = (uint64_t)(val);				\
-	__asm__ volatile("msr " enc ", %0" : : "r"(__val));		\
+	uint64_t __wval = (uint64_t)(val);				\
+	__asm__ volatile("msr " enc ", %0" : : "r"(__wval));		\
 } while (0)
 
 #define isb()		__asm__ volatile("isb" ::: "memory")
