@@ -163,9 +163,56 @@ static void start_secondaries(void)
 	}
 }
 
-void boot_primary(uintptr_t dtb, uint64_t reason)
+static void init_gic(void)
+{
+	struct gic_rd_region rd[BOARD_MAX_GICR_REGIONS];
+
+	for (unsigned i = 0; i < board.gic.redist_count; i++)
+		rd[i] = (struct gic_rd_region){ board.gic.redist[i].base, board.gic.redist[i].size };
+	if (gic_init(board.gic.dist.base, rd, board.gic.redist_count, board.gic.redist_stride))
+		boot_fail("GIC distributor did not respond");
+}
+
+static void init_psci(void)
+{
+	psci_set_conduit(board.psci.conduit == BOARD_PSCI_HVC ? PSCI_CONDUIT_HVC :
+			 board.psci.conduit == BOARD_PSCI_SMC ? PSCI_CONDUIT_SMC :
+			 PSCI_CONDUIT_NONE);
+}
+
+static void read_board(uintptr_t dtb)
 {
 	char err[160];
+
+	if (board_from_fdt((const void *)dtb, DTB_MAX_SIZE, &board, err, sizeof(err)))
+		boot_fail(err);
+}
+
+/*
+ * The steps that block, in the first thread: creating a VM takes its
+ * operation mutex and starts vCPU threads on the VM's cores.  The thread
+ * then stays on as the health monitor of the VMs it created.
+ */
+static void boot_thread(void *arg)
+{
+	(void)arg;
+	vm_boot_create();		/* the package's VMs; the autostart ones run */
+	health_monitor();		/* never returns */
+}
+
+static void start_boot_thread(void)
+{
+	if (!thread_create("health", boot_thread, 0, HEALTH_PRIORITY, 0, 0))
+		log_msg(LOG_ERROR, "health: cannot create its thread");
+}
+
+/*
+ * The boot sequence on the boot core, in order.  Until the scheduler
+ * starts at the end there is no thread: the steps that need one run in
+ * boot_thread(), which the scheduler runs first (above the shell).
+ */
+void boot_primary(uintptr_t dtb, uint64_t reason)
+{
 	uint64_t mpidr = read_sysreg(mpidr_el1) & MPIDR_AFFINITY_MASK;
 
 	boot_started_at = counter_now();
@@ -175,29 +222,21 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 		boot_fail("entered below EL2; ZVM needs the virtualization extensions "
 			  "(QEMU: -M virt,virtualization=on)");
 	set_this_cpu(0, mpidr);
-	if (board_from_fdt((const void *)dtb, DTB_MAX_SIZE, &board, err, sizeof(err)))
-		boot_fail(err);
-
+	read_board(dtb);			/* MMU off: byte loads only */
 	build_identity_map();
 	mmu_enable_boot_cpu();
 	console_enable_locking();
 	switch_console_to_board_uart();
 	log_init();
-	init_memory(dtb, fdt_blob_size(dtb));
-
-	struct gic_rd_region rd[BOARD_MAX_GICR_REGIONS];
-	for (unsigned i = 0; i < board.gic.redist_count; i++)
-		rd[i] = (struct gic_rd_region){ board.gic.redist[i].base, board.gic.redist[i].size };
-	if (gic_init(board.gic.dist.base, rd, board.gic.redist_count, board.gic.redist_stride))
-		boot_fail("GIC distributor did not respond");
-	psci_set_conduit(board.psci.conduit == BOARD_PSCI_HVC ? PSCI_CONDUIT_HVC :
-			 board.psci.conduit == BOARD_PSCI_SMC ? PSCI_CONDUIT_SMC :
-			 PSCI_CONDUIT_NONE);
+	init_memory(dtb, fdt_blob_size(dtb));	/* finds the system package too */
+	init_gic();
+	init_psci();
 	number_cpus(mpidr);
 	init_this_cpu(0);
 	start_secondaries();
 	log_msg(LOG_INFO, "%u of %u CPUs online", cpus_online(), cpus_possible);
-	health_start(0);
+	health_init();				/* before any VM can crash */
+	start_boot_thread();			/* VMs, then the health monitor */
 	shell_start(0);
 	sched_start_cpu();
 }

@@ -1,9 +1,10 @@
 /* The VM commands of the one registry: zvm list, info, start, stop, ... */
 #include "kernel/cmd.h"
+#include "kernel/mem.h"
 #include "kernel/time.h"
 #include "lib/string.h"
-#include "vgic/vgic_lr.h"
 #include "vmm/vm.h"
+#include "vmm/vm_snapshot.h"
 
 #define VM_ERR_MAX	160
 
@@ -19,7 +20,7 @@ static struct vm *lookup(struct cmd_io *io, int argc, char **argv)
 	return vm;
 }
 
-static void print_uptime(struct cmd_io *io, const struct vm *vm)
+static void print_uptime(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
 		cmd_printf(io, "-");
@@ -29,7 +30,7 @@ static void print_uptime(struct cmd_io *io, const struct vm *vm)
 	cmd_printf(io, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
 }
 
-static void print_cores(struct cmd_io *io, const struct vm *vm)
+static void print_cores(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	char buf[40];
 	size_t n = 0;
@@ -48,64 +49,56 @@ static void print_cores(struct cmd_io *io, const struct vm *vm)
 
 static int cmd_list(struct cmd_io *io, int argc, char **argv)
 {
+	struct vm_snapshot vm;
+
 	(void)argv;
 	if (argc != 1)
 		return CMD_ERR_USAGE;
 	cmd_printf(io, "ID  NAME             OS         STATE     CORES   MEMORY    UPTIME    RESTARTS\n");
 	for (unsigned i = 0; i < VM_MAX; i++) {
-		struct vm *vm = vm_at(i);
-		if (!vm)
+		if (!vm_snapshot_at(i, &vm))
 			continue;
-		cmd_printf(io, "%-3u %-16s %-10s %-9s ", vm->id, vm->cfg.name,
-			   vm_os_type_name(vm->cfg.os_type), vm_state_name(vm->state));
-		print_cores(io, vm);
-		cmd_printf(io, "%5lu MiB ", vm->cfg.ram.size >> 20);
-		print_uptime(io, vm);
-		cmd_printf(io, "%*s%u\n", 4, "", vm->restarts);
+		cmd_printf(io, "%-3u %-16s %-10s %-9s ", vm.id, vm.cfg.name,
+			   vm_os_type_name(vm.cfg.os_type), vm_state_name(vm.state));
+		print_cores(io, &vm);
+		cmd_printf(io, "%5lu MiB ", vm.cfg.ram.size >> 20);
+		print_uptime(io, &vm);
+		cmd_printf(io, "%*s%u\n", 4, "", vm.restarts);
 	}
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_list, "zvm list", "zvm list",
 	     "Lists the VMs: id, name, state, cores, memory, uptime, restarts.", cmd_list);
 
-static void print_vcpus(struct cmd_io *io, const struct vm *vm)
+static void print_vcpus(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		const struct vcpu *v = &vm->vcpus[i];
+		const struct vcpu_snapshot *v = &vm->vcpus[i];
 		cmd_printf(io, "  vcpu%u on core %u: %s, traps %lu (hvc %lu, mmio %lu, sysreg %lu, irq %lu), "
 			   "interrupts loaded %lu (+%lu timer fast path)\n", i, v->cpu,
-			   v->power == VCPU_ON ? "on" : "off", v->stats.traps, v->stats.hypercalls,
+			   v->on ? "on" : "off", v->stats.traps, v->stats.hypercalls,
 			   v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected,
-			   vgic_lr_fast_timer_count(v));
+			   v->fast_timer);
 	}
 }
 
-static int cmd_info(struct cmd_io *io, int argc, char **argv)
+static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 {
-	struct vm *vm = lookup(io, argc, argv);
-	struct stage2_stats s2;
-	struct vgic_stats gs;
+	struct vgic_stats gs = vm->vgic;
 
-	if (argc != 2)
-		return CMD_ERR_USAGE;
-	if (!vm)
-		return CMD_ERR_FAIL;
-	stage2_get_stats(&vm->s2, &s2);
-	vgic_stats(&vm->vgic, &gs);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		/* The timer's fast path bypasses the model: count it in. */
-		uint64_t fast = vgic_lr_fast_timer_count(&vm->vcpus[i]);
-		gs.injected += fast;
-		gs.delivered += fast;
+		gs.injected += vm->vcpus[i].fast_timer;
+		gs.delivered += vm->vcpus[i].fast_timer;
 	}
 	cmd_printf(io, "vm %u '%s' (%s): %s - %s\n", vm->id, vm->cfg.name,
 		   vm_os_type_name(vm->cfg.os_type), vm_state_name(vm->state), vm->reason);
 	cmd_printf(io, "  memory: guest 0x%lx, %lu MiB at host 0x%lx; stage-2 VMID %u: "
 		   "%lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB, %u tables\n", vm->cfg.ram.base,
-		   vm->cfg.ram.size >> 20, vm->ram_pa, vm->vmid, s2.blocks_1g, s2.blocks_2m,
-		   s2.pages_4k, s2.tables);
+		   vm->cfg.ram.size >> 20, vm->ram_pa, vm->vmid, vm->s2.blocks_1g,
+		   vm->s2.blocks_2m, vm->s2.pages_4k, vm->s2.tables);
 	cmd_printf(io, "  image: %s (%lu bytes)%s%s; recovery: %s; restarts %u, crashes %lu, "
-		   "faults %lu\n", vm->cfg.image, (uint64_t)vm->image.size,
+		   "faults %lu\n", vm->cfg.image, vm->image_size,
 		   vm->cfg.initrd[0] ? ", initrd " : "", vm->cfg.initrd,
 		   vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
 		   vm->guest_faults);
@@ -118,6 +111,19 @@ static int cmd_info(struct cmd_io *io, int argc, char **argv)
 	for (unsigned i = 0; i < vm->cfg.intid_count; i++)
 		cmd_printf(io, "  pass-through interrupt: INTID %u\n", vm->cfg.intids[i]);
 	print_vcpus(io, vm);
+}
+
+static int cmd_info(struct cmd_io *io, int argc, char **argv)
+{
+	struct vm_snapshot vm;
+
+	if (argc != 2)
+		return CMD_ERR_USAGE;
+	if (!vm_snapshot_find(argv[1], &vm)) {
+		cmd_printf(io, "no VM '%s'; see 'zvm list'\n", argv[1]);
+		return CMD_ERR_FAIL;
+	}
+	print_info(io, &vm);
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_info, "zvm info", "zvm info <vm>",
@@ -158,40 +164,55 @@ VM_OP_COMMAND(resume, "resume", "resumed", "Lets a paused VM run on.");
 VM_OP_COMMAND(restart, "restart", "restarted", "Stops and starts a VM again.");
 VM_OP_COMMAND(delete, "delete", "deleted", "Removes a stopped VM and frees its cores and memory.");
 
-static void print_irq_line(struct cmd_io *io, struct vm *vm, unsigned intid, unsigned vcpu)
+static void print_irq_line(struct cmd_io *io, unsigned intid, unsigned vcpu,
+			   const struct vgic_irq_counters *c)
 {
-	const struct vgic_irq_counters *c = vgic_counters(&vm->vgic, intid, vcpu);
-
-	if (!c || (!c->injected && !c->delivered))
+	if (!c->injected && !c->delivered)
 		return;
 	cmd_printf(io, "%-6u %-5u %-10u %-10u %-8u %u\n", intid, vcpu, c->injected, c->delivered,
 		   c->merged, c->cleared);
 }
 
+static void print_uart(struct cmd_io *io, const struct uart_snapshot *s)
+{
+	const struct vgic_irq *u = &s->line;
+
+	cmd_printf(io, "uart: imsc 0x%x ris 0x%x line %d rx %u | vgic %u: line %d latch %d "
+		   "active %d enabled %d queued %u lr %u\n", s->imsc, s->ris, s->irq_level,
+		   s->rx_count, u->intid, u->line, u->latch, u->active, u->enabled, u->queued_on,
+		   u->lr_vcpu);
+}
+
 static int cmd_vm_irqs(struct cmd_io *io, int argc, char **argv)
 {
-	struct vm *vm = lookup(io, argc, argv);
+	struct vm_irq_snapshot *irqs;
+	struct vm_snapshot vm;
+	int rc = CMD_OK;
 
 	if (argc != 2)
 		return CMD_ERR_USAGE;
-	if (!vm)
+	irqs = kmalloc(sizeof(*irqs));
+	if (!irqs) {
+		cmd_printf(io, "zvm irqs: out of memory\n");
 		return CMD_ERR_FAIL;
+	}
+	if (!vm_snapshot_find(argv[1], &vm) || !vm_snapshot_irqs(argv[1], irqs)) {
+		cmd_printf(io, "no VM '%s'; see 'zvm list'\n", argv[1]);
+		rc = CMD_ERR_FAIL;
+		goto out;
+	}
 	cmd_printf(io, "INTID  VCPU  INJECTED   DELIVERED  MERGED   CLEARED\n");
-	for (unsigned v = 0; v < vm->vcpu_count; v++) {
+	for (unsigned v = 0; v < irqs->vcpu_count; v++) {
 		for (unsigned i = 0; i < VGIC_PRIVATE_COUNT; i++)
-			print_irq_line(io, vm, i, v);
+			print_irq_line(io, i, v, &irqs->priv[v][i]);
 	}
-	for (unsigned i = VGIC_SPI_BASE; i <= VGIC_MAX_INTID; i++)
-		print_irq_line(io, vm, i, 0);
-	if (vm->cfg.uart) {
-		const struct vgic_irq *u = &vm->vgic.irq[VGIC_MAX_VCPUS * VGIC_PRIVATE_COUNT +
-							 GUEST_INTID_UART - VGIC_SPI_BASE];
-		cmd_printf(io, "uart: imsc 0x%x ris 0x%x line %d rx %u | vgic %u: line %d latch %d "
-			   "active %d enabled %d queued %u lr %u\n", vm->uart.imsc, vm->uart.ris,
-			   vm->uart.irq_level, vm->uart.rx_count, u->intid, u->line, u->latch,
-			   u->active, u->enabled, u->queued_on, u->lr_vcpu);
-	}
-	return CMD_OK;
+	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
+		print_irq_line(io, VGIC_SPI_BASE + i, 0, &irqs->spi[i]);
+	if (vm.cfg.uart)
+		print_uart(io, &vm.uart);
+out:
+	kfree(irqs);
+	return rc;
 }
 CMD_REGISTER(zvm_irqs, "zvm irqs", "zvm irqs <vm>",
 	     "A VM's virtual interrupts: injected, delivered, merged, cleared.", cmd_vm_irqs);

@@ -11,9 +11,8 @@
 #include "kernel/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "vmm/vm_boot.h"
+#include "vmm/vm_snapshot.h"
 
-#define HEALTH_PRIORITY		10
 #define HEALTH_PERIOD_MS	50
 #define HEARTBEAT_TIMEOUT_MS	500
 /* A VM that crashes this often is not helped by restarting it. */
@@ -27,12 +26,12 @@ void health_notify(void)
 	sem_give(&wakeup);
 }
 
-static void check_heartbeat(struct vm *vm)
+static void check_heartbeat(struct vm *vm, const struct vm_snapshot *snap)
 {
-	uint64_t last = __atomic_load_n(&vm->last_heartbeat, __ATOMIC_RELAXED);
+	uint64_t last = snap->last_heartbeat;
 
 	/* Only a guest that has started beating can miss a beat. */
-	if (vm->state != VM_RUNNING || !last)
+	if (snap->state != VM_RUNNING || !last)
 		return;
 	if (time_now() - last > ms_to_ticks(HEARTBEAT_TIMEOUT_MS)) {
 		char reason[VM_REASON_MAX];
@@ -54,10 +53,10 @@ static bool restart_allowed(struct vm *vm)
 	return ++vm->restarts_in_window <= RESTART_LIMIT;
 }
 
-static void recover(struct vm *vm)
+static void recover(struct vm *vm, const struct vm_snapshot *snap)
 {
 	char err[128];
-	bool restart = vm->reset_requested || vm->cfg.recovery == VM_RECOVERY_RESTART;
+	bool restart = snap->reset_requested || snap->cfg.recovery == VM_RECOVERY_RESTART;
 
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state != VM_CRASHED || !vm->threads_live) {
@@ -83,26 +82,23 @@ static void recover(struct vm *vm)
 			vm->restarts);
 }
 
-static void health_thread(void *arg)
+void health_monitor(void)
 {
-	(void)arg;
-	vm_boot_create();
+	struct vm_snapshot snap;
+
 	for (;;) {
 		sem_take(&wakeup, ms_to_ticks(HEALTH_PERIOD_MS));
 		for (unsigned i = 0; i < VM_MAX; i++) {
-			struct vm *vm = vm_at(i);
-			if (!vm)
+			if (!vm_snapshot_at(i, &snap))
 				continue;
-			check_heartbeat(vm);
-			if (vm->state == VM_CRASHED)
-				recover(vm);
+			check_heartbeat(vm_at(i), &snap);
+			if (snap.state == VM_CRASHED)
+				recover(vm_at(i), &snap);
 		}
 	}
 }
 
-void health_start(unsigned cpu)
+void health_init(void)
 {
 	sem_init(&wakeup, 0, 1);
-	if (!thread_create("health", health_thread, 0, HEALTH_PRIORITY, cpu, 0))
-		log_msg(LOG_ERROR, "health: cannot create its thread");
 }

@@ -28,6 +28,16 @@ static void registry_lock(void)
 	mutex_lock(&registry, WAIT_FOREVER);
 }
 
+void vm_registry_lock(void)
+{
+	registry_lock();
+}
+
+void vm_registry_unlock(void)
+{
+	mutex_unlock(&registry);
+}
+
 struct vm *vm_at(unsigned index)
 {
 	return index < VM_MAX && vms[index].used ? &vms[index] : 0;

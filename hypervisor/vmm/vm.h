@@ -87,6 +87,9 @@ int vm_stop(struct vm *vm, char *err, size_t errlen);
 int vm_pause(struct vm *vm, char *err, size_t errlen);
 int vm_resume(struct vm *vm, char *err, size_t errlen);
 int vm_restart(struct vm *vm, char *err, size_t errlen);
+/* While held, no VM is created or deleted (docs/locking.md: taken first). */
+void vm_registry_lock(void);
+void vm_registry_unlock(void);
 /* By name or by id ("1"); NULL if none. */
 struct vm *vm_find(const char *name_or_id);
 struct vm *vm_at(unsigned index);
@@ -117,8 +120,14 @@ void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why);
 /* Sends console input to the VM's UART; returns bytes accepted. */
 size_t vm_console_input(struct vm *vm, const char *s, size_t n);
 
-/* The health monitor: applies recovery policies on ZVM's core. */
-void health_start(unsigned cpu);
+/*
+ * The health monitor: applies recovery policies on ZVM's core.  The boot
+ * sequence (kernel/boot.c) initialises it before any VM exists, and its
+ * thread becomes the monitor once the configured VMs are created.
+ */
+#define HEALTH_PRIORITY		10	/* above the shell */
+void health_init(void);
+void health_monitor(void) __attribute__((noreturn));
 void health_notify(void);
 
 #endif
