@@ -44,7 +44,8 @@ ZVM_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm boards rtos system run run-smoke test unit-test system-test bench bench-rt bootstrap clean FORCE
+.PHONY: all zvm boards rtos system run run-smoke test unit-test unit-build portable-build \
+	system-test bench bench-rt bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
 VERSION_H := $(BUILD)/version.h
@@ -93,7 +94,8 @@ GUEST_FILES_linux-initrd  := $(BUILD)/linux/initramfs.cpio.gz
 SYSTEM_GUESTS = $(sort $(foreach f,baremetal.bin rtos.bin linux-Image linux-initrd,\
 	$(if $(shell grep -q '"$(f)"' configs/$(SYSTEM).dts && echo y),$(f))))
 
-$(ZVMPACK): $(wildcard tools/zvmpack/*.c tools/zvmpack/*.h hypervisor/vmm/*.c include/zvm/*.h lib/*.c) | bootstrap
+# Its own Makefile knows what it is built from (portable.mk, headers): ask it.
+$(ZVMPACK): FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C tools/zvmpack BUILD=$(abspath $(BUILD))
 
 $(BOARD_DTB): | bootstrap
@@ -136,7 +138,9 @@ rtos: | bootstrap
 	$(MAKE) -C guests/rtos
 
 # --- host unit tests (cmocka) -----------------------------------------------
-# Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and sets <name>_SRCS.
+# Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and sets <name>_SRCS
+# from the groups of portable sources in portable.mk.
+include portable.mk
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
 HOST_CFLAGS := -std=c11 $(WARNINGS) -O1 -g -I. -Ihypervisor -Iinclude -DHOST_TEST \
@@ -150,9 +154,22 @@ $(HOSTBUILD)/%: tests/unit/%.c | bootstrap
 .SECONDEXPANSION:
 $(UNIT_BINS): $$($$(notdir $$@)_SRCS)
 
-unit-build: $(UNIT_BINS)
+# Every portable source builds for the host on its own, and a test links it.
+PORTABLE_OBJS := $(patsubst %.c,$(HOSTBUILD)/portable/%.o,$(PORTABLE_SRCS))
+PORTABLE_UNTESTED := $(filter-out $(foreach t,$(UNIT_TESTS),$($(t)_SRCS)),$(PORTABLE_SRCS))
+ifneq ($(PORTABLE_UNTESTED),)
+$(error portable.mk: no unit test links $(PORTABLE_UNTESTED))
+endif
 
-unit-test: $(UNIT_BINS)
+$(HOSTBUILD)/portable/%.o: %.c | bootstrap
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+portable-build: $(PORTABLE_OBJS)
+
+unit-build: portable-build $(UNIT_BINS)
+
+unit-test: portable-build $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	$(MAKE) -C guests/rtos test-host
 
@@ -184,4 +201,4 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C guests/rtos clean
 
--include $(ZVM_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(ZVM_OBJS:.o=.d) $(UNIT_BINS:=.d) $(PORTABLE_OBJS:.o=.d)

@@ -1,2 +1,2 @@
 UNIT_TESTS += test_console_ring
-test_console_ring_SRCS := hypervisor/vdev/console_ring.c
+test_console_ring_SRCS := $(PORTABLE_CONSOLE_RING)

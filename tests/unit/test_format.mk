@@ -1,3 +1,3 @@
 UNIT_TESTS += test_format
-test_format_SRCS := lib/format.c
+test_format_SRCS := $(PORTABLE_FORMAT)
 $(HOSTBUILD)/test_format: HOST_CFLAGS += -Wno-format -Wno-format-extra-args

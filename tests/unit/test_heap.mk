@@ -1,2 +1,2 @@
 UNIT_TESTS += test_heap
-test_heap_SRCS := hypervisor/kernel/heap.c
+test_heap_SRCS := $(PORTABLE_HEAP)

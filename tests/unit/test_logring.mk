@@ -1,2 +1,2 @@
 UNIT_TESTS += test_logring
-test_logring_SRCS := hypervisor/kernel/logring.c
+test_logring_SRCS := $(PORTABLE_LOGRING)

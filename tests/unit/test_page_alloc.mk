@@ -1,2 +1,2 @@
 UNIT_TESTS += test_page_alloc
-test_page_alloc_SRCS := hypervisor/kernel/page_alloc.c
+test_page_alloc_SRCS := $(PORTABLE_PAGE_ALLOC)

@@ -1,3 +1,2 @@
 UNIT_TESTS += test_vgic_dist
-test_vgic_dist_SRCS := hypervisor/vgic/vgic.c hypervisor/vgic/vgic_queue.c \
-	hypervisor/vgic/vgic_regs.c hypervisor/vgic/vgic_dist.c hypervisor/vgic/vgic_redist.c
+test_vgic_dist_SRCS := $(PORTABLE_VGIC)

@@ -1,8 +1,5 @@
 UNIT_TESTS += test_vm_config
-test_vm_config_SRCS := hypervisor/vmm/vm_config.c hypervisor/vmm/vm_config_vm.c \
-	hypervisor/vmm/vm_config_check.c hypervisor/kernel/board_dt.c \
-	hypervisor/kernel/board_dt_dev.c lib/fdt.c lib/fdt_path.c lib/fdt_prop.c \
-	lib/fdt_search.c lib/format.c
+test_vm_config_SRCS := $(PORTABLE_VM_CONFIG)
 include tests/unit/fixtures/fixtures.mk
 
 # One configuration per mistake (each includes base.dtsi), and the shipped

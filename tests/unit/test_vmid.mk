@@ -1,2 +1,2 @@
 UNIT_TESTS += test_vmid
-test_vmid_SRCS := hypervisor/vmm/vmid.c
+test_vmid_SRCS := $(PORTABLE_VMID)

@@ -1,2 +1,2 @@
 UNIT_TESTS += test_vuart
-test_vuart_SRCS := hypervisor/vdev/vuart.c
+test_vuart_SRCS := $(PORTABLE_VUART)

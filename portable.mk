@@ -1,0 +1,57 @@
+# The host-portable sources: C files compiled into ZVM and also on the host,
+# for the unit tests (tests/unit/*.mk) and tools/zvmpack, and some into the
+# guest RTOS.  They use no EL2 instruction, no lock and no allocator of
+# ZVM's, so the same file answers the same way everywhere.  Named here once,
+# in groups that each build on their own; the users name groups, not files.
+#
+# Paths are relative to the repository root (a Makefile elsewhere prefixes
+# its way there).  A group may name a file twice: link $(sort <group>).
+
+# lib/: devicetree reader and writer, formatting, checksums, rings.
+PORTABLE_FDT := lib/fdt.c lib/fdt_path.c lib/fdt_prop.c lib/fdt_search.c
+PORTABLE_FDT_WRITE := lib/fdt_write.c lib/fdt_write_prop.c $(PORTABLE_FDT)
+PORTABLE_FORMAT := lib/format.c
+PORTABLE_CRC32 := lib/crc32.c
+PORTABLE_SPSC_RING := lib/spsc_ring.c
+
+# The board from its devicetree, the system configuration and its checks,
+# the system package, the guest's devicetree.
+PORTABLE_BOARD_DT := hypervisor/kernel/board_dt.c hypervisor/kernel/board_dt_dev.c \
+	$(PORTABLE_FDT) $(PORTABLE_FORMAT)
+PORTABLE_VM_CONFIG := hypervisor/vmm/vm_config.c hypervisor/vmm/vm_config_vm.c \
+	hypervisor/vmm/vm_config_check.c $(PORTABLE_BOARD_DT)
+PORTABLE_PACKAGE := hypervisor/vmm/package.c hypervisor/vmm/package_build.c \
+	$(PORTABLE_CRC32) $(PORTABLE_FORMAT)
+PORTABLE_GUEST_DT := $(sort hypervisor/vmm/guest_dt.c $(PORTABLE_FDT_WRITE) \
+	$(PORTABLE_BOARD_DT))
+
+# The vGIC register model and pending queues (not the list-register half).
+PORTABLE_VGIC := hypervisor/vgic/vgic.c hypervisor/vgic/vgic_queue.c \
+	hypervisor/vgic/vgic_regs.c hypervisor/vgic/vgic_dist.c hypervisor/vgic/vgic_redist.c
+
+# Kernel pieces with a pure core: allocators, log ring, command layer,
+# line editor, stage-2 tables, ESR decoding, VMIDs, emulated UART, console ring.
+PORTABLE_HEAP := hypervisor/kernel/heap.c
+PORTABLE_PAGE_ALLOC := hypervisor/kernel/page_alloc.c
+PORTABLE_LOGRING := hypervisor/kernel/logring.c
+PORTABLE_CMD := hypervisor/kernel/cmd.c hypervisor/kernel/cmd_words.c \
+	hypervisor/kernel/cmd_parse.c hypervisor/kernel/cmd_check.c \
+	hypervisor/kernel/cmd_complete.c hypervisor/kernel/cmd_help.c $(PORTABLE_FORMAT)
+PORTABLE_LINEEDIT := hypervisor/kernel/lineedit.c hypervisor/kernel/lineedit_history.c \
+	hypervisor/kernel/lineedit_complete.c $(PORTABLE_FORMAT)
+PORTABLE_STAGE2 := hypervisor/arch/arm64/stage2.c hypervisor/arch/arm64/stage2_unmap.c
+PORTABLE_ESR := hypervisor/arch/arm64/esr.c $(PORTABLE_FORMAT)
+PORTABLE_VMID := hypervisor/vmm/vmid.c
+PORTABLE_VUART := hypervisor/vdev/vuart.c
+PORTABLE_CONSOLE_RING := hypervisor/vdev/console_ring.c
+
+# What tools/zvmpack shares with ZVM: the validator and the package format.
+PORTABLE_ZVMPACK := $(sort $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE))
+
+# Every portable source once: the top Makefile compiles each of them for the
+# host on its own (portable-build) and checks that a unit test uses it.
+PORTABLE_SRCS := $(sort $(PORTABLE_FDT_WRITE) $(PORTABLE_FORMAT) $(PORTABLE_CRC32) \
+	$(PORTABLE_SPSC_RING) $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE) $(PORTABLE_GUEST_DT) \
+	$(PORTABLE_VGIC) $(PORTABLE_HEAP) $(PORTABLE_PAGE_ALLOC) $(PORTABLE_LOGRING) \
+	$(PORTABLE_CMD) $(PORTABLE_LINEEDIT) $(PORTABLE_STAGE2) $(PORTABLE_ESR) \
+	$(PORTABLE_VMID) $(PORTABLE_VUART) $(PORTABLE_CONSOLE_RING))
