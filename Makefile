@@ -44,7 +44,7 @@ ZVM_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm boards rtos system run run-smoke test unit-test unit-build portable-build \
+.PHONY: all zvm boards rtos system run run-smoke format format-check test unit-test unit-build portable-build \
 	system-test bench bench-rt bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
@@ -188,6 +188,14 @@ test: bootstrap
 	$(MAKE) boards
 	$(MAKE) run-smoke
 	$(MAKE) system-test
+
+# --- source format: .clang-format, checked by make test ---------------------
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find hypervisor lib include guests tools tests -name '*.[ch]')
+format: | bootstrap
+	clang-format -i $(FORMAT_SRCS)
+format-check: | bootstrap
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) || \
+		{ echo "format-check: run 'make format' (the style is .clang-format)"; exit 1; }
 
 # --- benchmarks --------------------------------------------------------------
 bench: $(ZVM_IMG)

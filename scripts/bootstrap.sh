@@ -18,6 +18,7 @@ declare -A NEEDS=(
 	[libc6-dev]=/usr/include/stdio.h
 	[make]=/usr/bin/make
 	[python3]=/usr/bin/python3
+	[clang-format]=/usr/bin/clang-format
 	[python3-pytest]=/usr/lib/python3/dist-packages/pytest/__init__.py
 )
 
