@@ -7,21 +7,23 @@
 # Paths are relative to the repository root (a Makefile elsewhere prefixes
 # its way there).  A group may name a file twice: link $(sort <group>).
 
-# lib/: devicetree reader and writer, formatting, checksums, rings.
+# lib/: the error type, devicetree reader and writer, formatting,
+# checksums, rings.
+PORTABLE_FORMAT := lib/format.c
+PORTABLE_ZERROR := lib/zerror.c $(PORTABLE_FORMAT)
 PORTABLE_FDT := lib/fdt.c lib/fdt_path.c lib/fdt_prop.c lib/fdt_search.c
 PORTABLE_FDT_WRITE := lib/fdt_write.c lib/fdt_write_prop.c $(PORTABLE_FDT)
-PORTABLE_FORMAT := lib/format.c
 PORTABLE_CRC32 := lib/crc32.c
 PORTABLE_SPSC_RING := lib/spsc_ring.c
 
 # The board from its devicetree, the system configuration and its checks,
 # the system package, the guest's devicetree.
 PORTABLE_BOARD_DT := hypervisor/kernel/board_dt.c hypervisor/kernel/board_dt_dev.c \
-	$(PORTABLE_FDT) $(PORTABLE_FORMAT)
+	$(PORTABLE_FDT) $(PORTABLE_ZERROR)
 PORTABLE_VM_CONFIG := hypervisor/vmm/vm_config.c hypervisor/vmm/vm_config_vm.c \
 	hypervisor/vmm/vm_config_check.c $(PORTABLE_BOARD_DT)
 PORTABLE_PACKAGE := hypervisor/vmm/package.c hypervisor/vmm/package_build.c \
-	$(PORTABLE_CRC32) $(PORTABLE_FORMAT)
+	$(PORTABLE_CRC32) $(PORTABLE_ZERROR)
 PORTABLE_GUEST_DT := $(sort hypervisor/vmm/guest_dt.c $(PORTABLE_FDT_WRITE) \
 	$(PORTABLE_BOARD_DT))
 
@@ -50,7 +52,7 @@ PORTABLE_ZVMPACK := $(sort $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE))
 
 # Every portable source once: the top Makefile compiles each of them for the
 # host on its own (portable-build) and checks that a unit test uses it.
-PORTABLE_SRCS := $(sort $(PORTABLE_FDT_WRITE) $(PORTABLE_FORMAT) $(PORTABLE_CRC32) \
+PORTABLE_SRCS := $(sort $(PORTABLE_FDT_WRITE) $(PORTABLE_ZERROR) $(PORTABLE_CRC32) \
 	$(PORTABLE_SPSC_RING) $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE) $(PORTABLE_GUEST_DT) \
 	$(PORTABLE_VGIC) $(PORTABLE_HEAP) $(PORTABLE_PAGE_ALLOC) $(PORTABLE_LOGRING) \
 	$(PORTABLE_CMD) $(PORTABLE_LINEEDIT) $(PORTABLE_STAGE2) $(PORTABLE_ESR) \

@@ -43,26 +43,6 @@ uint64_t fdt_be64(const void *p)
 	return ((uint64_t)fdt_be32(b) << 32) | fdt_be32(b + 4);
 }
 
-const char *fdt_strerror(int err)
-{
-	switch (err) {
-	case FDT_OK:			return "no error";
-	case FDT_ERR_NOT_FOUND:		return "not found";
-	case FDT_ERR_BAD_MAGIC:		return "bad magic (not a devicetree blob)";
-	case FDT_ERR_BAD_VERSION:	return "unsupported devicetree version";
-	case FDT_ERR_TRUNCATED:		return "blob truncated";
-	case FDT_ERR_BAD_LAYOUT:	return "block outside the blob or misaligned";
-	case FDT_ERR_BAD_STRUCTURE:	return "corrupt structure block";
-	case FDT_ERR_BAD_OFFSET:	return "bad node or property offset";
-	case FDT_ERR_BAD_VALUE:		return "bad property value";
-	case FDT_ERR_BAD_CELLS:		return "bad #address-cells or #size-cells";
-	case FDT_ERR_BAD_PATH:		return "bad path or alias";
-	case FDT_ERR_BAD_ARG:		return "bad argument";
-	case FDT_ERR_TOO_DEEP:		return "nodes nested too deeply";
-	default:			return "unknown error";
-	}
-}
-
 int fdt_next_tag(const struct fdt *fdt, int off, int *next)
 {
 	uint32_t pos = (uint32_t)off, avail, tag, len;
@@ -72,7 +52,7 @@ int fdt_next_tag(const struct fdt *fdt, int off, int *next)
 	if (off < 0 || (pos % FDT_TAG_ALIGN) != 0 ||
 	    fdt->struct_size < FDT_TAG_SIZE ||
 	    pos > fdt->struct_size - FDT_TAG_SIZE)
-		return FDT_ERR_BAD_OFFSET;
+		return -ZE_FDT_OFFSET;
 	p = fdt_struct_ptr(fdt, off);
 	tag = fdt_be32(p);
 	pos += FDT_TAG_SIZE;
@@ -81,15 +61,15 @@ int fdt_next_tag(const struct fdt *fdt, int off, int *next)
 	case FDT_BEGIN_NODE:
 		name_len = strnlen((const char *)p + FDT_TAG_SIZE, avail);
 		if (name_len == avail)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		pos = align_up4(pos + (uint32_t)name_len + 1);
 		break;
 	case FDT_PROP:
 		if (avail < FDT_PROP_HEADER_SIZE)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		len = fdt_be32(p + FDT_PROP_LEN_AT);
 		if (len > avail - FDT_PROP_HEADER_SIZE)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		pos = align_up4(pos + FDT_PROP_HEADER_SIZE + len);
 		break;
 	case FDT_END_NODE:
@@ -97,7 +77,7 @@ int fdt_next_tag(const struct fdt *fdt, int off, int *next)
 	case FDT_END:
 		break;
 	default:
-		return FDT_ERR_BAD_STRUCTURE;
+		return -ZE_FDT_STRUCTURE;
 	}
 	*next = (int)pos;
 	return (int)tag;
@@ -125,31 +105,31 @@ static int check_token(const struct fdt *fdt, int off, uint32_t tag,
 	case FDT_BEGIN_NODE:
 		/* Exactly one root: nothing may start after it has ended. */
 		if (*depth == 0 && *prev != 0)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		if (++*depth > FDT_MAX_DEPTH)
-			return FDT_ERR_TOO_DEEP;
+			return -ZE_TOO_DEEP;
 		break;
 	case FDT_END_NODE:
 		if (*depth == 0)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		--*depth;
 		break;
 	case FDT_PROP:
 		/* Properties belong to a node and come before its children. */
 		if (*depth == 0 || *prev == FDT_END_NODE)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		if (!fdt_string_at(fdt, fdt_be32(fdt_struct_ptr(fdt, off) +
 						  FDT_PROP_NAMEOFF_AT)))
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		break;
 	case FDT_NOP:
 		return 0;
 	case FDT_END:
 		if (*depth != 0 || *prev != FDT_END_NODE)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		break;
 	default:
-		return FDT_ERR_BAD_STRUCTURE;
+		return -ZE_FDT_STRUCTURE;
 	}
 	*prev = tag;
 	return 0;
@@ -161,11 +141,11 @@ static int check_structure(struct fdt *fdt)
 	uint32_t prev = 0;
 	int off = 0, next, tag, depth = 0, err;
 
-	fdt->root = FDT_ERR_NOT_FOUND;
+	fdt->root = -ZE_NOENT;
 	for (;;) {
 		tag = fdt_next_tag(fdt, off, &next);
 		if (tag < 0)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		if (tag == (int)FDT_BEGIN_NODE && fdt->root < 0)
 			fdt->root = off;
 		err = check_token(fdt, off, (uint32_t)tag, &prev, &depth);
@@ -184,12 +164,12 @@ static int check_rsvmap(struct fdt *fdt, uint32_t header_size)
 	const uint8_t *entry;
 
 	if (off < header_size || (off % FDT_RSV_ALIGN) != 0)
-		return FDT_ERR_BAD_LAYOUT;
+		return -ZE_FDT_LAYOUT;
 	fdt->rsvmap_count = 0;
 	for (;;) {
 		if (off > fdt->total_size ||
 		    fdt->total_size - off < FDT_RSV_ENTRY_SIZE)
-			return FDT_ERR_BAD_LAYOUT;
+			return -ZE_FDT_LAYOUT;
 		entry = fdt->blob + off;
 		if (fdt_be64(entry) == 0 && fdt_be64(entry + 8) == 0)
 			return 0;
@@ -208,7 +188,7 @@ static int check_blocks(struct fdt *fdt, const uint8_t *b, uint32_t hdr_size)
 	fdt->strings_size = fdt_be32(b + FDT_HDR_SIZE_STRINGS);
 	if (fdt->struct_off < hdr_size || fdt->struct_off >= total ||
 	    (fdt->struct_off % FDT_TAG_ALIGN) != 0)
-		return FDT_ERR_BAD_LAYOUT;
+		return -ZE_FDT_LAYOUT;
 	if (fdt->version >= FDT_LAST_VERSION) {
 		fdt->struct_size = fdt_be32(b + FDT_HDR_SIZE_STRUCT);
 	} else if (fdt->strings_off > fdt->struct_off) {
@@ -218,10 +198,10 @@ static int check_blocks(struct fdt *fdt, const uint8_t *b, uint32_t hdr_size)
 		fdt->struct_size = total - fdt->struct_off;
 	}
 	if (fdt->struct_size > total - fdt->struct_off)
-		return FDT_ERR_BAD_LAYOUT;
+		return -ZE_FDT_LAYOUT;
 	if (fdt->strings_off < hdr_size || fdt->strings_off > total ||
 	    fdt->strings_size > total - fdt->strings_off)
-		return FDT_ERR_BAD_LAYOUT;
+		return -ZE_FDT_LAYOUT;
 	return 0;
 }
 
@@ -232,24 +212,24 @@ static int check_header(struct fdt *fdt, const uint8_t *b, size_t max_size,
 	uint32_t last_comp;
 
 	if (max_size < sizeof(uint32_t))
-		return FDT_ERR_TRUNCATED;
+		return -ZE_TRUNCATED;
 	if (fdt_be32(b + FDT_HDR_MAGIC) != FDT_MAGIC)
-		return FDT_ERR_BAD_MAGIC;
+		return -ZE_FDT_MAGIC;
 	if (max_size < FDT_HDR_VERSION_PART)
-		return FDT_ERR_TRUNCATED;
+		return -ZE_TRUNCATED;
 	fdt->version = fdt_be32(b + FDT_HDR_VERSION);
 	last_comp = fdt_be32(b + FDT_HDR_LAST_COMP);
 	/* Newer versions stay readable while last_comp_version allows it. */
 	if (fdt->version < FDT_FIRST_VERSION || last_comp > FDT_LAST_VERSION)
-		return FDT_ERR_BAD_VERSION;
+		return -ZE_FDT_VERSION;
 	*hdr_size = fdt->version >= FDT_LAST_VERSION ? FDT_HDR_SIZE_V17
 						     : FDT_HDR_SIZE_V16;
 	fdt->total_size = fdt_be32(b + FDT_HDR_TOTALSIZE);
 	if (fdt->total_size > max_size)
-		return FDT_ERR_TRUNCATED;
+		return -ZE_TRUNCATED;
 	if (fdt->total_size < *hdr_size ||
 	    fdt->total_size > FDT_MAX_TOTAL_SIZE)
-		return FDT_ERR_BAD_LAYOUT;
+		return -ZE_FDT_LAYOUT;
 	fdt->boot_cpuid = fdt_be32(b + FDT_HDR_BOOT_CPUID);
 	return 0;
 }
@@ -260,10 +240,10 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
 	int err;
 
 	if (!fdt || !blob)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	memset(fdt, 0, sizeof(*fdt));
 	fdt->blob = blob;
-	fdt->root = FDT_ERR_NOT_FOUND;
+	fdt->root = -ZE_NOENT;
 	err = check_header(fdt, blob, max_size, &hdr_size);
 	if (!err)
 		err = check_blocks(fdt, blob, hdr_size);
@@ -309,9 +289,9 @@ int fdt_get_mem_rsv(const struct fdt *fdt, int index, uint64_t *addr,
 	const uint8_t *entry;
 
 	if (!addr || !size)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	if (index < 0 || (uint32_t)index >= fdt->rsvmap_count)
-		return FDT_ERR_NOT_FOUND;
+		return -ZE_NOENT;
 	entry = fdt->blob + fdt->rsvmap_off + (uint32_t)index * FDT_RSV_ENTRY_SIZE;
 	*addr = fdt_be64(entry);
 	*size = fdt_be64(entry + 8);
@@ -332,7 +312,7 @@ int fdt_node_body(const struct fdt *fdt, int node)
 	if (tag < 0)
 		return tag;
 	if (tag != (int)FDT_BEGIN_NODE)
-		return FDT_ERR_BAD_OFFSET;
+		return -ZE_FDT_OFFSET;
 	return next;
 }
 
@@ -350,7 +330,7 @@ static int skip_node(const struct fdt *fdt, int node)
 		else if (tag == (int)FDT_END_NODE && --depth <= 0)
 			return next;
 		else if (tag == (int)FDT_END)
-			return FDT_ERR_BAD_STRUCTURE;
+			return -ZE_FDT_STRUCTURE;
 		off = next;
 	}
 }
@@ -367,7 +347,7 @@ static int find_child_from(const struct fdt *fdt, int off)
 		if (tag == (int)FDT_BEGIN_NODE)
 			return off;
 		if (tag == (int)FDT_END_NODE || tag == (int)FDT_END)
-			return FDT_ERR_NOT_FOUND;
+			return -ZE_NOENT;
 		off = next;
 	}
 }
@@ -386,7 +366,7 @@ int fdt_next_subnode(const struct fdt *fdt, int node)
 	int after;
 
 	if (fdt_node_body(fdt, node) < 0)
-		return FDT_ERR_BAD_OFFSET;
+		return -ZE_FDT_OFFSET;
 	after = skip_node(fdt, node);
 	if (after < 0)
 		return after;
@@ -409,9 +389,9 @@ int fdt_next_node(const struct fdt *fdt, int node, int *depth)
 			return off;
 		}
 		if (tag == (int)FDT_END)
-			return FDT_ERR_NOT_FOUND;
+			return -ZE_NOENT;
 		if (tag == (int)FDT_END_NODE && depth && --*depth < 0)
-			return FDT_ERR_NOT_FOUND;
+			return -ZE_NOENT;
 		off = next;
 	}
 }
@@ -422,7 +402,7 @@ const char *fdt_get_name(const struct fdt *fdt, int node, int *len)
 
 	if (fdt_node_body(fdt, node) < 0) {
 		if (len)
-			*len = FDT_ERR_BAD_OFFSET;
+			*len = -ZE_FDT_OFFSET;
 		return NULL;
 	}
 	/* fdt_next_tag proved the name is terminated inside the block. */
@@ -442,18 +422,18 @@ static int locate_node(const struct fdt *fdt, int node, int *parent)
 	int off = fdt->root, depth = 0;
 
 	if (fdt_node_body(fdt, node) < 0)
-		return FDT_ERR_BAD_OFFSET;
+		return -ZE_FDT_OFFSET;
 	open[0] = off;
 	while (off >= 0 && off != node) {
 		off = fdt_next_node(fdt, off, &depth);
 		if (off >= 0 && depth > FDT_MAX_DEPTH)
-			return FDT_ERR_TOO_DEEP;
+			return -ZE_TOO_DEEP;
 		if (off >= 0)
 			open[depth] = off;
 	}
 	if (off < 0)
-		return FDT_ERR_BAD_OFFSET;
-	*parent = depth > 0 ? open[depth - 1] : FDT_ERR_NOT_FOUND;
+		return -ZE_FDT_OFFSET;
+	*parent = depth > 0 ? open[depth - 1] : -ZE_NOENT;
 	return depth;
 }
 
@@ -466,7 +446,7 @@ int fdt_node_depth(const struct fdt *fdt, int node)
 
 int fdt_parent_offset(const struct fdt *fdt, int node)
 {
-	int parent = FDT_ERR_NOT_FOUND, depth = locate_node(fdt, node, &parent);
+	int parent = -ZE_NOENT, depth = locate_node(fdt, node, &parent);
 
 	return depth < 0 ? depth : parent;
 }

@@ -12,8 +12,8 @@
  * (DTB) Format").  Versions 16 and 17 are accepted.
  *
  * Nodes and properties are named by their offset inside the structure block
- * (an int, >= 0).  Functions returning an int offset return a negative
- * enum fdt_error when there is none.
+ * (an int, >= 0).  Functions returning an int offset return a negated
+ * enum zerror (lib/zerror.h) when there is none, e.g. -ZE_NOENT.
  */
 #ifndef LIB_FDT_H
 #define LIB_FDT_H
@@ -22,21 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum fdt_error {
-	FDT_OK = 0,
-	FDT_ERR_NOT_FOUND = -1,		/* no such node / property / entry */
-	FDT_ERR_BAD_MAGIC = -2,		/* not a DTB at all */
-	FDT_ERR_BAD_VERSION = -3,	/* a DTB version we cannot read */
-	FDT_ERR_TRUNCATED = -4,		/* blob larger than the memory given */
-	FDT_ERR_BAD_LAYOUT = -5,	/* a block outside the blob or misaligned */
-	FDT_ERR_BAD_STRUCTURE = -6,	/* bad token, name or nesting */
-	FDT_ERR_BAD_OFFSET = -7,	/* the offset passed in is not a node/property */
-	FDT_ERR_BAD_VALUE = -8,		/* property has the wrong length or form */
-	FDT_ERR_BAD_CELLS = -9,		/* unusable #address-cells / #size-cells */
-	FDT_ERR_BAD_PATH = -10,		/* malformed path or alias */
-	FDT_ERR_BAD_ARG = -11,		/* NULL where a pointer is needed */
-	FDT_ERR_TOO_DEEP = -12,		/* nesting deeper than FDT_MAX_DEPTH */
-};
+#include "lib/zerror.h"
 
 /* Deepest node nesting we accept; real trees are well under 10 levels. */
 #define FDT_CELL_SIZE		4	/* bytes per cell (DT spec 2.2.4) */
@@ -63,7 +49,6 @@ struct fdt {
 
 /* Validates blob (at most max_size bytes readable) and fills fdt. */
 int fdt_init(struct fdt *fdt, const void *blob, size_t max_size);
-const char *fdt_strerror(int err);
 
 /* Header facts. */
 uint32_t fdt_version(const struct fdt *fdt);
@@ -83,7 +68,7 @@ int fdt_next_subnode(const struct fdt *fdt, int node);
  * Next node in document order after node (children before siblings).  With
  * depth == NULL the walk runs to the end of the tree.  Otherwise *depth is
  * adjusted by the change in nesting (+1 into a child, -n back up) and the
- * walk ends (FDT_ERR_NOT_FOUND) where *depth would drop below 0: start at
+ * walk ends (-ZE_NOENT) where *depth would drop below 0: start at
  * node X with *depth = 0 to visit exactly X's descendants.
  */
 int fdt_next_node(const struct fdt *fdt, int node, int *depth);
@@ -169,7 +154,7 @@ struct fdt_chosen {
 	uint64_t initrd_start;		/* linux,initrd-start */
 	uint64_t initrd_end;		/* linux,initrd-end (exclusive) */
 };
-/* FDT_ERR_NOT_FOUND without /chosen (out is cleared either way). */
+/* -ZE_NOENT without /chosen (out is cleared either way). */
 int fdt_read_chosen(const struct fdt *fdt, struct fdt_chosen *out);
 
 #endif

@@ -33,7 +33,7 @@ int fdt_subnode_offset_n(const struct fdt *fdt, int parent, const char *name,
 	int child;
 
 	if (!name || len < 0)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	for (child = fdt_first_subnode(fdt, parent); child >= 0;
 	     child = fdt_next_subnode(fdt, child)) {
 		if (name_matches(fdt_get_name(fdt, child, NULL), name, len))
@@ -50,11 +50,11 @@ static int alias_offset(const struct fdt *fdt, const char *name, int len)
 	int target_len;
 
 	if (aliases < 0)
-		return aliases == FDT_ERR_NOT_FOUND ? FDT_ERR_BAD_PATH : aliases;
+		return aliases == -ZE_NOENT ? -ZE_FDT_PATH : aliases;
 	target = fdt_getprop_namelen(fdt, aliases, name, len, &target_len);
 	/* An alias must be an absolute path: no alias chains, no loops. */
 	if (!target || target_len < 2 || target[0] != '/')
-		return FDT_ERR_BAD_PATH;
+		return -ZE_FDT_PATH;
 	return fdt_path_offset_n(fdt, target,
 				 (int)strnlen(target, (size_t)target_len));
 }
@@ -65,9 +65,9 @@ int fdt_path_offset_n(const struct fdt *fdt, const char *path, int len)
 	int node;
 
 	if (!path || len < 0)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	if (len == 0)
-		return FDT_ERR_BAD_PATH;
+		return -ZE_FDT_PATH;
 	end = path + len;
 	slash = find_char(p, '/', (size_t)len);
 	if (p[0] == '/') {
@@ -95,6 +95,6 @@ int fdt_path_offset_n(const struct fdt *fdt, const char *path, int len)
 int fdt_path_offset(const struct fdt *fdt, const char *path)
 {
 	if (!path)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	return fdt_path_offset_n(fdt, path, (int)strlen(path));
 }

@@ -20,7 +20,7 @@ static int property_from(const struct fdt *fdt, int off)
 		if (tag == (int)FDT_PROP)
 			return off;
 		if (tag != (int)FDT_NOP)
-			return FDT_ERR_NOT_FOUND;
+			return -ZE_NOENT;
 		off = next;
 	}
 }
@@ -39,7 +39,7 @@ int fdt_next_property(const struct fdt *fdt, int prop)
 	if (tag < 0)
 		return tag;
 	if (tag != (int)FDT_PROP)
-		return FDT_ERR_BAD_OFFSET;
+		return -ZE_FDT_OFFSET;
 	return property_from(fdt, next);
 }
 
@@ -53,11 +53,11 @@ int fdt_property_at(const struct fdt *fdt, int prop, const char **name,
 	if (tag < 0)
 		return tag;
 	if (tag != (int)FDT_PROP)
-		return FDT_ERR_BAD_OFFSET;
+		return -ZE_FDT_OFFSET;
 	p = fdt_struct_ptr(fdt, prop);
 	prop_name = fdt_string_at(fdt, fdt_be32(p + FDT_PROP_NAMEOFF_AT));
 	if (!prop_name)
-		return FDT_ERR_BAD_STRUCTURE;
+		return -ZE_FDT_STRUCTURE;
 	if (name)
 		*name = prop_name;
 	if (value)
@@ -72,13 +72,13 @@ const void *fdt_getprop_namelen(const struct fdt *fdt, int node,
 {
 	const char *prop_name;
 	const void *value;
-	int prop = FDT_ERR_BAD_ARG, len;
+	int prop = -ZE_INVAL, len;
 
 	if (name && namelen >= 0)
 		prop = fdt_first_property(fdt, node);
 	for (; prop >= 0; prop = fdt_next_property(fdt, prop)) {
 		if (fdt_property_at(fdt, prop, &prop_name, &value, &len)) {
-			prop = FDT_ERR_BAD_STRUCTURE;
+			prop = -ZE_FDT_STRUCTURE;
 			break;
 		}
 		if (strnlen(prop_name, (size_t)namelen + 1) == (size_t)namelen &&
@@ -98,7 +98,7 @@ const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
 {
 	if (!name) {
 		if (lenp)
-			*lenp = FDT_ERR_BAD_ARG;
+			*lenp = -ZE_INVAL;
 		return NULL;
 	}
 	return fdt_getprop_namelen(fdt, node, name, (int)strlen(name), lenp);
@@ -113,11 +113,11 @@ int fdt_read_string(const struct fdt *fdt, int node, const char *name,
 	const char *value = fdt_getprop(fdt, node, name, &len);
 
 	if (!out)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	if (!value)
 		return len;
 	if (len < 1 || strnlen(value, (size_t)len) == (size_t)len)
-		return FDT_ERR_BAD_VALUE;
+		return -ZE_FDT_VALUE;
 	*out = value;
 	return 0;
 }
@@ -134,7 +134,7 @@ static const uint8_t *sized_prop(const struct fdt *fdt, int node,
 		return NULL;
 	}
 	if (len != want) {
-		*err = FDT_ERR_BAD_VALUE;
+		*err = -ZE_FDT_VALUE;
 		return NULL;
 	}
 	return value;
@@ -147,7 +147,7 @@ int fdt_read_u32(const struct fdt *fdt, int node, const char *name,
 	const uint8_t *value = sized_prop(fdt, node, name, FDT_CELL_SIZE, &err);
 
 	if (!out)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	if (!value)
 		return err;
 	*out = fdt_be32(value);
@@ -162,7 +162,7 @@ int fdt_read_u64(const struct fdt *fdt, int node, const char *name,
 					  &err);
 
 	if (!out)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	if (!value)
 		return err;
 	*out = fdt_be64(value);
@@ -176,13 +176,13 @@ int fdt_read_u32_index(const struct fdt *fdt, int node, const char *name,
 	const uint8_t *value = fdt_getprop(fdt, node, name, &len);
 
 	if (!out)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	if (!value)
 		return len;
 	if (len % FDT_CELL_SIZE != 0)
-		return FDT_ERR_BAD_VALUE;
+		return -ZE_FDT_VALUE;
 	if (index < 0 || index >= len / FDT_CELL_SIZE)
-		return FDT_ERR_NOT_FOUND;
+		return -ZE_NOENT;
 	*out = fdt_be32(value + index * FDT_CELL_SIZE);
 	return 0;
 }
@@ -226,7 +226,7 @@ int fdt_stringlist_count(const struct fdt *fdt, int node, const char *name)
 	if (!list)
 		return len;
 	if (len < 1 || list[len - 1] != '\0')
-		return FDT_ERR_BAD_VALUE;
+		return -ZE_FDT_VALUE;
 	for (; len > 0 && (n = head_len(list, len)) >= 0; list += n + 1, len -= n + 1)
 		count++;
 	return count;
@@ -261,7 +261,7 @@ bool fdt_node_is_available(const struct fdt *fdt, int node)
 	const char *status = NULL;
 	int err = fdt_read_string(fdt, node, "status", &status);
 
-	if (err == FDT_ERR_NOT_FOUND)
+	if (err == -ZE_NOENT)
 		return true;
 	return !err && (strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0);
 }

@@ -52,7 +52,7 @@ int fdt_node_offset_by_compatible(const struct fdt *fdt, int prev,
 				  const char *compat)
 {
 	if (!compat)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	return find_node(fdt, prev, match_compatible, compat);
 }
 
@@ -60,7 +60,7 @@ int fdt_node_offset_by_device_type(const struct fdt *fdt, int prev,
 				   const char *type)
 {
 	if (!type)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	return find_node(fdt, prev, match_device_type, type);
 }
 
@@ -79,7 +79,7 @@ uint32_t fdt_get_phandle(const struct fdt *fdt, int node)
 int fdt_node_offset_by_phandle(const struct fdt *fdt, uint32_t phandle)
 {
 	if (phandle == FDT_PHANDLE_NONE || phandle == FDT_PHANDLE_INVALID)
-		return FDT_ERR_NOT_FOUND;
+		return -ZE_NOENT;
 	return find_node(fdt, -1, match_phandle, &phandle);
 }
 
@@ -91,11 +91,11 @@ static int read_cells_prop(const struct fdt *fdt, int node, const char *name,
 	uint32_t cells;
 	int err = fdt_read_u32(fdt, node, name, &cells);
 
-	if (err == FDT_ERR_NOT_FOUND)
+	if (err == -ZE_NOENT)
 		return fallback;
 	if (err)
-		return err == FDT_ERR_BAD_VALUE ? FDT_ERR_BAD_CELLS : err;
-	return cells > FDT_MAX_CELLS ? FDT_ERR_BAD_CELLS : (int)cells;
+		return err == -ZE_FDT_VALUE ? -ZE_FDT_CELLS : err;
+	return cells > FDT_MAX_CELLS ? -ZE_FDT_CELLS : (int)cells;
 }
 
 int fdt_address_cells(const struct fdt *fdt, int node)
@@ -115,8 +115,8 @@ int fdt_reg_cells(const struct fdt *fdt, int node, int *addr_cells,
 	int parent = fdt_parent_offset(fdt, node), ac, sc;
 
 	if (!addr_cells || !size_cells)
-		return FDT_ERR_BAD_ARG;
-	if (parent == FDT_ERR_NOT_FOUND) {
+		return -ZE_INVAL;
+	if (parent == -ZE_NOENT) {
 		/* The root has no parent: the spec defaults apply. */
 		ac = FDT_DEFAULT_ADDR_CELLS;
 		sc = FDT_DEFAULT_SIZE_CELLS;
@@ -145,7 +145,7 @@ static const uint8_t *reg_prop(const struct fdt *fdt, int node, int *count,
 		return NULL;
 	}
 	if (*ac < 1 || *ac > FDT_MAX_REG_CELLS || *sc > FDT_MAX_REG_CELLS) {
-		*count = FDT_ERR_BAD_CELLS;
+		*count = -ZE_FDT_CELLS;
 		return NULL;
 	}
 	reg = fdt_getprop(fdt, node, "reg", &len);
@@ -155,7 +155,7 @@ static const uint8_t *reg_prop(const struct fdt *fdt, int node, int *count,
 	}
 	entry = (*ac + *sc) * FDT_CELL_SIZE;
 	if (len % entry != 0) {
-		*count = FDT_ERR_BAD_VALUE;
+		*count = -ZE_FDT_VALUE;
 		return NULL;
 	}
 	*count = len / entry;
@@ -177,11 +177,11 @@ int fdt_read_reg(const struct fdt *fdt, int node, int index, uint64_t *addr,
 	const uint8_t *reg = reg_prop(fdt, node, &count, &ac, &sc);
 
 	if (!addr)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	if (!reg)
 		return count;
 	if (index < 0 || index >= count)
-		return FDT_ERR_NOT_FOUND;
+		return -ZE_NOENT;
 	reg += index * (ac + sc) * FDT_CELL_SIZE;
 	*addr = fdt_cells(reg, ac);
 	if (size)
@@ -197,7 +197,7 @@ static int optional_string(const struct fdt *fdt, int node, const char *name,
 {
 	int err = fdt_read_string(fdt, node, name, out);
 
-	if (err == FDT_ERR_NOT_FOUND) {
+	if (err == -ZE_NOENT) {
 		*out = NULL;
 		return 0;
 	}
@@ -214,7 +214,7 @@ static int read_initrd_bound(const struct fdt *fdt, int node, const char *name,
 	if (!value)
 		return len;
 	if (len != FDT_CELL_SIZE && len != 2 * FDT_CELL_SIZE)
-		return FDT_ERR_BAD_VALUE;
+		return -ZE_FDT_VALUE;
 	*out = fdt_cells(value, len / FDT_CELL_SIZE);
 	return 0;
 }
@@ -226,15 +226,15 @@ static int read_initrd(const struct fdt *fdt, int node, struct fdt_chosen *out)
 	int end = read_initrd_bound(fdt, node, "linux,initrd-end",
 				    &out->initrd_end);
 
-	if (start == FDT_ERR_NOT_FOUND && end == FDT_ERR_NOT_FOUND)
+	if (start == -ZE_NOENT && end == -ZE_NOENT)
 		return 0;
 	/* One bound alone, or an end before the start, is no usable initrd. */
-	if (start == FDT_ERR_NOT_FOUND || end == FDT_ERR_NOT_FOUND)
-		return FDT_ERR_BAD_VALUE;
+	if (start == -ZE_NOENT || end == -ZE_NOENT)
+		return -ZE_FDT_VALUE;
 	if (start || end)
 		return start ? start : end;
 	if (out->initrd_end < out->initrd_start)
-		return FDT_ERR_BAD_VALUE;
+		return -ZE_FDT_VALUE;
 	out->has_initrd = true;
 	return 0;
 }
@@ -245,7 +245,7 @@ int fdt_read_chosen(const struct fdt *fdt, struct fdt_chosen *out)
 	const char *colon;
 
 	if (!out)
-		return FDT_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	memset(out, 0, sizeof(*out));
 	node = fdt_path_offset(fdt, "/chosen");
 	if (node < 0)

@@ -35,7 +35,7 @@ int fdtw_check(struct fdt_writer *w, const char *name)
 	if (w->error)
 		return w->error;
 	if (w->finished)
-		return fdtw_fail(w, FDTW_ERR_FINISHED, name);
+		return fdtw_fail(w, -ZE_FDT_FINISHED, name);
 	return 0;
 }
 
@@ -44,7 +44,7 @@ uint8_t *fdtw_grab(struct fdt_writer *w, size_t n, const char *name)
 	uint8_t *p;
 
 	if (n > w->size - w->strings_size - w->pos) {
-		fdtw_fail(w, FDTW_ERR_NO_SPACE, name);
+		fdtw_fail(w, -ZE_FDT_NO_SPACE, name);
 		return NULL;
 	}
 	p = w->buf + w->pos;
@@ -75,15 +75,15 @@ uint32_t fdtw_token(const struct fdt_writer *w, size_t off, size_t *next)
 int fdt_write_init(struct fdt_writer *w, void *buf, size_t size)
 {
 	if (!w)
-		return FDTW_ERR_BAD_ARG;
+		return -ZE_INVAL;
 	memset(w, 0, sizeof(*w));
 	w->buf = buf;
 	w->size = size > FDT_MAX_SIZE ? FDT_MAX_SIZE : size;
 	if (!buf)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, "");
+		return fdtw_fail(w, -ZE_INVAL, "");
 	if (w->size < FDT_HDR_SIZE) {
 		w->size = 0;
-		return fdtw_fail(w, FDTW_ERR_NO_SPACE, "");
+		return fdtw_fail(w, -ZE_FDT_NO_SPACE, "");
 	}
 	w->pos = FDT_HDR_SIZE;
 	return 0;
@@ -112,7 +112,7 @@ int fdt_write_reserve(struct fdt_writer *w, uint64_t addr, uint64_t size)
 	if (err)
 		return err;
 	if (w->struct_off)
-		return fdtw_fail(w, FDTW_ERR_ORDER, "/memreserve/");
+		return fdtw_fail(w, -ZE_FDT_CALL_ORDER, "/memreserve/");
 	entry = fdtw_grab(w, FDT_RSV_ENTRY_SIZE, "/memreserve/");
 	if (!entry)
 		return w->error;
@@ -179,7 +179,7 @@ static bool sibling_exists(const struct fdt_writer *w, size_t parent,
 static int begin_root(struct fdt_writer *w, const char *name)
 {
 	if (name[0] != '\0')
-		return fdtw_fail(w, FDTW_ERR_ORDER, name);
+		return fdtw_fail(w, -ZE_FDT_CALL_ORDER, name);
 	if (!fdtw_grab(w, FDT_RSV_ENTRY_SIZE, "/memreserve/"))
 		return w->error;
 	w->struct_off = (uint32_t)w->pos;
@@ -189,11 +189,11 @@ static int begin_root(struct fdt_writer *w, const char *name)
 static int check_child(struct fdt_writer *w, const char *name)
 {
 	if (!node_name_valid(name))
-		return fdtw_fail(w, FDTW_ERR_BAD_NAME, name);
+		return fdtw_fail(w, -ZE_FDT_NAME, name);
 	if (w->depth >= FDTW_MAX_DEPTH)
-		return fdtw_fail(w, FDTW_ERR_TOO_DEEP, name);
+		return fdtw_fail(w, -ZE_TOO_DEEP, name);
 	if (sibling_exists(w, w->node_at[w->depth - 1], name))
-		return fdtw_fail(w, FDTW_ERR_DUPLICATE, name);
+		return fdtw_fail(w, -ZE_FDT_DUPLICATE, name);
 	return 0;
 }
 
@@ -206,9 +206,9 @@ int fdt_write_begin_node(struct fdt_writer *w, const char *name)
 	if (err)
 		return err;
 	if (!name)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, "");
+		return fdtw_fail(w, -ZE_INVAL, "");
 	if (w->root_closed)
-		return fdtw_fail(w, FDTW_ERR_ORDER, name);
+		return fdtw_fail(w, -ZE_FDT_CALL_ORDER, name);
 	err = w->depth == 0 ? begin_root(w, name) : check_child(w, name);
 	if (err)
 		return err;
@@ -252,10 +252,10 @@ int fdt_write_begin_node_at(struct fdt_writer *w, const char *name,
 	if (err)
 		return err;
 	if (!name)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, "");
+		return fdtw_fail(w, -ZE_INVAL, "");
 	len = strnlen(name, FDT_NODE_NAME_MAX + 1);
 	if (len == 0 || len > FDT_NODE_NAME_MAX)
-		return fdtw_fail(w, FDTW_ERR_BAD_NAME, name);
+		return fdtw_fail(w, -ZE_FDT_NAME, name);
 	memcpy(full, name, len);
 	full[len] = '@';
 	format_hex(full + len + 1, unit_addr);
@@ -270,7 +270,7 @@ int fdt_write_end_node(struct fdt_writer *w)
 	if (err)
 		return err;
 	if (w->depth == 0)
-		return fdtw_fail(w, FDTW_ERR_UNBALANCED, "");
+		return fdtw_fail(w, -ZE_FDT_UNBALANCED, "");
 	p = fdtw_grab(w, FDTW_TOKEN_SIZE, "");
 	if (!p)
 		return w->error;
@@ -322,9 +322,9 @@ int fdt_write_finish(struct fdt_writer *w, size_t *total_size)
 	if (err)
 		return err;
 	if (!w->struct_off)
-		return fdtw_fail(w, FDTW_ERR_ORDER, "/");
+		return fdtw_fail(w, -ZE_FDT_CALL_ORDER, "/");
 	if (w->depth > 0)
-		return fdtw_fail(w, FDTW_ERR_UNBALANCED, "");
+		return fdtw_fail(w, -ZE_FDT_UNBALANCED, "");
 	end = fdtw_grab(w, FDTW_TOKEN_SIZE, "");
 	if (!end)
 		return w->error;
@@ -349,31 +349,3 @@ const char *fdt_write_error_name(const struct fdt_writer *w)
 	return w->error_name;
 }
 
-const char *fdt_write_strerror(int err)
-{
-	switch (err) {
-	case FDTW_OK:
-		return "no error";
-	case FDTW_ERR_NO_SPACE:
-		return "devicetree buffer too small";
-	case FDTW_ERR_BAD_ARG:
-		return "NULL pointer or value too long";
-	case FDTW_ERR_BAD_NAME:
-		return "invalid node or property name";
-	case FDTW_ERR_ORDER:
-		return "call out of order (reservation after the root, property "
-		       "after a subnode, second root, or no root)";
-	case FDTW_ERR_UNBALANCED:
-		return "unbalanced nodes (end without begin, or nodes left open)";
-	case FDTW_ERR_TOO_DEEP:
-		return "nodes nested too deeply";
-	case FDTW_ERR_DUPLICATE:
-		return "duplicate property or sibling node name";
-	case FDTW_ERR_BAD_PHANDLE:
-		return "invalid or reused phandle";
-	case FDTW_ERR_FINISHED:
-		return "devicetree already finished";
-	default:
-		return "unknown devicetree writer error";
-	}
-}

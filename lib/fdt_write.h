@@ -23,19 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum fdt_write_error {
-	FDTW_OK = 0,
-	FDTW_ERR_NO_SPACE = -1,		/* the buffer is too small */
-	FDTW_ERR_BAD_ARG = -2,		/* NULL pointer or a value too long */
-	FDTW_ERR_BAD_NAME = -3,		/* empty name or a forbidden character */
-	FDTW_ERR_ORDER = -4,		/* call not allowed at this point */
-	FDTW_ERR_UNBALANCED = -5,	/* end_node without a node, or finish
-					   with nodes still open */
-	FDTW_ERR_TOO_DEEP = -6,		/* nesting deeper than FDTW_MAX_DEPTH */
-	FDTW_ERR_DUPLICATE = -7,	/* a property or sibling node name twice */
-	FDTW_ERR_BAD_PHANDLE = -8,	/* phandle 0 or 0xffffffff, or reused */
-	FDTW_ERR_FINISHED = -9,		/* call after fdt_write_finish() */
-};
+#include "lib/zerror.h"
 
 /* Deepest nesting accepted (the root is depth 1). */
 #define FDTW_MAX_DEPTH		16
@@ -63,8 +51,8 @@ struct fdt_writer {
 };
 
 /*
- * Starts a blob in buf[0..size).  Fails for a NULL buf (FDTW_ERR_BAD_ARG)
- * or one too small for the header (FDTW_ERR_NO_SPACE); either error sticks.
+ * Starts a blob in buf[0..size).  Fails for a NULL buf (-ZE_INVAL)
+ * or one too small for the header (-ZE_FDT_NO_SPACE); either error sticks.
  */
 int fdt_write_init(struct fdt_writer *w, void *buf, size_t size);
 /* The header's boot_cpuid_phys (default 0); any time before finish. */
@@ -118,6 +106,5 @@ int fdt_write_finish(struct fdt_writer *w, size_t *total_size);
 /* The sticky error (0 if none) and the name it concerns ("" if none). */
 int fdt_write_error(const struct fdt_writer *w);
 const char *fdt_write_error_name(const struct fdt_writer *w);
-const char *fdt_write_strerror(int err);
 
 #endif

@@ -19,7 +19,7 @@
 
 /* Records err (unless an error is already recorded) and returns the sticky one. */
 int fdtw_fail(struct fdt_writer *w, int err, const char *name);
-/* The sticky error, or FDTW_ERR_FINISHED after finish, else 0. */
+/* The sticky error, or -ZE_FDT_FINISHED after finish, else 0. */
 int fdtw_check(struct fdt_writer *w, const char *name);
 
 /* n bytes of the structure block, zero-filled, or NULL (error recorded). */

@@ -74,15 +74,15 @@ static int check_prop(struct fdt_writer *w, const char *name, size_t len)
 	if (err)
 		return err;
 	if (!name)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, "");
+		return fdtw_fail(w, -ZE_INVAL, "");
 	if (!prop_name_valid(name))
-		return fdtw_fail(w, FDTW_ERR_BAD_NAME, name);
+		return fdtw_fail(w, -ZE_FDT_NAME, name);
 	if (w->depth == 0 || w->has_children[w->depth - 1])
-		return fdtw_fail(w, FDTW_ERR_ORDER, name);
+		return fdtw_fail(w, -ZE_FDT_CALL_ORDER, name);
 	if (len > FDT_PROP_VALUE_MAX)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, name);
+		return fdtw_fail(w, -ZE_INVAL, name);
 	if (prop_exists(w, name))
-		return fdtw_fail(w, FDTW_ERR_DUPLICATE, name);
+		return fdtw_fail(w, -ZE_FDT_DUPLICATE, name);
 	return 0;
 }
 
@@ -96,7 +96,7 @@ static uint8_t *add_prop(struct fdt_writer *w, const char *name, size_t len)
 		return NULL;
 	dist = intern_string(w, name);
 	if (!dist) {
-		fdtw_fail(w, FDTW_ERR_NO_SPACE, name);
+		fdtw_fail(w, -ZE_FDT_NO_SPACE, name);
 		return NULL;
 	}
 	p = fdtw_grab(w, FDTW_PROP_VALUE_AT + fdtw_align(len), name);
@@ -114,7 +114,7 @@ int fdt_write_prop(struct fdt_writer *w, const char *name, const void *value,
 	uint8_t *p;
 
 	if (!value && len)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, name);
+		return fdtw_fail(w, -ZE_INVAL, name);
 	p = add_prop(w, name, len);
 	if (!p)
 		return w->error;
@@ -135,7 +135,7 @@ int fdt_write_prop_cells(struct fdt_writer *w, const char *name,
 	size_t i;
 
 	if ((!cells && count) || count > FDT_PROP_VALUE_MAX / FDTW_CELL_SIZE)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, name);
+		return fdtw_fail(w, -ZE_INVAL, name);
 	p = add_prop(w, name, count * FDTW_CELL_SIZE);
 	if (!p)
 		return w->error;
@@ -158,7 +158,7 @@ int fdt_write_prop_u64s(struct fdt_writer *w, const char *name,
 
 	if ((!values && count) ||
 	    count > FDT_PROP_VALUE_MAX / sizeof(uint64_t))
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, name);
+		return fdtw_fail(w, -ZE_INVAL, name);
 	p = add_prop(w, name, count * sizeof(uint64_t));
 	if (!p)
 		return w->error;
@@ -180,7 +180,7 @@ int fdt_write_prop_string(struct fdt_writer *w, const char *name,
 			  const char *s)
 {
 	if (!s)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, name);
+		return fdtw_fail(w, -ZE_INVAL, name);
 	return fdt_write_prop(w, name, s, strlen(s) + 1);
 }
 
@@ -191,10 +191,10 @@ int fdt_write_prop_strings(struct fdt_writer *w, const char *name,
 	uint8_t *p;
 
 	if (!list && count)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, name);
+		return fdtw_fail(w, -ZE_INVAL, name);
 	for (i = 0; i < count; i++) {
 		if (!list[i])
-			return fdtw_fail(w, FDTW_ERR_BAD_ARG, name);
+			return fdtw_fail(w, -ZE_INVAL, name);
 		total += strlen(list[i]) + 1;
 	}
 	p = add_prop(w, name, total);
@@ -236,7 +236,7 @@ int fdt_write_phandle(struct fdt_writer *w, uint32_t phandle)
 		return err;
 	if (phandle == FDT_PHANDLE_NONE || phandle == FDT_PHANDLE_INVALID ||
 	    (w->struct_off && phandle_used(w, phandle)))
-		return fdtw_fail(w, FDTW_ERR_BAD_PHANDLE, PHANDLE_PROP);
+		return fdtw_fail(w, -ZE_FDT_PHANDLE, PHANDLE_PROP);
 	err = fdt_write_prop_u32(w, PHANDLE_PROP, phandle);
 	if (!err && phandle > w->max_phandle)
 		w->max_phandle = phandle;
@@ -250,7 +250,7 @@ int fdt_write_new_phandle(struct fdt_writer *w, uint32_t *phandle)
 	if (err)
 		return err;
 	if (!phandle)
-		return fdtw_fail(w, FDTW_ERR_BAD_ARG, PHANDLE_PROP);
+		return fdtw_fail(w, -ZE_INVAL, PHANDLE_PROP);
 	err = fdt_write_phandle(w, w->max_phandle + 1);
 	if (!err)
 		*phandle = w->max_phandle;

@@ -58,12 +58,12 @@ int board_read_range(struct board_ctx *ctx, int node, int index,
 	int err = fdt_read_reg(&ctx->fdt, node, index, &range->base,
 			       &range->size);
 
-	if (err == FDT_ERR_NOT_FOUND)
+	if (err == -ZE_NOENT)
 		return board_fail(ctx, BOARD_ERR_MISSING, "%s %s has no reg entry %d",
 				  what, BOARD_PATH(ctx, node, path), index);
 	if (err)
 		return board_fail(ctx, BOARD_ERR_INVALID, "%s %s has a bad reg (%s)",
-				  what, BOARD_PATH(ctx, node, path), fdt_strerror(err));
+				  what, BOARD_PATH(ctx, node, path), zerror_name(err));
 	if (range->size == 0)
 		return board_fail(ctx, BOARD_ERR_INVALID, "%s %s has a zero-sized reg",
 				  what, BOARD_PATH(ctx, node, path));
@@ -96,7 +96,7 @@ static int add_reg_ranges(struct board_ctx *ctx, int node, struct board_range *l
 	if (entries < 0)
 		return board_fail(ctx, BOARD_ERR_INVALID, "%s %s has a bad reg (%s)",
 				  what, BOARD_PATH(ctx, node, path),
-				  fdt_strerror(entries));
+				  zerror_name(entries));
 	for (i = 0; i < entries; i++) {
 		if (fdt_read_reg(&ctx->fdt, node, i, &r.base, &r.size) || !r.size)
 			continue;
@@ -318,7 +318,7 @@ int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out,
 		   char *err, size_t errlen)
 {
 	struct board_ctx ctx = { .out = out, .err = err, .errlen = errlen,
-				 .gic_node = FDT_ERR_NOT_FOUND };
+				 .gic_node = -ZE_NOENT };
 	int rc;
 
 	if (err && errlen)
@@ -329,7 +329,7 @@ int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out,
 	rc = fdt_init(&ctx.fdt, blob, max_size);
 	if (rc)
 		return board_fail(&ctx, BOARD_ERR_BLOB, "invalid blob: %s",
-				  fdt_strerror(rc));
+				  zerror_name(rc));
 	parse_model(&ctx);
 	rc = parse_memory(&ctx);
 	if (!rc)

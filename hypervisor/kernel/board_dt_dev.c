@@ -51,7 +51,7 @@ static int interrupt_parent(struct board_ctx *ctx, int node, uint32_t *phandle)
 			return 0;
 		node = fdt_parent_offset(&ctx->fdt, node);
 	}
-	return FDT_ERR_NOT_FOUND;
+	return -ZE_NOENT;
 }
 
 /* Turns one GICv3 specifier (type, number) into an INTID. */
@@ -83,7 +83,7 @@ static int irq_count(struct board_ctx *ctx, int node)
 	if (!fdt_getprop(&ctx->fdt, node, "interrupts", &len))
 		return len;
 	if (len <= 0 || len % (int)(ctx->irq_cells * sizeof(uint32_t)))
-		return FDT_ERR_BAD_VALUE;
+		return -ZE_FDT_VALUE;
 	return len / (int)(ctx->irq_cells * sizeof(uint32_t));
 }
 
@@ -95,7 +95,7 @@ static int read_intid(struct board_ctx *ctx, int node, int index,
 	uint32_t parent, type, num;
 	int count = irq_count(ctx, node), first = index * (int)ctx->irq_cells;
 
-	if (count == FDT_ERR_NOT_FOUND || (count >= 0 && index >= count))
+	if (count == -ZE_NOENT || (count >= 0 && index >= count))
 		return board_fail(ctx, BOARD_ERR_MISSING,
 				  "%s %s has no interrupt %d", what,
 				  BOARD_PATH(ctx, node, path), index);
@@ -179,7 +179,7 @@ int board_parse_gic(struct board_ctx *ctx)
 	err = board_read_range(ctx, node, 0, &gic->dist, "GICv3");
 	if (!err)
 		err = parse_redistributors(ctx, node);
-	if (err || irq_count(ctx, node) == FDT_ERR_NOT_FOUND)
+	if (err || irq_count(ctx, node) == -ZE_NOENT)
 		return err;
 	gic->has_maint_irq = true;
 	return read_intid(ctx, node, 0, &gic->maint_intid,
@@ -192,9 +192,9 @@ static int find_console(struct board_ctx *ctx)
 	struct fdt_chosen chosen;
 	int err = fdt_read_chosen(&ctx->fdt, &chosen), node;
 
-	if (err && err != FDT_ERR_NOT_FOUND)
+	if (err && err != -ZE_NOENT)
 		return board_fail(ctx, BOARD_ERR_INVALID, "/chosen is malformed (%s)",
-				  fdt_strerror(err));
+				  zerror_name(err));
 	if (!chosen.stdout_path) {
 		node = find_available(ctx, COMPAT_PL011);
 		if (node < 0)

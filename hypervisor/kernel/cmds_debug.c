@@ -3,7 +3,7 @@
  * (and test) that the report appears and only that core stops.
  */
 #include "kernel/cmd.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/ipi.h"
 #include "kernel/percpu.h"
 #include "kernel/time.h"

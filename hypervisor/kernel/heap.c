@@ -280,17 +280,17 @@ int heap_add_region(struct heap *h, void *mem, size_t size)
 	size_t first_size;
 
 	if (!mem || end < start || end > UINTPTR_MAX - HEAP_ALIGN)
-		return HEAP_ERR_NO_SPACE;
+		return -ZE_NO_SPACE;
 	start = align_up(start, HEAP_ALIGN);
 	end &= ~(uintptr_t)(HEAP_ALIGN - 1);
 	if (end <= start || end - start < MIN_BLOCK + HEADER_SIZE ||
 	    h->region_count == HEAP_MAX_REGIONS)
-		return HEAP_ERR_NO_SPACE;
+		return -ZE_NO_SPACE;
 	first_size = end - start - HEADER_SIZE;
 	if (first_size > MAX_BLOCK)
 		first_size = MAX_BLOCK;
 	if (regions_overlap(h, start, start + first_size + HEADER_SIZE))
-		return HEAP_ERR_OVERLAP;
+		return -ZE_OVERLAP;
 
 	first = (struct heap_block *)start;
 	sentinel = (struct heap_block *)(start + first_size);
@@ -302,7 +302,7 @@ int heap_add_region(struct heap *h, void *mem, size_t size)
 		.start = start, .end = (uintptr_t)sentinel,
 	};
 	insert_free(h, first);
-	return HEAP_OK;
+	return 0;
 }
 
 /*
@@ -349,15 +349,15 @@ int heap_free(struct heap *h, void *ptr)
 	struct heap_block *b, *prev, *next;
 
 	if (!ptr)
-		return HEAP_OK;
+		return 0;
 	b = block_of(h, ptr);
 	if (!b)
-		return HEAP_ERR_INVALID;
+		return -ZE_NOT_ALLOCATED;
 	/* Merged-away headers keep MAGIC_FREE, so those are caught as well. */
 	if (b->magic == MAGIC_FREE)
-		return HEAP_ERR_DOUBLE_FREE;
+		return -ZE_DOUBLE_FREE;
 	if (!is_live_block(h, b))
-		return HEAP_ERR_INVALID;
+		return -ZE_NOT_ALLOCATED;
 
 	h->used_bytes -= b->size;
 	h->alloc_count--;
@@ -375,7 +375,7 @@ int heap_free(struct heap *h, void *ptr)
 	}
 	next_phys(b)->prev_phys = b;
 	insert_free(h, b);
-	return HEAP_OK;
+	return 0;
 }
 
 size_t heap_usable_size(const struct heap *h, const void *ptr)
@@ -527,26 +527,13 @@ int heap_check(const struct heap *h)
 	struct walk_totals t = { 0 };
 
 	if ((h->fl_bitmap >> HEAP_FL_COUNT) != 0)
-		return HEAP_ERR_CORRUPT;
+		return -ZE_CORRUPT;
 	for (unsigned int i = 0; i < h->region_count; i++) {
 		if (!region_consistent(&h->regions[i], &t))
-			return HEAP_ERR_CORRUPT;
+			return -ZE_CORRUPT;
 	}
 	if (t.used_bytes != h->used_bytes || t.free_bytes != h->free_bytes ||
 	    t.used_blocks != h->alloc_count || !lists_consistent(h, t.free_blocks))
-		return HEAP_ERR_CORRUPT;
-	return HEAP_OK;
-}
-
-const char *heap_strerror(int err)
-{
-	switch (err) {
-	case HEAP_OK:			return "ok";
-	case HEAP_ERR_INVALID:		return "not a block of this heap";
-	case HEAP_ERR_DOUBLE_FREE:	return "block is already free";
-	case HEAP_ERR_NO_SPACE:		return "region too small or table full";
-	case HEAP_ERR_OVERLAP:		return "region overlaps another region";
-	case HEAP_ERR_CORRUPT:		return "heap is corrupt";
-	default:			return "unknown error";
-	}
+		return -ZE_CORRUPT;
+	return 0;
 }

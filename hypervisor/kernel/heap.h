@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/zerror.h"
+
 #define HEAP_ALIGN_SHIFT	4
 #define HEAP_ALIGN		(1u << HEAP_ALIGN_SHIFT)	/* AAPCS64 stack/quad alignment */
 #define HEAP_SL_SHIFT		4
@@ -30,15 +32,6 @@
 /* Sizes below 2^(SL_SHIFT + ALIGN_SHIFT) share first-level list 0. */
 #define HEAP_FL_COUNT		(HEAP_FL_MAX_SHIFT - HEAP_SL_SHIFT - HEAP_ALIGN_SHIFT + 1)
 #define HEAP_MAX_REGIONS	8
-
-enum heap_error {
-	HEAP_OK			= 0,
-	HEAP_ERR_INVALID	= -1,	/* not a pointer this heap handed out */
-	HEAP_ERR_DOUBLE_FREE	= -2,	/* block is already free */
-	HEAP_ERR_NO_SPACE	= -3,	/* region too small or table full */
-	HEAP_ERR_OVERLAP	= -4,	/* region overlaps one already added */
-	HEAP_ERR_CORRUPT	= -5,	/* heap_check found damage */
-};
 
 struct heap_block;
 
@@ -77,8 +70,8 @@ void heap_init(struct heap *h);
 /*
  * Hands [mem, mem + size) to the heap; the edges are trimmed to HEAP_ALIGN
  * and anything beyond the largest block size is left unused.  Returns
- * HEAP_OK, HEAP_ERR_NO_SPACE (too small, or HEAP_MAX_REGIONS reached) or
- * HEAP_ERR_OVERLAP.
+ * 0, -ZE_NO_SPACE (too small, or HEAP_MAX_REGIONS reached) or
+ * -ZE_OVERLAP.
  */
 int heap_add_region(struct heap *h, void *mem, size_t size);
 
@@ -89,8 +82,8 @@ void *heap_alloc(struct heap *h, size_t size);
 void *heap_alloc_aligned(struct heap *h, size_t size, size_t align);
 
 /*
- * Returns ptr to the heap; NULL is accepted and ignored.  Returns HEAP_OK,
- * HEAP_ERR_DOUBLE_FREE or HEAP_ERR_INVALID, changing nothing on error.
+ * Returns ptr to the heap; NULL is accepted and ignored.  Returns 0,
+ * -ZE_DOUBLE_FREE or -ZE_NOT_ALLOCATED, changing nothing on error.
  */
 int heap_free(struct heap *h, void *ptr);
 
@@ -99,9 +92,8 @@ size_t heap_usable_size(const struct heap *h, const void *ptr);
 
 void heap_stats(const struct heap *h, struct heap_stats *stats);
 
-/* Walks every block and every free list: HEAP_OK or HEAP_ERR_CORRUPT. */
+/* Walks every block and every free list: 0 or -ZE_CORRUPT. */
 int heap_check(const struct heap *h);
 
-const char *heap_strerror(int err);
 
 #endif

@@ -3,7 +3,7 @@
  * the target's call slot and waits (bounded) for the target to run it.
  */
 #include "kernel/ipi.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"

@@ -58,7 +58,7 @@ int mem_init(const struct phys_range *ram, unsigned ram_count,
 	for (unsigned i = 0; i < ram_count; i++) {
 		rc = page_alloc_add_range(&pages, ram[i].base, ram[i].size);
 		if (rc)
-			return fail(err, errlen, page_alloc_strerror(rc), rc);
+			return fail(err, errlen, zerror_name(rc), rc);
 	}
 
 	uint64_t heap_mem = page_alloc(&pages, HEAP_ORDER);
@@ -67,7 +67,7 @@ int mem_init(const struct phys_range *ram, unsigned ram_count,
 	heap_init(&heap);
 	rc = heap_add_region(&heap, (void *)(uintptr_t)heap_mem, PAGE_SIZE << HEAP_ORDER);
 	if (rc)
-		return fail(err, errlen, heap_strerror(rc), rc);
+		return fail(err, errlen, zerror_name(rc), rc);
 	return 0;
 }
 
@@ -107,7 +107,7 @@ void kfree(void *p)
 		kfree_errors++;
 	spin_unlock_irqrestore(&heap_lock, flags);
 	if (rc)
-		kprintf("mem: kfree(%p): %s\n", p, heap_strerror(rc));
+		kprintf("mem: kfree(%p): %s\n", p, zerror_name(rc));
 }
 
 uint64_t page_alloc_order(unsigned order)

@@ -1,6 +1,6 @@
 /* Message queues: a ring of fixed-size slots plus two wait queues. */
 #include "kernel/msgq.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/string.h"

@@ -5,7 +5,7 @@
  * configuration, tests), so this lock is not on any trap path.
  */
 #include "kernel/mutex.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/thread.h"
 
 #define PI_CHAIN_MAX	16		/* a longer chain is a design error */

@@ -208,19 +208,19 @@ int page_alloc_add_range(struct page_alloc *pa, uint64_t base, uint64_t size)
 	struct page_range *r;
 
 	if (size == 0 || base + size < base || base > UINT64_MAX - PAGE_SIZE)
-		return PAGE_ERR_INVALID;
+		return -ZE_BAD_ADDRESS;
 	end = align_down(base + size, PAGE_SIZE);
 	base = align_down(base + PAGE_SIZE - 1, PAGE_SIZE);
 	if (base == 0)
 		base = PAGE_SIZE;	/* address 0 means "no memory" */
 	if (end <= base)
-		return PAGE_ERR_INVALID;
+		return -ZE_BAD_ADDRESS;
 	if (overlaps_range(pa, base, end))
-		return PAGE_ERR_OVERLAP;
+		return -ZE_OVERLAP;
 	pages = (end - base) >> PAGE_SHIFT;
 	if (pa->range_count == PAGE_ALLOC_MAX_RANGES ||
 	    pages > pa->meta_capacity - pa->meta_used)
-		return PAGE_ERR_NO_SPACE;
+		return -ZE_NO_SPACE;
 
 	r = &pa->ranges[pa->range_count++];
 	r->base = base;
@@ -243,7 +243,7 @@ int page_alloc_add_range(struct page_alloc *pa, uint64_t base, uint64_t size)
 		free_span(pa, base, limit);
 		base = limit;
 	}
-	return PAGE_OK;
+	return 0;
 }
 
 /*
@@ -335,18 +335,18 @@ int page_alloc_reserve(struct page_alloc *pa, uint64_t base, uint64_t size)
 
 	if (size == 0 || base + size < base ||
 	    base + size > UINT64_MAX - PAGE_SIZE)
-		return PAGE_ERR_INVALID;
+		return -ZE_BAD_ADDRESS;
 	end = align_down(base + size + PAGE_SIZE - 1, PAGE_SIZE);
 	base = align_down(base, PAGE_SIZE);
 	if (pa->reserved_count == PAGE_ALLOC_MAX_RESERVED)
-		return PAGE_ERR_NO_SPACE;
+		return -ZE_NO_SPACE;
 	if (any_allocated(pa, base, end))
-		return PAGE_ERR_BUSY;
+		return -ZE_BUSY;
 	pa->reserved[pa->reserved_count++] =
 		(struct page_reservation){ .base = base, .end = end };
 	for (unsigned int i = 0; i < pa->range_count; i++)
 		carve_range(pa, &pa->ranges[i], base, end);
-	return PAGE_OK;
+	return 0;
 }
 
 uint64_t page_alloc(struct page_alloc *pa, unsigned int order)
@@ -383,23 +383,23 @@ int page_free(struct page_alloc *pa, uint64_t addr, unsigned int order)
 
 	if (order > PAGE_MAX_ORDER || addr == 0 ||
 	    (addr & (block_bytes(order) - 1)) != 0)
-		return PAGE_ERR_INVALID;
+		return -ZE_BAD_ADDRESS;
 	m = meta_at(pa, addr);
 	if (!m || m->state == PAGE_RESERVED)
-		return PAGE_ERR_INVALID;
+		return -ZE_BAD_ADDRESS;
 	if (m->state == PAGE_USED_HEAD) {
 		if (m->order != order)
-			return PAGE_ERR_ORDER;
+			return -ZE_WRONG_ORDER;
 		m->state = PAGE_TAIL;
 		pa->free_pages += UINT64_C(1) << order;
 		free_block_merge(pa, addr, order);
-		return PAGE_OK;
+		return 0;
 	}
 	/* A page that already merged into a free block is a double free too. */
 	head = containing_block(pa, addr);
 	if (head && meta_at(pa, head)->state == PAGE_FREE_HEAD)
-		return PAGE_ERR_DOUBLE_FREE;
-	return PAGE_ERR_NOT_ALLOCATED;
+		return -ZE_DOUBLE_FREE;
+	return -ZE_NOT_ALLOCATED;
 }
 
 int page_order_for_bytes(uint64_t bytes)
@@ -488,22 +488,6 @@ int page_alloc_check(const struct page_alloc *pa)
 	if (!free_lists_consistent(pa, &free_pages) ||
 	    free_pages != pa->free_pages ||
 	    !blocks_consistent(pa, &managed) || managed != pa->total_pages)
-		return PAGE_ERR_CORRUPT;
-	return PAGE_OK;
-}
-
-const char *page_alloc_strerror(int err)
-{
-	switch (err) {
-	case PAGE_OK:			return "ok";
-	case PAGE_ERR_INVALID:		return "invalid address or order";
-	case PAGE_ERR_DOUBLE_FREE:	return "block is already free";
-	case PAGE_ERR_NOT_ALLOCATED:	return "not an allocated block";
-	case PAGE_ERR_ORDER:		return "freed with the wrong order";
-	case PAGE_ERR_OVERLAP:		return "range overlaps another range";
-	case PAGE_ERR_NO_SPACE:		return "no room for metadata or table";
-	case PAGE_ERR_BUSY:		return "pages are allocated";
-	case PAGE_ERR_CORRUPT:		return "allocator state is corrupt";
-	default:			return "unknown error";
-	}
+		return -ZE_CORRUPT;
+	return 0;
 }

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/zerror.h"
+
 #ifndef PAGE_SHIFT
 #define PAGE_SHIFT		12	/* 4 KiB translation granule */
 #endif
@@ -39,18 +41,6 @@
 #define PAGE_ORDER_COUNT	(PAGE_MAX_ORDER + 1)
 #define PAGE_ALLOC_MAX_RANGES	8	/* RAM banks; boards have 1..4 */
 #define PAGE_ALLOC_MAX_RESERVED	16	/* image, DTB, metadata, firmware */
-
-enum page_alloc_error {
-	PAGE_OK			= 0,
-	PAGE_ERR_INVALID	= -1,	/* misaligned, bad order, unmanaged */
-	PAGE_ERR_DOUBLE_FREE	= -2,	/* block is already free */
-	PAGE_ERR_NOT_ALLOCATED	= -3,	/* not the start of an allocation */
-	PAGE_ERR_ORDER		= -4,	/* freed with another order */
-	PAGE_ERR_OVERLAP	= -5,	/* range overlaps an added range */
-	PAGE_ERR_NO_SPACE	= -6,	/* metadata or a table is full */
-	PAGE_ERR_BUSY		= -7,	/* reservation covers allocated pages */
-	PAGE_ERR_CORRUPT	= -8,	/* page_alloc_check found damage */
-};
 
 /* Per-page bookkeeping: free-list links are indices into the meta array. */
 struct page_meta {
@@ -101,15 +91,15 @@ void page_alloc_init(struct page_alloc *pa, struct page_meta *meta,
 
 /*
  * Adds RAM [base, base + size), shrunk inward to whole pages.  Pages inside
- * earlier reservations stay out.  Returns PAGE_OK, PAGE_ERR_INVALID (empty
- * or wrapping range), PAGE_ERR_OVERLAP or PAGE_ERR_NO_SPACE.
+ * earlier reservations stay out.  Returns 0, -ZE_BAD_ADDRESS (empty
+ * or wrapping range), -ZE_OVERLAP or -ZE_NO_SPACE.
  */
 int page_alloc_add_range(struct page_alloc *pa, uint64_t base, uint64_t size);
 
 /*
  * Keeps [base, base + size), grown outward to whole pages, out of the
- * allocator, now and for ranges added later.  Returns PAGE_OK,
- * PAGE_ERR_INVALID, PAGE_ERR_NO_SPACE or PAGE_ERR_BUSY (some of those pages
+ * allocator, now and for ranges added later.  Returns 0,
+ * -ZE_BAD_ADDRESS, -ZE_NO_SPACE or -ZE_BUSY (some of those pages
  * are allocated: nothing changes).
  */
 int page_alloc_reserve(struct page_alloc *pa, uint64_t base, uint64_t size);
@@ -119,8 +109,8 @@ uint64_t page_alloc(struct page_alloc *pa, unsigned int order);
 
 /*
  * Returns a block from page_alloc(addr, order) and merges it with free
- * buddies.  Errors leave the allocator untouched: PAGE_ERR_INVALID,
- * PAGE_ERR_DOUBLE_FREE, PAGE_ERR_NOT_ALLOCATED, PAGE_ERR_ORDER.
+ * buddies.  Errors leave the allocator untouched: -ZE_BAD_ADDRESS,
+ * -ZE_DOUBLE_FREE, -ZE_NOT_ALLOCATED, -ZE_WRONG_ORDER.
  */
 int page_free(struct page_alloc *pa, uint64_t addr, unsigned int order);
 
@@ -130,9 +120,8 @@ int page_order_for_bytes(uint64_t bytes);
 void page_alloc_get_stats(const struct page_alloc *pa,
 			  struct page_alloc_stats *stats);
 
-/* Walks every page and free list; PAGE_OK or PAGE_ERR_CORRUPT. */
+/* Walks every page and free list; 0 or -ZE_CORRUPT. */
 int page_alloc_check(const struct page_alloc *pa);
 
-const char *page_alloc_strerror(int err);
 
 #endif

@@ -1,6 +1,6 @@
 /* Counting semaphores: a give goes straight to the best waiter, if any. */
 #include "kernel/sem.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/thread.h"
 
 void sem_init(struct sem *s, unsigned initial, unsigned max)

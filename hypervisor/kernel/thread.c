@@ -1,6 +1,6 @@
 /* Thread life cycle: create, run, sleep, exit, join. */
 #include "kernel/thread.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/mem.h"
 #include "kernel/mutex.h"
 #include "kernel/time.h"

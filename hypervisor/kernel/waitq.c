@@ -1,6 +1,6 @@
 /* Wait queues: see waitq.h for the locking contract. */
 #include "kernel/waitq.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 

@@ -5,7 +5,7 @@
  */
 #include "selftest/ztest.h"
 #include "selftest/ztest_util.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/ipi.h"
 #include "kernel/sem.h"
 #include "kernel/time.h"

@@ -6,7 +6,7 @@
 #include "selftest/ztest.h"
 #include "selftest/ztest_util.h"
 #include "kernel/boot.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/ktimer.h"
 #include "kernel/mem.h"
 #include "kernel/msgq.h"

@@ -4,7 +4,7 @@
  * cycle).  The register models and the queue live in their own files.
  */
 #include "vgic/vgic_internal.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "lib/string.h"
 
 /* ICC_SGI1R_EL1 fields (IHI 0069 12.2.22). */

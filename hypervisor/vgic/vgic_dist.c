@@ -4,7 +4,7 @@
  * lives in the redistributors, so the distributor's copies of it are RAZ/WI.
  */
 #include "vgic/vgic_internal.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 #define GICD_CTLR		0x0000
 #define GICD_TYPER		0x0004

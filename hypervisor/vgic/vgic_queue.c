@@ -9,7 +9,7 @@
  * that is pending can fail to be recorded.
  */
 #include "vgic/vgic_internal.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 #define LR_PENDING_BIT	VGIC_LR_PENDING
 #define LR_ACTIVE_BIT	VGIC_LR_ACTIVE

@@ -4,7 +4,7 @@
  * SGIs and PPIs).  No LPIs, so the LPI registers are RAZ/WI.
  */
 #include "vgic/vgic_internal.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 #define GICR_SGI_BASE		0x10000
 #define GICR_FRAME_SIZE		GUEST_GICR_STRIDE

@@ -4,7 +4,7 @@
  * 12.11), so one model serves both; each frame says which INTIDs it owns.
  */
 #include "vgic/vgic_internal.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 /* Offsets shared by GICD and GICR SGI_base (IHI 0069 tables 12-25, 12-29). */
 #define REG_IGROUPR		0x0080	/* first of seven bit-per-INTID blocks */

@@ -311,12 +311,12 @@ int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
 	write_virtio(&c);
 	fdt_write_end_node(&c.w);
 	rc = fdt_write_finish(&c.w, &total);
-	if (rc == FDTW_ERR_NO_SPACE)
+	if (rc == -ZE_FDT_NO_SPACE)
 		return fail(err, errlen, GUEST_DT_ERR_SPACE,
 			    "a buffer of %zu bytes is too small (ran out at \"%s\")",
 			    size, fdt_write_error_name(&c.w));
 	if (rc)
 		return fail(err, errlen, GUEST_DT_ERR_WRITE, "%s at \"%s\"",
-			    fdt_write_strerror(rc), fdt_write_error_name(&c.w));
+			    zerror_name(rc), fdt_write_error_name(&c.w));
 	return (int)total;
 }

@@ -55,7 +55,7 @@ int cfg_check_props(struct cfg_ctx *ctx, int node, const char *where,
 		rc = fdt_property_at(&ctx->fdt, prop, &name, NULL, NULL);
 		if (rc)
 			return cfg_fail(ctx, VM_CONFIG_ERR_BLOB, where,
-					"unreadable property (%s)", fdt_strerror(rc));
+					"unreadable property (%s)", zerror_name(rc));
 		if (!name_in(name, allowed))
 			return cfg_fail(ctx, VM_CONFIG_ERR_UNKNOWN, where,
 					"unknown property '%s'", name);
@@ -238,7 +238,7 @@ int vm_config_parse(const void *blob, size_t size, const struct board_desc *boar
 	rc = fdt_init(&ctx.fdt, blob, size);
 	if (rc)
 		return cfg_fail(&ctx, VM_CONFIG_ERR_BLOB, "blob", "%s",
-				fdt_strerror(rc));
+				zerror_name(rc));
 	rc = check_root(&ctx);
 	if (rc)
 		return rc;

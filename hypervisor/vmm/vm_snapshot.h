@@ -20,7 +20,7 @@ struct vcpu_snapshot {
 	unsigned cpu;
 	bool on;
 	struct vcpu_stats stats;
-	uint64_t fast_timer;		/* timer interrupts the vector fast path took */
+	uint64_t fast_timer; /* timer interrupts the vector fast path took */
 };
 
 /* The emulated UART and its line's vGIC state, for `zvm irqs`. */
@@ -42,13 +42,13 @@ struct vm_snapshot {
 	struct stage2_stats s2;
 	uint64_t image_size;
 	uint64_t started_at;
-	uint64_t last_heartbeat;	/* 0: the guest has never beaten */
+	uint64_t last_heartbeat; /* 0: the guest has never beaten */
 	unsigned restarts;
 	uint64_t crashes;
 	uint64_t guest_faults;
 	bool reset_requested;
-	struct vgic_stats vgic;		/* the model's own figures */
-	struct uart_snapshot uart;	/* valid when cfg.uart */
+	struct vgic_stats vgic;	   /* the model's own figures */
+	struct uart_snapshot uart; /* valid when cfg.uart */
 };
 
 /* Every INTID's counters: large (kilobytes), so not on a thread's stack. */

@@ -1,6 +1,6 @@
 /* The VMID pool: a bitmap searched round-robin. */
 #include "vmm/vmid.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 static uint64_t vmid_bit(unsigned int vmid)
 {

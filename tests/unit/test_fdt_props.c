@@ -51,13 +51,13 @@ static void test_getprop_and_typed_readers(void **state)
 	assert_string_equal(str, "ZVM test board");
 	assert_int_equal(len, strlen("ZVM test board") + 1);
 	assert_null(fdt_getprop(&custom, root, "no-such-prop", &len));
-	assert_int_equal(len, FDT_ERR_NOT_FOUND);
+	assert_int_equal(len, -ZE_NOENT);
 	/* A name that is a prefix of a real one is not that one. */
 	assert_null(fdt_getprop(&custom, root, "mod", &len));
 	assert_int_equal(fdt_read_u32(&custom, root, "#address-cells", &u32), 0);
 	assert_int_equal(u32, 2);
 	assert_int_equal(fdt_read_u32(&custom, root, "model", &u32),
-			 FDT_ERR_BAD_VALUE);
+			 -ZE_FDT_VALUE);
 	assert_int_equal(fdt_read_u64(&custom,
 				      node(&custom, "/interrupt-controller@fe600000"),
 				      "redistributor-stride", &u64), 0);
@@ -67,13 +67,13 @@ static void test_getprop_and_typed_readers(void **state)
 	assert_int_equal(u32, 14);
 	assert_int_equal(fdt_read_u32_index(&custom, node(&custom, "/timer"),
 					    "interrupts", 15, &u32),
-			 FDT_ERR_NOT_FOUND);
+			 -ZE_NOENT);
 	/* Boolean (empty) properties are present with length 0. */
 	assert_non_null(fdt_getprop(&custom, node(&custom, "/reserved-memory/tee@8400000"),
 				    "no-map", &len));
 	assert_int_equal(len, 0);
 	assert_int_equal(fdt_read_string(&custom, node(&custom, "/reserved-memory/tee@8400000"),
-					 "no-map", &str), FDT_ERR_BAD_VALUE);
+					 "no-map", &str), -ZE_FDT_VALUE);
 }
 
 static void test_property_iteration(void **state)
@@ -91,7 +91,7 @@ static void test_property_iteration(void **state)
 		assert_string_equal(name, names[i]);
 	}
 	assert_int_equal(i, 2);
-	assert_int_equal(prop, FDT_ERR_NOT_FOUND);
+	assert_int_equal(prop, -ZE_NOENT);
 	assert_string_equal(value, "hvc");
 	assert_int_equal(len, 4);
 }
@@ -124,7 +124,7 @@ static void test_status_and_searches(void **state)
 		count++;
 		available += fdt_node_is_available(&custom, n);
 	}
-	assert_int_equal(n, FDT_ERR_NOT_FOUND);
+	assert_int_equal(n, -ZE_NOENT);
 	assert_int_equal(count, 4);
 	assert_int_equal(available, 3);
 	for (n = -1, count = 0;
@@ -138,7 +138,7 @@ static void test_status_and_searches(void **state)
 	n = fdt_node_offset_by_device_type(&qemu, -1, "memory");
 	assert_string_equal(fdt_get_name(&qemu, n, NULL), "memory@40000000");
 	assert_int_equal(fdt_node_offset_by_device_type(&qemu, n, "memory"),
-			 FDT_ERR_NOT_FOUND);
+			 -ZE_NOENT);
 	/* The root itself is searched too. */
 	assert_int_equal(fdt_node_offset_by_compatible(&custom, -1, "zvm,generic"),
 			 fdt_root(&custom));
@@ -155,10 +155,10 @@ static void test_phandles(void **state)
 	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0x8005),
 			 node(&qemu, "/intc@8000000"));
 	assert_int_equal(fdt_get_phandle(&custom, node(&custom, "/psci")), 0);
-	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0), FDT_ERR_NOT_FOUND);
+	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0), -ZE_NOENT);
 	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0xffffffff),
-			 FDT_ERR_NOT_FOUND);
-	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0x7777), FDT_ERR_NOT_FOUND);
+			 -ZE_NOENT);
+	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0x7777), -ZE_NOENT);
 }
 
 static void test_reg_and_cells(void **state)
@@ -173,7 +173,7 @@ static void test_reg_and_cells(void **state)
 	assert_int_equal(fdt_read_reg(&custom, mem, 1, &addr, &size), 0);
 	assert_int_equal(addr, 0x10000000);
 	assert_int_equal(size, 0x10000000);
-	assert_int_equal(fdt_read_reg(&custom, mem, 2, &addr, &size), FDT_ERR_NOT_FOUND);
+	assert_int_equal(fdt_read_reg(&custom, mem, 2, &addr, &size), -ZE_NOENT);
 	assert_int_equal(fdt_reg_cells(&custom, cpu, &ac, &sc), 0);
 	assert_int_equal(ac, 2);
 	assert_int_equal(sc, 0);
@@ -189,7 +189,7 @@ static void test_reg_and_cells(void **state)
 	assert_int_equal(fdt_address_cells(&custom, node(&custom, "/psci")), 2);
 	assert_int_equal(fdt_size_cells(&custom, node(&custom, "/psci")), 1);
 	assert_int_equal(fdt_read_reg(&custom, node(&custom, "/psci"), 0, &addr, &size),
-			 FDT_ERR_NOT_FOUND);
+			 -ZE_NOENT);
 	/* PCI declares 3 cells for its children; its own reg uses the root's. */
 	assert_int_equal(fdt_reg_count(&qemu, node(&qemu, "/pcie@10000000")), 1);
 	assert_int_equal(fdt_address_cells(&qemu, node(&qemu, "/pcie@10000000")), 3);
@@ -278,32 +278,32 @@ static void test_assembled_structures(void **state)
 	child = fdt_first_subnode(&fdt, fdt_root(&fdt));
 	assert_string_equal(fdt_get_name(&fdt, child, NULL), "n");
 	assert_string_equal(fdt_getprop(&fdt, fdt_root(&fdt), "model", NULL), "A");
-	assert_int_equal(fdt_next_subnode(&fdt, child), FDT_ERR_NOT_FOUND);
+	assert_int_equal(fdt_next_subnode(&fdt, child), -ZE_NOENT);
 	/* A property after a child node. */
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_BEGIN, NAME_N,
 			      TOK_END_NODE, TOK_PROP, 0, 0, TOK_END_NODE, TOK_END),
-			 FDT_ERR_BAD_STRUCTURE);
+			 -ZE_FDT_STRUCTURE);
 	/* Two roots; an END_NODE too many; no FDT_END; no root at all. */
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE,
 			      TOK_BEGIN, NAME_ROOT, TOK_END_NODE, TOK_END),
-			 FDT_ERR_BAD_STRUCTURE);
+			 -ZE_FDT_STRUCTURE);
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE,
-			      TOK_END_NODE, TOK_END), FDT_ERR_BAD_STRUCTURE);
+			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE),
-			 FDT_ERR_BAD_STRUCTURE);
-	assert_int_equal(INIT(&fdt, TOK_END), FDT_ERR_BAD_STRUCTURE);
+			 -ZE_FDT_STRUCTURE);
+	assert_int_equal(INIT(&fdt, TOK_END), -ZE_FDT_STRUCTURE);
 	/* Unknown token; property name outside the strings block. */
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, 7, TOK_END_NODE, TOK_END),
-			 FDT_ERR_BAD_STRUCTURE);
+			 -ZE_FDT_STRUCTURE);
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0, 4096,
-			      TOK_END_NODE, TOK_END), FDT_ERR_BAD_STRUCTURE);
+			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
 	/* A property length running past the block; an unterminated name. */
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0x7fffffff, 0,
-			      TOK_END_NODE, TOK_END), FDT_ERR_BAD_STRUCTURE);
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, 0x41414141), FDT_ERR_BAD_STRUCTURE);
+			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
+	assert_int_equal(INIT(&fdt, TOK_BEGIN, 0x41414141), -ZE_FDT_STRUCTURE);
 	/* A length that would wrap the offset back to an earlier token. */
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0xffffffec, 0,
-			      TOK_END_NODE, TOK_END), FDT_ERR_BAD_STRUCTURE);
+			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
 }
 
 static void test_nesting_limit(void **state)
@@ -324,7 +324,7 @@ static void test_nesting_limit(void **state)
 			words[n++] = TOK_END_NODE;
 		words[n++] = TOK_END;
 		assert_int_equal(init_words(words, n, &fdt),
-				 depth > FDT_MAX_DEPTH ? FDT_ERR_TOO_DEEP : 0);
+				 depth > FDT_MAX_DEPTH ? -ZE_TOO_DEEP : 0);
 	}
 }
 

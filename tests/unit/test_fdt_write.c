@@ -84,7 +84,7 @@ static void test_minimal_root(void **state)
 	assert_int_equal(fdt_version(&fdt), 17);
 	assert_int_equal(be32_at(buf + HDR_LAST_COMP), 16);
 	assert_int_equal(fdt_mem_rsv_count(&fdt), 0);
-	assert_int_equal(fdt_first_subnode(&fdt, fdt_root(&fdt)), FDT_ERR_NOT_FOUND);
+	assert_int_equal(fdt_first_subnode(&fdt, fdt_root(&fdt)), -ZE_NOENT);
 	assert_dtc_accepts(buf, total);
 }
 
@@ -218,20 +218,20 @@ static void test_phandles(void **state)
 	assert_int_equal(ph, 0x8001);
 	fdt_write_end_node(&w);
 	fdt_write_begin_node(&w, "d");
-	assert_int_equal(fdt_write_phandle(&w, 0x8000), FDTW_ERR_BAD_PHANDLE);
+	assert_int_equal(fdt_write_phandle(&w, 0x8000), -ZE_FDT_PHANDLE);
 	assert_string_equal(fdt_write_error_name(&w), "phandle");
 
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_phandle(&w, 0), FDTW_ERR_BAD_PHANDLE);
+	assert_int_equal(fdt_write_phandle(&w, 0), -ZE_FDT_PHANDLE);
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_phandle(&w, 0xffffffff), FDTW_ERR_BAD_PHANDLE);
+	assert_int_equal(fdt_write_phandle(&w, 0xffffffff), -ZE_FDT_PHANDLE);
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
 	assert_int_equal(fdt_write_phandle(&w, 0xfffffffe), 0);
 	fdt_write_begin_node(&w, "x");
-	assert_int_equal(fdt_write_new_phandle(&w, &ph), FDTW_ERR_BAD_PHANDLE);
+	assert_int_equal(fdt_write_new_phandle(&w, &ph), -ZE_FDT_PHANDLE);
 }
 
 /* Each misuse, with the error staying put for every later call. */
@@ -239,68 +239,68 @@ static void test_order_errors(void **state)
 {
 	(void)state;
 	fdt_write_init(&w, buf, sizeof(buf));
-	assert_int_equal(fdt_write_prop_u32(&w, "x", 1), FDTW_ERR_ORDER);
+	assert_int_equal(fdt_write_prop_u32(&w, "x", 1), -ZE_FDT_CALL_ORDER);
 	assert_string_equal(fdt_write_error_name(&w), "x");
-	assert_int_equal(fdt_write_begin_node(&w, ""), FDTW_ERR_ORDER);
-	assert_int_equal(fdt_write_finish(&w, NULL), FDTW_ERR_ORDER);
-	assert_int_equal(fdt_write_error(&w), FDTW_ERR_ORDER);
+	assert_int_equal(fdt_write_begin_node(&w, ""), -ZE_FDT_CALL_ORDER);
+	assert_int_equal(fdt_write_finish(&w, NULL), -ZE_FDT_CALL_ORDER);
+	assert_int_equal(fdt_write_error(&w), -ZE_FDT_CALL_ORDER);
 
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_reserve(&w, 0, 1), FDTW_ERR_ORDER);
+	assert_int_equal(fdt_write_reserve(&w, 0, 1), -ZE_FDT_CALL_ORDER);
 
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
 	fdt_write_begin_node(&w, "sub");
 	fdt_write_end_node(&w);
-	assert_int_equal(fdt_write_prop_u32(&w, "late", 1), FDTW_ERR_ORDER);
+	assert_int_equal(fdt_write_prop_u32(&w, "late", 1), -ZE_FDT_CALL_ORDER);
 	assert_string_equal(fdt_write_error_name(&w), "late");
 
 	fdt_write_init(&w, buf, sizeof(buf));
-	assert_int_equal(fdt_write_begin_node(&w, "notroot"), FDTW_ERR_ORDER);
+	assert_int_equal(fdt_write_begin_node(&w, "notroot"), -ZE_FDT_CALL_ORDER);
 
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
 	fdt_write_end_node(&w);
-	assert_int_equal(fdt_write_begin_node(&w, ""), FDTW_ERR_ORDER);
+	assert_int_equal(fdt_write_begin_node(&w, ""), -ZE_FDT_CALL_ORDER);
 
 	fdt_write_init(&w, buf, sizeof(buf));
-	assert_int_equal(fdt_write_finish(&w, NULL), FDTW_ERR_ORDER);
+	assert_int_equal(fdt_write_finish(&w, NULL), -ZE_FDT_CALL_ORDER);
 }
 
 static void test_unbalanced_and_finished(void **state)
 {
 	(void)state;
 	fdt_write_init(&w, buf, sizeof(buf));
-	assert_int_equal(fdt_write_end_node(&w), FDTW_ERR_UNBALANCED);
+	assert_int_equal(fdt_write_end_node(&w), -ZE_FDT_UNBALANCED);
 
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
 	fdt_write_begin_node(&w, "open");
 	fdt_write_end_node(&w);
-	assert_int_equal(fdt_write_finish(&w, NULL), FDTW_ERR_UNBALANCED);
+	assert_int_equal(fdt_write_finish(&w, NULL), -ZE_FDT_UNBALANCED);
 
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
 	fdt_write_end_node(&w);
 	assert_int_equal(fdt_write_finish(&w, NULL), 0);
-	assert_int_equal(fdt_write_end_node(&w), FDTW_ERR_FINISHED);
-	assert_int_equal(fdt_write_finish(&w, NULL), FDTW_ERR_FINISHED);
-	assert_int_equal(fdt_write_boot_cpuid(&w, 1), FDTW_ERR_FINISHED);
+	assert_int_equal(fdt_write_end_node(&w), -ZE_FDT_FINISHED);
+	assert_int_equal(fdt_write_finish(&w, NULL), -ZE_FDT_FINISHED);
+	assert_int_equal(fdt_write_boot_cpuid(&w, 1), -ZE_FDT_FINISHED);
 }
 
 static void expect_bad_node_name(const char *name)
 {
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_begin_node(&w, name), FDTW_ERR_BAD_NAME);
+	assert_int_equal(fdt_write_begin_node(&w, name), -ZE_FDT_NAME);
 }
 
 static void expect_bad_prop_name(const char *name)
 {
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_prop_empty(&w, name), FDTW_ERR_BAD_NAME);
+	assert_int_equal(fdt_write_prop_empty(&w, name), -ZE_FDT_NAME);
 }
 
 static void test_bad_names(void **state)
@@ -321,7 +321,7 @@ static void test_bad_names(void **state)
 	fdt_write_begin_node(&w, "");
 	assert_int_equal(fdt_write_begin_node(&w, "abcdefghijklmnopqrstuvwxyz01234@0,1"), 0);
 	assert_int_equal(fdt_write_prop_empty(&w, "#a,b.c_d+e?f-g"), 0);
-	assert_int_equal(fdt_write_begin_node_at(&w, "", 1), FDTW_ERR_BAD_NAME);
+	assert_int_equal(fdt_write_begin_node_at(&w, "", 1), -ZE_FDT_NAME);
 }
 
 static void test_duplicates(void **state)
@@ -333,7 +333,7 @@ static void test_duplicates(void **state)
 	fdt_write_begin_node(&w, "");
 	fdt_write_prop_u32(&w, "a", 1);
 	fdt_write_prop_u32(&w, "b", 1);
-	assert_int_equal(fdt_write_prop_u32(&w, "a", 2), FDTW_ERR_DUPLICATE);
+	assert_int_equal(fdt_write_prop_u32(&w, "a", 2), -ZE_FDT_DUPLICATE);
 	assert_string_equal(fdt_write_error_name(&w), "a");
 
 	fdt_write_init(&w, buf, sizeof(buf));
@@ -346,7 +346,7 @@ static void test_duplicates(void **state)
 	fdt_write_prop_u32(&w, "a", 1);	/* and so is a name of another node */
 	fdt_write_end_node(&w);
 	assert_int_equal(fdt_write_error(&w), 0);
-	assert_int_equal(fdt_write_begin_node(&w, "x"), FDTW_ERR_DUPLICATE);
+	assert_int_equal(fdt_write_begin_node(&w, "x"), -ZE_FDT_DUPLICATE);
 
 	/* Sibling check sees past nested children of earlier siblings. */
 	fdt_write_init(&w, buf, sizeof(buf));
@@ -371,28 +371,28 @@ static void test_too_deep(void **state)
 	assert_int_equal(fdt_write_begin_node(&w, ""), 0);
 	for (i = 1; i < FDTW_MAX_DEPTH; i++)
 		assert_int_equal(fdt_write_begin_node(&w, "n"), 0);
-	assert_int_equal(fdt_write_begin_node(&w, "n"), FDTW_ERR_TOO_DEEP);
+	assert_int_equal(fdt_write_begin_node(&w, "n"), -ZE_TOO_DEEP);
 }
 
 static void test_bad_args(void **state)
 {
 	(void)state;
-	assert_int_equal(fdt_write_init(NULL, buf, 1), FDTW_ERR_BAD_ARG);
-	assert_int_equal(fdt_write_init(&w, NULL, 100), FDTW_ERR_BAD_ARG);
-	assert_int_equal(fdt_write_begin_node(&w, ""), FDTW_ERR_BAD_ARG);
+	assert_int_equal(fdt_write_init(NULL, buf, 1), -ZE_INVAL);
+	assert_int_equal(fdt_write_init(&w, NULL, 100), -ZE_INVAL);
+	assert_int_equal(fdt_write_begin_node(&w, ""), -ZE_INVAL);
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_prop_string(&w, "s", NULL), FDTW_ERR_BAD_ARG);
+	assert_int_equal(fdt_write_prop_string(&w, "s", NULL), -ZE_INVAL);
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_prop(&w, "p", NULL, 4), FDTW_ERR_BAD_ARG);
+	assert_int_equal(fdt_write_prop(&w, "p", NULL, 4), -ZE_INVAL);
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
-	assert_int_equal(fdt_write_begin_node(&w, NULL), FDTW_ERR_BAD_ARG);
+	assert_int_equal(fdt_write_begin_node(&w, NULL), -ZE_INVAL);
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
 	assert_int_equal(fdt_write_prop_strings(&w, "l", (const char *[]){ "a", NULL }, 2),
-			 FDTW_ERR_BAD_ARG);
+			 -ZE_INVAL);
 }
 
 /*
@@ -411,8 +411,8 @@ static void test_every_short_buffer(void **state)
 		total = 0;
 		if (size < need) {
 			assert_int_equal(build_sample(&w, mem, size, &total),
-					 FDTW_ERR_NO_SPACE);
-			assert_int_equal(fdt_write_error(&w), FDTW_ERR_NO_SPACE);
+					 -ZE_FDT_NO_SPACE);
+			assert_int_equal(fdt_write_error(&w), -ZE_FDT_NO_SPACE);
 		} else {
 			assert_int_equal(build_sample(&w, mem, size, &total), 0);
 			assert_int_equal(total, need);

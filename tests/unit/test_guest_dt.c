@@ -156,7 +156,7 @@ static void test_cpus_and_psci(void **state)
 		assert_true(fdt_node_is_compatible(&fdt, cpu, "arm,armv8"));
 		assert_string_equal(string_of(cpu, "enable-method"), "psci");
 	}
-	assert_int_equal(fdt_path_offset(&fdt, "/cpus/cpu@4"), FDT_ERR_NOT_FOUND);
+	assert_int_equal(fdt_path_offset(&fdt, "/cpus/cpu@4"), -ZE_NOENT);
 
 	psci = node_at("/psci");
 	assert_int_equal(fdt_stringlist_count(&fdt, psci, "compatible"), 3);
@@ -219,7 +219,7 @@ static void test_gic_timer_uart_virtio(void **state)
 	assert_int_equal(base, GUEST_VIRTIO_BASE + GUEST_VIRTIO_STRIDE);
 	assert_int_equal(size, GUEST_VIRTIO_STRIDE);
 	assert_irq(virtio, 0, GIC_SPI, 17, EDGE_RISING);
-	assert_int_equal(fdt_path_offset(&fdt, "/virtio_mmio@a000400"), FDT_ERR_NOT_FOUND);
+	assert_int_equal(fdt_path_offset(&fdt, "/virtio_mmio@a000400"), -ZE_NOENT);
 }
 
 /* ZVM's own board parser must find the whole machine, values right. */
@@ -324,11 +324,11 @@ static void test_without_uart_or_extras(void **state)
 	p.bootargs = "";
 	p.virtio_slots = 0;
 	size = build(&p);
-	assert_int_equal(fdt_path_offset(&fdt, "/serial@9000000"), FDT_ERR_NOT_FOUND);
-	assert_int_equal(fdt_path_offset(&fdt, "/apb-pclk"), FDT_ERR_NOT_FOUND);
-	assert_int_equal(fdt_path_offset(&fdt, "/aliases"), FDT_ERR_NOT_FOUND);
+	assert_int_equal(fdt_path_offset(&fdt, "/serial@9000000"), -ZE_NOENT);
+	assert_int_equal(fdt_path_offset(&fdt, "/apb-pclk"), -ZE_NOENT);
+	assert_int_equal(fdt_path_offset(&fdt, "/aliases"), -ZE_NOENT);
 	assert_int_equal(fdt_node_offset_by_compatible(&fdt, -1, "virtio,mmio"),
-			 FDT_ERR_NOT_FOUND);
+			 -ZE_NOENT);
 	assert_int_equal(fdt_read_chosen(&fdt, &chosen), 0);
 	assert_null(chosen.bootargs);
 	assert_null(chosen.stdout_path);

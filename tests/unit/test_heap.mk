@@ -1,2 +1,2 @@
 UNIT_TESTS += test_heap
-test_heap_SRCS := $(PORTABLE_HEAP)
+test_heap_SRCS := $(PORTABLE_HEAP) $(PORTABLE_ZERROR)

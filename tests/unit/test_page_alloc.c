@@ -23,7 +23,7 @@ static void init(struct page_alloc *pa)
 
 static void assert_healthy(const struct page_alloc *pa)
 {
-	assert_int_equal(page_alloc_check(pa), PAGE_OK);
+	assert_int_equal(page_alloc_check(pa), 0);
 }
 
 static void assert_stats_equal(const struct page_alloc_stats *a,
@@ -58,7 +58,7 @@ static void test_one_aligned_range_is_one_block(void **state)
 
 	(void)state;
 	init(&pa);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), 0);
 	page_alloc_get_stats(&pa, &st);
 	assert_int_equal(st.total_pages, 1024);
 	assert_int_equal(st.free_pages, 1024);
@@ -66,7 +66,7 @@ static void test_one_aligned_range_is_one_block(void **state)
 		assert_int_equal(st.free_blocks[order], order == ORDER_4MIB);
 	assert_int_equal(page_alloc(&pa, ORDER_4MIB), BASE);
 	assert_int_equal(page_alloc(&pa, 0), 0);
-	assert_int_equal(page_free(&pa, BASE, ORDER_4MIB), PAGE_OK);
+	assert_int_equal(page_free(&pa, BASE, ORDER_4MIB), 0);
 	assert_healthy(&pa);
 }
 
@@ -78,7 +78,7 @@ static void test_allocate_every_page_then_free(void **state)
 
 	(void)state;
 	init(&pa);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), 0);
 	for (unsigned int i = 0; i < 1024; i++) {
 		got[i] = page_alloc(&pa, 0);
 		assert_true(got[i] >= BASE && got[i] < BASE + 4 * MIB);
@@ -91,7 +91,7 @@ static void test_allocate_every_page_then_free(void **state)
 	assert_healthy(&pa);
 	/* Free in a scrambled order so merges happen in every direction. */
 	for (unsigned int i = 0; i < 1024; i++)
-		assert_int_equal(page_free(&pa, got[(i * 389) % 1024], 0), PAGE_OK);
+		assert_int_equal(page_free(&pa, got[(i * 389) % 1024], 0), 0);
 	page_alloc_get_stats(&pa, &st);
 	assert_int_equal(st.free_pages, 1024);
 	assert_int_equal(st.free_blocks[ORDER_4MIB], 1);
@@ -106,7 +106,7 @@ static void test_unaligned_range_is_shrunk_to_pages(void **state)
 	(void)state;
 	init(&pa);
 	/* Whole pages 0x40001000..0x40006000: blocks of 1 + 2 + 2 pages. */
-	assert_int_equal(page_alloc_add_range(&pa, BASE + 0x800, 0x5a00), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, BASE + 0x800, 0x5a00), 0);
 	page_alloc_get_stats(&pa, &st);
 	assert_int_equal(st.total_pages, 5);
 	assert_int_equal(st.free_blocks[0], 1);
@@ -123,14 +123,14 @@ static void test_page_zero_is_never_returned(void **state)
 
 	(void)state;
 	init(&pa);
-	assert_int_equal(page_alloc_add_range(&pa, 0, 4 * PAGE_SIZE), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, 0, 4 * PAGE_SIZE), 0);
 	assert_int_equal(free_pages(&pa), 3);
 	for (int i = 0; i < 3; i++) {
 		addr = page_alloc(&pa, 0);
 		assert_true(addr != 0);
 	}
 	assert_int_equal(page_alloc(&pa, 0), 0);
-	assert_int_equal(page_free(&pa, 0, 0), PAGE_ERR_INVALID);
+	assert_int_equal(page_free(&pa, 0, 0), -ZE_BAD_ADDRESS);
 }
 
 static void test_adjacent_ranges_merge(void **state)
@@ -140,14 +140,14 @@ static void test_adjacent_ranges_merge(void **state)
 
 	(void)state;
 	init(&pa);
-	assert_int_equal(page_alloc_add_range(&pa, BASE + 2 * MIB, 2 * MIB), PAGE_OK);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 2 * MIB), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, BASE + 2 * MIB, 2 * MIB), 0);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 2 * MIB), 0);
 	page_alloc_get_stats(&pa, &st);
 	assert_int_equal(st.free_blocks[ORDER_4MIB], 1);
 	assert_int_equal(st.free_blocks[ORDER_4MIB - 1], 0);
 	assert_int_equal(page_alloc(&pa, ORDER_4MIB), BASE);
 	assert_healthy(&pa);
-	assert_int_equal(page_free(&pa, BASE, ORDER_4MIB), PAGE_OK);
+	assert_int_equal(page_free(&pa, BASE, ORDER_4MIB), 0);
 	assert_healthy(&pa);
 }
 
@@ -165,8 +165,8 @@ static void test_separate_banks(void **state)
 
 	(void)state;
 	init(&pa);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, MIB), PAGE_OK);
-	assert_int_equal(page_alloc_add_range(&pa, bank2, 3 * MIB), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, MIB), 0);
+	assert_int_equal(page_alloc_add_range(&pa, bank2, 3 * MIB), 0);
 	while ((addr = page_alloc(&pa, 2)) != 0) {
 		if (inside(addr, BASE, MIB))
 			in1++;
@@ -201,10 +201,10 @@ static void test_reserve_before_and_after_agree(void **state)
 	page_alloc_init(&before, meta, META_PAGES);
 	page_alloc_init(&after, meta_other, META_PAGES);
 	/* Rounded outward: 0x40100000..0x40103000, three pages. */
-	assert_int_equal(page_alloc_reserve(&before, res, res_len), PAGE_OK);
-	assert_int_equal(page_alloc_add_range(&before, BASE, 4 * MIB), PAGE_OK);
-	assert_int_equal(page_alloc_add_range(&after, BASE, 4 * MIB), PAGE_OK);
-	assert_int_equal(page_alloc_reserve(&after, res, res_len), PAGE_OK);
+	assert_int_equal(page_alloc_reserve(&before, res, res_len), 0);
+	assert_int_equal(page_alloc_add_range(&before, BASE, 4 * MIB), 0);
+	assert_int_equal(page_alloc_add_range(&after, BASE, 4 * MIB), 0);
+	assert_int_equal(page_alloc_reserve(&after, res, res_len), 0);
 	page_alloc_get_stats(&before, &s1);
 	page_alloc_get_stats(&after, &s2);
 	assert_int_equal(s1.total_pages, 1021);
@@ -213,7 +213,7 @@ static void test_reserve_before_and_after_agree(void **state)
 	assert_healthy(&after);
 	assert_never_handed_out(&before, BASE + MIB, 3 * PAGE_SIZE);
 	assert_never_handed_out(&after, BASE + MIB, 3 * PAGE_SIZE);
-	assert_int_equal(page_free(&after, BASE + MIB, 0), PAGE_ERR_INVALID);
+	assert_int_equal(page_free(&after, BASE + MIB, 0), -ZE_BAD_ADDRESS);
 }
 
 static void test_reserve_over_allocation_is_refused(void **state)
@@ -224,16 +224,16 @@ static void test_reserve_over_allocation_is_refused(void **state)
 
 	(void)state;
 	init(&pa);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), 0);
 	block = page_alloc(&pa, 3);
 	page_alloc_get_stats(&pa, &s1);
 	assert_int_equal(page_alloc_reserve(&pa, block + 5 * PAGE_SIZE, 1),
-			 PAGE_ERR_BUSY);
+			 -ZE_BUSY);
 	page_alloc_get_stats(&pa, &s2);
 	assert_stats_equal(&s1, &s2);
 	assert_healthy(&pa);
 	/* The refused reservation was not remembered either. */
-	assert_int_equal(page_free(&pa, block, 3), PAGE_OK);
+	assert_int_equal(page_free(&pa, block, 3), 0);
 	assert_int_equal(free_pages(&pa), 1024);
 }
 
@@ -245,32 +245,32 @@ static void test_free_errors_leave_state_alone(void **state)
 
 	(void)state;
 	init(&pa);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), PAGE_OK);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), 0);
 	a = page_alloc(&pa, 0);
 	b = page_alloc(&pa, 0);	/* a's buddy */
 	c = page_alloc(&pa, 2);
 	assert_int_equal(a ^ b, PAGE_SIZE);
 	page_alloc_get_stats(&pa, &s1);
 
-	assert_int_equal(page_free(&pa, c, 1), PAGE_ERR_ORDER);
-	assert_int_equal(page_free(&pa, c + PAGE_SIZE, 0), PAGE_ERR_NOT_ALLOCATED);
-	assert_int_equal(page_free(&pa, c + 0x10, 0), PAGE_ERR_INVALID);
-	assert_int_equal(page_free(&pa, c + PAGE_SIZE, 2), PAGE_ERR_INVALID);
-	assert_int_equal(page_free(&pa, BASE + 8 * MIB, 0), PAGE_ERR_INVALID);
-	assert_int_equal(page_free(&pa, c, PAGE_MAX_ORDER + 1), PAGE_ERR_INVALID);
-	assert_int_equal(page_free(&pa, BASE + 2 * MIB, 0), PAGE_ERR_DOUBLE_FREE);
+	assert_int_equal(page_free(&pa, c, 1), -ZE_WRONG_ORDER);
+	assert_int_equal(page_free(&pa, c + PAGE_SIZE, 0), -ZE_NOT_ALLOCATED);
+	assert_int_equal(page_free(&pa, c + 0x10, 0), -ZE_BAD_ADDRESS);
+	assert_int_equal(page_free(&pa, c + PAGE_SIZE, 2), -ZE_BAD_ADDRESS);
+	assert_int_equal(page_free(&pa, BASE + 8 * MIB, 0), -ZE_BAD_ADDRESS);
+	assert_int_equal(page_free(&pa, c, PAGE_MAX_ORDER + 1), -ZE_BAD_ADDRESS);
+	assert_int_equal(page_free(&pa, BASE + 2 * MIB, 0), -ZE_DOUBLE_FREE);
 	page_alloc_get_stats(&pa, &s2);
 	assert_stats_equal(&s1, &s2);
 	assert_healthy(&pa);
 
 	/* Double frees, whether or not the block has merged since. */
-	assert_int_equal(page_free(&pa, a, 0), PAGE_OK);
-	assert_int_equal(page_free(&pa, a, 0), PAGE_ERR_DOUBLE_FREE);
-	assert_int_equal(page_free(&pa, b, 0), PAGE_OK);
-	assert_int_equal(page_free(&pa, b, 0), PAGE_ERR_DOUBLE_FREE);
-	assert_int_equal(page_free(&pa, a, 0), PAGE_ERR_DOUBLE_FREE);
-	assert_int_equal(page_free(&pa, c, 2), PAGE_OK);
-	assert_int_equal(page_free(&pa, c, 2), PAGE_ERR_DOUBLE_FREE);
+	assert_int_equal(page_free(&pa, a, 0), 0);
+	assert_int_equal(page_free(&pa, a, 0), -ZE_DOUBLE_FREE);
+	assert_int_equal(page_free(&pa, b, 0), 0);
+	assert_int_equal(page_free(&pa, b, 0), -ZE_DOUBLE_FREE);
+	assert_int_equal(page_free(&pa, a, 0), -ZE_DOUBLE_FREE);
+	assert_int_equal(page_free(&pa, c, 2), 0);
+	assert_int_equal(page_free(&pa, c, 2), -ZE_DOUBLE_FREE);
 	assert_int_equal(free_pages(&pa), 1024);
 	assert_healthy(&pa);
 }
@@ -281,34 +281,34 @@ static void test_setup_errors(void **state)
 
 	(void)state;
 	page_alloc_init(&pa, meta, 1024);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 0), PAGE_ERR_INVALID);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 0), -ZE_BAD_ADDRESS);
 	assert_int_equal(page_alloc_add_range(&pa, BASE + 1, PAGE_SIZE),
-			 PAGE_ERR_INVALID);
+			 -ZE_BAD_ADDRESS);
 	assert_int_equal(page_alloc_add_range(&pa, UINT64_MAX - 10, 100),
-			 PAGE_ERR_INVALID);
+			 -ZE_BAD_ADDRESS);
 	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB + PAGE_SIZE),
-			 PAGE_ERR_NO_SPACE);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 2 * MIB), PAGE_OK);
+			 -ZE_NO_SPACE);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 2 * MIB), 0);
 	assert_int_equal(page_alloc_add_range(&pa, BASE + MIB, 2 * MIB),
-			 PAGE_ERR_OVERLAP);
+			 -ZE_OVERLAP);
 	assert_int_equal(page_alloc_add_range(&pa, BASE - MIB, MIB + PAGE_SIZE),
-			 PAGE_ERR_OVERLAP);
-	assert_int_equal(page_alloc_reserve(&pa, BASE, 0), PAGE_ERR_INVALID);
+			 -ZE_OVERLAP);
+	assert_int_equal(page_alloc_reserve(&pa, BASE, 0), -ZE_BAD_ADDRESS);
 	assert_int_equal(page_alloc_reserve(&pa, UINT64_MAX - 10, 100),
-			 PAGE_ERR_INVALID);
+			 -ZE_BAD_ADDRESS);
 	for (int i = 0; i < PAGE_ALLOC_MAX_RESERVED; i++)
 		assert_int_equal(page_alloc_reserve(&pa, BASE + 8 * MIB, 1),
-				 PAGE_OK);
+				 0);
 	assert_int_equal(page_alloc_reserve(&pa, BASE + 8 * MIB, 1),
-			 PAGE_ERR_NO_SPACE);
+			 -ZE_NO_SPACE);
 	assert_int_equal(page_alloc(&pa, PAGE_MAX_ORDER + 1), 0);
 
 	page_alloc_init(&pa, meta, META_PAGES);
 	for (int i = 0; i < PAGE_ALLOC_MAX_RANGES; i++)
 		assert_int_equal(page_alloc_add_range(&pa, BASE + 2 * (unsigned)i * MIB, MIB),
-				 PAGE_OK);
+				 0);
 	assert_int_equal(page_alloc_add_range(&pa, BASE + 100 * MIB, MIB),
-			 PAGE_ERR_NO_SPACE);
+			 -ZE_NO_SPACE);
 	assert_healthy(&pa);
 }
 
@@ -323,7 +323,7 @@ static void test_order_for_bytes(void **state)
 	assert_int_equal(page_order_for_bytes(PAGE_SIZE << PAGE_MAX_ORDER),
 			 PAGE_MAX_ORDER);
 	assert_int_equal(page_order_for_bytes((PAGE_SIZE << PAGE_MAX_ORDER) + 1), -1);
-	assert_string_equal(page_alloc_strerror(PAGE_ERR_DOUBLE_FREE),
+	assert_string_equal(zerror_name(-ZE_DOUBLE_FREE),
 			    "block is already free");
 }
 
@@ -374,11 +374,11 @@ static void model_setup(struct page_alloc *pa, struct model *m,
 
 	memset(m->page, M_UNMANAGED, sizeof(m->page));
 	page_alloc_init(pa, storage, META_PAGES);
-	assert_int_equal(page_alloc_reserve(pa, MODEL_BASE + MIB + 0x10, 0x3000), PAGE_OK);
-	assert_int_equal(page_alloc_add_range(pa, r1, r1_end - r1), PAGE_OK);
-	assert_int_equal(page_alloc_add_range(pa, r2, r2_end - r2), PAGE_OK);
+	assert_int_equal(page_alloc_reserve(pa, MODEL_BASE + MIB + 0x10, 0x3000), 0);
+	assert_int_equal(page_alloc_add_range(pa, r1, r1_end - r1), 0);
+	assert_int_equal(page_alloc_add_range(pa, r2, r2_end - r2), 0);
 	assert_int_equal(page_alloc_reserve(pa, MODEL_BASE + 9 * MIB - 0x800, 0x10000),
-			 PAGE_OK);
+			 0);
 	model_mark(m, MODEL_BASE + 0x4000, MODEL_BASE + 6 * MIB, M_FREE);
 	model_mark(m, r2, r2_end, M_FREE);
 	model_mark(m, MODEL_BASE + MIB, MODEL_BASE + MIB + 0x4000, M_UNMANAGED);
@@ -431,14 +431,14 @@ static void model_free(struct page_alloc *pa, struct model *m, unsigned int slot
 	uint64_t addr = m->live_addr[slot];
 	unsigned int order = m->live_order[slot];
 
-	assert_int_equal(page_free(pa, addr, order), PAGE_OK);
+	assert_int_equal(page_free(pa, addr, order), 0);
 	model_mark(m, addr, addr + (PAGE_SIZE << order), M_FREE);
 	m->live--;
 	m->live_addr[slot] = m->live_addr[m->live];
 	m->live_order[slot] = m->live_order[m->live];
 	/* Every second free is repeated: it must be refused. */
 	if (model_rand(m) & 1)
-		assert_int_equal(page_free(pa, addr, order), PAGE_ERR_DOUBLE_FREE);
+		assert_int_equal(page_free(pa, addr, order), -ZE_DOUBLE_FREE);
 }
 
 static uint64_t model_free_pages(const struct model *m)

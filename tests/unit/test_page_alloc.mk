@@ -1,2 +1,2 @@
 UNIT_TESTS += test_page_alloc
-test_page_alloc_SRCS := $(PORTABLE_PAGE_ALLOC)
+test_page_alloc_SRCS := $(PORTABLE_PAGE_ALLOC) $(PORTABLE_ZERROR)

@@ -1,6 +1,6 @@
 /* Host tests of the stage-2 table builder (stage2.c, stage2_unmap.c). */
 #include "stage2_fixture.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 #define RAM_IPA		UINT64_C(0x40000000)	/* guest RAM at 1 GiB */
 #define MODEL_PAGES	(UINT64_C(8) * GIB / PAGE)

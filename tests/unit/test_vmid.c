@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "vmm/vmid.h"
 
 #define VM_VMIDS	255	/* 1..255: every VMID but ZVM's 0 */

@@ -8,7 +8,7 @@
 #define TESTS_UNIT_VGIC_FIXTURE_H
 
 #include "vgic/vgic.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 #define GICD_CTLR		0x0000
 #define GICD_TYPER		0x0004

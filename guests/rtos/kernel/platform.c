@@ -47,9 +47,9 @@ static int probe_uart(const struct fdt *fdt, struct platform *p)
 	struct fdt_chosen chosen;
 	int node = -1;
 
-	if (fdt_read_chosen(fdt, &chosen) == FDT_OK && chosen.bootargs)
+	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.bootargs)
 		p->keep_running = has_word(chosen.bootargs, "keep-running");
-	if (fdt_read_chosen(fdt, &chosen) == FDT_OK && chosen.stdout_path)
+	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.stdout_path)
 		node = fdt_path_offset_n(fdt, chosen.stdout_path,
 					 chosen.stdout_path_len);
 	if (node < 0 || !fdt_node_is_compatible(fdt, node, "arm,pl011"))
@@ -120,7 +120,7 @@ int platform_probe(const void *dtb, struct platform *p)
 {
 	struct fdt fdt;
 
-	if (fdt_init(&fdt, dtb, DTB_MAX_SIZE) != FDT_OK)
+	if (fdt_init(&fdt, dtb, DTB_MAX_SIZE) != 0)
 		return -1;
 	if (probe_uart(&fdt, p) || probe_memory(&fdt, p) || probe_gic(&fdt, p) ||
 	    probe_timer(&fdt, p))

@@ -5,7 +5,7 @@
  */
 #include "arch/arm64/stage2.h"
 #include "arch/arm64/stage2_desc.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 /* VTCR_EL2 fields (ARM ARM D13.2, VTCR_EL2). */
 #define VTCR_T0SZ		(64 - STAGE2_IPA_BITS)

@@ -5,7 +5,7 @@
  */
 #include "arch/arm64/stage2.h"
 #include "arch/arm64/stage2_desc.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 /*
  * Tables needed so that boundary falls on an entry edge: one per level,

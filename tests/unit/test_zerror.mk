@@ -1,0 +1,2 @@
+UNIT_TESTS += test_zerror
+test_zerror_SRCS := $(PORTABLE_ZERROR)
