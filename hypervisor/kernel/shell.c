@@ -64,6 +64,15 @@ void shell_wake(void)
 	sem_give(&rx_ready);
 }
 
+void shell_detach(void)
+{
+	if (!attached)
+		return;
+	attached->detach(attached->ctx);
+	attached = 0;
+	lineedit_begin(&editor);
+}
+
 /* Attached: bytes go to the attachment, Ctrl-] comes back to the shell. */
 static void feed_attached(char c)
 {

@@ -33,5 +33,7 @@ struct shell_attachment {
 void shell_attach(const struct shell_attachment *a);
 /* Wakes the shell thread (output is waiting for an attachment). */
 void shell_wake(void);
+/* From an attachment's drain, when its work is over: the prompt comes back. */
+void shell_detach(void);
 
 #endif

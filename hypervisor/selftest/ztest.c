@@ -1,14 +1,23 @@
-/* The self-test registry, runner and the `zvm test` commands. */
+/* The self-test registry, and running one test with its checks. */
 #include <stdarg.h>
 
 #include "selftest/ztest.h"
-#include "kernel/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
 extern const struct ztest __start_zvm_tests[], __stop_zvm_tests[];
 
-static bool matches(const struct ztest *t, const char *sel)
+const struct ztest *ztest_first(void)
+{
+	return __start_zvm_tests;
+}
+
+const struct ztest *ztest_end(void)
+{
+	return __stop_zvm_tests;
+}
+
+bool ztest_matches(const struct ztest *t, const char *sel)
 {
 	size_t glen = strlen(t->group);
 
@@ -53,76 +62,10 @@ void ztest_figure(struct ztest_ctx *ctx, const char *name, uint64_t value)
 		ctx->figures_len += (size_t)n;
 }
 
-enum outcome { PASSED, FAILED, SKIPPED };
-
-static enum outcome run_one(struct cmd_io *io, const struct ztest *t)
+enum ztest_outcome ztest_execute(const struct ztest *t, struct ztest_ctx *ctx)
 {
-	struct ztest_ctx ctx = { .io = io };
-	uint64_t start = time_now();
-
-	t->fn(&ctx);
-	uint64_t us = ticks_to_ns(time_now() - start) / 1000;
-	if (ctx.failed) {
-		cmd_printf(io, "ZTEST %s.%s FAIL time_us=%lu reason=\"%s\"\n", t->group, t->name,
-			   us, ctx.reason);
-		return FAILED;
-	}
-	if (ctx.skipped) {
-		cmd_printf(io, "ZTEST %s.%s SKIP time_us=%lu reason=\"%s\"\n", t->group, t->name,
-			   us, ctx.reason);
-		return SKIPPED;
-	}
-	cmd_printf(io, "ZTEST %s.%s PASS time_us=%lu%s\n", t->group, t->name, us, ctx.figures);
-	return PASSED;
+	t->fn(ctx);
+	if (ctx->failed)
+		return ZTEST_FAIL;
+	return ctx->skipped ? ZTEST_SKIP : ZTEST_PASS;
 }
-
-int ztest_run(struct cmd_io *io, const char *selector, unsigned *failed)
-{
-	unsigned total = 0, count[3] = { 0, 0, 0 };
-	uint64_t start = time_now();
-
-	for (const struct ztest *t = __start_zvm_tests; t < __stop_zvm_tests; t++) {
-		if (!matches(t, selector))
-			continue;
-		total++;
-		count[run_one(io, t)]++;
-	}
-	if (total) {
-		uint64_t us = ticks_to_ns(time_now() - start) / 1000;
-		cmd_printf(io, "ZTEST SUMMARY total=%u passed=%u failed=%u skipped=%u time_us=%lu\n",
-			   total, count[PASSED], count[FAILED], count[SKIPPED], us);
-	}
-	if (failed)
-		*failed = count[FAILED];
-	return (int)total;
-}
-
-static int cmd_test_list(struct cmd_io *io, int argc, char **argv)
-{
-	unsigned n = 0;
-
-	(void)argv;
-	if (argc != 1)
-		return CMD_ERR_USAGE;
-	for (const struct ztest *t = __start_zvm_tests; t < __stop_zvm_tests; t++, n++)
-		cmd_printf(io, "%s.%s\n", t->group, t->name);
-	cmd_printf(io, "%u tests\n", n);
-	return CMD_OK;
-}
-CMD_REGISTER(zvm_test_list, "zvm test list", "zvm test list",
-	     "Lists the built-in tests as group.name.", cmd_test_list);
-
-static int cmd_test_run(struct cmd_io *io, int argc, char **argv)
-{
-	unsigned failed;
-
-	if (argc != 2)
-		return CMD_ERR_USAGE;
-	if (ztest_run(io, argv[1], &failed) == 0) {
-		cmd_printf(io, "no test matches '%s'; see 'zvm test list'\n", argv[1]);
-		return CMD_ERR_FAIL;
-	}
-	return failed ? CMD_ERR_FAIL : CMD_OK;
-}
-CMD_REGISTER(zvm_test_run, "zvm test run", "zvm test run <group|group.name|name|all>",
-	     "Runs built-in tests; one result line each, then a summary.", cmd_test_run);

@@ -1,15 +1,19 @@
 /*
  * ZVM's built-in test programs.  A test is a function registered with
- * ZTEST(group, name); `zvm test list` and `zvm test run <group|name|all>`
- * reach them through the one command registry, so the shell, the network
- * agent and CI run exactly the same code.
+ * ZTEST(group, name); the `zvm test` commands (ztest_cmds.c) reach them
+ * through the one command registry, so the shell, the network agent and CI
+ * run exactly the same code.  A run executes on the test runner thread on
+ * ZVM's core (ztest_runner.c), one at a time; its results are kept
+ * (ztest_results.c) until the next run begins.
  *
- * Each result is one machine-readable line:
- *   ZTEST <group>.<name> PASS time_us=<n> [<figure>=<value> ...]
- *   ZTEST <group>.<name> FAIL time_us=<n> reason="<file>:<line>: <what>"
- *   ZTEST <group>.<name> SKIP time_us=<n> reason="<what it needs>"
- * and a run ends with
- *   ZTEST SUMMARY total=<n> passed=<n> failed=<n> skipped=<n> time_us=<n>
+ * A run starts with
+ *   ZTEST RUN selector=<sel> tests=<n> repeat=<r> seed=<s>
+ * and each result is one machine-readable line:
+ *   ZTEST <group>.<name> PASS time_us=<n> [round=<k>] [<figure>=<value> ...]
+ *   ZTEST <group>.<name> FAIL time_us=<n> [round=<k>] reason="<file>:<line>: <what>"
+ *   ZTEST <group>.<name> SKIP time_us=<n> [round=<k>] reason="<what it needs>"
+ * (round only when the run repeats), and a run ends with
+ *   ZTEST SUMMARY total=<n> passed=<n> failed=<n> skipped=<n> time_us=<n> [cancelled=1]
  * A test skips only when the system it runs on lacks what it needs (say,
  * a free core and a guest image for the VM tests), never to hide a failure.
  *
@@ -29,7 +33,8 @@
 #define ZTEST_FIGURES_MAX	240
 
 struct ztest_ctx {
-	struct cmd_io *io;
+	uint64_t seed;		/* this test's own: from the run's seed and round */
+	unsigned round;		/* 1..repeat */
 	bool failed;
 	bool skipped;
 	char reason[ZTEST_REASON_MAX];
@@ -74,7 +79,14 @@ void ztest_figure(struct ztest_ctx *ctx, const char *name, uint64_t value);
 	}								\
 } while (0)
 
-/* Runs the tests matching selector ("all", a group, or group.name / name). */
-int ztest_run(struct cmd_io *io, const char *selector, unsigned *failed);
+enum ztest_outcome { ZTEST_PASS, ZTEST_FAIL, ZTEST_SKIP, ZTEST_OUTCOMES };
+
+/* The registry, in link order. */
+const struct ztest *ztest_first(void);
+const struct ztest *ztest_end(void);
+/* Does selector ("all", a group, group.name or a bare name) pick t? */
+bool ztest_matches(const struct ztest *t, const char *selector);
+/* Runs one test with ctx prepared by the caller (seed, round). */
+enum ztest_outcome ztest_execute(const struct ztest *t, struct ztest_ctx *ctx);
 
 #endif
