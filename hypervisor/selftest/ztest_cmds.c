@@ -4,7 +4,7 @@
  * (results appear as they come; Ctrl-C cancels, Ctrl-] leaves it running in
  * the background); any other caller's `run` waits and gets the same lines.
  */
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
 #include "lib/string.h"

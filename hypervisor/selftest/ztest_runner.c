@@ -1,6 +1,6 @@
 /* The test runner thread (see ztest_runner.h). */
 #include "selftest/ztest_runner.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "kernel/percpu.h"
 #include "kernel/sem.h"
 #include "kernel/thread.h"

@@ -14,7 +14,7 @@
 
 /*
  * Starts a run; returns its number (> 0), or -ZE_BUSY while another runs,
- * -ZE_NOENT when selector picks no test, -ZE_NOMEM without a runner thread.
+ * -ZE_NOENT when selector picks no test, -ZE_NOMEM without a runner thread (lib/zerror.h).
  */
 int ztest_runner_start(const char *selector, unsigned repeat, uint64_t seed);
 /* Waits until the run has news (a result, its end) or ticks have passed. */
