@@ -43,6 +43,9 @@ PORTABLE_LINEEDIT := hypervisor/kernel/lineedit.c hypervisor/kernel/lineedit_his
 	hypervisor/kernel/lineedit_complete.c $(PORTABLE_FORMAT)
 PORTABLE_STAGE2 := hypervisor/arch/arm64/stage2.c hypervisor/arch/arm64/stage2_unmap.c
 PORTABLE_ESR := hypervisor/arch/arm64/esr.c $(PORTABLE_FORMAT)
+# Emulated MMIO: the abort decoder and region table; exception entry to EL1.
+PORTABLE_MMIO := hypervisor/vmm/mmio.c
+PORTABLE_GUEST_EXCEPTION := hypervisor/arch/arm64/guest_exception.c
 PORTABLE_VMID := hypervisor/vmm/vmid.c
 PORTABLE_VUART := hypervisor/vdev/vuart.c
 PORTABLE_CONSOLE_RING := hypervisor/vdev/console_ring.c
@@ -56,4 +59,4 @@ PORTABLE_SRCS := $(sort $(PORTABLE_FDT_WRITE) $(PORTABLE_ZERROR) $(PORTABLE_CRC3
 	$(PORTABLE_SPSC_RING) $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE) $(PORTABLE_GUEST_DT) \
 	$(PORTABLE_VGIC) $(PORTABLE_HEAP) $(PORTABLE_PAGE_ALLOC) $(PORTABLE_LOGRING) \
 	$(PORTABLE_CMD) $(PORTABLE_LINEEDIT) $(PORTABLE_STAGE2) $(PORTABLE_ESR) \
-	$(PORTABLE_VMID) $(PORTABLE_VUART) $(PORTABLE_CONSOLE_RING))
+	$(PORTABLE_MMIO) $(PORTABLE_GUEST_EXCEPTION) $(PORTABLE_VMID) $(PORTABLE_VUART) $(PORTABLE_CONSOLE_RING))

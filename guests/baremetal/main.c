@@ -5,6 +5,9 @@
  *   w  write outside its memory     u  undefined instruction
  *   h  hang with interrupts masked  s  interrupt storm
  *   o  PSCI SYSTEM_OFF              r  PSCI SYSTEM_RESET
+ * and on 'b' probes emulated registers with widths they do not support:
+ * each access must come back as a synchronous external abort (the guest
+ * survives and says what it saw).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +26,10 @@
 #define TICK_HZ			100
 #define OUTSIDE_ANY_MAP		0x7000000000ull
 #define CNT_CTL_ENABLE		1u
+#define GICD_CTLR		0x0000	/* 32-bit registers (IHI 0069 12.9.4, 12.9.38) */
+#define GICD_TYPER		0x0004
+#define INSN_SIZE		4
+#define UNTOUCHED		0x5a5a5a5a5a5a5a5aull
 
 static volatile uint64_t ticks;
 static uint64_t tick_period;
@@ -106,6 +113,69 @@ void guest_irq(void)
 		gic_end(intid);
 }
 
+/* start.S: the exception entry calls these, and crashed never returns. */
+void crashed(void) __attribute__((noreturn));
+void guest_sync(void);
+
+/* The abort the probe is waiting for: a sync exception from the probe. */
+static volatile bool abort_expected;
+static volatile uint64_t abort_esr, abort_far;
+
+static void puthex(uint64_t v)
+{
+	int top = 60;
+
+	puts("0x");
+	while (top > 0 && !(v >> top))
+		top -= 4;
+	for (int shift = top; shift >= 0; shift -= 4)
+		putc("0123456789abcdef"[v >> shift & 0xf]);
+}
+
+void guest_sync(void)
+{
+	uint64_t elr;
+
+	if (!abort_expected)
+		crashed();
+	__asm__ volatile("mrs %0, esr_el1" : "=r"(abort_esr));
+	__asm__ volatile("mrs %0, far_el1" : "=r"(abort_far));
+	__asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
+	__asm__ volatile("msr elr_el1, %0" : : "r"(elr + INSN_SIZE));	/* skip it */
+	abort_expected = false;
+}
+
+static void report(const char *what, uint64_t reg)
+{
+	puts(abort_expected ? "no abort: " : "abort: ");
+	puts(what);
+	puts(" esr ");
+	puthex(abort_esr);
+	puts(" far ");
+	puthex(abort_far);
+	puts(reg == UNTOUCHED ? " register kept\n" : " register written\n");
+	abort_expected = false;
+}
+
+/* Each access is one instruction of exactly the width it names. */
+static void bad_width_probe(void)
+{
+	uint64_t ctlr = GUEST_GICD_BASE + GICD_CTLR, typer = GUEST_GICD_BASE + GICD_TYPER;
+	uint64_t reg = UNTOUCHED;
+
+	abort_expected = true;
+	__asm__ volatile("strb %w0, [%1]" : : "r"(2u), "r"(ctlr) : "memory");
+	report("strb GICD_CTLR", reg);
+	abort_expected = true;
+	__asm__ volatile("ldr %0, [%1]" : "+r"(reg) : "r"(ctlr) : "memory");
+	report("ldr x GICD_CTLR", reg);
+	reg = UNTOUCHED;
+	abort_expected = true;
+	__asm__ volatile("ldrh %w0, [%1]" : "+r"(reg) : "r"(typer) : "memory");
+	report("ldrh GICD_TYPER", reg);
+	puts("probe done\n");
+}
+
 static void crash(int c)
 {
 	switch (c) {
@@ -134,6 +204,9 @@ static void crash(int c)
 	case 'r':
 		puts("resetting\n");
 		hvc(PSCI_SYSTEM_RESET, 0);
+		break;
+	case 'b':
+		bad_width_probe();
 		break;
 	default:
 		break;		/* not a crash key */

@@ -265,3 +265,8 @@ int vuart_access(struct vuart *v, uint64_t offset, unsigned size, bool write,
 		*value = read_reg(v, (uint32_t)offset) & lane_mask;
 	return VUART_OK;
 }
+
+int vuart_mmio(void *uart, uint64_t offset, unsigned size, bool write, uint64_t *value)
+{
+	return vuart_access(uart, offset, size, write, value);
+}

@@ -116,6 +116,8 @@ void vuart_reset(struct vuart *v);
  */
 int vuart_access(struct vuart *v, uint64_t offset, unsigned size, bool write,
 		 uint64_t *value);
+/* The same as an MMIO region handler (vmm/mmio.h), dev being the vuart. */
+int vuart_mmio(void *uart, uint64_t offset, unsigned size, bool write, uint64_t *value);
 
 /* Queues up to n received bytes; returns how many fitted in the FIFO. */
 size_t vuart_input(struct vuart *v, const char *s, size_t n);

@@ -304,6 +304,12 @@ uint32_t vgic_take_kicks(struct vgic *vgic)
 	return kicks;
 }
 
+/* Read without the VM's lock, on the way back to a guest. */
+uint32_t vgic_writes(const struct vgic *vgic)
+{
+	return __atomic_load_n(&vgic->writes, __ATOMIC_ACQUIRE);
+}
+
 const struct vgic_irq_counters *vgic_counters(const struct vgic *vgic,
 					      unsigned intid, unsigned vcpu)
 {

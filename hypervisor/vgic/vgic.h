@@ -114,6 +114,8 @@ struct vgic {
 	bool enable_grp0, enable_grp1;	/* GICD_CTLR */
 	uint32_t kicks;			/* vCPUs with new deliverable work */
 	uint64_t unhandled;		/* RAZ/WI accesses to unmodelled registers */
+	uint32_t writes;		/* guest register writes: the arch half
+					 * re-reads the model when this moves */
 	struct vgic_redist redist[VGIC_MAX_VCPUS];
 	struct vgic_queue queue[VGIC_MAX_VCPUS];
 	uint64_t irouter[VGIC_MAX_SPIS];
@@ -140,6 +142,17 @@ int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
 		     bool write, uint64_t *value);
 int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
 		       unsigned size, bool write, uint64_t *value);
+/*
+ * The same as MMIO region handlers (vmm/mmio.h), dev being the struct
+ * vgic: the distributor's window, and the redistributors' (one frame per
+ * vCPU, offset from the first).
+ */
+int vgic_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
+		   uint64_t *value);
+int vgic_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
+		     uint64_t *value);
+/* Guest writes so far: a change means the model may have changed. */
+uint32_t vgic_writes(const struct vgic *vgic);
 
 /*
  * Makes an interrupt pending (an edge; for a level-configured INTID it is a

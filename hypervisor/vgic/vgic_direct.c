@@ -31,7 +31,7 @@ static void own_interrupts_as_fiq(bool fiq)
 
 void vgic_direct_enter(struct vcpu *v)
 {
-	(void)v;
+	v->vgic_writes_seen = vgic_writes(&v->vm->vgic);
 	write_sysreg(ich_hcr_el2, 0);
 	own_interrupts_as_fiq(true);
 	for (unsigned i = 0; i < COUNT(guest_ppis); i++)
@@ -64,8 +64,13 @@ void vgic_direct_leave(struct vcpu *v)
 	isb();
 }
 
-void vgic_direct_mirror(struct vcpu *v)
+void vgic_direct_sync(struct vcpu *v)
 {
+	if (vgic_writes(&v->vm->vgic) == v->vgic_writes_seen)
+		return;
+	uint64_t flags = spin_lock_irqsave(&v->vm->lock);
+
+	v->vgic_writes_seen = vgic_writes(&v->vm->vgic);
 	for (unsigned i = 0; i < COUNT(guest_ppis); i++) {
 		struct vgic_irq *irq = vgic_irq_get(&v->vm->vgic, guest_ppis[i], v->index);
 		if (!irq)
@@ -76,4 +81,5 @@ void vgic_direct_mirror(struct vcpu *v)
 		else
 			gic_disable_irq(guest_ppis[i]);
 	}
+	spin_unlock_irqrestore(&v->vm->lock, flags);
 }

@@ -15,7 +15,7 @@ struct vcpu;
 
 void vgic_direct_enter(struct vcpu *v);
 void vgic_direct_leave(struct vcpu *v);
-/* After the guest wrote its redistributor: apply its PPI settings. */
-void vgic_direct_mirror(struct vcpu *v);
+/* Before the return to the guest: if it wrote its GIC, apply its PPI settings. */
+void vgic_direct_sync(struct vcpu *v);
 
 #endif

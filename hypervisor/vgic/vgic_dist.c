@@ -143,3 +143,14 @@ int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
 		*value = 0;
 	return 0;
 }
+
+int vgic_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
+		   uint64_t *value)
+{
+	struct vgic *g = vgic;
+	int err = vgic_dist_access(g, offset, size, write, value);
+
+	if (!err && write)
+		__atomic_store_n(&g->writes, g->writes + 1, __ATOMIC_RELEASE);
+	return err;
+}

@@ -80,6 +80,8 @@ static uint64_t lr_encode(const struct vgic_pick *p)
 	return lr;
 }
 
+static void update_fast_timer(struct vcpu *v);
+
 /* VM lock held. */
 static void fold_back(struct vcpu *v)
 {
@@ -107,10 +109,15 @@ void vgic_lr_sync(struct vcpu *v)
 	struct vgic_pick picks[MAX_LRS];
 	unsigned n;
 
+	/* The guest reprogrammed its GIC: is the timer's fast path still right? */
+	bool reprogrammed = vgic_writes(&v->vm->vgic) != v->vgic_writes_seen;
+
 	/* Nothing loaded, nothing new: most hypercall and MMIO traps. */
-	if (!v->lrs_used && !__atomic_load_n(&v->irq_dirty, __ATOMIC_ACQUIRE))
+	if (!reprogrammed && !v->lrs_used && !__atomic_load_n(&v->irq_dirty, __ATOMIC_ACQUIRE))
 		return;
 	uint64_t flags = spin_lock_irqsave(&v->vm->lock);
+	if (reprogrammed)
+		update_fast_timer(v);
 	fold_back(v);
 	v->irq_dirty = false;
 	n = vgic_pick(&v->vm->vgic, v->index, picks, lr_count() - MODEL_LR_FIRST);
@@ -142,11 +149,12 @@ static enum irq_result forward_ppi(unsigned intid, void *arg)
 /*
  * The LR value the vectors' fast path loads when this vCPU's virtual timer
  * fires (vectors.S, irq_lower), or 0 while the guest has the timer masked
- * in its GIC, or interrupts are delivered directly.  Recomputed whenever
- * the guest writes its distributor or redistributors.
+ * in its GIC, or interrupts are delivered directly.  Recomputed before the
+ * return to the guest whenever it wrote its distributor or redistributors.
  */
-void vgic_lr_update_fast_timer(struct vcpu *v)
+static void update_fast_timer(struct vcpu *v)
 {
+	v->vgic_writes_seen = vgic_writes(&v->vm->vgic);
 	struct vgic_irq *t = vgic_irq_get(&v->vm->vgic, GUEST_INTID_VIRT_TIMER, v->index);
 	uint64_t lr = 0;
 
@@ -204,7 +212,7 @@ void vgic_lr_enter(struct vcpu *v)
 	write_sysreg(ich_vmcr_el2, 0);
 	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
 	this_cpu()->fast_timer_count = 0;
-	vgic_lr_update_fast_timer(v);
+	update_fast_timer(v);
 	irq_register(GUEST_INTID_MAINT, maintenance, 0, "vgic-maint");
 	gic_set_priority(GUEST_INTID_MAINT, GUEST_PPI_PRIORITY);
 	gic_enable_irq(GUEST_INTID_MAINT);

@@ -21,8 +21,6 @@ void vgic_lr_leave(struct vcpu *v);
 void vgic_lr_save(struct vcpu *v);
 /* Folds back, then loads what is deliverable now: the last step to the guest. */
 void vgic_lr_sync(struct vcpu *v);
-/* Prepares (or turns off) the vectors' fast path for v's virtual timer. */
-void vgic_lr_update_fast_timer(struct vcpu *v);
 /* Timer interrupts v took by the fast path during its current or last run. */
 uint64_t vgic_lr_fast_timer_count(const struct vcpu *v);
 

@@ -135,3 +135,15 @@ int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
 		*value = 0;
 	return 0;
 }
+
+int vgic_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
+		     uint64_t *value)
+{
+	struct vgic *g = vgic;
+	unsigned frame = (unsigned)(offset / GICR_FRAME_SIZE);
+	int err = vgic_redist_access(g, frame, offset % GICR_FRAME_SIZE, size, write, value);
+
+	if (!err && write)
+		__atomic_store_n(&g->writes, g->writes + 1, __ATOMIC_RELEASE);
+	return err;
+}

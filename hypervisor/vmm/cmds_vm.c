@@ -98,10 +98,10 @@ static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 		   vm->cfg.ram.size >> 20, vm->ram_pa, vm->vmid, vm->s2.blocks_1g,
 		   vm->s2.blocks_2m, vm->s2.pages_4k, vm->s2.tables);
 	cmd_printf(io, "  image: %s (%lu bytes)%s%s; recovery: %s; restarts %u, crashes %lu, "
-		   "faults %lu\n", vm->cfg.image, vm->image_size,
+		   "faults %lu, aborts %lu\n", vm->cfg.image, vm->image_size,
 		   vm->cfg.initrd[0] ? ", initrd " : "", vm->cfg.initrd,
 		   vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
-		   vm->guest_faults);
+		   vm->guest_faults, vm->aborts_injected);
 	cmd_printf(io, "  vgic: %lu injected, %lu delivered, %lu outstanding, %lu lost; "
 		   "interrupts %s\n", gs.injected, gs.delivered, gs.outstanding, gs.lost,
 		   vm->cfg.direct_irq ? "delivered directly" : "through list registers");

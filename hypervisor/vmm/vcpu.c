@@ -5,6 +5,7 @@
  */
 #include "vmm/vcpu.h"
 #include "arch/arm64/el2.h"
+#include "arch/arm64/guest_exception.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/ipi.h"
 #include "kernel/percpu.h"
@@ -17,7 +18,6 @@
 
 #define VCPU_PRIORITY		1
 #define VCPU_STACK_SIZE		(16 * 1024)
-#define SPSR_EL1H_MASKED	0x3c5ull	/* EL1h, D A I F masked */
 
 struct vcpu *vcpu_current(void)
 {
@@ -29,7 +29,7 @@ void vcpu_set_boot(struct vcpu *v, uint64_t pc, uint64_t x0)
 	memset(&v->boot, 0, sizeof(v->boot));
 	v->boot.x[0] = x0;
 	v->boot.elr = pc;
-	v->boot.spsr = SPSR_EL1H_MASKED;
+	v->boot.spsr = PSTATE_EL1H_MASKED;
 }
 
 void vcpu_kick(struct vcpu *v)

@@ -57,6 +57,7 @@ struct vcpu {
 	bool in_guest;
 	unsigned lrs_used;		/* list registers loaded for the guest */
 	volatile bool irq_dirty;	/* the model may have something new for it */
+	uint32_t vgic_writes_seen;	/* vgic_writes() when last applied here */
 	struct sem wake;		/* CPU_ON, resume and start */
 	struct vcpu_stats stats;
 };

@@ -6,21 +6,22 @@
  */
 #include "vmm/vcpu.h"
 #include "arch/arm64/esr.h"
+#include "arch/arm64/guest_exception.h"
 #include "arch/arm64/sysreg.h"
+#include "arch/arm64/trap.h"
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
 #include "zvm/hypercall.h"
+#include "vgic/vgic_direct.h"
 #include "vgic/vgic_lr.h"
+#include "vmm/mmio.h"
 #include "vmm/vm.h"
 #include "vmm/vpsci.h"
 
 #define PSCI_FN_FIRST		0x84000000u
 #define PSCI_FN_LAST_64		0xc400001fu
 #define PSCI_FN_LAST_32		0x8400001fu
-#define HPFAR_FIPA_MASK		0x00000ffffffffff0ull	/* HPFAR_EL2.FIPA: IPA[51:12] */
-#define HPFAR_FIPA_SHIFT	8
-#define PAGE_OFFSET_MASK	0xfffull
 #define INSN_SIZE		4
 #define XZR			31
 
@@ -80,24 +81,55 @@ static void handle_sysreg(struct vcpu *v, struct trap_frame *f, uint32_t iss)
 		reg_write(f, SYSREG_ISS_RT(iss), 0);
 }
 
-static void handle_data_abort(struct vcpu *v, struct trap_frame *f)
+/* The access is the guest's fault: it gets the abort a real bus would give. */
+static void give_abort(struct vcpu *v, struct trap_frame *f, const struct guest_abort *a)
 {
-	uint32_t iss = esr_iss(f->esr);
-	uint64_t ipa = ((read_sysreg(hpfar_el2) & HPFAR_FIPA_MASK) << HPFAR_FIPA_SHIFT) |
-		       (f->far & PAGE_OFFSET_MASK);
-	unsigned size = 1u << ((iss >> ESR_DABT_SAS_SHIFT) & 3);
-	unsigned rt = (iss >> ESR_DABT_SRT_SHIFT) & 0x1f;
-	bool write = iss & ESR_DABT_WNR;
-	uint64_t value = write ? reg_read(f, rt) : 0;
+	__atomic_fetch_add(&v->vm->aborts_injected, 1, __ATOMIC_RELAXED);
+	guest_inject_data_abort(f, a->va, a->write);
+}
 
-	if (!(iss & ESR_DABT_ISV))
-		vm_crash(v, "unemulatable access to IPA 0x%lx at PC 0x%lx", ipa, f->elr);
-	v->stats.mmio++;
-	if (vm_mmio(v, ipa, size, write, &value))
+/* The device's handler runs under the VM's lock; whom it interrupted is
+ * kicked after. */
+static int emulate(struct vm *vm, const struct mmio_region *r, const struct guest_abort *a,
+		   uint64_t *value)
+{
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	int err = r->handler(r->dev, a->ipa - r->base, a->size, a->write, value);
+	uint32_t kicks = vgic_take_kicks(&vm->vgic);
+
+	spin_unlock_irqrestore(&vm->lock, flags);
+	vm_kick_vcpus(vm, kicks);
+	return err;
+}
+
+/* Returns whether the access was done (the guest goes on after it). */
+static bool handle_data_abort(struct vcpu *v, struct trap_frame *f)
+{
+	struct guest_abort a = arch_decode_abort(f->esr, f->far, read_sysreg(hpfar_el2));
+	const struct mmio_region *r;
+	uint64_t value;
+
+	if (!abort_is_mmio_candidate(&a)) {
+		give_abort(v, f, &a);
+		return false;
+	}
+	if (!a.syndrome_valid)
+		vm_crash(v, "unemulatable access to IPA 0x%lx at PC 0x%lx", a.ipa, f->elr);
+	r = mmio_find(&v->vm->mmio, a.ipa);
+	if (!r) {
+		__atomic_fetch_add(&v->vm->guest_faults, 1, __ATOMIC_RELAXED);
 		vm_crash(v, "%s of IPA 0x%lx outside its memory at PC 0x%lx",
-			 write ? "write" : "read", ipa, f->elr);
-	if (!write)
-		reg_write(f, rt, value);
+			 a.write ? "write" : "read", a.ipa, f->elr);
+	}
+	v->stats.mmio++;
+	value = a.write ? abort_store_value(&a, reg_read(f, a.reg)) : 0;
+	if (emulate(v->vm, r, &a, &value)) {
+		give_abort(v, f, &a);	/* a width or alignment the register refuses */
+		return false;
+	}
+	if (!a.write)
+		reg_write(f, a.reg, abort_load_value(&a, value));
+	return true;
 }
 
 static void handle_sync(struct vcpu *v, struct trap_frame *f)
@@ -115,7 +147,8 @@ static void handle_sync(struct vcpu *v, struct trap_frame *f)
 		handle_sysreg(v, f, esr_iss(f->esr));
 		break;
 	case ESR_EC_DABT_LOWER:
-		handle_data_abort(v, f);
+		if (!handle_data_abort(v, f))
+			return;		/* the guest takes an abort instead */
 		break;
 	case ESR_EC_IABT_LOWER:
 		vm_crash(v, "instruction fetch from IPA outside its memory, PC 0x%lx", f->elr);
@@ -145,14 +178,19 @@ static void before_guest_return(struct vcpu *v)
 		if (req & VCPU_REQ_STOP)
 			vcpu_leave(v, VCPU_EXIT_STOP);
 	}
-	if (!direct)
+	if (direct)
+		vgic_direct_sync(v);
+	else
 		vgic_lr_sync(v);
 }
 
+/* Every exception from a guest comes here straight from the vectors. */
 void vcpu_trap(struct trap_frame *frame, unsigned kind)
 {
 	struct vcpu *v = vcpu_current();
 
+	if (!v)
+		trap_fault_report(frame, kind);	/* a lower EL, but no guest: a bug */
 	v->stats.traps++;
 	if (kind == VEC_IRQ_LOWER || kind == VEC_FIQ_LOWER) {
 		v->stats.irqs++;

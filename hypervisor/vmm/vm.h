@@ -18,8 +18,9 @@
 #include "kernel/spinlock.h"
 #include "vdev/console_ring.h"
 #include "vdev/vuart.h"
-#include "vmm/vcpu.h"
 #include "vgic/vgic.h"
+#include "vmm/mmio.h"
+#include "vmm/vcpu.h"
 #include "vmm/vm_config.h"
 
 #define VM_MAX			VM_CONFIG_MAX_VMS
@@ -64,6 +65,7 @@ struct vm {
 	struct mutex ops;		/* one lifecycle operation at a time */
 	struct vgic vgic;
 	struct vuart uart;
+	struct mmio_table mmio;		/* the emulated devices' windows */
 	struct console_ring console;
 	uint8_t console_mem[VM_CONSOLE_BYTES];
 	void (*console_notify)(void);	/* an attached console wants output */
@@ -73,6 +75,7 @@ struct vm {
 	unsigned restarts;
 	uint64_t crashes;
 	uint64_t guest_faults;		/* accesses outside its map */
+	uint64_t aborts_injected;	/* accesses refused, given back as aborts */
 	bool reset_requested;		/* the guest asked for SYSTEM_RESET */
 	uint64_t restart_window_start;	/* restart rate limiting */
 	unsigned restarts_in_window;
@@ -105,7 +108,8 @@ void vm_crash(struct vcpu *v, const char *fmt, ...)
 void vm_guest_power_event(struct vcpu *v, enum vm_event ev) __attribute__((noreturn));
 /* The health monitor's verdict on a VM it sees from ZVM's core. */
 void vm_crash_from_outside(struct vm *vm, const char *reason);
-int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *value);
+/* Registers the VM's emulated devices in its MMIO table (VM not running). */
+int vm_register_mmio(struct vm *vm);
 void vm_heartbeat(struct vm *vm);
 void vm_console_putc(struct vm *vm, char c);
 void vm_send_sgi(struct vcpu *v, uint64_t sgi1r);

@@ -104,6 +104,8 @@ static int reset_devices(struct vm *vm)
 	struct vuart_backend backend = { uart_tx, uart_irq, vm };
 
 	vuart_init(&vm->uart, &backend);
+	if (vm_register_mmio(vm))
+		return -1;
 	if (!vm->console.size)
 		console_ring_init(&vm->console, vm->console_mem, sizeof(vm->console_mem));
 	return 0;

@@ -1,6 +1,6 @@
 /*
- * What the trap path asks of a VM, on the VM's own cores: device register
- * emulation, SGIs, PSCI power changes, heartbeats and crashes.  Everything
+ * What the trap path asks of a VM, on the VM's own cores: the windows of
+ * its emulated devices, SGIs, PSCI power changes, heartbeats and crashes.  Everything
  * touching shared VM state holds the VM's lock; other vCPUs that get new
  * interrupts are kicked after it is released.
  */
@@ -9,8 +9,6 @@
 #include "kernel/time.h"
 #include "lib/format.h"
 #include "arch/arm64/psci.h"
-#include "vgic/vgic_direct.h"
-#include "vgic/vgic_lr.h"
 
 /* The vCPUs in mask have new interrupts: mark them, bring them through EL2
  * (a vCPU on this very core syncs on its own way back). */
@@ -24,53 +22,27 @@ void vm_kick_vcpus(struct vm *vm, uint32_t mask)
 	}
 }
 
-static bool inside(uint64_t ipa, uint64_t base, uint64_t size)
+static int add_region(struct vm *vm, uint64_t base, uint64_t size, mmio_handler handler,
+		      void *dev, const char *name)
 {
-	return ipa >= base && ipa - base < size;
+	struct mmio_region r = { base, size, handler, dev, name };
+
+	return mmio_register(&vm->mmio, &r);
 }
 
-/* VM lock held. */
-static int emulate(struct vm *vm, uint64_t ipa, unsigned size, bool write, uint64_t *value)
+/* Where each device lives is the guest's machine (zvm/guest_layout.h). */
+int vm_register_mmio(struct vm *vm)
 {
-	uint64_t gicr_size = GUEST_GICR_STRIDE * vm->vcpu_count;
+	int err;
 
-	if (inside(ipa, GUEST_GICD_BASE, GUEST_GICD_SIZE))
-		return vgic_dist_access(&vm->vgic, ipa - GUEST_GICD_BASE, size, write, value);
-	if (inside(ipa, GUEST_GICR_BASE, gicr_size)) {
-		uint64_t off = ipa - GUEST_GICR_BASE;
-		unsigned frame = (unsigned)(off / GUEST_GICR_STRIDE);
-		int rc = vgic_redist_access(&vm->vgic, frame, off % GUEST_GICR_STRIDE, size,
-					    write, value);
-		if (!rc && write && vm->cfg.direct_irq)
-			vgic_direct_mirror(&vm->vcpus[frame]);
-		return rc;
-	}
-	if (vm->cfg.uart && inside(ipa, GUEST_UART_BASE, GUEST_UART_SIZE))
-		return vuart_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, value);
-	return -1;
-}
-
-static bool is_gic(const struct vm *vm, uint64_t ipa)
-{
-	return inside(ipa, GUEST_GICD_BASE, GUEST_GICD_SIZE) ||
-	       inside(ipa, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->vcpu_count);
-}
-
-int vm_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *value)
-{
-	struct vm *vm = v->vm;
-	uint64_t flags = spin_lock_irqsave(&vm->lock);
-	int rc = emulate(vm, ipa, size, write, value);
-	uint32_t kicks = vgic_take_kicks(&vm->vgic);
-
-	if (rc)
-		vm->guest_faults++;
-	else if (write && is_gic(vm, ipa))
-		for (unsigned i = 0; i < vm->vcpu_count; i++)
-			vgic_lr_update_fast_timer(&vm->vcpus[i]);
-	spin_unlock_irqrestore(&vm->lock, flags);
-	vm_kick_vcpus(vm, kicks);
-	return rc ? -1 : 0;
+	mmio_table_init(&vm->mmio);
+	err = add_region(vm, GUEST_GICD_BASE, GUEST_GICD_SIZE, vgic_dist_mmio, &vm->vgic, "gicd");
+	if (!err)
+		err = add_region(vm, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->vcpu_count,
+				 vgic_redist_mmio, &vm->vgic, "gicr");
+	if (!err && vm->cfg.uart)
+		err = add_region(vm, GUEST_UART_BASE, GUEST_UART_SIZE, vuart_mmio, &vm->uart, "uart");
+	return err;
 }
 
 void vm_send_sgi(struct vcpu *v, uint64_t sgi1r)

@@ -53,6 +53,7 @@ static void copy_summary(struct vm *vm, void *out)
 	s->restarts = vm->restarts;
 	s->crashes = vm->crashes;
 	s->guest_faults = vm->guest_faults;
+	s->aborts_injected = vm->aborts_injected;
 	s->reset_requested = vm->reset_requested;
 	vgic_stats(&vm->vgic, &s->vgic);
 	if (vm->cfg.uart)

@@ -46,6 +46,7 @@ struct vm_snapshot {
 	unsigned restarts;
 	uint64_t crashes;
 	uint64_t guest_faults;
+	uint64_t aborts_injected;
 	bool reset_requested;
 	struct vgic_stats vgic;	   /* the model's own figures */
 	struct uart_snapshot uart; /* valid when cfg.uart */

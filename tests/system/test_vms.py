@@ -98,7 +98,8 @@ def vm_info(zvm, vm):
     out = zvm.run(f"zvm info {vm}")
     head = re.search(r"^vm (\d+) '(\S+)' \((\w+)\): (\w+) - (.*)$", out, re.M)
     s2 = re.search(r"stage-2 VMID (\d+): (\d+) x 1 GiB, (\d+) x 2 MiB, (\d+) x 4 KiB", out)
-    img = re.search(r"recovery: (\w+); restarts (\d+), crashes (\d+), faults (\d+)", out)
+    img = re.search(r"recovery: (\w+); restarts (\d+), crashes (\d+), faults (\d+), "
+                    r"aborts (\d+)", out)
     gic = re.search(r"vgic: (\d+) injected, (\d+) delivered, (\d+) outstanding, (\d+) lost", out)
     vcpu = re.search(r"vcpu0 on core (\d+): (\w+), traps (\d+) \(hvc (\d+), mmio (\d+), "
                      r"sysreg (\d+), irq (\d+)\), interrupts loaded (\d+) "
@@ -107,6 +108,7 @@ def vm_info(zvm, vm):
     return {"id": int(head[1]), "state": head[4], "reason": head[5], "vmid": int(s2[1]),
             "blocks": (int(s2[2]), int(s2[3]), int(s2[4])), "recovery": img[1],
             "restarts": int(img[2]), "crashes": int(img[3]), "faults": int(img[4]),
+            "aborts": int(img[5]),
             "injected": int(gic[1]), "delivered": int(gic[2]), "lost": int(gic[4]),
             "core": int(vcpu[1]), "power": vcpu[2], "hvc": int(vcpu[4]),
             "irq_traps": int(vcpu[7]), "timer_fast": int(vcpu[9])}
@@ -431,6 +433,36 @@ def test_crash_is_contained_and_recovered(zvm, kind):
     assert re.search(rf"error vm 2 'bm2' crashed.*: {re.escape(reason)}$", zvm.run("log"), re.M)
     check_bystander(zvm, "bm1", bm1_before, crashes=1)
     assert vm_list(zvm)["bm1"]["restarts"] == 1
+
+
+# The probe's accesses (guests/baremetal/main.c) and what each must give the
+# guest: a synchronous external data abort (ESR_EL1 EC 0x25, IL, DFSC 0x10,
+# WnR for the store) at the distributor address, the register not written.
+BAD_WIDTH_ABORTS = [
+    "abort: strb GICD_CTLR esr 0x96000050 far 0x8000000 register kept",
+    "abort: ldr x GICD_CTLR esr 0x96000010 far 0x8000000 register kept",
+    "abort: ldrh GICD_TYPER esr 0x96000010 far 0x8000004 register kept",
+]
+
+
+def test_bad_width_access_is_an_abort_for_the_guest(zvm):
+    zvm.watch("bm2", more_lines(1))
+    before = vm_info(zvm, "bm2")
+    begin = zvm.attach("bm2").end()
+    zvm.send("b")
+    raw = zvm.wait_console(begin, lambda raw: "probe done\n" in guest_text(raw),
+                           "the bad-width probe of bm2", CRASH_TIMEOUT)
+    zvm.detach()
+    said = guest_text(raw)
+    for line in BAD_WIDTH_ABORTS:
+        assert line + "\n" in said, said
+    # It survives: no crash, no reboot, beating on; each abort counted once.
+    witness = zvm.console("bm2")
+    new = zvm.watch("bm2", more_lines(2), witness)
+    assert up_line(2) not in new, new
+    after = vm_info(zvm, "bm2")
+    assert (after["state"], after["crashes"], after["faults"]) == ("running", 0, 0), after
+    assert after["aborts"] == before["aborts"] + len(BAD_WIDTH_ABORTS), after
 
 
 RESTART_LIMIT = 5         # RESTART_LIMIT in hypervisor/vmm/health.c (per 10 s)

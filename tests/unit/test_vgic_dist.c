@@ -305,6 +305,33 @@ static void test_bad_accesses_are_refused(void **state)
 	assert_int_equal(vgic_dist_access(&g, 0x20, 3, false, &v), -ZE_INVAL);
 }
 
+/* The region handlers: the same refusals, and only accepted writes count
+ * as a change the arch half must look at. */
+static void test_region_handlers_count_accepted_writes(void **state)
+{
+	uint64_t v = CTLR_ENABLE_GRP1;
+	uint32_t before = vgic_writes(&g);
+
+	(void)state;
+	assert_int_equal(vgic_dist_mmio(&g, GICD_CTLR, 1, true, &v), -ZE_INVAL);
+	assert_int_equal(vgic_dist_mmio(&g, GICD_CTLR, 8, false, &v), -ZE_INVAL);
+	assert_int_equal(vgic_dist_mmio(&g, GICD_TYPER, 2, false, &v), -ZE_INVAL);
+	assert_int_equal(vgic_writes(&g), before);
+	assert_int_equal(vgic_dist_mmio(&g, GICD_CTLR, 4, false, &v), 0);
+	assert_int_equal(vgic_writes(&g), before);
+	v = CTLR_ENABLE_GRP1;
+	assert_int_equal(vgic_dist_mmio(&g, GICD_CTLR, 4, true, &v), 0);
+	assert_int_equal(vgic_writes(&g), before + 1);
+	/* Redistributors: frame 2's WAKER, then a byte write the GIC refuses. */
+	v = 0;
+	assert_int_equal(vgic_redist_mmio(&g, 2 * GUEST_GICR_STRIDE + GICR_WAKER, 4, true, &v), 0);
+	assert_int_equal(vgic_writes(&g), before + 2);
+	assert_int_equal(vgic_redist_mmio(&g, 2 * GUEST_GICR_STRIDE + GICR_WAKER, 1, true, &v),
+			 -ZE_INVAL);
+	assert_int_equal(vgic_redist_mmio(&g, VCPUS * GUEST_GICR_STRIDE, 4, false, &v), -ZE_INVAL);
+	assert_int_equal(vgic_writes(&g), before + 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +355,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unimplemented_spis_are_raz_wi, setup),
 		cmocka_unit_test_setup(test_unmodelled_registers_count, setup),
 		cmocka_unit_test_setup(test_bad_accesses_are_refused, setup),
+		cmocka_unit_test_setup(test_region_handlers_count_accepted_writes, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,8 +35,21 @@
 #define ESR_ABT_FSC_MASK	0x3fu
 #define ESR_DABT_WNR		(1u << 6)
 #define ESR_DABT_ISV		(1u << 24)
+#define ESR_DABT_S1PTW		(1u << 7)
+#define ESR_DABT_SF		(1u << 15)
+#define ESR_DABT_SSE		(1u << 21)
 #define ESR_DABT_SAS_SHIFT	22
+#define ESR_DABT_SAS_MASK	0x3u
 #define ESR_DABT_SRT_SHIFT	16
+#define ESR_DABT_SRT_MASK	0x1fu
+
+/* DFSC values (ARM ARM D13.2.37, ISS encoding for a data abort). */
+#define ESR_FSC_LEVEL_MASK	0x03u	/* the lookup level of the next three */
+#define ESR_FSC_TRANSLATION	0x04u	/* 0b0001LL */
+#define ESR_FSC_ACCESS_FLAG	0x08u	/* 0b0010LL */
+#define ESR_FSC_PERMISSION	0x0cu	/* 0b0011LL */
+#define ESR_FSC_SYNC_EXTERNAL	0x10u	/* not on a translation table walk */
+#define ESR_FSC_ALIGNMENT	0x21u
 
 static inline unsigned esr_class(uint64_t esr)
 {

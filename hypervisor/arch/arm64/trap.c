@@ -1,19 +1,18 @@
 /*
- * Exception dispatch at EL2.  Interrupts go to the kernel; anything else
- * taken from EL2 itself is a bug: it gets a readable report and stops only
- * the core it happened on, so ZVM and the guests on other cores carry on.
+ * Exception dispatch at EL2, for exceptions taken from EL2 itself (the
+ * guests' go to vcpu_trap()).  Interrupts go to the kernel; anything else
+ * is a bug: it gets a readable report and stops only the core it happened
+ * on, so ZVM and the guests on other cores carry on.
  */
+#include "arch/arm64/trap.h"
 #include "arch/arm64/esr.h"
 #include "arch/arm64/sysreg.h"
-#include "arch/arm64/trap_frame.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
-#include "vmm/vcpu.h"
 
 void cpu_halt(void) __attribute__((noreturn));
-void trap_dispatch(struct trap_frame *frame, unsigned kind);
 
 static const char *const vector_names[] = {
 	[VEC_SYNC_CUR] = "synchronous, from EL2",
@@ -35,7 +34,7 @@ static void print_registers(const struct trap_frame *f)
 	kprintf_panic("  x30 %016lx  sp  %016lx\n", f->x[30], f->sp);
 }
 
-static void __attribute__((noreturn)) fault_report(struct trap_frame *f, unsigned kind)
+void trap_fault_report(struct trap_frame *f, unsigned kind)
 {
 	struct percpu *cpu = this_cpu();
 	struct thread *t = cpu->current;
@@ -53,11 +52,6 @@ static void __attribute__((noreturn)) fault_report(struct trap_frame *f, unsigne
 	cpu_halt();
 }
 
-static bool from_guest(unsigned kind)
-{
-	return (kind >= VEC_SYNC_LOWER && kind <= VEC_SERROR_LOWER) || kind == VEC_AARCH32;
-}
-
 void trap_dispatch(struct trap_frame *frame, unsigned kind)
 {
 	if (kind == VEC_IRQ_CUR || kind == VEC_FIQ_CUR) {
@@ -65,9 +59,5 @@ void trap_dispatch(struct trap_frame *frame, unsigned kind)
 		sched_irq_exit();
 		return;
 	}
-	if (from_guest(kind) && vcpu_current()) {
-		vcpu_trap(frame, kind);
-		return;
-	}
-	fault_report(frame, kind);
+	trap_fault_report(frame, kind);
 }

@@ -100,7 +100,13 @@ trap_entry:
 
 	mov	x1, x0
 	mov	x0, sp
-	bl	trap_dispatch
+	cmp	x1, #VEC_SYNC_LOWER
+	b.lo	3f				/* from EL2 itself */
+	cmp	x1, #VEC_SP0
+	b.eq	3f
+	bl	vcpu_trap			/* from a guest */
+	b	trap_return
+3:	bl	trap_dispatch
 
 /* Also the way into a guest for the first time: see guest_entry.S. */
 	.globl trap_return

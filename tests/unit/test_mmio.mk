@@ -1,0 +1,2 @@
+UNIT_TESTS += test_mmio
+test_mmio_SRCS := $(PORTABLE_MMIO)
