@@ -4,7 +4,7 @@
  */
 #include "vmm/mmio.h"
 #include "arch/arm64/esr.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 
 /* HPFAR_EL2.FIPA holds IPA[51:12] in bits [43:4] (ARM ARM D13.2.55). */
 #define HPFAR_FIPA_MASK		0x00000ffffffffff0ull
@@ -93,11 +93,11 @@ int mmio_register(struct mmio_table *t, const struct mmio_region *r)
 	unsigned at = upper_bound(t, r->base);
 
 	if (at > 0 && region_last(&t->region[at - 1]) >= r->base)
-		return -ZE_INVAL;	/* the one below reaches into it */
+		return -ZE_OVERLAP;	/* the one below reaches into it */
 	if (at < t->count && t->region[at].base <= region_last(r))
-		return -ZE_INVAL;	/* it reaches into the one above */
+		return -ZE_OVERLAP;	/* it reaches into the one above */
 	if (t->count == MMIO_MAX_REGIONS)
-		return -ZE_NOMEM;
+		return -ZE_NO_SPACE;
 	for (unsigned i = t->count; i > at; i--)
 		t->region[i] = t->region[i - 1];
 	t->region[at] = *r;

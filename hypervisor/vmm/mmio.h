@@ -71,9 +71,9 @@ struct mmio_table {
 
 void mmio_table_init(struct mmio_table *t);
 /*
- * Adds a region.  Returns 0, -ZE_INVAL (no handler, empty, wrapping past
- * the top of the address space, or overlapping a registered region) or
- * -ZE_NOMEM (the table is full).
+ * Adds a region.  Returns 0, -ZE_INVAL (no handler, empty, or wrapping
+ * past the top of the address space), -ZE_OVERLAP (it overlaps a
+ * registered region) or -ZE_NO_SPACE (the table is full).
  */
 int mmio_register(struct mmio_table *t, const struct mmio_region *r);
 /* The region holding ipa, or NULL. */

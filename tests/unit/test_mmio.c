@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "arch/arm64/esr.h"
-#include "kernel/errno.h"
+#include "lib/zerror.h"
 #include "vmm/mmio.h"
 
 #define GICD		0x08000000ull
@@ -207,7 +207,7 @@ static void refuses_overlaps_keeps_neighbours(void **state)
 	mmio_table_init(&t);
 	assert_int_equal(mmio_register(&t, &mid), 0);
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(mmio_register(&t, &bad[i]), -ZE_INVAL);
+		assert_int_equal(mmio_register(&t, &bad[i]), -ZE_OVERLAP);
 	assert_int_equal(mmio_register(&t, &below), 0);
 	assert_int_equal(mmio_register(&t, &above), 0);
 	assert_int_equal(t.count, 3);
@@ -246,7 +246,7 @@ static void a_full_table_says_so(void **state)
 		assert_int_equal(mmio_register(&t, &r), 0);
 	}
 	struct mmio_region one_more = region(0x100, 0x100, "more");
-	assert_int_equal(mmio_register(&t, &one_more), -ZE_NOMEM);
+	assert_int_equal(mmio_register(&t, &one_more), -ZE_NO_SPACE);
 	for (unsigned i = 1; i <= MMIO_MAX_REGIONS; i++) {
 		assert_non_null(mmio_find(&t, 0x10000ull * i + 0x1ff));
 		assert_null(mmio_find(&t, 0x10000ull * i + 0x200));
