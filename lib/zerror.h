@@ -85,7 +85,7 @@ enum zerror {
 const char *zerror_name(int err);
 
 /* Longest operator message, terminator included. */
-#define ZERR_MSG_MAX 160
+#define ZERR_MSG_MAX 320
 
 /* The words for the operator that go with a failure: see the top. */
 struct zerr_msg {

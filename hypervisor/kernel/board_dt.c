@@ -19,14 +19,14 @@
 #define PSCI_LEGACY_MINOR	1
 #define ERR_PREFIX		"devicetree: "
 
-int board_fail(struct board_ctx *ctx, int code, const char *fmt, ...)
+int board_fail(struct board_ctx *ctx, enum zerror code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_verror(ctx->err, ctx->errlen, ERR_PREFIX, fmt, ap);
+	int rc = zerr_vset(ctx->msg, code, ERR_PREFIX, fmt, ap);
 	va_end(ap);
-	return code;
+	return rc;
 }
 
 const char *board_node_path(struct board_ctx *ctx, int node, char *buf,
@@ -59,13 +59,13 @@ int board_read_range(struct board_ctx *ctx, int node, int index,
 			       &range->size);
 
 	if (err == -ZE_NOENT)
-		return board_fail(ctx, BOARD_ERR_MISSING, "%s %s has no reg entry %d",
+		return board_fail(ctx, ZE_MISSING, "%s %s has no reg entry %d",
 				  what, BOARD_PATH(ctx, node, path), index);
 	if (err)
-		return board_fail(ctx, BOARD_ERR_INVALID, "%s %s has a bad reg (%s)",
+		return board_fail(ctx, ZE_MALFORMED, "%s %s has a bad reg (%s)",
 				  what, BOARD_PATH(ctx, node, path), zerror_name(err));
 	if (range->size == 0)
-		return board_fail(ctx, BOARD_ERR_INVALID, "%s %s has a zero-sized reg",
+		return board_fail(ctx, ZE_MALFORMED, "%s %s has a zero-sized reg",
 				  what, BOARD_PATH(ctx, node, path));
 	return 0;
 }
@@ -94,14 +94,14 @@ static int add_reg_ranges(struct board_ctx *ctx, int node, struct board_range *l
 	struct board_range r;
 
 	if (entries < 0)
-		return board_fail(ctx, BOARD_ERR_INVALID, "%s %s has a bad reg (%s)",
+		return board_fail(ctx, ZE_MALFORMED, "%s %s has a bad reg (%s)",
 				  what, BOARD_PATH(ctx, node, path),
 				  zerror_name(entries));
 	for (i = 0; i < entries; i++) {
 		if (fdt_read_reg(&ctx->fdt, node, i, &r.base, &r.size) || !r.size)
 			continue;
 		if (*count >= limit)
-			return board_fail(ctx, BOARD_ERR_LIMIT,
+			return board_fail(ctx, ZE_LIMIT,
 					  "more than %u %s ranges", (unsigned)limit,
 					  what);
 		list[(*count)++] = r;
@@ -119,7 +119,7 @@ static int parse_memory(struct board_ctx *ctx)
 		if (!fdt_node_is_available(&ctx->fdt, node))
 			continue;
 		if (!fdt_getprop(&ctx->fdt, node, "reg", NULL))
-			return board_fail(ctx, BOARD_ERR_MISSING,
+			return board_fail(ctx, ZE_MISSING,
 					  "memory node without reg (%s)",
 					  BOARD_PATH(ctx, node, path));
 		err = add_reg_ranges(ctx, node, out->mem, &out->mem_count,
@@ -128,7 +128,7 @@ static int parse_memory(struct board_ctx *ctx)
 			return err;
 	}
 	if (out->mem_count == 0)
-		return board_fail(ctx, BOARD_ERR_MISSING,
+		return board_fail(ctx, ZE_MISSING,
 				  "no memory node (device_type \"memory\")");
 	return 0;
 }
@@ -143,7 +143,7 @@ static int parse_reserved(struct board_ctx *ctx)
 		if (fdt_get_mem_rsv(&ctx->fdt, i, &r.base, &r.size) || !r.size)
 			continue;
 		if (out->reserved_count >= BOARD_MAX_RESERVED)
-			return board_fail(ctx, BOARD_ERR_LIMIT,
+			return board_fail(ctx, ZE_LIMIT,
 					  "more than %u reserved ranges",
 					  (unsigned)BOARD_MAX_RESERVED);
 		out->reserved[out->reserved_count++] = r;
@@ -182,17 +182,17 @@ static int parse_cpu(struct board_ctx *ctx, int node, struct board_cpu *cpu)
 	uint32_t i;
 
 	if (fdt_read_reg(&ctx->fdt, node, 0, &cpu->mpidr, NULL) != 0)
-		return board_fail(ctx, BOARD_ERR_MISSING,
+		return board_fail(ctx, ZE_MISSING,
 				  "cpu node without a valid reg (%s)",
 				  BOARD_PATH(ctx, node, path));
 	if (cpu->mpidr & ~MPIDR_AFFINITY_MASK)
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "%s reg 0x%llx is not an MPIDR affinity",
 				  BOARD_PATH(ctx, node, path),
 				  (unsigned long long)cpu->mpidr);
 	for (i = 0; i < ctx->out->cpu_count; i++) {
 		if (ctx->out->cpus[i].mpidr == cpu->mpidr)
-			return board_fail(ctx, BOARD_ERR_INVALID,
+			return board_fail(ctx, ZE_MALFORMED,
 					  "%s repeats MPIDR 0x%llx",
 					  BOARD_PATH(ctx, node, path),
 					  (unsigned long long)cpu->mpidr);
@@ -200,7 +200,7 @@ static int parse_cpu(struct board_ctx *ctx, int node, struct board_cpu *cpu)
 	cpu->enable = cpu_enable_method(ctx, node);
 	if (cpu->enable == BOARD_CPU_ENABLE_SPIN_TABLE &&
 	    fdt_read_u64(&ctx->fdt, node, "cpu-release-addr", &cpu->release_addr))
-		return board_fail(ctx, BOARD_ERR_MISSING,
+		return board_fail(ctx, ZE_MISSING,
 				  "%s uses spin-table without a 64-bit cpu-release-addr",
 				  BOARD_PATH(ctx, node, path));
 	return 0;
@@ -213,11 +213,11 @@ static int parse_cpus(struct board_ctx *ctx)
 	int cpus = fdt_path_offset(&ctx->fdt, "/cpus"), node, err;
 
 	if (cpus < 0)
-		return board_fail(ctx, BOARD_ERR_MISSING, "no /cpus node");
+		return board_fail(ctx, ZE_MISSING, "no /cpus node");
 	if (fdt_address_cells(&ctx->fdt, cpus) < 1 ||
 	    fdt_address_cells(&ctx->fdt, cpus) > 2 ||
 	    fdt_size_cells(&ctx->fdt, cpus) != 0)
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "/cpus needs #address-cells 1 or 2 and #size-cells 0");
 	for (node = fdt_first_subnode(&ctx->fdt, cpus); node >= 0;
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
@@ -225,7 +225,7 @@ static int parse_cpus(struct board_ctx *ctx)
 		    strcmp(type, "cpu") != 0 || !fdt_node_is_available(&ctx->fdt, node))
 			continue;
 		if (out->cpu_count >= BOARD_MAX_CPUS)
-			return board_fail(ctx, BOARD_ERR_LIMIT, "more than %u cpus",
+			return board_fail(ctx, ZE_LIMIT, "more than %u cpus",
 					  (unsigned)BOARD_MAX_CPUS);
 		err = parse_cpu(ctx, node, &out->cpus[out->cpu_count]);
 		if (err)
@@ -233,7 +233,7 @@ static int parse_cpus(struct board_ctx *ctx)
 		out->cpu_count++;
 	}
 	if (out->cpu_count == 0)
-		return board_fail(ctx, BOARD_ERR_MISSING, "/cpus has no cpu nodes");
+		return board_fail(ctx, ZE_MISSING, "/cpus has no cpu nodes");
 	return 0;
 }
 
@@ -297,16 +297,16 @@ static int parse_psci(struct board_ctx *ctx)
 	if (node < 0 || !fdt_node_is_available(&ctx->fdt, node))
 		return 0;
 	if (!psci_version(ctx, node, psci))
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "/psci has no \"arm,psci\" compatible");
 	if (fdt_read_string(&ctx->fdt, node, "method", &method) != 0)
-		return board_fail(ctx, BOARD_ERR_MISSING, "/psci has no method");
+		return board_fail(ctx, ZE_MISSING, "/psci has no method");
 	if (strcmp(method, "smc") == 0)
 		psci->conduit = BOARD_PSCI_SMC;
 	else if (strcmp(method, "hvc") == 0)
 		psci->conduit = BOARD_PSCI_HVC;
 	else
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "/psci method \"%s\" is neither \"smc\" nor \"hvc\"",
 				  method);
 	fdt_read_u32(&ctx->fdt, node, "cpu_on", &psci->cpu_on_id);
@@ -315,20 +315,19 @@ static int parse_psci(struct board_ctx *ctx)
 }
 
 int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out,
-		   char *err, size_t errlen)
+		   struct zerr_msg *msg)
 {
-	struct board_ctx ctx = { .out = out, .err = err, .errlen = errlen,
+	struct board_ctx ctx = { .out = out, .msg = msg,
 				 .gic_node = -ZE_NOENT };
 	int rc;
 
-	if (err && errlen)
-		err[0] = '\0';
+	zerr_clear(msg);
 	if (!blob || !out)
-		return board_fail(&ctx, BOARD_ERR_ARG, "no blob or no output");
+		return board_fail(&ctx, ZE_INVAL, "no blob or no output");
 	memset(out, 0, sizeof(*out));
 	rc = fdt_init(&ctx.fdt, blob, max_size);
 	if (rc)
-		return board_fail(&ctx, BOARD_ERR_BLOB, "invalid blob: %s",
+		return board_fail(&ctx, ZE_NOT_A_BLOB, "invalid blob: %s",
 				  zerror_name(rc));
 	parse_model(&ctx);
 	rc = parse_memory(&ctx);

@@ -11,22 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/zerror.h"
+
 #define BOARD_MAX_MEM		8
 #define BOARD_MAX_RESERVED	16
 #define BOARD_MAX_CPUS		16
 #define BOARD_MAX_GICR_REGIONS	4
 #define BOARD_MAX_VIRTIO	32
 #define BOARD_NAME_MAX		64	/* model, compatible strings */
-
-/* board_from_fdt() results; err gets the human-readable reason. */
-enum board_error {
-	BOARD_OK = 0,
-	BOARD_ERR_BLOB = -1,	/* not a valid devicetree blob */
-	BOARD_ERR_MISSING = -2,	/* a required node or property is absent */
-	BOARD_ERR_INVALID = -3,	/* present but malformed */
-	BOARD_ERR_LIMIT = -4,	/* more of something than ZVM can hold */
-	BOARD_ERR_ARG = -5,	/* NULL blob or out */
-};
 
 struct board_range {
 	uint64_t base;
@@ -111,11 +103,11 @@ struct board_desc {
 };
 
 /*
- * Reads the board from blob (at most max_size bytes).  Returns 0, or a
- * negative enum board_error with a one-line reason in err (errlen bytes,
- * always terminated; err may be NULL).  out is cleared first.
+ * Reads the board from blob (at most max_size bytes).  Returns 0, or
+ * -ZE_NOT_A_BLOB, -ZE_MISSING, -ZE_MALFORMED, -ZE_LIMIT or -ZE_INVAL with a
+ * one-line reason in msg (lib/zerror.h; may be NULL).  out is cleared first.
  */
 int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out,
-		   char *err, size_t errlen);
+		   struct zerr_msg *msg);
 
 #endif

@@ -96,23 +96,23 @@ static int read_intid(struct board_ctx *ctx, int node, int index,
 	int count = irq_count(ctx, node), first = index * (int)ctx->irq_cells;
 
 	if (count == -ZE_NOENT || (count >= 0 && index >= count))
-		return board_fail(ctx, BOARD_ERR_MISSING,
+		return board_fail(ctx, ZE_MISSING,
 				  "%s %s has no interrupt %d", what,
 				  BOARD_PATH(ctx, node, path), index);
 	if (count < 0)
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "%s %s has malformed interrupts", what,
 				  BOARD_PATH(ctx, node, path));
 	/* With no interrupt-parent anywhere, the GIC is the only choice. */
 	if (node != ctx->gic_node && interrupt_parent(ctx, node, &parent) == 0 &&
 	    parent != ctx->gic_phandle)
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "%s %s interrupts are not wired to the GIC", what,
 				  BOARD_PATH(ctx, node, path));
 	if (fdt_read_u32_index(&ctx->fdt, node, "interrupts", first, &type) ||
 	    fdt_read_u32_index(&ctx->fdt, node, "interrupts", first + 1, &num) ||
 	    !spec_to_intid(type, num, intid))
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "%s %s interrupt %d is not a valid GIC interrupt",
 				  what, BOARD_PATH(ctx, node, path), index);
 	return 0;
@@ -140,10 +140,10 @@ static int parse_redistributors(struct board_ctx *ctx, int node)
 	if (fdt_getprop(&ctx->fdt, node, "#redistributor-regions", &len) &&
 	    (fdt_read_u32(&ctx->fdt, node, "#redistributor-regions", &regions) ||
 	     regions == 0))
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "GICv3 #redistributor-regions is malformed");
 	if (regions > BOARD_MAX_GICR_REGIONS)
-		return board_fail(ctx, BOARD_ERR_LIMIT,
+		return board_fail(ctx, ZE_LIMIT,
 				  "GICv3 has %u redistributor regions, at most %u supported",
 				  (unsigned)regions, (unsigned)BOARD_MAX_GICR_REGIONS);
 	for (i = 0; i < regions; i++) {
@@ -156,7 +156,7 @@ static int parse_redistributors(struct board_ctx *ctx, int node)
 	if (fdt_getprop(&ctx->fdt, node, "redistributor-stride", &len) &&
 	    (fdt_read_u64(&ctx->fdt, node, "redistributor-stride", stride) ||
 	     *stride == 0 || *stride % GIC_REDIST_FRAME_ALIGN))
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "GICv3 redistributor-stride must be a 64-bit multiple of 64 KiB");
 	return 0;
 }
@@ -167,13 +167,13 @@ int board_parse_gic(struct board_ctx *ctx)
 	int node = find_available(ctx, COMPAT_GICV3), err;
 
 	if (node < 0)
-		return board_fail(ctx, BOARD_ERR_MISSING,
+		return board_fail(ctx, ZE_MISSING,
 				  "no GICv3 node (compatible \"" COMPAT_GICV3 "\")");
 	ctx->gic_node = node;
 	ctx->gic_phandle = fdt_get_phandle(&ctx->fdt, node);
 	if (fdt_read_u32(&ctx->fdt, node, "#interrupt-cells", &ctx->irq_cells) ||
 	    ctx->irq_cells < GIC_MIN_IRQ_CELLS || ctx->irq_cells > GIC_MAX_IRQ_CELLS)
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "GICv3 #interrupt-cells must be 3 or 4");
 	gic->interrupt_cells = ctx->irq_cells;
 	err = board_read_range(ctx, node, 0, &gic->dist, "GICv3");
@@ -193,12 +193,12 @@ static int find_console(struct board_ctx *ctx)
 	int err = fdt_read_chosen(&ctx->fdt, &chosen), node;
 
 	if (err && err != -ZE_NOENT)
-		return board_fail(ctx, BOARD_ERR_INVALID, "/chosen is malformed (%s)",
+		return board_fail(ctx, ZE_MALFORMED, "/chosen is malformed (%s)",
 				  zerror_name(err));
 	if (!chosen.stdout_path) {
 		node = find_available(ctx, COMPAT_PL011);
 		if (node < 0)
-			return board_fail(ctx, BOARD_ERR_MISSING,
+			return board_fail(ctx, ZE_MISSING,
 					  "no console UART (no /chosen stdout-path "
 					  "and no \"" COMPAT_PL011 "\" node)");
 		return node;
@@ -206,10 +206,10 @@ static int find_console(struct board_ctx *ctx)
 	node = fdt_path_offset_n(&ctx->fdt, chosen.stdout_path,
 				 chosen.stdout_path_len);
 	if (node < 0)
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "stdout-path \"%s\" names no node", chosen.stdout_path);
 	if (!fdt_node_is_available(&ctx->fdt, node))
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "stdout-path \"%s\" names a disabled node",
 				  chosen.stdout_path);
 	return node;
@@ -246,7 +246,7 @@ int board_parse_timer(struct board_ctx *ctx)
 	int node = find_available(ctx, COMPAT_TIMER), i, err;
 
 	if (node < 0)
-		return board_fail(ctx, BOARD_ERR_MISSING,
+		return board_fail(ctx, ZE_MISSING,
 				  "no generic timer node (compatible \"" COMPAT_TIMER "\")");
 	for (i = 0; i < TIMER_REQUIRED_IRQS; i++) {
 		err = read_intid(ctx, node, i, intids[i], "timer");
@@ -262,7 +262,7 @@ int board_parse_timer(struct board_ctx *ctx)
 	}
 	if (fdt_getprop(&ctx->fdt, node, "clock-frequency", NULL) &&
 	    fdt_read_u32(&ctx->fdt, node, "clock-frequency", &timer->clock_frequency))
-		return board_fail(ctx, BOARD_ERR_INVALID,
+		return board_fail(ctx, ZE_MALFORMED,
 				  "timer clock-frequency is not one cell");
 	return 0;
 }
@@ -291,7 +291,7 @@ int board_parse_virtio(struct board_ctx *ctx)
 		if (!fdt_node_is_available(&ctx->fdt, node))
 			continue;
 		if (out->virtio_count >= BOARD_MAX_VIRTIO)
-			return board_fail(ctx, BOARD_ERR_LIMIT,
+			return board_fail(ctx, ZE_LIMIT,
 					  "more than %u virtio,mmio nodes",
 					  (unsigned)BOARD_MAX_VIRTIO);
 		err = board_read_range(ctx, node, 0, &v.reg, "virtio-mmio");

@@ -11,15 +11,14 @@
 struct board_ctx {
 	struct fdt fdt;
 	struct board_desc *out;
-	char *err;
-	size_t errlen;
+	struct zerr_msg *msg;
 	int gic_node;			/* the GICv3 node, once found */
 	uint32_t gic_phandle;
 	uint32_t irq_cells;		/* the GIC's #interrupt-cells */
 };
 
-/* Writes "devicetree: <message>" into ctx->err and returns code. */
-int board_fail(struct board_ctx *ctx, int code, const char *fmt, ...)
+/* Writes "devicetree: <message>" into ctx->msg and returns -code. */
+int board_fail(struct board_ctx *ctx, enum zerror code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Full path of node ("/cpus/cpu@0") for messages; never fails. */

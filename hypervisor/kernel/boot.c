@@ -87,15 +87,15 @@ static void init_memory(uintptr_t dtb, size_t dtb_size)
 	struct phys_range ram[BOARD_MAX_MEM], rsv[BOARD_MAX_RESERVED + 1 + VM_BOOT_MAX_RESERVED];
 	uint64_t free_after;
 	unsigned nrsv = vm_boot_scan(&board, rsv, &free_after);
-	char err[128];
+	struct zerr_msg msg;
 
 	for (unsigned i = 0; i < board.mem_count; i++)
 		ram[i] = (struct phys_range){ board.mem[i].base, board.mem[i].size };
 	for (unsigned i = 0; i < board.reserved_count; i++)
 		rsv[nrsv++] = (struct phys_range){ board.reserved[i].base, board.reserved[i].size };
 	rsv[nrsv++] = (struct phys_range){ dtb, dtb_size };	/* guests' DTBs derive from it */
-	if (mem_init(ram, board.mem_count, rsv, nrsv, free_after, err, sizeof(err)))
-		boot_fail(err);
+	if (mem_init(ram, board.mem_count, rsv, nrsv, free_after, &msg))
+		boot_fail(msg.text);
 }
 
 /* GIC, timer, IPIs and scheduler of the calling core. */
@@ -182,10 +182,10 @@ static void init_psci(void)
 
 static void read_board(uintptr_t dtb)
 {
-	char err[160];
+	struct zerr_msg msg;
 
-	if (board_from_fdt((const void *)dtb, DTB_MAX_SIZE, &board, err, sizeof(err)))
-		boot_fail(err);
+	if (board_from_fdt((const void *)dtb, DTB_MAX_SIZE, &board, &msg))
+		boot_fail(msg.text);
 }
 
 /*

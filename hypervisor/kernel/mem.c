@@ -25,15 +25,17 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-static int fail(char *err, size_t errlen, const char *what, int code)
+/* rc: the allocator's negated code, or 0 when it just had no memory. */
+static int fail(struct zerr_msg *msg, const char *what, int rc)
 {
-	fmt_snprintf(err, errlen, "memory: %s (%d)", what, code);
-	return -1;
+	enum zerror code = rc < 0 ? (enum zerror)-rc : ZE_NOMEM;
+
+	return zerr_set(msg, code, "memory: %s (%d)", what, rc);
 }
 
 int mem_init(const struct phys_range *ram, unsigned ram_count,
 	     const struct phys_range *reserved, unsigned reserved_count,
-	     uint64_t free_after, char *err, size_t errlen)
+	     uint64_t free_after, struct zerr_msg *msg)
 {
 	extern char _head[];
 	uint64_t total_pages = 0;
@@ -49,25 +51,25 @@ int mem_init(const struct phys_range *ram, unsigned ram_count,
 	page_alloc_init(&pages, (struct page_meta *)(uintptr_t)meta, total_pages);
 	rc = page_alloc_reserve(&pages, (uintptr_t)_head, meta + meta_bytes - (uintptr_t)_head);
 	if (rc)
-		return fail(err, errlen, "cannot reserve ZVM's image", rc);
+		return fail(msg, "cannot reserve ZVM's image", rc);
 	for (unsigned i = 0; i < reserved_count; i++) {
 		rc = page_alloc_reserve(&pages, reserved[i].base, reserved[i].size);
 		if (rc)
-			return fail(err, errlen, "cannot reserve a reserved range", rc);
+			return fail(msg, "cannot reserve a reserved range", rc);
 	}
 	for (unsigned i = 0; i < ram_count; i++) {
 		rc = page_alloc_add_range(&pages, ram[i].base, ram[i].size);
 		if (rc)
-			return fail(err, errlen, zerror_name(rc), rc);
+			return fail(msg, zerror_name(rc), rc);
 	}
 
 	uint64_t heap_mem = page_alloc(&pages, HEAP_ORDER);
 	if (!heap_mem)
-		return fail(err, errlen, "no room for the kernel heap", 0);
+		return fail(msg, "no room for the kernel heap", 0);
 	heap_init(&heap);
 	rc = heap_add_region(&heap, (void *)(uintptr_t)heap_mem, PAGE_SIZE << HEAP_ORDER);
 	if (rc)
-		return fail(err, errlen, zerror_name(rc), rc);
+		return fail(msg, zerror_name(rc), rc);
 	return 0;
 }
 

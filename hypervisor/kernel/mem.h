@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/zerror.h"
+
 struct phys_range {
 	uint64_t base;
 	uint64_t size;
@@ -13,12 +15,12 @@ struct phys_range {
 /*
  * Takes every RAM range, keeps ZVM's image (and whatever follows it up to
  * free_after: the system package), the allocator's own metadata and every
- * reserved range out, and carves the kernel heap.  0, or a
- * negative code with a message in err.
+ * reserved range out, and carves the kernel heap.  0, or a negated
+ * enum zerror with a message in msg.
  */
 int mem_init(const struct phys_range *ram, unsigned ram_count,
 	     const struct phys_range *reserved, unsigned reserved_count,
-	     uint64_t free_after, char *err, size_t errlen);
+	     uint64_t free_after, struct zerr_msg *msg);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void *kmalloc_aligned(size_t size, size_t align);

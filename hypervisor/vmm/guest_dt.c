@@ -49,17 +49,17 @@ struct dt_ctx {
 	char uart_path[PATH_MAX_LEN];	/* "/serial@9000000" */
 };
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int fail(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+static int fail(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_verror(err, errlen, ERR_PREFIX, fmt, ap);
+	int rc = zerr_vset(msg, code, ERR_PREFIX, fmt, ap);
 	va_end(ap);
-	return code;
+	return rc;
 }
 
 /* One GICv3 interrupt specifier of an INTID. */
@@ -241,23 +241,22 @@ static void write_virtio(struct dt_ctx *c)
 }
 
 /* RAM must not cover the devices below it; the initrd lies inside it. */
-static int check_params(const struct guest_dt_params *p, char *err,
-			size_t errlen)
+static int check_params(const struct guest_dt_params *p, struct zerr_msg *msg)
 {
 	uint64_t devices_end = GUEST_VIRTIO_BASE +
 			       GUEST_DT_MAX_VIRTIO * GUEST_VIRTIO_STRIDE;
 
 	if (p->vcpus < 1 || p->vcpus > GUEST_MAX_VCPUS)
-		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+		return fail(msg, ZE_INVAL,
 			    "%u vCPUs (1 to %u allowed)", (unsigned)p->vcpus,
 			    (unsigned)GUEST_MAX_VCPUS);
 	if (p->ram_size == 0 || p->ram_base + p->ram_size < p->ram_base)
-		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+		return fail(msg, ZE_INVAL,
 			    "RAM at 0x%llx of 0x%llx bytes is empty or wraps",
 			    (unsigned long long)p->ram_base,
 			    (unsigned long long)p->ram_size);
 	if (p->ram_base < devices_end && p->ram_base + p->ram_size > GUEST_GICD_BASE)
-		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+		return fail(msg, ZE_INVAL,
 			    "RAM at 0x%llx overlaps the devices at 0x%llx-0x%llx",
 			    (unsigned long long)p->ram_base,
 			    (unsigned long long)GUEST_GICD_BASE,
@@ -265,34 +264,33 @@ static int check_params(const struct guest_dt_params *p, char *err,
 	if (p->has_initrd &&
 	    (p->initrd_start >= p->initrd_end || p->initrd_start < p->ram_base ||
 	     p->initrd_end > p->ram_base + p->ram_size))
-		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+		return fail(msg, ZE_INVAL,
 			    "initrd 0x%llx-0x%llx is empty or not inside RAM",
 			    (unsigned long long)p->initrd_start,
 			    (unsigned long long)p->initrd_end);
 	if (p->bootargs && strnlen(p->bootargs, GUEST_DT_BOOTARGS_MAX) >=
 			   GUEST_DT_BOOTARGS_MAX)
-		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+		return fail(msg, ZE_INVAL,
 			    "bootargs longer than %u characters",
 			    (unsigned)GUEST_DT_BOOTARGS_MAX - 1);
 	if (p->virtio_slots > GUEST_DT_MAX_VIRTIO)
-		return fail(err, errlen, GUEST_DT_ERR_PARAM,
+		return fail(msg, ZE_INVAL,
 			    "%u virtio slots (at most %u)", (unsigned)p->virtio_slots,
 			    (unsigned)GUEST_DT_MAX_VIRTIO);
 	return 0;
 }
 
 int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
-		   char *err, size_t errlen)
+		   struct zerr_msg *msg)
 {
 	struct dt_ctx c = { .p = p };
 	size_t total = 0;
 	int rc;
 
-	if (err && errlen)
-		err[0] = '\0';
+	zerr_clear(msg);
 	if (!p || !buf)
-		return fail(err, errlen, GUEST_DT_ERR_PARAM, "no parameters or no buffer");
-	rc = check_params(p, err, errlen);
+		return fail(msg, ZE_INVAL, "no parameters or no buffer");
+	rc = check_params(p, msg);
 	if (rc)
 		return rc;
 	fmt_snprintf(c.uart_path, sizeof(c.uart_path), "/%s@%llx", UART_NODE,
@@ -312,11 +310,11 @@ int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
 	fdt_write_end_node(&c.w);
 	rc = fdt_write_finish(&c.w, &total);
 	if (rc == -ZE_FDT_NO_SPACE)
-		return fail(err, errlen, GUEST_DT_ERR_SPACE,
+		return fail(msg, ZE_FDT_NO_SPACE,
 			    "a buffer of %zu bytes is too small (ran out at \"%s\")",
 			    size, fdt_write_error_name(&c.w));
 	if (rc)
-		return fail(err, errlen, GUEST_DT_ERR_WRITE, "%s at \"%s\"",
+		return fail(msg, ZE_INTERNAL, "%s at \"%s\"",
 			    zerror_name(rc), fdt_write_error_name(&c.w));
 	return (int)total;
 }

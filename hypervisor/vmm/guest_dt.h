@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/zerror.h"
+
 /* QEMU virt's number of virtio-mmio transports (SPIs 16..47). */
 #define GUEST_DT_MAX_VIRTIO	32
 /* QEMU virt's "apb-pclk" fixed clock, which feeds the PL011. */
@@ -37,18 +39,14 @@ struct guest_dt_params {
 	bool has_uart;			/* the emulated PL011 */
 };
 
-enum guest_dt_error {
-	GUEST_DT_ERR_PARAM = -1,	/* parameters that describe no machine */
-	GUEST_DT_ERR_SPACE = -2,	/* the buffer is too small */
-	GUEST_DT_ERR_WRITE = -3,	/* the writer refused the tree (a bug) */
-};
-
 /*
  * Writes the VM's devicetree blob into buf[0..size).  Returns its length
- * in bytes, or a negative enum guest_dt_error with a one-line reason in
- * err (errlen bytes, always terminated; err may be NULL, "" on success).
+ * in bytes, or -ZE_INVAL (parameters that describe no machine),
+ * -ZE_FDT_NO_SPACE (the buffer is too small) or -ZE_INTERNAL (the writer
+ * refused the tree: a bug), with a one-line reason in msg (lib/zerror.h;
+ * may be NULL; "" on success).
  */
 int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
-		   char *err, size_t errlen);
+		   struct zerr_msg *msg);
 
 #endif

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/zerror.h"
+
 #define PACKAGE_MAGIC		"ZVMPACK"	/* 7 chars + NUL = 8 bytes */
 #define PACKAGE_MAGIC_LEN	8
 #define PACKAGE_VERSION		1
@@ -57,16 +59,6 @@ enum package_kind {
 	PACKAGE_KIND_INITRD = 3,	/* a guest initial ramdisk */
 };
 
-enum package_error {
-	PACKAGE_OK = 0,
-	PACKAGE_ERR_NOT_FOUND = -1,	/* no package here / no such entry */
-	PACKAGE_ERR_TRUNCATED = -2,	/* larger than the memory given */
-	PACKAGE_ERR_BAD_HEADER = -3,	/* version, sizes, flags, reserved */
-	PACKAGE_ERR_BAD_ENTRY = -4,	/* kind, offset, size, name */
-	PACKAGE_ERR_CRC = -5,		/* table or payload checksum */
-	PACKAGE_ERR_ARG = -6,		/* NULL pointer, too many items */
-};
-
 /* A verified package: plain data pointing into the blob. */
 struct package {
 	const uint8_t *base;
@@ -86,11 +78,12 @@ struct package_entry {
 /*
  * Checks the package at blob (at most avail bytes readable): header,
  * table checksum, every entry (bounds, alignment, order, unique names,
- * exactly one config) and every payload's CRC.  0, or a negative enum
- * package_error with a one-line reason in err (may be NULL).
+ * exactly one config) and every payload's CRC.  0, or -ZE_NOENT (no
+ * package), -ZE_TRUNCATED, -ZE_PKG_HEADER, -ZE_PKG_ENTRY, -ZE_CRC or
+ * -ZE_INVAL with a one-line reason in msg (lib/zerror.h; may be NULL).
  */
 int package_open(struct package *pkg, const void *blob, size_t avail,
-		 char *err, size_t errlen);
+		 struct zerr_msg *msg);
 
 /* Entry index (0 .. count-1) of an opened package. */
 int package_get(const struct package *pkg, uint32_t index,
@@ -116,7 +109,7 @@ struct package_item {
 uint64_t package_table_size(uint32_t count);
 /* Places the payloads after the table; *package_size gets the total. */
 int package_layout(struct package_item *items, uint32_t count,
-		   uint64_t *package_size, char *err, size_t errlen);
+		   uint64_t *package_size, struct zerr_msg *msg);
 /*
  * Writes header + entries (package_table_size(count) bytes, zero padded)
  * to buf for items laid out by package_layout().
@@ -124,6 +117,6 @@ int package_layout(struct package_item *items, uint32_t count,
 int package_write_table(void *buf, size_t buflen,
 			const struct package_item *items, uint32_t count,
 			uint64_t package_size, uint64_t image_offset,
-			char *err, size_t errlen);
+			struct zerr_msg *msg);
 
 #endif

@@ -30,9 +30,9 @@ static inline void pkg_put64(uint8_t *p, uint64_t v)
 	pkg_put32(p + 4, (uint32_t)(v >> 32));
 }
 
-/* Formats "package: <reason>" into err (when given) and returns code. */
-int pkg_fail(char *err, size_t errlen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Formats "package: <reason>" into msg (when given) and returns -code. */
+int pkg_fail(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* CRC-32 of header and entries, reading the table_crc field as zero. */
 uint32_t pkg_table_crc(const uint8_t *base, uint32_t count);

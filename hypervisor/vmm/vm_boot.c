@@ -29,7 +29,7 @@ static uint64_t ram_left(const struct board_desc *board, uint64_t addr)
 
 static bool open_package(const struct board_desc *board, uint64_t at)
 {
-	char err[128];
+	struct zerr_msg msg;
 	uint64_t avail = ram_left(board, at);
 
 	if (avail < PACKAGE_HEADER_SIZE || memcmp((const void *)(uintptr_t)at, PACKAGE_MAGIC,
@@ -37,8 +37,8 @@ static bool open_package(const struct board_desc *board, uint64_t at)
 		log_msg(LOG_INFO, "no system package after ZVM's image: no VMs configured");
 		return false;
 	}
-	if (package_open(&pkg, (const void *)(uintptr_t)at, avail, err, sizeof(err))) {
-		log_msg(LOG_ERROR, "system package: %s; starting no VMs", err);
+	if (package_open(&pkg, (const void *)(uintptr_t)at, avail, &msg)) {
+		log_msg(LOG_ERROR, "system package: %s; starting no VMs", msg.text);
 		return false;
 	}
 	return true;
@@ -47,15 +47,15 @@ static bool open_package(const struct board_desc *board, uint64_t at)
 static bool read_config(const struct board_desc *board)
 {
 	struct package_entry e;
-	char err[160];
+	struct zerr_msg msg;
 
 	if (package_config(&pkg, &e)) {
 		log_msg(LOG_ERROR, "system package has no configuration; starting no VMs");
 		return false;
 	}
-	if (vm_config_parse(e.data, e.size, board, &config, err, sizeof(err)) ||
-	    vm_config_check_images(&config, package_lookup_size, &pkg, err, sizeof(err))) {
-		log_msg(LOG_ERROR, "configuration: %s; starting no VMs", err);
+	if (vm_config_parse(e.data, e.size, board, &config, &msg) ||
+	    vm_config_check_images(&config, package_lookup_size, &pkg, &msg)) {
+		log_msg(LOG_ERROR, "configuration: %s; starting no VMs", msg.text);
 		return false;
 	}
 	return true;

@@ -23,7 +23,7 @@ static const char *const zvm_props[] = {
 	"compatible", "zvm-cpu", "zvm-memory", NULL
 };
 
-int cfg_fail(struct cfg_ctx *ctx, int code, const char *where,
+int cfg_fail(struct cfg_ctx *ctx, enum zerror code, const char *where,
 	     const char *fmt, ...)
 {
 	char prefix[VM_NAME_MAX + sizeof(ERR_PREFIX) + 8];
@@ -31,9 +31,9 @@ int cfg_fail(struct cfg_ctx *ctx, int code, const char *where,
 
 	fmt_snprintf(prefix, sizeof(prefix), "%s%s: ", ERR_PREFIX, where);
 	va_start(ap, fmt);
-	fmt_verror(ctx->err, ctx->errlen, prefix, fmt, ap);
+	int rc = zerr_vset(ctx->msg, code, prefix, fmt, ap);
 	va_end(ap);
-	return code;
+	return rc;
 }
 
 static bool name_in(const char *name, const char *const *list)
@@ -54,10 +54,10 @@ int cfg_check_props(struct cfg_ctx *ctx, int node, const char *where,
 	     prop = fdt_next_property(&ctx->fdt, prop)) {
 		rc = fdt_property_at(&ctx->fdt, prop, &name, NULL, NULL);
 		if (rc)
-			return cfg_fail(ctx, VM_CONFIG_ERR_BLOB, where,
+			return cfg_fail(ctx, ZE_NOT_A_BLOB, where,
 					"unreadable property (%s)", zerror_name(rc));
 		if (!name_in(name, allowed))
-			return cfg_fail(ctx, VM_CONFIG_ERR_UNKNOWN, where,
+			return cfg_fail(ctx, ZE_UNKNOWN, where,
 					"unknown property '%s'", name);
 	}
 	return 0;
@@ -73,14 +73,14 @@ int cfg_read_string(struct cfg_ctx *ctx, int node, const char *where,
 	if (!value) {
 		if (!required)
 			return 0;
-		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
+		return cfg_fail(ctx, ZE_MISSING, where,
 				"missing required property '%s'", name);
 	}
 	if (len < 2 || value[len - 1] != '\0' || strlen(value) != (size_t)len - 1)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'%s' must be one non-empty string", name);
 	if ((size_t)len > size)
-		return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, where,
+		return cfg_fail(ctx, ZE_LIMIT, where,
 				"'%s' is longer than %zu characters", name, size - 1);
 	memcpy(buf, value, (size_t)len);
 	return 0;
@@ -93,7 +93,7 @@ int cfg_read_flag(struct cfg_ctx *ctx, int node, const char *where,
 
 	*out = fdt_getprop(&ctx->fdt, node, name, &len) != NULL;
 	if (*out && len != 0)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'%s' is a flag and takes no value (write '%s;')",
 				name, name);
 	return 0;
@@ -106,10 +106,10 @@ int cfg_read_cell(struct cfg_ctx *ctx, int node, const char *where,
 	const void *value = fdt_getprop(&ctx->fdt, node, name, &len);
 
 	if (!value)
-		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
+		return cfg_fail(ctx, ZE_MISSING, where,
 				"missing required property '%s'", name);
 	if (len != FDT_CELL_SIZE)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'%s' must be one cell, like <1>", name);
 	*out = fdt_be32(value);
 	return 0;
@@ -122,22 +122,22 @@ int cfg_read_region(struct cfg_ctx *ctx, int node, const char *where,
 	const uint8_t *value = fdt_getprop(&ctx->fdt, node, name, &len);
 
 	if (!value)
-		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
+		return cfg_fail(ctx, ZE_MISSING, where,
 				"missing required property '%s'", name);
 	if (len != 4 * FDT_CELL_SIZE)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'%s' must be <base size> as two 64-bit values "
 				"(4 cells)", name);
 	out->base = fdt_be64(value);
 	out->size = fdt_be64(value + 2 * FDT_CELL_SIZE);
 	if (out->size == 0)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'%s' has size 0", name);
 	if (out->size > UINT64_MAX - out->base)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'%s' wraps past the end of the address space", name);
 	if (out->base % VM_MEM_ALIGN || out->size % VM_MEM_ALIGN)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'%s' <0x%llx 0x%llx> is not 2 MiB aligned", name,
 				(unsigned long long)out->base,
 				(unsigned long long)out->size);
@@ -157,7 +157,7 @@ static int check_root(struct cfg_ctx *ctx)
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		name = fdt_get_name(&ctx->fdt, node, NULL);
 		if (!name || strcmp(name, "zvm") != 0)
-			return cfg_fail(ctx, VM_CONFIG_ERR_UNKNOWN, "/",
+			return cfg_fail(ctx, ZE_UNKNOWN, "/",
 					"unknown node '%s'", name ? name : "?");
 	}
 	return 0;
@@ -172,17 +172,17 @@ static int parse_zvm_node(struct cfg_ctx *ctx, int zvm)
 	if (rc)
 		return rc;
 	if (!fdt_getprop(&ctx->fdt, zvm, "compatible", NULL))
-		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, "/zvm",
+		return cfg_fail(ctx, ZE_MISSING, "/zvm",
 				"missing required property 'compatible'");
 	if (!fdt_node_is_compatible(&ctx->fdt, zvm, VM_CONFIG_COMPATIBLE))
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, "/zvm",
+		return cfg_fail(ctx, ZE_MALFORMED, "/zvm",
 				"compatible is not \"" VM_CONFIG_COMPATIBLE "\" "
 				"(a configuration for another ZVM version?)");
 	rc = cfg_read_cell(ctx, zvm, "/zvm", "zvm-cpu", &out->zvm_cpu);
 	if (rc)
 		return rc;
 	if (out->zvm_cpu >= ctx->board->cpu_count)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, "/zvm",
+		return cfg_fail(ctx, ZE_MALFORMED, "/zvm",
 				"zvm-cpu %u does not exist (the board has %u cores: 0-%u)",
 				out->zvm_cpu, ctx->board->cpu_count,
 				ctx->board->cpu_count - 1);
@@ -199,12 +199,12 @@ static int parse_vms(struct cfg_ctx *ctx, int zvm)
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		name = fdt_get_name(&ctx->fdt, node, NULL);
 		if (!name || strcmp(name, "vms") != 0)
-			return cfg_fail(ctx, VM_CONFIG_ERR_UNKNOWN, "/zvm",
+			return cfg_fail(ctx, ZE_UNKNOWN, "/zvm",
 					"unknown node '%s'", name ? name : "?");
 		vms = node;
 	}
 	if (vms < 0)
-		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, "/zvm",
+		return cfg_fail(ctx, ZE_MISSING, "/zvm",
 				"missing node 'vms'");
 	rc = cfg_check_props(ctx, vms, "/zvm/vms", no_props);
 	if (rc)
@@ -212,7 +212,7 @@ static int parse_vms(struct cfg_ctx *ctx, int zvm)
 	for (node = fdt_first_subnode(&ctx->fdt, vms); node >= 0;
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		if (out->vm_count >= VM_CONFIG_MAX_VMS)
-			return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, "/zvm/vms",
+			return cfg_fail(ctx, ZE_LIMIT, "/zvm/vms",
 					"more than %d VMs", VM_CONFIG_MAX_VMS);
 		rc = cfg_parse_vm(ctx, node, &out->vms[out->vm_count]);
 		if (rc)
@@ -223,28 +223,26 @@ static int parse_vms(struct cfg_ctx *ctx, int zvm)
 }
 
 int vm_config_parse(const void *blob, size_t size, const struct board_desc *board,
-		    struct system_config *out, char *err, size_t errlen)
+		    struct system_config *out, struct zerr_msg *msg)
 {
-	struct cfg_ctx ctx = { .board = board, .out = out, .err = err,
-			       .errlen = errlen };
+	struct cfg_ctx ctx = { .board = board, .out = out, .msg = msg };
 	int rc, zvm;
 
-	if (err && errlen)
-		err[0] = '\0';
+	zerr_clear(msg);
 	if (!blob || !board || !out)
-		return cfg_fail(&ctx, VM_CONFIG_ERR_ARG, "arguments",
+		return cfg_fail(&ctx, ZE_INVAL, "arguments",
 				"NULL blob, board or output");
 	memset(out, 0, sizeof(*out));
 	rc = fdt_init(&ctx.fdt, blob, size);
 	if (rc)
-		return cfg_fail(&ctx, VM_CONFIG_ERR_BLOB, "blob", "%s",
+		return cfg_fail(&ctx, ZE_NOT_A_BLOB, "blob", "%s",
 				zerror_name(rc));
 	rc = check_root(&ctx);
 	if (rc)
 		return rc;
 	zvm = fdt_path_offset(&ctx.fdt, "/zvm");
 	if (zvm < 0)
-		return cfg_fail(&ctx, VM_CONFIG_ERR_MISSING, "/",
+		return cfg_fail(&ctx, ZE_MISSING, "/",
 				"no /zvm node: not a ZVM system configuration");
 	rc = parse_zvm_node(&ctx, zvm);
 	if (rc == 0)
@@ -266,7 +264,7 @@ static int image_size(struct cfg_ctx *ctx, const struct vm_config *vm,
 	if (lookup(lctx, name, size) == 0)
 		return 0;
 	fmt_snprintf(where, sizeof(where), "vm '%s'", vm->name);
-	return cfg_fail(ctx, VM_CONFIG_ERR_IMAGE, where, "%s '%s' not found",
+	return cfg_fail(ctx, ZE_IMAGE, where, "%s '%s' not found",
 			what, name);
 }
 
@@ -282,7 +280,7 @@ static int check_vm_images(struct cfg_ctx *ctx, const struct vm_config *vm,
 	if (rc)
 		return rc;
 	if (image > vm->ram.size)
-		return cfg_fail(ctx, VM_CONFIG_ERR_IMAGE, where,
+		return cfg_fail(ctx, ZE_IMAGE, where,
 				"image '%s' (%llu bytes) is larger than its memory "
 				"(%llu bytes)", vm->image, (unsigned long long)image,
 				(unsigned long long)vm->ram.size);
@@ -292,7 +290,7 @@ static int check_vm_images(struct cfg_ctx *ctx, const struct vm_config *vm,
 	if (rc)
 		return rc;
 	if (initrd > vm->ram.size - image)
-		return cfg_fail(ctx, VM_CONFIG_ERR_IMAGE, where,
+		return cfg_fail(ctx, ZE_IMAGE, where,
 				"image '%s' and initrd '%s' (%llu bytes together) "
 				"do not fit in its memory (%llu bytes)", vm->image,
 				vm->initrd, (unsigned long long)(image + initrd),
@@ -301,17 +299,15 @@ static int check_vm_images(struct cfg_ctx *ctx, const struct vm_config *vm,
 }
 
 int vm_config_check_images(const struct system_config *cfg,
-			   vm_image_size_fn lookup, void *ctx, char *err,
-			   size_t errlen)
+			   vm_image_size_fn lookup, void *ctx, struct zerr_msg *msg)
 {
-	struct cfg_ctx c = { .err = err, .errlen = errlen };
+	struct cfg_ctx c = { .msg = msg };
 	uint32_t i;
 	int rc;
 
-	if (err && errlen)
-		err[0] = '\0';
+	zerr_clear(msg);
 	if (!cfg || !lookup)
-		return cfg_fail(&c, VM_CONFIG_ERR_ARG, "arguments",
+		return cfg_fail(&c, ZE_INVAL, "arguments",
 				"NULL configuration or lookup");
 	for (i = 0; i < cfg->vm_count; i++) {
 		rc = check_vm_images(&c, &cfg->vms[i], lookup, ctx);

@@ -29,18 +29,6 @@
 /* Pass-through regions are mapped with 4 KiB pages. */
 #define VM_PASSTHROUGH_ALIGN	0x1000ull
 
-enum vm_config_error {
-	VM_CONFIG_OK = 0,
-	VM_CONFIG_ERR_BLOB = -1,	/* not a devicetree blob */
-	VM_CONFIG_ERR_MISSING = -2,	/* required node or property absent */
-	VM_CONFIG_ERR_INVALID = -3,	/* malformed or out-of-range value */
-	VM_CONFIG_ERR_UNKNOWN = -4,	/* property or node not in the schema */
-	VM_CONFIG_ERR_CONFLICT = -5,	/* core, memory or interrupt given twice */
-	VM_CONFIG_ERR_LIMIT = -6,	/* more than ZVM can hold */
-	VM_CONFIG_ERR_IMAGE = -7,	/* image missing or larger than memory */
-	VM_CONFIG_ERR_ARG = -8,		/* NULL argument */
-};
-
 enum vm_os_type {
 	VM_OS_RTOS,
 	VM_OS_LINUX,
@@ -90,12 +78,13 @@ struct system_config {
 /*
  * Reads and validates the configuration blob (at most size bytes) against
  * board.  VMs without a host-address get one here (first fit, in order).
- * Returns 0, or a negative enum vm_config_error with a one-line message in
- * err (errlen bytes, always terminated; may be NULL).  out is cleared first.
+ * Returns 0, or -ZE_NOT_A_BLOB, -ZE_MISSING, -ZE_MALFORMED, -ZE_UNKNOWN,
+ * -ZE_CONFLICT, -ZE_LIMIT or -ZE_INVAL with a one-line message in msg
+ * (lib/zerror.h; may be NULL).  out is cleared first.
  * The struct is several KiB: keep it static, not on a small stack.
  */
 int vm_config_parse(const void *blob, size_t size, const struct board_desc *board,
-		    struct system_config *out, char *err, size_t errlen);
+		    struct system_config *out, struct zerr_msg *msg);
 
 /*
  * Size of the file name, for vm_config_check_images(); 0 when found,
@@ -105,11 +94,10 @@ typedef int (*vm_image_size_fn)(void *ctx, const char *name, uint64_t *size);
 
 /*
  * Checks that every VM's image and initrd exist and that the image, and
- * image plus initrd, fit in the VM's RAM.
+ * image plus initrd, fit in the VM's RAM: 0 or -ZE_IMAGE, with a message.
  */
 int vm_config_check_images(const struct system_config *cfg,
-			   vm_image_size_fn lookup, void *ctx, char *err,
-			   size_t errlen);
+			   vm_image_size_fn lookup, void *ctx, struct zerr_msg *msg);
 
 const char *vm_os_type_name(enum vm_os_type type);
 const char *vm_recovery_name(enum vm_recovery recovery);

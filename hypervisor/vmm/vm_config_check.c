@@ -36,13 +36,13 @@ static int check_zvm_memory(struct cfg_ctx *ctx)
 	uint32_t i;
 
 	if (!in_board_ram(ctx->board, m->base, m->size))
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, "/zvm",
+		return cfg_fail(ctx, ZE_MALFORMED, "/zvm",
 				"zvm-memory %s is not inside the board's RAM",
 				range_text(r, m->base, m->size));
 	for (i = 0; i < ctx->board->reserved_count; i++)
 		if (cfg_overlaps(m->base, m->size, ctx->board->reserved[i].base,
 				 ctx->board->reserved[i].size))
-			return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT, "/zvm",
+			return cfg_fail(ctx, ZE_CONFLICT, "/zvm",
 					"zvm-memory %s overlaps reserved memory",
 					range_text(r, m->base, m->size));
 	return 0;
@@ -55,14 +55,14 @@ static int check_cpus(struct cfg_ctx *ctx, uint32_t index, const char *where)
 
 	for (i = 0; i < vm->vcpu_count; i++) {
 		if (vm->cpus[i] == ctx->out->zvm_cpu)
-			return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT, where,
+			return cfg_fail(ctx, ZE_CONFLICT, where,
 					"cpu %u is ZVM's own core (zvm-cpu)",
 					vm->cpus[i]);
 		for (j = 0; j < index; j++) {
 			other = &ctx->out->vms[j];
 			for (k = 0; k < other->vcpu_count; k++)
 				if (other->cpus[k] == vm->cpus[i])
-					return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT,
+					return cfg_fail(ctx, ZE_CONFLICT,
 							where, "cpu %u is already given "
 							"to vm '%s'", vm->cpus[i],
 							other->name);
@@ -80,13 +80,13 @@ static int check_irqs(struct cfg_ctx *ctx, uint32_t index, const char *where)
 	for (i = 0; i < vm->intid_count; i++) {
 		spi = vm->intids[i] - GIC_SPI_BASE;
 		if (vm->intids[i] == board->uart.intid)
-			return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT, where,
+			return cfg_fail(ctx, ZE_CONFLICT, where,
 					"SPI %u is ZVM's console UART interrupt", spi);
 		for (j = 0; j < index; j++) {
 			other = &ctx->out->vms[j];
 			for (k = 0; k < other->intid_count; k++)
 				if (other->intids[k] == vm->intids[i])
-					return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT,
+					return cfg_fail(ctx, ZE_CONFLICT,
 							where, "SPI %u is already given "
 							"to vm '%s'", spi, other->name);
 		}
@@ -147,14 +147,14 @@ static int check_passthrough(struct cfg_ctx *ctx, uint32_t index,
 		if (!clash)
 			clash = guest_window_at(vm, r);
 		if (clash)
-			return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT, where,
+			return cfg_fail(ctx, ZE_CONFLICT, where,
 					"pass-through %s overlaps %s", text, clash);
 		for (j = 0; j <= index; j++) {
 			other = &ctx->out->vms[j];
 			for (k = 0; k < (j == index ? i : other->passthrough_count); k++) {
 				o = &other->passthrough[k];
 				if (cfg_overlaps(r->base, r->size, o->base, o->size))
-					return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT,
+					return cfg_fail(ctx, ZE_CONFLICT,
 							where, "pass-through %s is "
 							"already given to vm '%s'",
 							text, other->name);
@@ -216,11 +216,11 @@ static int check_fixed_memory(struct cfg_ctx *ctx, uint32_t index,
 
 	range_text(text, vm->ram_host_base, vm->ram.size);
 	if (!in_board_ram(ctx->board, vm->ram_host_base, vm->ram.size))
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"host memory %s is not inside the board's RAM", text);
 	if (host_memory_taken(ctx, vm->ram_host_base, vm->ram.size, owner,
 			      sizeof(owner), &end))
-		return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT, where,
+		return cfg_fail(ctx, ZE_CONFLICT, where,
 				"host memory %s overlaps %s", text, owner);
 	ctx->placed[index] = true;
 	return 0;
@@ -255,7 +255,7 @@ static int place_memory(struct cfg_ctx *ctx, uint32_t index, const char *where)
 			addr = align_up(held_end, VM_MEM_ALIGN);
 		}
 	}
-	return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, where,
+	return cfg_fail(ctx, ZE_LIMIT, where,
 			"no free 2 MiB-aligned host RAM for its %llu MiB",
 			(unsigned long long)(vm->ram.size >> 20));
 }

@@ -15,16 +15,15 @@ struct cfg_ctx {
 	struct fdt fdt;
 	const struct board_desc *board;
 	struct system_config *out;
-	char *err;
-	size_t errlen;
+	struct zerr_msg *msg;
 	bool placed[VM_CONFIG_MAX_VMS];	/* host memory decided (check phase) */
 };
 
-/* Writes "config: <where>: <reason>" to err and returns code. */
-int cfg_fail(struct cfg_ctx *ctx, int code, const char *where,
+/* Writes "config: <where>: <reason>" to ctx->msg and returns -code. */
+int cfg_fail(struct cfg_ctx *ctx, enum zerror code, const char *where,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Fails (VM_CONFIG_ERR_UNKNOWN) on any property of node not in allowed. */
+/* Fails (-ZE_UNKNOWN) on any property of node not in allowed. */
 int cfg_check_props(struct cfg_ctx *ctx, int node, const char *where,
 		    const char *const *allowed);
 /* A single non-empty string of fewer than size bytes, copied to buf. */

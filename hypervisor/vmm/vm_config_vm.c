@@ -43,15 +43,15 @@ static int read_name(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 	size_t i, len = name ? strlen(name) : 0;
 
 	if (len == 0)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, "/zvm/vms",
+		return cfg_fail(ctx, ZE_MALFORMED, "/zvm/vms",
 				"a VM node without a name");
 	if (len >= VM_NAME_MAX)
-		return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, "/zvm/vms",
+		return cfg_fail(ctx, ZE_LIMIT, "/zvm/vms",
 				"VM name '%s' is longer than %d characters",
 				name, VM_NAME_MAX - 1);
 	for (i = 0; i < len; i++)
 		if (!name_char_ok(name[i], i == 0))
-			return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, "/zvm/vms",
+			return cfg_fail(ctx, ZE_MALFORMED, "/zvm/vms",
 					"VM name '%s': use a letter, then letters, "
 					"digits, '-' or '_' (no unit address)", name);
 	memcpy(vm->name, name, len + 1);
@@ -76,7 +76,7 @@ static int read_choice(struct cfg_ctx *ctx, int node, const char *where,
 			return 0;
 		}
 	}
-	return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+	return cfg_fail(ctx, ZE_MALFORMED, where,
 			"%s \"%s\" is not one of %s", name, value, choices);
 }
 
@@ -90,7 +90,7 @@ static int read_file_name(struct cfg_ctx *ctx, int node, const char *where,
 	if (rc || !buf[0])
 		return rc;
 	if (strchr(buf, '/') || strcmp(buf, ".") == 0 || strcmp(buf, "..") == 0)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"%s \"%s\" must be a plain file name, without '/'",
 				name, buf);
 	return 0;
@@ -104,29 +104,29 @@ static int read_cpus(struct cfg_ctx *ctx, int node, const char *where,
 	uint32_t i, j, count;
 
 	if (!cells)
-		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
+		return cfg_fail(ctx, ZE_MISSING, where,
 				"missing required property 'cpus'");
 	if (len % FDT_CELL_SIZE)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'cpus' must be a list of cells, like <1 2>");
 	count = (uint32_t)len / FDT_CELL_SIZE;
 	if (count == 0)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"zero vCPUs: 'cpus' is empty");
 	if (count > GUEST_MAX_VCPUS)
-		return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, where,
+		return cfg_fail(ctx, ZE_LIMIT, where,
 				"%u vCPUs, at most %d", count, GUEST_MAX_VCPUS);
 	for (i = 0; i < count; i++) {
 		vm->cpus[i] = fdt_be32(cells + i * FDT_CELL_SIZE);
 		if (vm->cpus[i] >= ctx->board->cpu_count)
-			return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+			return cfg_fail(ctx, ZE_MALFORMED, where,
 					"cpu %u does not exist (the board has %u "
 					"cores: 0-%u)", vm->cpus[i],
 					ctx->board->cpu_count,
 					ctx->board->cpu_count - 1);
 		for (j = 0; j < i; j++)
 			if (vm->cpus[j] == vm->cpus[i])
-				return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT, where,
+				return cfg_fail(ctx, ZE_CONFLICT, where,
 						"cpu %u is listed twice", vm->cpus[i]);
 	}
 	vm->vcpu_count = count;
@@ -143,7 +143,7 @@ static int read_memory(struct cfg_ctx *ctx, int node, const char *where,
 	if (rc)
 		return rc;
 	if (vm->ram.base < GUEST_RAM_BASE)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"guest RAM at 0x%llx overlaps the guest's device "
 				"window below 0x%llx", (unsigned long long)vm->ram.base,
 				(unsigned long long)GUEST_RAM_BASE);
@@ -151,16 +151,16 @@ static int read_memory(struct cfg_ctx *ctx, int node, const char *where,
 	if (!host)
 		return 0;
 	if (len != 2 * FDT_CELL_SIZE)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'host-address' must be one 64-bit value (2 cells)");
 	vm->ram_host_base = fdt_be64(host);
 	vm->ram_host_fixed = true;
 	if (vm->ram_host_base % VM_MEM_ALIGN)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"host-address 0x%llx is not 2 MiB aligned",
 				(unsigned long long)vm->ram_host_base);
 	if (vm->ram.size > UINT64_MAX - vm->ram_host_base)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"host-address 0x%llx + memory wraps the address space",
 				(unsigned long long)vm->ram_host_base);
 	return 0;
@@ -175,15 +175,15 @@ static int read_passthrough_regs(struct cfg_ctx *ctx, int node,
 	int i;
 
 	if (!reg)
-		return cfg_fail(ctx, VM_CONFIG_ERR_MISSING, where,
+		return cfg_fail(ctx, ZE_MISSING, where,
 				"missing required property 'reg'");
 	if (len == 0 || len % REG_ENTRY_SIZE)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'reg' must be <base size> pairs of 64-bit values "
 				"(4 cells each)");
 	for (i = 0; i < len / REG_ENTRY_SIZE; i++) {
 		if (vm->passthrough_count >= VM_MAX_PASSTHROUGH)
-			return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, where,
+			return cfg_fail(ctx, ZE_LIMIT, where,
 					"more than %d pass-through regions",
 					VM_MAX_PASSTHROUGH);
 		r = &vm->passthrough[vm->passthrough_count++];
@@ -191,7 +191,7 @@ static int read_passthrough_regs(struct cfg_ctx *ctx, int node,
 		r->size = fdt_be64(reg + i * REG_ENTRY_SIZE + 2 * FDT_CELL_SIZE);
 		if (r->size == 0 || r->base % VM_PASSTHROUGH_ALIGN ||
 		    r->size % VM_PASSTHROUGH_ALIGN || r->size > UINT64_MAX - r->base)
-			return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+			return cfg_fail(ctx, ZE_MALFORMED, where,
 					"region <0x%llx 0x%llx> must be non-empty, "
 					"4 KiB aligned and inside the address space",
 					(unsigned long long)r->base,
@@ -210,21 +210,21 @@ static int read_passthrough_irqs(struct cfg_ctx *ctx, int node,
 	if (!cells)
 		return 0;
 	if (len == 0 || len % FDT_CELL_SIZE)
-		return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+		return cfg_fail(ctx, ZE_MALFORMED, where,
 				"'interrupts' must be a list of SPI numbers, like <78 79>");
 	for (i = 0; i < (uint32_t)len / FDT_CELL_SIZE; i++) {
 		spi = fdt_be32(cells + i * FDT_CELL_SIZE);
 		if (spi >= GIC_SPI_COUNT)
-			return cfg_fail(ctx, VM_CONFIG_ERR_INVALID, where,
+			return cfg_fail(ctx, ZE_MALFORMED, where,
 					"SPI %u is out of range (0-%u)", spi,
 					GIC_SPI_COUNT - 1);
 		intid = spi + GIC_SPI_BASE;
 		for (j = 0; j < vm->intid_count; j++)
 			if (vm->intids[j] == intid)
-				return cfg_fail(ctx, VM_CONFIG_ERR_CONFLICT, where,
+				return cfg_fail(ctx, ZE_CONFLICT, where,
 						"SPI %u is given twice", spi);
 		if (vm->intid_count >= VM_MAX_SPIS)
-			return cfg_fail(ctx, VM_CONFIG_ERR_LIMIT, where,
+			return cfg_fail(ctx, ZE_LIMIT, where,
 					"more than %d pass-through interrupts",
 					VM_MAX_SPIS);
 		vm->intids[vm->intid_count++] = intid;
@@ -251,7 +251,7 @@ static int parse_subnodes(struct cfg_ctx *ctx, int vm_node, const char *where,
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		name = fdt_get_name(&ctx->fdt, node, NULL);
 		if (!name || !is_passthrough_name(name))
-			return cfg_fail(ctx, VM_CONFIG_ERR_UNKNOWN, where,
+			return cfg_fail(ctx, ZE_UNKNOWN, where,
 					"unknown node '%s'", name ? name : "?");
 		fmt_snprintf(pt_where, sizeof(pt_where), "%s %s", where, name);
 		rc = cfg_check_props(ctx, node, pt_where, passthrough_props);

@@ -67,8 +67,11 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, char *err, 
 		p.initrd_end = p.initrd_start + vm->initrd.size;
 		memcpy(guest_ptr(vm, p.initrd_start), vm->initrd.data, vm->initrd.size);
 	}
-	if (guest_dt_build(&p, guest_ptr(vm, *dtb), GUEST_DT_MAX_SIZE, err, errlen) < 0)
+	struct zerr_msg msg;
+	if (guest_dt_build(&p, guest_ptr(vm, *dtb), GUEST_DT_MAX_SIZE, &msg) < 0) {
+		fmt_snprintf(err, errlen, "%s", msg.text);
 		return -1;
+	}
 	*entry = load;
 	return 0;
 }

@@ -18,7 +18,6 @@
 #include "zvm/guest_layout.h"
 #include "tests/unit/dtc_check.h"
 
-#define ERR_LEN		200
 #define GUARD_SIZE	64
 #define GUARD_BYTE	0x5a
 #define SZ_1M		0x100000ull
@@ -29,7 +28,7 @@
 #define EDGE_RISING	1u
 
 static uint8_t blob[GUEST_DT_MAX_SIZE];
-static char err[ERR_LEN];
+static struct zerr_msg msg;
 static struct fdt fdt;
 static struct board_desc board;
 
@@ -54,12 +53,12 @@ static int build(const struct guest_dt_params *p)
 {
 	int size;
 
-	memset(err, 'x', sizeof(err));
-	size = guest_dt_build(p, blob, sizeof(blob), err, sizeof(err));
+	memset(&msg, 'x', sizeof(msg));
+	size = guest_dt_build(p, blob, sizeof(blob), &msg);
 	if (size < 0)
-		fprintf(stderr, "guest_dt_build: %s\n", err);
+		fprintf(stderr, "guest_dt_build: %s\n", msg.text);
 	assert_true(size > 0);
-	assert_string_equal(err, "");
+	assert_string_equal(msg.text, "");
 	assert_int_equal(fdt_init(&fdt, blob, (size_t)size), 0);
 	return size;
 }
@@ -231,8 +230,8 @@ static void check_with_board_parser(uint32_t vcpus)
 
 	p.virtio_slots = GUEST_DT_MAX_VIRTIO;
 	size = build(&p);
-	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, err, sizeof(err)),
-			 BOARD_OK);
+	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg),
+			 0);
 	assert_string_equal(board.model, "zvm,guest");
 	assert_int_equal(board.mem_count, 1);
 	assert_int_equal(board.mem[0].base, GUEST_RAM_BASE);
@@ -334,20 +333,20 @@ static void test_without_uart_or_extras(void **state)
 	assert_null(chosen.stdout_path);
 	assert_false(chosen.has_initrd);
 	/* ZVM's own parser insists on a console, and says so. */
-	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, err, sizeof(err)),
-			 BOARD_ERR_MISSING);
-	assert_non_null(strstr(err, "no console UART"));
+	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg),
+			 -ZE_MISSING);
+	assert_non_null(strstr(msg.text, "no console UART"));
 }
 
 static void expect_param_error(const struct guest_dt_params *p, const char *words)
 {
-	memset(err, 'x', sizeof(err));
-	assert_int_equal(guest_dt_build(p, blob, sizeof(blob), err, sizeof(err)),
-			 GUEST_DT_ERR_PARAM);
-	if (!strstr(err, words))
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err, words);
-	assert_non_null(strstr(err, "guest devicetree: "));
-	assert_non_null(strstr(err, words));
+	memset(&msg, 'x', sizeof(msg));
+	assert_int_equal(guest_dt_build(p, blob, sizeof(blob), &msg),
+			 -ZE_INVAL);
+	if (!strstr(msg.text, words))
+		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", msg.text, words);
+	assert_non_null(strstr(msg.text, "guest devicetree: "));
+	assert_non_null(strstr(msg.text, words));
 }
 
 static void test_bad_parameters(void **state)
@@ -383,9 +382,9 @@ static void test_bad_parameters(void **state)
 	memset(long_args, 'a', GUEST_DT_BOOTARGS_MAX);
 	p.bootargs = long_args;
 	expect_param_error(&p, "bootargs longer than 2047");
-	assert_int_equal(guest_dt_build(NULL, blob, sizeof(blob), err, sizeof(err)),
-			 GUEST_DT_ERR_PARAM);
-	assert_int_equal(guest_dt_build(&p, NULL, 0, NULL, 0), GUEST_DT_ERR_PARAM);
+	assert_int_equal(guest_dt_build(NULL, blob, sizeof(blob), &msg),
+			 -ZE_INVAL);
+	assert_int_equal(guest_dt_build(&p, NULL, 0, NULL), -ZE_INVAL);
 }
 
 /* Every short buffer: a clear error, nothing written past its end. */
@@ -400,10 +399,10 @@ static void test_too_small_buffer(void **state)
 	need = (size_t)build(&p);
 	for (size = 0; size <= need; size++) {
 		memset(mem, GUARD_BYTE, GUEST_DT_MAX_SIZE + GUARD_SIZE);
-		rc = guest_dt_build(&p, mem, size, err, sizeof(err));
+		rc = guest_dt_build(&p, mem, size, &msg);
 		if (size < need) {
-			assert_int_equal(rc, GUEST_DT_ERR_SPACE);
-			assert_non_null(strstr(err, "too small"));
+			assert_int_equal(rc, -ZE_FDT_NO_SPACE);
+			assert_non_null(strstr(msg.text, "too small"));
 		} else {
 			assert_int_equal(rc, (int)need);
 			assert_memory_equal(mem, blob, need);
@@ -411,8 +410,8 @@ static void test_too_small_buffer(void **state)
 		for (i = size; i < size + GUARD_SIZE; i++)
 			assert_int_equal(mem[i], GUARD_BYTE);
 	}
-	rc = guest_dt_build(&p, mem, 50, err, sizeof(err));
-	assert_string_equal(err, "guest devicetree: a buffer of 50 bytes is too "
+	rc = guest_dt_build(&p, mem, 50, &msg);
+	assert_string_equal(msg.text, "guest devicetree: a buffer of 50 bytes is too "
 				 "small (ran out at \"/memreserve/\")");
 	free(mem);
 }

@@ -16,7 +16,6 @@
 #include "lib/crc32.h"
 #include "vmm/package.h"
 
-#define ERR_LEN		200
 #define ITEMS		3
 #define CONFIG_SIZE	300
 #define IMAGE_SIZE	5000	/* spans a 4 KiB boundary */
@@ -25,7 +24,7 @@
 /* CRC-32 of "123456789", the standard check value of this CRC. */
 #define CRC32_CHECK	0xcbf43926u
 
-static char err[ERR_LEN];
+static struct zerr_msg msg;
 
 struct built {
 	uint8_t *data;
@@ -61,11 +60,11 @@ static struct built build(void)
 		b.items[i] = (struct package_item){ kinds[i], names[i], sizes[i],
 						    crc32(payload[i], sizes[i]), 0 };
 	}
-	assert_int_equal(package_layout(b.items, ITEMS, &b.size, err, sizeof(err)), 0);
+	assert_int_equal(package_layout(b.items, ITEMS, &b.size, &msg), 0);
 	b.data = calloc(1, b.size);
 	assert_non_null(b.data);
 	assert_int_equal(package_write_table(b.data, b.size, b.items, ITEMS, b.size,
-					     IMAGE_OFFSET, err, sizeof(err)), 0);
+					     IMAGE_OFFSET, &msg), 0);
 	for (i = 0; i < ITEMS; i++) {
 		memcpy(b.data + b.items[i].offset, payload[i], sizes[i]);
 		free(payload[i]);
@@ -75,8 +74,8 @@ static struct built build(void)
 
 static int open_pkg(const struct built *b, uint64_t avail, struct package *pkg)
 {
-	memset(err, 'x', sizeof(err));
-	return package_open(pkg, b->data, avail, err, sizeof(err));
+	memset(&msg, 'x', sizeof(msg));
+	return package_open(pkg, b->data, avail, &msg);
 }
 
 static uint8_t *entry_at(struct built *b, int index)
@@ -132,7 +131,7 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	assert_int_equal(open_pkg(&b, b.size, &pkg), 0);
-	assert_string_equal(err, "");
+	assert_string_equal(msg.text, "");
 	assert_int_equal(pkg.count, ITEMS);
 	assert_int_equal(pkg.size, b.size);
 	assert_int_equal(pkg.image_offset, IMAGE_OFFSET);
@@ -145,13 +144,13 @@ static void test_round_trip(void **state)
 	assert_int_equal(e.size, IMAGE_SIZE);
 	assert_int_equal(e.crc, crc32(e.data, IMAGE_SIZE));
 	assert_int_equal((e.data - b.data) % PACKAGE_ALIGN, 0);
-	assert_int_equal(package_find(&pkg, "config", &e), PACKAGE_ERR_NOT_FOUND);
-	assert_int_equal(package_find(&pkg, "rtos.bin", &e), PACKAGE_ERR_NOT_FOUND);
+	assert_int_equal(package_find(&pkg, "config", &e), -ZE_NOENT);
+	assert_int_equal(package_find(&pkg, "rtos.bin", &e), -ZE_NOENT);
 	assert_int_equal(package_lookup_size(&pkg, "linux-initrd", &size), 0);
 	assert_int_equal(size, INITRD_SIZE);
 	assert_int_equal(package_get(&pkg, 2, &e), 0);
 	assert_string_equal(e.name, "linux-initrd");
-	assert_int_equal(package_get(&pkg, 3, &e), PACKAGE_ERR_NOT_FOUND);
+	assert_int_equal(package_get(&pkg, 3, &e), -ZE_NOENT);
 	/* Payloads follow one another, each at the next 4 KiB boundary. */
 	assert_int_equal(b.items[0].offset, PACKAGE_ALIGN);
 	assert_int_equal(b.items[1].offset, 2 * PACKAGE_ALIGN);
@@ -171,7 +170,7 @@ static void expect_damage(void (*edit)(struct built *), bool seal, int rc,
 	if (seal)
 		reseal(&b);
 	assert_int_equal(open_pkg(&b, b.size, &pkg), rc);
-	assert_string_equal(err, message);
+	assert_string_equal(msg.text, message);
 	assert_null(pkg.base);
 	free(b.data);
 }
@@ -234,64 +233,64 @@ static void edit_two_configs(struct built *b)
 static void test_bad_header(void **state)
 {
 	(void)state;
-	expect_damage(edit_magic, false, PACKAGE_ERR_NOT_FOUND,
+	expect_damage(edit_magic, false, -ZE_NOENT,
 		      "package: no package (bad magic)");
-	expect_damage(edit_version, true, PACKAGE_ERR_BAD_HEADER,
+	expect_damage(edit_version, true, -ZE_PKG_HEADER,
 		      "package: version 2, expected 1");
-	expect_damage(edit_entry_size, true, PACKAGE_ERR_BAD_HEADER,
+	expect_damage(edit_entry_size, true, -ZE_PKG_HEADER,
 		      "package: header/entry sizes 64/32, expected 64/64");
-	expect_damage(edit_flags, true, PACKAGE_ERR_BAD_HEADER,
+	expect_damage(edit_flags, true, -ZE_PKG_HEADER,
 		      "package: flags or reserved header bytes are not zero");
-	expect_damage(edit_reserved, true, PACKAGE_ERR_BAD_HEADER,
+	expect_damage(edit_reserved, true, -ZE_PKG_HEADER,
 		      "package: flags or reserved header bytes are not zero");
-	expect_damage(edit_count_zero, true, PACKAGE_ERR_BAD_HEADER,
+	expect_damage(edit_count_zero, true, -ZE_PKG_HEADER,
 		      "package: 0 entries (1..32 allowed)");
-	expect_damage(edit_count_big, false, PACKAGE_ERR_BAD_HEADER,
+	expect_damage(edit_count_big, false, -ZE_PKG_HEADER,
 		      "package: 33 entries (1..32 allowed)");
-	expect_damage(edit_size_small, true, PACKAGE_ERR_BAD_HEADER,
+	expect_damage(edit_size_small, true, -ZE_PKG_HEADER,
 		      "package: package size 64 is smaller than its table");
-	expect_damage(edit_size_big, true, PACKAGE_ERR_TRUNCATED,
+	expect_damage(edit_size_big, true, -ZE_TRUNCATED,
 		      "package: package of 16386 bytes, only 16385 available");
 }
 
 static void test_bad_checksums(void **state)
 {
 	(void)state;
-	expect_damage(edit_entry_byte, false, PACKAGE_ERR_CRC,
+	expect_damage(edit_entry_byte, false, -ZE_CRC,
 		      "package: table checksum mismatch");
 }
 
 static void test_bad_entries(void **state)
 {
 	(void)state;
-	expect_damage(edit_kind, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_kind, true, -ZE_PKG_ENTRY,
 		      "package: entry 2 has unknown kind 9");
-	expect_damage(edit_name_empty, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_name_empty, true, -ZE_PKG_ENTRY,
 		      "package: entry 1 has an empty, unterminated or unpadded name");
-	expect_damage(edit_name_unterminated, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_name_unterminated, true, -ZE_PKG_ENTRY,
 		      "package: entry 1 has an empty, unterminated or unpadded name");
-	expect_damage(edit_name_garbage_after, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_name_garbage_after, true, -ZE_PKG_ENTRY,
 		      "package: entry 1 has an empty, unterminated or unpadded name");
-	expect_damage(edit_offset_unaligned, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_offset_unaligned, true, -ZE_PKG_ENTRY,
 		      "package: entry 1 'linux-Image' at offset 8200: not "
 		      "4096-aligned or overlaps the table or the entry before it");
-	expect_damage(edit_offset_overlap, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_offset_overlap, true, -ZE_PKG_ENTRY,
 		      "package: entry 1 'linux-Image' at offset 4096: not "
 		      "4096-aligned or overlaps the table or the entry before it");
-	expect_damage(edit_offset_table, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_offset_table, true, -ZE_PKG_ENTRY,
 		      "package: entry 0 'config' at offset 0: not "
 		      "4096-aligned or overlaps the table or the entry before it");
-	expect_damage(edit_size_outside, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_size_outside, true, -ZE_PKG_ENTRY,
 		      "package: entry 2 'linux-initrd' (2 bytes at 16384) ends "
 		      "outside the 16385-byte package");
-	expect_damage(edit_size_huge, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_size_huge, true, -ZE_PKG_ENTRY,
 		      "package: entry 2 'linux-initrd' (18446744073709551615 "
 		      "bytes at 16384) ends outside the 16385-byte package");
-	expect_damage(edit_duplicate, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_duplicate, true, -ZE_PKG_ENTRY,
 		      "package: name 'linux-Image' appears twice");
-	expect_damage(edit_no_config, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_no_config, true, -ZE_PKG_ENTRY,
 		      "package: 0 configuration entries, expected exactly 1");
-	expect_damage(edit_two_configs, true, PACKAGE_ERR_BAD_ENTRY,
+	expect_damage(edit_two_configs, true, -ZE_PKG_ENTRY,
 		      "package: 2 configuration entries, expected exactly 1");
 }
 
@@ -299,7 +298,7 @@ static void test_damaged_payload_message(void **state)
 {
 	struct built b = build();
 	struct package pkg;
-	char expected[ERR_LEN];
+	char expected[ZERR_MSG_MAX];
 	uint32_t good = b.items[1].crc;
 
 	(void)state;
@@ -307,8 +306,8 @@ static void test_damaged_payload_message(void **state)
 	snprintf(expected, sizeof(expected), "package: 'linux-Image' is damaged "
 		 "(CRC 0x%08x, table says 0x%08x)",
 		 crc32(b.data + b.items[1].offset, IMAGE_SIZE), good);
-	assert_int_equal(open_pkg(&b, b.size, &pkg), PACKAGE_ERR_CRC);
-	assert_string_equal(err, expected);
+	assert_int_equal(open_pkg(&b, b.size, &pkg), -ZE_CRC);
+	assert_string_equal(msg.text, expected);
 	free(b.data);
 }
 
@@ -325,8 +324,8 @@ static void test_truncated_everywhere(void **state)
 		copy = malloc(len ? len : 1);
 		assert_non_null(copy);
 		memcpy(copy, b.data, len);
-		assert_true(package_open(&pkg, copy, len, err, sizeof(err)) < 0);
-		assert_true(strncmp(err, "package: ", 9) == 0);
+		assert_true(package_open(&pkg, copy, len, &msg) < 0);
+		assert_true(strncmp(msg.text, "package: ", 9) == 0);
 		free(copy);
 	}
 	free(b.data);
@@ -362,20 +361,20 @@ static void test_builder_rejects(void **state)
 	uint64_t size;
 
 	(void)state;
-	assert_int_equal(package_layout(items, 2, &size, err, sizeof(err)),
-			 PACKAGE_ERR_ARG);
-	assert_string_equal(err, "package: name 'config' appears twice");
+	assert_int_equal(package_layout(items, 2, &size, &msg),
+			 -ZE_INVAL);
+	assert_string_equal(msg.text, "package: name 'config' appears twice");
 	items[1].name = "a-name-that-is-far-too-long-for-the-table";
-	assert_int_equal(package_layout(items, 2, &size, err, sizeof(err)),
-			 PACKAGE_ERR_ARG);
-	assert_string_equal(err, "package: entry 1: name empty or longer than "
+	assert_int_equal(package_layout(items, 2, &size, &msg),
+			 -ZE_INVAL);
+	assert_string_equal(msg.text, "package: entry 1: name empty or longer than "
 			    "39 characters");
-	assert_int_equal(package_layout(items, 0, &size, err, sizeof(err)),
-			 PACKAGE_ERR_ARG);
-	assert_int_equal(package_layout(items, 1, &size, err, sizeof(err)), 0);
+	assert_int_equal(package_layout(items, 0, &size, &msg),
+			 -ZE_INVAL);
+	assert_int_equal(package_layout(items, 1, &size, &msg), 0);
 	assert_int_equal(package_write_table(small, sizeof(small), items, 1, size,
-					     0, err, sizeof(err)), PACKAGE_ERR_ARG);
-	assert_string_equal(err, "package: table buffer of 64 bytes is too small");
+					     0, &msg), -ZE_INVAL);
+	assert_string_equal(msg.text, "package: table buffer of 64 bytes is too small");
 	assert_int_equal(package_table_size(1), PACKAGE_ALIGN);
 	assert_int_equal(package_table_size(63), PACKAGE_ALIGN);
 	assert_int_equal(package_table_size(64), 2 * PACKAGE_ALIGN);
@@ -387,12 +386,12 @@ static void test_null_arguments(void **state)
 	struct package_entry e;
 
 	(void)state;
-	assert_int_equal(package_open(&pkg, NULL, 0, err, sizeof(err)),
-			 PACKAGE_ERR_ARG);
-	assert_int_equal(package_open(NULL, "x", 1, NULL, 0), PACKAGE_ERR_ARG);
-	assert_int_equal(package_get(&pkg, 0, &e), PACKAGE_ERR_ARG);
-	assert_int_equal(package_find(&pkg, "x", &e), PACKAGE_ERR_ARG);
-	assert_int_equal(package_config(&pkg, &e), PACKAGE_ERR_ARG);
+	assert_int_equal(package_open(&pkg, NULL, 0, &msg),
+			 -ZE_INVAL);
+	assert_int_equal(package_open(NULL, "x", 1, NULL), -ZE_INVAL);
+	assert_int_equal(package_get(&pkg, 0, &e), -ZE_INVAL);
+	assert_int_equal(package_find(&pkg, "x", &e), -ZE_INVAL);
+	assert_int_equal(package_config(&pkg, &e), -ZE_INVAL);
 }
 
 int main(void)

@@ -13,20 +13,19 @@
 #include "vmm/vm_config.h"
 #include "tests/unit/fdt_fixture.h"
 
-#define ERR_LEN		256
 #define MIB		0x100000ull
 
 static struct board_desc qemu_board, rk_board;
 static struct system_config cfg;
-static char err[ERR_LEN];
+static struct zerr_msg msg;
 
 static void load_board(const char *name, struct board_desc *board)
 {
 	struct blob b = fixture_load(name);
-	char berr[ERR_LEN];
+	struct zerr_msg bmsg;
 
-	if (board_from_fdt(b.data, b.size, board, berr, sizeof(berr)) != 0) {
-		fprintf(stderr, "board fixture %s: %s\n", name, berr);
+	if (board_from_fdt(b.data, b.size, board, &bmsg) != 0) {
+		fprintf(stderr, "board fixture %s: %s\n", name, bmsg.text);
 		abort();
 	}
 	free(b.data);
@@ -38,8 +37,8 @@ static int parse(const char *fixture, const struct board_desc *board)
 	unsigned char *exact = blob_copy(&b, b.size);
 	int rc;
 
-	memset(err, 'x', sizeof(err));
-	rc = vm_config_parse(exact, b.size, board, &cfg, err, sizeof(err));
+	memset(&msg, 'x', sizeof(msg));
+	rc = vm_config_parse(exact, b.size, board, &cfg, &msg);
 	free(exact);
 	free(b.data);
 	return rc;
@@ -50,8 +49,8 @@ static void test_qemu_default_config(void **state)
 	const struct vm_config *rtos = &cfg.vms[0], *linux_vm = &cfg.vms[1];
 
 	(void)state;
-	assert_int_equal(parse("configs/qemu-virt", &qemu_board), VM_CONFIG_OK);
-	assert_string_equal(err, "");
+	assert_int_equal(parse("configs/qemu-virt", &qemu_board), 0);
+	assert_string_equal(msg.text, "");
 	assert_int_equal(cfg.zvm_cpu, 0);
 	assert_int_equal(cfg.vm_count, 2);
 	assert_string_equal(rtos->name, "rtos");
@@ -77,8 +76,8 @@ static void test_rk3588_config(void **state)
 	const struct vm_config *rtos = &cfg.vms[0];
 
 	(void)state;
-	assert_int_equal(parse("configs/rk3588", &rk_board), VM_CONFIG_OK);
-	assert_string_equal(err, "");
+	assert_int_equal(parse("configs/rk3588", &rk_board), 0);
+	assert_string_equal(msg.text, "");
 	assert_int_equal(cfg.vm_count, 3);
 	assert_int_equal(rtos->cpus[0], 4);
 	assert_int_equal(rtos->passthrough_count, 1);
@@ -98,15 +97,15 @@ static void test_config_against_wrong_board(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("configs/rk3588", &qemu_board),
-			 VM_CONFIG_ERR_INVALID);
-	assert_string_equal(err, "config: vm 'rtos': cpu 4 does not exist "
+			 -ZE_MALFORMED);
+	assert_string_equal(msg.text, "config: vm 'rtos': cpu 4 does not exist "
 			    "(the board has 4 cores: 0-3)");
 }
 
 static void test_good_fixture(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("vmconfig/good", &qemu_board), VM_CONFIG_OK);
+	assert_int_equal(parse("vmconfig/good", &qemu_board), 0);
 	assert_int_equal(cfg.vms[0].passthrough_count, 1);
 	assert_int_equal(cfg.vms[0].passthrough[0].base, 0x0a003000);
 	assert_int_equal(cfg.vms[0].passthrough[0].size, 0x1000);
@@ -127,111 +126,111 @@ struct bad_case {
 
 #define VMS "config: vm '"
 static const struct bad_case bad_cases[] = {
-	{ "overlap_memory", VM_CONFIG_ERR_CONFLICT, VMS "linux': host memory "
+	{ "overlap_memory", -ZE_CONFLICT, VMS "linux': host memory "
 	  "0x52000000-0x61ffffff overlaps vm 'rtos' (0x50000000-0x53ffffff)" },
-	{ "overlap_zvm", VM_CONFIG_ERR_CONFLICT, VMS "rtos': host memory "
+	{ "overlap_zvm", -ZE_CONFLICT, VMS "rtos': host memory "
 	  "0x4e000000-0x51ffffff overlaps ZVM's own memory (zvm-memory "
 	  "0x40000000-0x4fffffff)" },
-	{ "cpu_twice", VM_CONFIG_ERR_CONFLICT,
+	{ "cpu_twice", -ZE_CONFLICT,
 	  VMS "linux': cpu 1 is already given to vm 'rtos'" },
-	{ "cpu_zvm", VM_CONFIG_ERR_CONFLICT,
+	{ "cpu_zvm", -ZE_CONFLICT,
 	  VMS "rtos': cpu 0 is ZVM's own core (zvm-cpu)" },
-	{ "cpu_listed_twice", VM_CONFIG_ERR_CONFLICT,
+	{ "cpu_listed_twice", -ZE_CONFLICT,
 	  VMS "linux': cpu 2 is listed twice" },
-	{ "cpu_missing", VM_CONFIG_ERR_INVALID,
+	{ "cpu_missing", -ZE_MALFORMED,
 	  VMS "linux': cpu 7 does not exist (the board has 4 cores: 0-3)" },
-	{ "cpus_not_cells", VM_CONFIG_ERR_INVALID,
+	{ "cpus_not_cells", -ZE_MALFORMED,
 	  VMS "linux': 'cpus' must be a list of cells, like <1 2>" },
-	{ "zvm_cpu_missing", VM_CONFIG_ERR_INVALID, "config: /zvm: zvm-cpu 4 "
+	{ "zvm_cpu_missing", -ZE_MALFORMED, "config: /zvm: zvm-cpu 4 "
 	  "does not exist (the board has 4 cores: 0-3)" },
-	{ "irq_twice", VM_CONFIG_ERR_CONFLICT,
+	{ "irq_twice", -ZE_CONFLICT,
 	  VMS "linux': SPI 41 is already given to vm 'rtos'" },
-	{ "irq_twice_same_vm", VM_CONFIG_ERR_CONFLICT,
+	{ "irq_twice_same_vm", -ZE_CONFLICT,
 	  VMS "rtos' passthrough@a003000: SPI 40 is given twice" },
-	{ "irq_zvm_uart", VM_CONFIG_ERR_CONFLICT,
+	{ "irq_zvm_uart", -ZE_CONFLICT,
 	  VMS "rtos': SPI 1 is ZVM's console UART interrupt" },
-	{ "irq_range", VM_CONFIG_ERR_INVALID,
+	{ "irq_range", -ZE_MALFORMED,
 	  VMS "rtos' passthrough@a003000: SPI 988 is out of range (0-987)" },
-	{ "passthrough_twice", VM_CONFIG_ERR_CONFLICT, VMS "linux': pass-through "
+	{ "passthrough_twice", -ZE_CONFLICT, VMS "linux': pass-through "
 	  "0xa003000-0xa003fff is already given to vm 'rtos'" },
-	{ "passthrough_ram", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	{ "passthrough_ram", -ZE_CONFLICT, VMS "rtos': pass-through "
 	  "0x60000000-0x60000fff overlaps RAM (only device regions can be "
 	  "passed through)" },
-	{ "passthrough_gic", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	{ "passthrough_gic", -ZE_CONFLICT, VMS "rtos': pass-through "
 	  "0x8000000-0x800ffff overlaps the GIC distributor" },
-	{ "passthrough_uart", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	{ "passthrough_uart", -ZE_CONFLICT, VMS "rtos': pass-through "
 	  "0x9000000-0x9000fff overlaps ZVM's console UART" },
-	{ "passthrough_align", VM_CONFIG_ERR_INVALID, VMS "rtos' passthrough@a003000: "
+	{ "passthrough_align", -ZE_MALFORMED, VMS "rtos' passthrough@a003000: "
 	  "region <0xa003200 0x200> must be non-empty, 4 KiB aligned and inside "
 	  "the address space" },
-	{ "passthrough_no_reg", VM_CONFIG_ERR_MISSING,
+	{ "passthrough_no_reg", -ZE_MISSING,
 	  VMS "rtos' passthrough@a003000: missing required property 'reg'" },
-	{ "passthrough_unknown_prop", VM_CONFIG_ERR_UNKNOWN,
+	{ "passthrough_unknown_prop", -ZE_UNKNOWN,
 	  VMS "rtos' passthrough@a003000: unknown property 'status'" },
-	{ "passthrough_guest_ram", VM_CONFIG_ERR_CONFLICT, VMS "rtos': pass-through "
+	{ "passthrough_guest_ram", -ZE_CONFLICT, VMS "rtos': pass-through "
 	  "0x100100000-0x100100fff overlaps its own guest RAM" },
-	{ "unknown_prop", VM_CONFIG_ERR_UNKNOWN,
+	{ "unknown_prop", -ZE_UNKNOWN,
 	  VMS "linux': unknown property 'autostrat'" },
-	{ "unknown_zvm_prop", VM_CONFIG_ERR_UNKNOWN,
+	{ "unknown_zvm_prop", -ZE_UNKNOWN,
 	  "config: /zvm: unknown property 'boot-delay'" },
-	{ "unknown_node", VM_CONFIG_ERR_UNKNOWN,
+	{ "unknown_node", -ZE_UNKNOWN,
 	  VMS "linux': unknown node 'console'" },
-	{ "unknown_root_node", VM_CONFIG_ERR_UNKNOWN,
+	{ "unknown_root_node", -ZE_UNKNOWN,
 	  "config: /: unknown node 'chosen'" },
-	{ "unknown_zvm_node", VM_CONFIG_ERR_UNKNOWN,
+	{ "unknown_zvm_node", -ZE_UNKNOWN,
 	  "config: /zvm: unknown node 'guests'" },
-	{ "missing_image", VM_CONFIG_ERR_MISSING,
+	{ "missing_image", -ZE_MISSING,
 	  VMS "linux': missing required property 'image'" },
-	{ "missing_cpus", VM_CONFIG_ERR_MISSING,
+	{ "missing_cpus", -ZE_MISSING,
 	  VMS "linux': missing required property 'cpus'" },
-	{ "missing_memory", VM_CONFIG_ERR_MISSING,
+	{ "missing_memory", -ZE_MISSING,
 	  VMS "linux': missing required property 'memory'" },
-	{ "missing_os_type", VM_CONFIG_ERR_MISSING,
+	{ "missing_os_type", -ZE_MISSING,
 	  VMS "linux': missing required property 'os-type'" },
-	{ "missing_zvm_cpu", VM_CONFIG_ERR_MISSING,
+	{ "missing_zvm_cpu", -ZE_MISSING,
 	  "config: /zvm: missing required property 'zvm-cpu'" },
-	{ "missing_zvm_memory", VM_CONFIG_ERR_MISSING,
+	{ "missing_zvm_memory", -ZE_MISSING,
 	  "config: /zvm: missing required property 'zvm-memory'" },
-	{ "missing_compatible", VM_CONFIG_ERR_MISSING,
+	{ "missing_compatible", -ZE_MISSING,
 	  "config: /zvm: missing required property 'compatible'" },
-	{ "missing_vms", VM_CONFIG_ERR_MISSING, "config: /zvm: missing node 'vms'" },
-	{ "os_type", VM_CONFIG_ERR_INVALID, VMS "linux': os-type \"windows\" is "
+	{ "missing_vms", -ZE_MISSING, "config: /zvm: missing node 'vms'" },
+	{ "os_type", -ZE_MALFORMED, VMS "linux': os-type \"windows\" is "
 	  "not one of rtos, linux, baremetal" },
-	{ "recovery", VM_CONFIG_ERR_INVALID, VMS "linux': recovery \"reboot\" is "
+	{ "recovery", -ZE_MALFORMED, VMS "linux': recovery \"reboot\" is "
 	  "not one of none, restart, pause" },
-	{ "zero_vcpus", VM_CONFIG_ERR_INVALID,
+	{ "zero_vcpus", -ZE_MALFORMED,
 	  VMS "linux': zero vCPUs: 'cpus' is empty" },
-	{ "memory_align", VM_CONFIG_ERR_INVALID, VMS "linux': 'memory' "
+	{ "memory_align", -ZE_MALFORMED, VMS "linux': 'memory' "
 	  "<0x40000000 0x4100000> is not 2 MiB aligned" },
-	{ "memory_zero", VM_CONFIG_ERR_INVALID, VMS "linux': 'memory' has size 0" },
-	{ "memory_cells", VM_CONFIG_ERR_INVALID, VMS "linux': 'memory' must be "
+	{ "memory_zero", -ZE_MALFORMED, VMS "linux': 'memory' has size 0" },
+	{ "memory_cells", -ZE_MALFORMED, VMS "linux': 'memory' must be "
 	  "<base size> as two 64-bit values (4 cells)" },
-	{ "memory_low", VM_CONFIG_ERR_INVALID, VMS "linux': guest RAM at 0x0 "
+	{ "memory_low", -ZE_MALFORMED, VMS "linux': guest RAM at 0x0 "
 	  "overlaps the guest's device window below 0x40000000" },
-	{ "host_align", VM_CONFIG_ERR_INVALID,
+	{ "host_align", -ZE_MALFORMED,
 	  VMS "rtos': host-address 0x50100000 is not 2 MiB aligned" },
-	{ "host_cells", VM_CONFIG_ERR_INVALID,
+	{ "host_cells", -ZE_MALFORMED,
 	  VMS "rtos': 'host-address' must be one 64-bit value (2 cells)" },
-	{ "host_outside_ram", VM_CONFIG_ERR_INVALID, VMS "rtos': host memory "
+	{ "host_outside_ram", -ZE_MALFORMED, VMS "rtos': host memory "
 	  "0x7e000000-0x81ffffff is not inside the board's RAM" },
-	{ "host_full", VM_CONFIG_ERR_LIMIT,
+	{ "host_full", -ZE_LIMIT,
 	  VMS "linux': no free 2 MiB-aligned host RAM for its 1024 MiB" },
-	{ "flag_value", VM_CONFIG_ERR_INVALID, VMS "linux': 'autostart' is a flag "
+	{ "flag_value", -ZE_MALFORMED, VMS "linux': 'autostart' is a flag "
 	  "and takes no value (write 'autostart;')" },
-	{ "image_path", VM_CONFIG_ERR_INVALID, VMS "linux': image "
+	{ "image_path", -ZE_MALFORMED, VMS "linux': image "
 	  "\"../linux-Image\" must be a plain file name, without '/'" },
-	{ "string_list", VM_CONFIG_ERR_INVALID,
+	{ "string_list", -ZE_MALFORMED,
 	  VMS "linux': 'bootargs' must be one non-empty string" },
-	{ "vm_name", VM_CONFIG_ERR_INVALID, "config: /zvm/vms: VM name '9lives': "
+	{ "vm_name", -ZE_MALFORMED, "config: /zvm/vms: VM name '9lives': "
 	  "use a letter, then letters, digits, '-' or '_' (no unit address)" },
-	{ "compatible", VM_CONFIG_ERR_INVALID, "config: /zvm: compatible is not "
+	{ "compatible", -ZE_MALFORMED, "config: /zvm: compatible is not "
 	  "\"zvm,system-v1\" (a configuration for another ZVM version?)" },
-	{ "zvm_memory_outside", VM_CONFIG_ERR_INVALID, "config: /zvm: zvm-memory "
+	{ "zvm_memory_outside", -ZE_MALFORMED, "config: /zvm: zvm-memory "
 	  "0x0-0xfffffff is not inside the board's RAM" },
-	{ "zvm_memory_align", VM_CONFIG_ERR_INVALID, "config: /zvm: 'zvm-memory' "
+	{ "zvm_memory_align", -ZE_MALFORMED, "config: /zvm: 'zvm-memory' "
 	  "<0x40080000 0x10000000> is not 2 MiB aligned" },
-	{ "too_many_vms", VM_CONFIG_ERR_LIMIT, "config: /zvm/vms: more than 8 VMs" },
-	{ "no_zvm", VM_CONFIG_ERR_MISSING,
+	{ "too_many_vms", -ZE_LIMIT, "config: /zvm/vms: more than 8 VMs" },
+	{ "no_zvm", -ZE_MISSING,
 	  "config: /: no /zvm node: not a ZVM system configuration" },
 };
 
@@ -242,7 +241,7 @@ static void test_bad_fixture(void **state)
 
 	snprintf(name, sizeof(name), "vmconfig/bad_%s", c->fixture);
 	assert_int_equal(parse(name, &qemu_board), c->rc);
-	assert_string_equal(err, c->message);
+	assert_string_equal(msg.text, c->message);
 	/* A failed parse leaves nothing half-filled behind. */
 	assert_int_equal(cfg.vm_count, 0);
 }
@@ -253,10 +252,9 @@ static void test_not_a_blob(void **state)
 
 	(void)state;
 	assert_int_equal(vm_config_parse(junk, sizeof(junk), &qemu_board, &cfg,
-					 err, sizeof(err)), VM_CONFIG_ERR_BLOB);
-	assert_string_equal(err, "config: blob: bad magic (not a devicetree blob)");
-	assert_int_equal(vm_config_parse(NULL, 0, &qemu_board, &cfg, err,
-					 sizeof(err)), VM_CONFIG_ERR_ARG);
+					 &msg), -ZE_NOT_A_BLOB);
+	assert_string_equal(msg.text, "config: blob: bad magic (not a devicetree blob)");
+	assert_int_equal(vm_config_parse(NULL, 0, &qemu_board, &cfg, &msg), -ZE_INVAL);
 }
 
 /* Every prefix of a valid config is rejected cleanly (ASan watches). */
@@ -270,8 +268,8 @@ static void test_truncated_everywhere(void **state)
 	for (len = 0; len < b.size; len++) {
 		copy = blob_copy(&b, len);
 		assert_int_not_equal(vm_config_parse(copy, len, &qemu_board, &cfg,
-						     err, sizeof(err)), VM_CONFIG_OK);
-		assert_true(strncmp(err, "config: ", 8) == 0);
+						     &msg), 0);
+		assert_true(strncmp(msg.text, "config: ", 8) == 0);
 		free(copy);
 	}
 	free(b.data);
@@ -302,24 +300,23 @@ static int check_images(uint64_t rtos, uint64_t kernel, uint64_t initrd)
 		{ "linux-initrd", initrd }, { NULL, 0 },
 	};
 
-	memset(err, 'x', sizeof(err));
-	return vm_config_check_images(&cfg, table_lookup, (void *)files, err,
-				      sizeof(err));
+	memset(&msg, 'x', sizeof(msg));
+	return vm_config_check_images(&cfg, table_lookup, (void *)files, &msg);
 }
 
 static void test_image_sizes(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("configs/qemu-virt", &qemu_board), VM_CONFIG_OK);
+	assert_int_equal(parse("configs/qemu-virt", &qemu_board), 0);
 	/* rtos has 64 MiB, linux 256 MiB. */
 	assert_int_equal(check_images(64 * MIB, 200 * MIB, 56 * MIB), 0);
-	assert_string_equal(err, "");
-	assert_int_equal(check_images(64 * MIB + 1, MIB, MIB), VM_CONFIG_ERR_IMAGE);
-	assert_string_equal(err, VMS "rtos': image 'rtos.bin' (67108865 bytes) is "
+	assert_string_equal(msg.text, "");
+	assert_int_equal(check_images(64 * MIB + 1, MIB, MIB), -ZE_IMAGE);
+	assert_string_equal(msg.text, VMS "rtos': image 'rtos.bin' (67108865 bytes) is "
 			    "larger than its memory (67108864 bytes)");
 	assert_int_equal(check_images(MIB, 200 * MIB, 56 * MIB + 1),
-			 VM_CONFIG_ERR_IMAGE);
-	assert_string_equal(err, VMS "linux': image 'linux-Image' and initrd "
+			 -ZE_IMAGE);
+	assert_string_equal(msg.text, VMS "linux': image 'linux-Image' and initrd "
 			    "'linux-initrd' (268435457 bytes together) do not fit "
 			    "in its memory (268435456 bytes)");
 }
@@ -329,11 +326,10 @@ static void test_image_missing(void **state)
 	const struct file_size only_rtos[] = { { "rtos.bin", 1 }, { NULL, 0 } };
 
 	(void)state;
-	assert_int_equal(parse("configs/qemu-virt", &qemu_board), VM_CONFIG_OK);
+	assert_int_equal(parse("configs/qemu-virt", &qemu_board), 0);
 	assert_int_equal(vm_config_check_images(&cfg, table_lookup,
-						(void *)only_rtos, err,
-						sizeof(err)), VM_CONFIG_ERR_IMAGE);
-	assert_string_equal(err, VMS "linux': image 'linux-Image' not found");
+						(void *)only_rtos, &msg), -ZE_IMAGE);
+	assert_string_equal(msg.text, VMS "linux': image 'linux-Image' not found");
 }
 
 static void test_names(void **state)

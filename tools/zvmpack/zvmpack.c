@@ -32,7 +32,6 @@
 #define IMAGE_MAGIC_LEN		4
 
 #define CONFIG_ENTRY_NAME	"config.dtb"
-#define ERR_LEN			320
 #define PATH_LEN		4096
 #define MIB_SHIFT		20
 
@@ -117,7 +116,7 @@ static bool already_packed(void)
 
 	for (off = PACKAGE_ALIGN; off < zvm.size; off += PACKAGE_ALIGN)
 		if (memcmp(zvm.data + off, PACKAGE_MAGIC, PACKAGE_MAGIC_LEN) == 0 &&
-		    package_open(&pkg, zvm.data + off, zvm.size - off, NULL, 0) == 0 &&
+		    package_open(&pkg, zvm.data + off, zvm.size - off, NULL) == 0 &&
 		    pkg.image_offset == off)
 			return true;
 	return false;
@@ -148,21 +147,19 @@ static int load_zvm(void)
 static int load_config(void)
 {
 	struct file_data board_blob;
-	char err[ERR_LEN];
+	struct zerr_msg msg;
 
 	if (load_devicetree(opt.board, &board_blob))
 		return 1;
-	if (board_from_fdt(board_blob.data, board_blob.size, &board, err,
-			   sizeof(err)) != 0) {
+	if (board_from_fdt(board_blob.data, board_blob.size, &board, &msg) != 0) {
 		free(board_blob.data);
-		return fail(opt.board, "%s", err);
+		return fail(opt.board, "%s", msg.text);
 	}
 	free(board_blob.data);
 	if (load_devicetree(opt.config, &config_blob))
 		return 1;
-	if (vm_config_parse(config_blob.data, config_blob.size, &board, &cfg, err,
-			    sizeof(err)) != 0)
-		return fail(opt.config, "%s", err);
+	if (vm_config_parse(config_blob.data, config_blob.size, &board, &cfg, &msg) != 0)
+		return fail(opt.config, "%s", msg.text);
 	return 0;
 }
 
@@ -207,7 +204,7 @@ static int lookup_size(void *ctx, const char *name, uint64_t *size)
 
 static int load_images(void)
 {
-	char err[ERR_LEN];
+	struct zerr_msg msg;
 	uint32_t i;
 
 	for (i = 0; i < cfg.vm_count; i++) {
@@ -217,8 +214,8 @@ static int load_images(void)
 		    add_file(cfg.vms[i].initrd, PACKAGE_KIND_INITRD, cfg.vms[i].name))
 			return 1;
 	}
-	if (vm_config_check_images(&cfg, lookup_size, NULL, err, sizeof(err)))
-		return fail(opt.config, "%s", err);
+	if (vm_config_check_images(&cfg, lookup_size, NULL, &msg))
+		return fail(opt.config, "%s", msg.text);
 	return 0;
 }
 
@@ -250,7 +247,8 @@ static int write_at(FILE *f, uint64_t offset, const void *data, size_t len)
  */
 static int write_output(uint64_t pkg_offset, uint64_t pkg_size, uint32_t count)
 {
-	char tmp[PATH_LEN], err[ERR_LEN];
+	char tmp[PATH_LEN];
+	struct zerr_msg msg;
 	uint64_t table_size = package_table_size(count);
 	uint8_t *table = calloc(1, table_size);
 	FILE *f;
@@ -260,10 +258,10 @@ static int write_output(uint64_t pkg_offset, uint64_t pkg_size, uint32_t count)
 	if (!table)
 		return fail(opt.out, "out of memory");
 	rc = package_write_table(table, table_size, items, count, pkg_size,
-				 pkg_offset, err, sizeof(err));
+				 pkg_offset, &msg);
 	if (rc) {
 		free(table);
-		return fail(opt.out, "%s", err);
+		return fail(opt.out, "%s", msg.text);
 	}
 	put64(zvm.data + IMAGE_HDR_IMAGE_SIZE, pkg_offset + pkg_size);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", opt.out);
@@ -319,11 +317,11 @@ static void print_summary(uint64_t pkg_offset, uint64_t pkg_size, uint32_t count
 static int pack(void)
 {
 	uint64_t pkg_offset, pkg_size, text_offset, total;
-	char err[ERR_LEN];
+	struct zerr_msg msg;
 	uint32_t count = make_items();
 
-	if (package_layout(items, count, &pkg_size, err, sizeof(err)))
-		return fail(opt.config, "%s", err);
+	if (package_layout(items, count, &pkg_size, &msg))
+		return fail(opt.config, "%s", msg.text);
 	/* Past .bss: ZVM clears .bss at boot, which must not wipe the package. */
 	pkg_offset = align_up(get64(zvm.data + IMAGE_HDR_IMAGE_SIZE), PACKAGE_ALIGN);
 	text_offset = get64(zvm.data + IMAGE_HDR_TEXT_OFFSET);
