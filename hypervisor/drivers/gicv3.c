@@ -7,6 +7,7 @@
 #include "drivers/mmio.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/percpu.h"
+#include "lib/zerror.h"
 
 /* Distributor registers, IHI 0069 section 12.9. */
 #define GICD_CTLR		0x0000
@@ -56,14 +57,14 @@ static int wait_clear(uintptr_t reg, uint32_t bit)
 		if (!(mmio_read32(reg) & bit))
 			return 0;
 	}
-	return -1;
+	return -ZE_TIMEOUT;
 }
 
 int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count,
 	     uint64_t stride)
 {
 	if (count == 0 || count > GIC_MAX_RD_REGIONS)
-		return -1;
+		return -ZE_INVAL;
 	gicd = dist;
 	rd_count = count;
 	rd_stride = stride;
@@ -142,7 +143,7 @@ int gic_init_cpu(void)
 	uintptr_t rd = find_redistributor(cpu->mpidr);
 
 	if (!rd)
-		return -1;
+		return -ZE_NOENT;
 	cpu->gicr_base = rd;
 	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	if (wait_clear(rd + GICR_WAKER, GICR_WAKER_ASLEEP))

@@ -6,6 +6,7 @@
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/string.h"
+#include "lib/zerror.h"
 
 #define LOG_DEFAULT_LINES	50
 
@@ -59,12 +60,12 @@ static int parse_log_args(int argc, char **argv, enum log_level *level, uint64_t
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-l") && i + 1 < argc) {
 			if (!log_level_parse(argv[++i], level))
-				return -1;
+				return -ZE_INVAL;
 		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
 			if (!cmd_parse_u64(argv[++i], lines) || *lines == 0)
-				return -1;
+				return -ZE_INVAL;
 		} else {
-			return -1;
+			return -ZE_INVAL;
 		}
 	}
 	return 0;

@@ -3,6 +3,7 @@
 #include "kernel/console.h"
 #include "kernel/percpu.h"
 #include "drivers/gicv3.h"
+#include "lib/zerror.h"
 
 struct irq_slot {
 	irq_handler_fn fn;
@@ -16,7 +17,7 @@ static struct irq_slot slots[GIC_MAX_INTID];
 int irq_register(unsigned intid, irq_handler_fn fn, void *arg, const char *name)
 {
 	if (intid >= GIC_MAX_INTID)
-		return -1;
+		return -ZE_INVAL;
 	slots[intid].arg = arg;
 	slots[intid].name = name;
 	__atomic_store_n(&slots[intid].fn, fn, __ATOMIC_RELEASE);

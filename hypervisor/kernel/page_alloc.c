@@ -408,7 +408,7 @@ int page_order_for_bytes(uint64_t bytes)
 		if (bytes <= block_bytes(order))
 			return (int)order;
 	}
-	return -1;
+	return -ZE_INVAL;
 }
 
 void page_alloc_get_stats(const struct page_alloc *pa,

@@ -114,7 +114,7 @@ uint64_t page_alloc(struct page_alloc *pa, unsigned int order);
  */
 int page_free(struct page_alloc *pa, uint64_t addr, unsigned int order);
 
-/* Smallest order whose block holds bytes; -1 when larger than the max. */
+/* Smallest order whose block holds bytes; -ZE_INVAL when larger than the max. */
 int page_order_for_bytes(uint64_t bytes);
 
 void page_alloc_get_stats(const struct page_alloc *pa,

@@ -57,7 +57,7 @@ static int free_core(void)
 		if (cpu_data(c)->state == CPU_ONLINE && !vm_core_taken(c))
 			return (int)c;
 	}
-	return -1;
+	return -ZE_NOENT;
 }
 
 /* A 1-vCPU bare-metal VM on a free core, or NULL after skipping. */
@@ -66,7 +66,7 @@ static struct vm *make_vm(struct ztest_ctx *ctx, enum vm_recovery recovery)
 	static struct vm_config cfg;
 	struct vm_blob image;
 	struct vm *vm;
-	char err[160];
+	struct zerr_msg msg;
 	int core = free_core();
 
 	if (core < 0 || vm_boot_image("baremetal.bin", &image.data, &image.size)) {
@@ -83,8 +83,8 @@ static struct vm *make_vm(struct ztest_ctx *ctx, enum vm_recovery recovery)
 	cfg.ram.size = (uint64_t)TEST_VM_MIB << 20;
 	cfg.uart = true;
 	cfg.recovery = recovery;
-	if (vm_create(&cfg, &image, 0, &vm, err, sizeof(err))) {
-		ztest_fail(ctx, __FILE__, __LINE__, "vm_create: %s", err);
+	if (vm_create(&cfg, &image, 0, &vm, &msg)) {
+		ztest_fail(ctx, __FILE__, __LINE__, "vm_create: %s", msg.text);
 		return 0;
 	}
 	return vm;
@@ -92,32 +92,30 @@ static struct vm *make_vm(struct ztest_ctx *ctx, enum vm_recovery recovery)
 
 static void destroy(struct vm *vm)
 {
-	char err[160];
-
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
-		vm_stop(vm, err, sizeof(err));
-	vm_delete(vm, err, sizeof(err));
+		vm_stop(vm, NULL);
+	vm_delete(vm, NULL);
 }
 
 /* Runs body; the VM is deleted whatever body decided. */
 #define WITH_VM(recovery, ...) do {					\
 	struct vm *vm = make_vm(ctx, recovery);				\
-	char err[160];							\
+	struct zerr_msg msg;						\
 	if (!vm)							\
 		return;							\
-	(void)err;							\
+	(void)msg;							\
 	__VA_ARGS__;							\
 	destroy(vm);							\
 } while (0)
 
-static bool lifecycle_rounds(struct ztest_ctx *ctx, struct vm *vm, char *err, size_t errlen)
+static bool lifecycle_rounds(struct ztest_ctx *ctx, struct vm *vm, struct zerr_msg *msg)
 {
 	for (unsigned round = 0; round < LIFECYCLE_ROUNDS; round++) {
 		uint64_t t0 = time_now();
-		if (vm_start(vm, err, errlen) || !wait_for(beat_after, vm, t0))
+		if (vm_start(vm, msg) || !wait_for(beat_after, vm, t0))
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: no heartbeat after start",
 					  round), false;
-		if (vm_pause(vm, err, errlen) || vm->state != VM_PAUSED)
+		if (vm_pause(vm, msg) || vm->state != VM_PAUSED)
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: pause", round), false;
 		uint64_t frozen = vm->last_heartbeat;
 		thread_sleep(ms_to_ticks(QUIET_MS));
@@ -125,9 +123,9 @@ static bool lifecycle_rounds(struct ztest_ctx *ctx, struct vm *vm, char *err, si
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: beat while paused",
 					  round), false;
 		uint64_t t1 = time_now();
-		if (vm_resume(vm, err, errlen) || !wait_for(beat_after, vm, t1))
+		if (vm_resume(vm, msg) || !wait_for(beat_after, vm, t1))
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: resume", round), false;
-		if (vm_stop(vm, err, errlen) || vm->state != VM_STOPPED || vm->threads_live)
+		if (vm_stop(vm, msg) || vm->state != VM_STOPPED || vm->threads_live)
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: stop", round), false;
 	}
 	return true;
@@ -137,7 +135,7 @@ ZTEST(vm, lifecycle_repeated)
 {
 	bool ok = false;
 
-	WITH_VM(VM_RECOVERY_NONE, ok = lifecycle_rounds(ctx, vm, err, sizeof(err)));
+	WITH_VM(VM_RECOVERY_NONE, ok = lifecycle_rounds(ctx, vm, &msg));
 	if (ok)
 		ztest_figure(ctx, "rounds", LIFECYCLE_ROUNDS);
 }
@@ -187,14 +185,14 @@ ZTEST(vm, isolation)
 	WITH_VM(VM_RECOVERY_NONE, isolated(ctx, vm));
 }
 
-static bool interrupts_delivered(struct ztest_ctx *ctx, struct vm *vm, char *err, size_t len)
+static bool interrupts_delivered(struct ztest_ctx *ctx, struct vm *vm, struct zerr_msg *msg)
 {
 	struct vgic_stats gs;
 	uint64_t t0 = time_now();
 
 	/* Five beats: fifty virtual-timer interrupts taken by the guest. */
-	if (vm_start(vm, err, len))
-		return ztest_fail(ctx, __FILE__, __LINE__, "%s", err), false;
+	if (vm_start(vm, msg))
+		return ztest_fail(ctx, __FILE__, __LINE__, "%s", msg->text), false;
 	for (int beat = 0; beat < 5; beat++) {
 		uint64_t since = beat ? vm->last_heartbeat : t0;
 		if (!wait_for(beat_after, vm, since))
@@ -209,14 +207,14 @@ static bool interrupts_delivered(struct ztest_ctx *ctx, struct vm *vm, char *err
 
 ZTEST(vm, interrupt_delivery)
 {
-	WITH_VM(VM_RECOVERY_NONE, interrupts_delivered(ctx, vm, err, sizeof(err)));
+	WITH_VM(VM_RECOVERY_NONE, interrupts_delivered(ctx, vm, &msg));
 }
 
-static bool crash_then(struct ztest_ctx *ctx, struct vm *vm, char key, char *err, size_t len)
+static bool crash_then(struct ztest_ctx *ctx, struct vm *vm, char key, struct zerr_msg *msg)
 {
 	uint64_t t0 = time_now();
 
-	if (vm_start(vm, err, len) || !wait_for(beat_after, vm, t0))
+	if (vm_start(vm, msg) || !wait_for(beat_after, vm, t0))
 		return ztest_fail(ctx, __FILE__, __LINE__, "no heartbeat"), false;
 	return vm_console_input(vm, &key, 1) == 1 ||
 	       (ztest_fail(ctx, __FILE__, __LINE__, "console input refused"), false);
@@ -226,7 +224,7 @@ static bool crash_then(struct ztest_ctx *ctx, struct vm *vm, char key, char *err
 ZTEST(vm, psci_system_off)
 {
 	WITH_VM(VM_RECOVERY_NONE, {
-		if (crash_then(ctx, vm, 'o', err, sizeof(err))) {
+		if (crash_then(ctx, vm, 'o', &msg)) {
 			if (!wait_for(in_state, vm, VM_CRASHED))
 				ztest_fail(ctx, __FILE__, __LINE__, "still %s", vm_state_name(vm->state));
 			else if (!strstr(vm->reason, "SYSTEM_OFF"))
@@ -239,7 +237,7 @@ ZTEST(vm, psci_system_off)
 ZTEST(vm, recovery_restarts)
 {
 	WITH_VM(VM_RECOVERY_RESTART, {
-		if (crash_then(ctx, vm, 'w', err, sizeof(err))) {
+		if (crash_then(ctx, vm, 'w', &msg)) {
 			if (!wait_for(restarted, vm, 1))
 				ztest_fail(ctx, __FILE__, __LINE__, "not restarted: %s", vm->reason);
 			else if (!wait_for(beat_after, vm, time_now()))

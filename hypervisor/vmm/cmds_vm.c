@@ -6,8 +6,6 @@
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
 
-#define VM_ERR_MAX	160
-
 static struct vm *lookup(struct cmd_io *io, int argc, char **argv)
 {
 	struct vm *vm;
@@ -129,11 +127,11 @@ static int cmd_info(struct cmd_io *io, int argc, char **argv)
 CMD_REGISTER(zvm_info, "zvm info", "zvm info <vm>",
 	     "Everything about one VM: state, memory, stage-2, interrupts, vCPUs.", cmd_info);
 
-typedef int (*vm_op)(struct vm *vm, char *err, size_t errlen);
+typedef int (*vm_op)(struct vm *vm, struct zerr_msg *msg);
 
 static int run_op(struct cmd_io *io, int argc, char **argv, vm_op op, const char *done)
 {
-	char err[VM_ERR_MAX];
+	struct zerr_msg msg;
 	struct vm *vm;
 
 	if (argc != 2)
@@ -142,8 +140,8 @@ static int run_op(struct cmd_io *io, int argc, char **argv, vm_op op, const char
 	if (!vm)
 		return CMD_ERR_FAIL;
 	unsigned id = vm->id;
-	if (op(vm, err, sizeof(err))) {
-		cmd_printf(io, "%s: %s\n", argv[0], err);
+	if (op(vm, &msg)) {
+		cmd_printf(io, "%s: %s\n", argv[0], msg.text);
 		return CMD_ERR_FAIL;
 	}
 	cmd_printf(io, "vm %u %s\n", id, done);

@@ -87,7 +87,7 @@ static int pick_cores(struct cmd_io *io, struct vm_config *c)
 	cmd_printf(io, "zvm create: %u vCPU(s) need %u free core(s), only %u free: "
 		   "ZVM keeps core 0 and each vCPU needs a core of its own\n",
 		   c->vcpu_count, c->vcpu_count, found);
-	return -1;
+	return -ZE_BUSY;
 }
 
 static int fill_config(struct cmd_io *io, const struct create_args *a, struct vm_config *c)
@@ -118,7 +118,7 @@ static int find_blob(struct cmd_io *io, const char *name, struct vm_blob *b)
 		return 0;
 	if (vm_boot_image(name, &b->data, &b->size)) {
 		cmd_printf(io, "zvm create: the system package has no '%s'\n", name);
-		return -1;
+		return -ZE_NOENT;
 	}
 	return 0;
 }
@@ -128,7 +128,7 @@ static int cmd_create(struct cmd_io *io, int argc, char **argv)
 	static struct vm_config cfg;	/* large; the shell runs one command at a time */
 	struct create_args a = { 0 };
 	struct vm_blob image, initrd;
-	char err[160];
+	struct zerr_msg msg;
 	struct vm *vm;
 	int rc = parse(io, argc, argv, &a);
 
@@ -137,8 +137,8 @@ static int cmd_create(struct cmd_io *io, int argc, char **argv)
 	if (fill_config(io, &a, &cfg) || find_blob(io, cfg.image, &image) ||
 	    find_blob(io, cfg.initrd, &initrd))
 		return CMD_ERR_FAIL;
-	if (vm_create(&cfg, &image, &initrd, &vm, err, sizeof(err))) {
-		cmd_printf(io, "zvm create: %s\n", err);
+	if (vm_create(&cfg, &image, &initrd, &vm, &msg)) {
+		cmd_printf(io, "zvm create: %s\n", msg.text);
 		return CMD_ERR_FAIL;
 	}
 	cmd_printf(io, "vm %u '%s' created on core(s)", vm->id, vm->cfg.name);

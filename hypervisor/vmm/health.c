@@ -55,7 +55,7 @@ static bool restart_allowed(struct vm *vm)
 
 static void recover(struct vm *vm, const struct vm_snapshot *snap)
 {
-	char err[128];
+	struct zerr_msg msg;
 	bool restart = snap->reset_requested || snap->cfg.recovery == VM_RECOVERY_RESTART;
 
 	mutex_lock(&vm->ops, WAIT_FOREVER);
@@ -75,8 +75,8 @@ static void recover(struct vm *vm, const struct vm_snapshot *snap)
 		return;
 	}
 	vm->reset_requested = false;
-	if (vm_restart(vm, err, sizeof(err)))
-		log_msg(LOG_ERROR, "vm %u: restart failed: %s", vm->id, err);
+	if (vm_restart(vm, &msg))
+		log_msg(LOG_ERROR, "vm %u: restart failed: %s", vm->id, msg.text);
 	else
 		log_msg(LOG_WARN, "vm %u '%s' restarted (%u restarts)", vm->id, vm->cfg.name,
 			vm->restarts);

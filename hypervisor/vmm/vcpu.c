@@ -4,6 +4,7 @@
  * (vcpu_trap.c) and only stop, CPU_OFF and crashes bring it back here.
  */
 #include "vmm/vcpu.h"
+#include "lib/zerror.h"
 #include "arch/arm64/el2.h"
 #include "arch/arm64/guest_exception.h"
 #include "arch/arm64/sysreg.h"
@@ -94,5 +95,5 @@ int vcpu_create_thread(struct vcpu *v)
 
 	fmt_snprintf(name, sizeof(name), "vm%u.vcpu%u", v->vm->id, v->index);
 	v->thread = thread_create(name, vcpu_thread, v, VCPU_PRIORITY, v->cpu, VCPU_STACK_SIZE);
-	return v->thread ? 0 : -1;
+	return v->thread ? 0 : -ZE_NOMEM;	/* its struct or stack */
 }

@@ -95,27 +95,26 @@ static void table_free(void *ctx, void *table)
 
 static const struct stage2_alloc stage2_pages = { table_alloc, table_free, 0 };
 
-static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
+static int fail(struct zerr_msg *msg, enum zerror code, const char *fmt, const char *arg)
 {
-	fmt_snprintf(err, errlen, fmt, arg);
-	return -1;
+	return zerr_set(msg, code, fmt, arg);
 }
 
-static int check_cores(const struct vm_config *cfg, char *err, size_t errlen)
+static int check_cores(const struct vm_config *cfg, struct zerr_msg *msg)
 {
 	if (cfg->direct_irq && cfg->vcpu_count != 1)
-		return fail(err, errlen, "%s: direct interrupt delivery needs exactly one vCPU",
+		return fail(msg, ZE_INVAL, "%s: direct interrupt delivery needs exactly one vCPU",
 			    cfg->name);
 	for (unsigned i = 0; i < cfg->vcpu_count; i++) {
 		unsigned c = cfg->cpus[i];
 		char num[12];
 		fmt_snprintf(num, sizeof(num), "%u", c);
 		if (c == 0)
-			return fail(err, errlen, "core %s runs ZVM itself", num);
+			return fail(msg, ZE_BUSY, "core %s runs ZVM itself", num);
 		if (c >= cpus_possible || cpu_data(c)->state != CPU_ONLINE)
-			return fail(err, errlen, "core %s is not online", num);
+			return fail(msg, ZE_NOENT, "core %s is not online", num);
 		if (vm_core_taken(c))
-			return fail(err, errlen, "core %s already belongs to a VM", num);
+			return fail(msg, ZE_BUSY, "core %s already belongs to a VM", num);
 	}
 	return 0;
 }
@@ -131,7 +130,7 @@ static unsigned order_for(uint64_t bytes)
 
 #define RAM_FIXED	(~0u)		/* placed by the configuration, kept at boot */
 
-static int claim_memory(struct vm *vm, char *err, size_t errlen)
+static int claim_memory(struct vm *vm, struct zerr_msg *msg)
 {
 	if (vm->cfg.ram_host_base) {
 		vm->ram_order = RAM_FIXED;
@@ -141,27 +140,27 @@ static int claim_memory(struct vm *vm, char *err, size_t errlen)
 	vm->ram_order = order_for(vm->cfg.ram.size);
 	vm->ram_pa = page_alloc_order(vm->ram_order);
 	if (!vm->ram_pa)
-		return fail(err, errlen, "not enough free memory for %s", vm->cfg.name);
+		return fail(msg, ZE_NOMEM, "not enough free memory for %s", vm->cfg.name);
 	return 0;
 }
 
-static int build_stage2(struct vm *vm, char *err, size_t errlen)
+static int build_stage2(struct vm *vm, struct zerr_msg *msg)
 {
 	const struct vm_config *c = &vm->cfg;
 
 	int vmid = vmid_alloc(&vmids);
 
 	if (vmid <= 0)
-		return fail(err, errlen, "no free VMID for %s", c->name);
+		return fail(msg, ZE_LIMIT, "no free VMID for %s", c->name);
 	vm->vmid = (uint16_t)vmid;
 	if (stage2_init(&vm->s2, vm->vmid, stage2_pa_bits(read_sysreg(id_aa64mmfr0_el1)),
 			&stage2_pages) ||
 	    stage2_map(&vm->s2, c->ram.base, vm->ram_pa, c->ram.size, STAGE2_RAM))
-		return fail(err, errlen, "cannot build the stage-2 map of %s", c->name);
+		return fail(msg, ZE_NOMEM, "cannot build the stage-2 map of %s", c->name);
 	for (unsigned i = 0; i < c->passthrough_count; i++) {
 		if (stage2_map(&vm->s2, c->passthrough[i].base, c->passthrough[i].base,
 			       c->passthrough[i].size, STAGE2_DEVICE))
-			return fail(err, errlen, "cannot map a pass-through region of %s", c->name);
+			return fail(msg, ZE_NOMEM, "cannot map a pass-through region of %s", c->name);
 	}
 	return 0;
 }
@@ -210,22 +209,23 @@ static bool name_taken(const char *name)
 }
 
 int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
-	      const struct vm_blob *initrd, struct vm **out, char *err, size_t errlen)
+	      const struct vm_blob *initrd, struct vm **out, struct zerr_msg *msg)
 {
 	struct vm *vm;
-	int rc = -1;
+	int rc;
 
 	registry_lock();
 	if (name_taken(cfg->name)) {
-		fail(err, errlen, "a VM named '%s' exists already", cfg->name);
+		rc = fail(msg, ZE_EXISTS, "a VM named '%s' exists already", cfg->name);
 		goto out;
 	}
 	vm = free_slot();
 	if (!vm) {
-		fail(err, errlen, "no room for another VM (at most 8)%s", "");
+		rc = fail(msg, ZE_LIMIT, "no room for another VM (at most 8)%s", "");
 		goto out;
 	}
-	if (check_cores(cfg, err, errlen))
+	rc = check_cores(cfg, msg);
+	if (rc)
 		goto out;
 	memset(vm, 0, sizeof(*vm));
 	vm->used = true;
@@ -237,7 +237,10 @@ int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
 	vm->lock = (struct spinlock)SPINLOCK_INIT;
 	mutex_init(&vm->ops, "vm-ops");
 	init_vcpus(vm);
-	if (claim_memory(vm, err, errlen) || build_stage2(vm, err, errlen)) {
+	rc = claim_memory(vm, msg);
+	if (!rc)
+		rc = build_stage2(vm, msg);
+	if (rc) {
 		release(vm);
 		goto out;
 	}
@@ -252,14 +255,13 @@ out:
 	return rc;
 }
 
-int vm_delete(struct vm *vm, char *err, size_t errlen)
+int vm_delete(struct vm *vm, struct zerr_msg *msg)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED) {
 		mutex_unlock(&vm->ops);
-		fmt_snprintf(err, errlen, "'%s' is %s: stop it first", vm->cfg.name,
-			     vm_state_name(vm->state));
-		return -1;
+		return zerr_set(msg, ZE_STATE, "'%s' is %s: stop it first", vm->cfg.name,
+				vm_state_name(vm->state));
 	}
 	vm_reap(vm);
 	mutex_unlock(&vm->ops);

@@ -16,6 +16,7 @@
 #include "arch/arm64/stage2.h"
 #include "kernel/mutex.h"
 #include "kernel/spinlock.h"
+#include "lib/zerror.h"
 #include "vdev/console_ring.h"
 #include "vdev/vuart.h"
 #include "vgic/vgic.h"
@@ -81,15 +82,16 @@ struct vm {
 	unsigned restarts_in_window;
 };
 
-/* --- registry and lifecycle (ZVM's core, may block) --- */
+/* --- registry and lifecycle (ZVM's core, may block): 0, or a negated
+ * enum zerror with the operator's message in msg (lib/zerror.h) --- */
 int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
-	      const struct vm_blob *initrd, struct vm **out, char *err, size_t errlen);
-int vm_delete(struct vm *vm, char *err, size_t errlen);
-int vm_start(struct vm *vm, char *err, size_t errlen);
-int vm_stop(struct vm *vm, char *err, size_t errlen);
-int vm_pause(struct vm *vm, char *err, size_t errlen);
-int vm_resume(struct vm *vm, char *err, size_t errlen);
-int vm_restart(struct vm *vm, char *err, size_t errlen);
+	      const struct vm_blob *initrd, struct vm **out, struct zerr_msg *msg);
+int vm_delete(struct vm *vm, struct zerr_msg *msg);
+int vm_start(struct vm *vm, struct zerr_msg *msg);
+int vm_stop(struct vm *vm, struct zerr_msg *msg);
+int vm_pause(struct vm *vm, struct zerr_msg *msg);
+int vm_resume(struct vm *vm, struct zerr_msg *msg);
+int vm_restart(struct vm *vm, struct zerr_msg *msg);
 /* While held, no VM is created or deleted (docs/locking.md: taken first). */
 void vm_registry_lock(void);
 void vm_registry_unlock(void);

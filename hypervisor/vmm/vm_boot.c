@@ -105,7 +105,7 @@ static int blob_of(const char *name, struct vm_blob *out)
 	if (!name[0])
 		return 0;
 	if (!have_package || package_find(&pkg, name, &e))
-		return -1;
+		return -ZE_NOENT;
 	out->data = e.data;
 	out->size = e.size;
 	return 0;
@@ -116,7 +116,7 @@ int vm_boot_image(const char *name, const void **data, size_t *size)
 	struct vm_blob b;
 
 	if (!name[0] || blob_of(name, &b))
-		return -1;
+		return -ZE_NOENT;
 	*data = b.data;
 	*size = b.size;
 	return 0;
@@ -124,7 +124,7 @@ int vm_boot_image(const char *name, const void **data, size_t *size)
 
 void vm_boot_create(void)
 {
-	char err[160];
+	struct zerr_msg msg;
 
 	for (unsigned i = 0; have_config && i < config.vm_count; i++) {
 		const struct vm_config *c = &config.vms[i];
@@ -135,11 +135,11 @@ void vm_boot_create(void)
 			log_msg(LOG_ERROR, "vm '%s': image missing from the package", c->name);
 			continue;
 		}
-		if (vm_create(c, &image, &initrd, &vm, err, sizeof(err))) {
-			log_msg(LOG_ERROR, "vm '%s': %s", c->name, err);
+		if (vm_create(c, &image, &initrd, &vm, &msg)) {
+			log_msg(LOG_ERROR, "vm '%s': %s", c->name, msg.text);
 			continue;
 		}
-		if (c->autostart && vm_start(vm, err, sizeof(err)))
-			log_msg(LOG_ERROR, "vm '%s': %s", c->name, err);
+		if (c->autostart && vm_start(vm, &msg))
+			log_msg(LOG_ERROR, "vm '%s': %s", c->name, msg.text);
 	}
 }

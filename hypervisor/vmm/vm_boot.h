@@ -18,7 +18,7 @@ struct board_desc;
 unsigned vm_boot_scan(const struct board_desc *board, struct phys_range *reserved,
 		      uint64_t *free_after);
 void vm_boot_create(void);
-/* The package's blob of that name, for `zvm create`; 0 when found. */
+/* The package's blob of that name, for `zvm create`: 0, or -ZE_NOENT. */
 int vm_boot_image(const char *name, const void **data, size_t *size);
 
 #endif

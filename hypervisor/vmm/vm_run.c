@@ -43,7 +43,7 @@ static void *guest_ptr(struct vm *vm, uint64_t ipa)
 	return (void *)(uintptr_t)(vm->ram_pa + (ipa - vm->cfg.ram.base));
 }
 
-static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, char *err, size_t errlen)
+static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr_msg *msg)
 {
 	const struct vm_config *c = &vm->cfg;
 	uint64_t ram_end = c->ram.base + c->ram.size;
@@ -54,11 +54,9 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, char *err, 
 	};
 
 	*dtb = ram_end - DTB_SLOT;
-	if (load + vm->image.size > *dtb || (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size)) {
-		fmt_snprintf(err, errlen, "%s: image and initrd do not fit in %lu MiB",
-			     c->name, c->ram.size >> 20);
-		return -1;
-	}
+	if (load + vm->image.size > *dtb || (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size))
+		return zerr_set(msg, ZE_IMAGE, "%s: image and initrd do not fit in %lu MiB",
+				c->name, c->ram.size >> 20);
 	memset(guest_ptr(vm, c->ram.base), 0, c->ram.size);
 	memcpy(guest_ptr(vm, load), vm->image.data, vm->image.size);
 	if (vm->initrd.size) {
@@ -67,11 +65,9 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, char *err, 
 		p.initrd_end = p.initrd_start + vm->initrd.size;
 		memcpy(guest_ptr(vm, p.initrd_start), vm->initrd.data, vm->initrd.size);
 	}
-	struct zerr_msg msg;
-	if (guest_dt_build(&p, guest_ptr(vm, *dtb), GUEST_DT_MAX_SIZE, &msg) < 0) {
-		fmt_snprintf(err, errlen, "%s", msg.text);
-		return -1;
-	}
+	int size = guest_dt_build(&p, guest_ptr(vm, *dtb), GUEST_DT_MAX_SIZE, msg);
+	if (size < 0)
+		return size;
 	*entry = load;
 	return 0;
 }
@@ -98,8 +94,9 @@ static int reset_devices(struct vm *vm)
 
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		mpidr[i] = vm->vcpus[i].mpidr;
-	if (vgic_init(&vm->vgic, vm->vcpu_count, mpidr, GUEST_SPI_COUNT))
-		return -1;
+	int rc = vgic_init(&vm->vgic, vm->vcpu_count, mpidr, GUEST_SPI_COUNT);
+	if (rc)
+		return rc;
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vgic_set_hw(&vm->vgic, GUEST_INTID_VIRT_TIMER, i, GUEST_INTID_VIRT_TIMER);
 		vgic_set_hw(&vm->vgic, GUEST_INTID_PHYS_TIMER, i, GUEST_INTID_PHYS_TIMER);
@@ -107,8 +104,9 @@ static int reset_devices(struct vm *vm)
 	struct vuart_backend backend = { uart_tx, uart_irq, vm };
 
 	vuart_init(&vm->uart, &backend);
-	if (vm_register_mmio(vm))
-		return -1;
+	rc = vm_register_mmio(vm);
+	if (rc)
+		return rc;
 	if (!vm->console.size)
 		console_ring_init(&vm->console, vm->console_mem, sizeof(vm->console_mem));
 	return 0;
@@ -128,8 +126,9 @@ static int start_vcpus(struct vm *vm, uint64_t entry, uint64_t dtb)
 	vm->threads_live = true;
 	vm_passthrough_start(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (vcpu_create_thread(&vm->vcpus[i]))
-			return -1;
+		int rc = vcpu_create_thread(&vm->vcpus[i]);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -156,45 +155,48 @@ void vm_reap(struct vm *vm)
 	vm->threads_live = false;
 }
 
-static int start_locked(struct vm *vm, char *err, size_t errlen)
+static int start_locked(struct vm *vm, struct zerr_msg *msg)
 {
-	uint64_t entry, dtb;
+	uint64_t entry = 0, dtb = 0;
 
 	vm_reap(vm);
-	if (load_guest(vm, &entry, &dtb, err, errlen))
-		return -1;
-	if (reset_devices(vm)) {
-		fmt_snprintf(err, errlen, "%s: cannot set up its virtual GIC", vm->cfg.name);
-		return -1;
-	}
+	int rc = load_guest(vm, &entry, &dtb, msg);
+	if (rc)
+		return rc;
+	rc = reset_devices(vm);
+	if (rc)
+		return zerr_set(msg, (enum zerror)-rc, "%s: cannot set up its virtual GIC",
+				vm->cfg.name);
 	vm->cntvoff = time_now();
 	vm->last_heartbeat = 0;
 	vm->started_at = time_now();
 	vm->state = VM_RUNNING;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "running");
-	if (start_vcpus(vm, entry, dtb)) {
+	rc = start_vcpus(vm, entry, dtb);
+	if (rc) {
 		vm_reap(vm);
 		vm->state = VM_STOPPED;
-		fmt_snprintf(err, errlen, "%s: cannot create its vCPU threads", vm->cfg.name);
-		return -1;
+		return zerr_set(msg, (enum zerror)-rc, "%s: cannot create its vCPU threads",
+				vm->cfg.name);
 	}
 	log_msg(LOG_INFO, "vm %u '%s' started", vm->id, vm->cfg.name);
 	return 0;
 }
 
-static int refuse(char *err, size_t errlen, struct vm *vm, const char *why)
+static int refuse(struct zerr_msg *msg, struct vm *vm, const char *why)
 {
-	fmt_snprintf(err, errlen, "'%s' is %s: %s", vm->cfg.name, vm_state_name(vm->state), why);
+	int rc = zerr_set(msg, ZE_STATE, "'%s' is %s: %s", vm->cfg.name,
+			  vm_state_name(vm->state), why);
 	mutex_unlock(&vm->ops);
-	return -1;
+	return rc;
 }
 
-int vm_start(struct vm *vm, char *err, size_t errlen)
+int vm_start(struct vm *vm, struct zerr_msg *msg)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
-		return refuse(err, errlen, vm, "stop it first, or use restart");
-	int rc = start_locked(vm, err, errlen);
+		return refuse(msg, vm, "stop it first, or use restart");
+	int rc = start_locked(vm, msg);
 	mutex_unlock(&vm->ops);
 	return rc;
 }
@@ -206,24 +208,24 @@ static void stop_locked(struct vm *vm, const char *reason)
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "%s", reason);
 }
 
-int vm_stop(struct vm *vm, char *err, size_t errlen)
+int vm_stop(struct vm *vm, struct zerr_msg *msg)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state == VM_STOPPED)
-		return refuse(err, errlen, vm, "nothing to stop");
+		return refuse(msg, vm, "nothing to stop");
 	stop_locked(vm, "stopped by the operator");
 	log_msg(LOG_INFO, "vm %u '%s' stopped", vm->id, vm->cfg.name);
 	mutex_unlock(&vm->ops);
 	return 0;
 }
 
-int vm_restart(struct vm *vm, char *err, size_t errlen)
+int vm_restart(struct vm *vm, struct zerr_msg *msg)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state == VM_STOPPED)
-		return refuse(err, errlen, vm, "nothing to restart; use start");
+		return refuse(msg, vm, "nothing to restart; use start");
 	stop_locked(vm, "restarting");
-	int rc = start_locked(vm, err, errlen);
+	int rc = start_locked(vm, msg);
 	if (!rc)
 		vm->restarts++;
 	mutex_unlock(&vm->ops);
@@ -243,22 +245,22 @@ static void set_requests(struct vm *vm, uint32_t set, uint32_t clear)
 	}
 }
 
-int vm_pause(struct vm *vm, char *err, size_t errlen)
+int vm_pause(struct vm *vm, struct zerr_msg *msg)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state != VM_RUNNING)
-		return refuse(err, errlen, vm, "only a running VM can be paused");
+		return refuse(msg, vm, "only a running VM can be paused");
 	set_requests(vm, VCPU_REQ_PAUSE, 0);
 	vm->state = VM_PAUSED;
 	mutex_unlock(&vm->ops);
 	return 0;
 }
 
-int vm_resume(struct vm *vm, char *err, size_t errlen)
+int vm_resume(struct vm *vm, struct zerr_msg *msg)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state != VM_PAUSED)
-		return refuse(err, errlen, vm, "only a paused VM can be resumed");
+		return refuse(msg, vm, "only a paused VM can be resumed");
 	/* The guest could not beat while frozen: its heartbeat timeout starts
 	 * again now, or the health monitor would take the pause for a hang.
 	 * A guest that never beat stays unwatched. */

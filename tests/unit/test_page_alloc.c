@@ -322,7 +322,7 @@ static void test_order_for_bytes(void **state)
 	assert_int_equal(page_order_for_bytes(2 * MIB), 9);
 	assert_int_equal(page_order_for_bytes(PAGE_SIZE << PAGE_MAX_ORDER),
 			 PAGE_MAX_ORDER);
-	assert_int_equal(page_order_for_bytes((PAGE_SIZE << PAGE_MAX_ORDER) + 1), -1);
+	assert_int_equal(page_order_for_bytes((PAGE_SIZE << PAGE_MAX_ORDER) + 1), -ZE_INVAL);
 	assert_string_equal(zerror_name(-ZE_DOUBLE_FREE),
 			    "block is already free");
 }

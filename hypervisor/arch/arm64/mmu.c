@@ -10,6 +10,7 @@
 #include "arch/arm64/boot_defs.h"
 #include "arch/arm64/cache.h"
 #include "arch/arm64/sysreg.h"
+#include "lib/zerror.h"
 
 #define VA_BITS			39
 #define PAGE_SHIFT		12
@@ -79,16 +80,16 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end,
 			uint64_t desc = addr | leaf_attrs(type) | DESC_VALID |
 					(level == 3 ? DESC_TABLE : 0);
 			if ((*entry & DESC_VALID) && *entry != desc)
-				return -1;	/* conflicting earlier mapping */
+				return -ZE_OVERLAP;	/* conflicting earlier mapping */
 			*entry = desc;
 		} else {
 			if (!(*entry & DESC_VALID)) {
 				uint64_t *sub = table_alloc();
 				if (!sub)
-					return -2;
+					return -ZE_NOMEM;
 				*entry = (uint64_t)(uintptr_t)sub | DESC_TABLE | DESC_VALID;
 			} else if (!(*entry & DESC_TABLE)) {
-				return -1;	/* would split a block: not needed at boot */
+				return -ZE_OVERLAP;	/* would split a block: not needed at boot */
 			}
 			uint64_t *sub = (uint64_t *)(uintptr_t)(*entry & DESC_ADDR_MASK);
 			int err = map_level(sub, level + 1, addr, stop, type);

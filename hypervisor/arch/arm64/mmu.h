@@ -9,7 +9,8 @@ enum mem_type {
 	MEM_DEVICE,		/* device-nGnRE registers, never executable */
 };
 
-/* Identity-maps [base, base+size) with the largest blocks that fit. */
+/* Identity-maps [base, base+size) with the largest blocks that fit: 0,
+ * -ZE_OVERLAP (it conflicts with an earlier mapping) or -ZE_NOMEM. */
 int mmu_map_identity(uint64_t base, uint64_t size, enum mem_type type);
 /* Turns the MMU and caches on for the calling core with the shared map. */
 void mmu_enable_boot_cpu(void);
