@@ -10,7 +10,7 @@ from zvm import PROMPT, boot_zvm
 RESULT = re.compile(r"^ZTEST (\S+) (PASS|FAIL|SKIP) time_us=(\d+)( round=(\d+))?", re.M)
 RUN = re.compile(r"^ZTEST RUN selector=(\S+) tests=(\d+) repeat=(\d+) seed=(\d+)$", re.M)
 SUMMARY = re.compile(r"^ZTEST SUMMARY total=(\d+) passed=(\d+) failed=(\d+) skipped=(\d+) "
-                     r"time_us=\d+( cancelled=1)?$", re.M)
+                     r"time_us=\d+( cancelled=1)?\n", re.M)   # \n: the whole line is out
 LONG_RUN = "zvm test run sched --repeat 1000"
 STATUS_POLLS = 200
 

@@ -267,6 +267,8 @@ def test_commands_that_do_not_apply_say_why(zvm):
     }
     for command, message in refusals.items():
         assert message in zvm.run(command), command
+    # bm2 has printed before it is frozen: its console replay is not empty.
+    zvm.watch("bm2", more_lines(1))
     assert "vm 2 paused" in zvm.run("zvm pause bm2")
     assert "zvm pause: 'bm2' is paused: only a running VM can be paused" in \
         zvm.run("zvm pause bm2")
