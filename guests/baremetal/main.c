@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "gic.h"
+#include "lib/gicv3_defs.h"
 #include "zvm/guest_layout.h"
 #include "zvm/hypercall.h"
 
@@ -26,8 +27,6 @@
 #define TICK_HZ			100
 #define OUTSIDE_ANY_MAP		0x7000000000ull
 #define CNT_CTL_ENABLE		1u
-#define GICD_CTLR		0x0000	/* 32-bit registers (IHI 0069 12.9.4, 12.9.38) */
-#define GICD_TYPER		0x0004
 #define INSN_SIZE		4
 #define UNTOUCHED		0x5a5a5a5a5a5a5a5aull
 

@@ -5,43 +5,11 @@
  */
 #include "drivers/gicv3.h"
 #include "drivers/mmio.h"
+#include "lib/gicv3_defs.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/percpu.h"
 #include "lib/zerror.h"
 
-/* Distributor registers, IHI 0069 section 12.9. */
-#define GICD_CTLR		0x0000
-#define GICD_TYPER		0x0004
-#define GICD_IGROUPR		0x0080
-#define GICD_ISENABLER		0x0100
-#define GICD_ICENABLER		0x0180
-#define GICD_ICPENDR		0x0280
-#define GICD_ISACTIVER		0x0300
-#define GICD_ICACTIVER		0x0380
-#define GICD_IPRIORITYR		0x0400
-#define GICD_IROUTER		0x6000
-#define GICD_CTLR_RWP		(1u << 31)
-#define GICD_CTLR_ENABLE_G1	(1u << 1)	/* EnableGrp1NS (EnableGrp1 with DS) */
-#define GICD_CTLR_ARE		(1u << 4)	/* ARE_NS (ARE with DS) */
-#define GICD_TYPER_LINES	0x1f
-
-/* Redistributor registers, IHI 0069 section 12.11. */
-#define GICR_CTLR		0x0000
-#define GICR_TYPER		0x0008
-#define GICR_WAKER		0x0014
-#define GICR_CTLR_RWP		(1u << 3)
-#define GICR_TYPER_VLPIS	(1ull << 1)
-#define GICR_TYPER_LAST		(1ull << 4)
-#define GICR_WAKER_SLEEP	(1u << 1)
-#define GICR_WAKER_ASLEEP	(1u << 2)
-#define GICR_SGI_BASE		0x10000
-#define GICR_FRAME_V3		0x20000		/* RD_base + SGI_base */
-#define GICR_FRAME_V4		0x40000		/* + VLPI_base + reserved */
-
-#define ICC_SRE_SRE		(1u << 0)
-#define ICC_SRE_ENABLE		(1u << 3)	/* lets EL1 use the sysregs too */
-#define ICC_PMR_ALLOW_ALL	0xff
-#define ICC_CTLR_EOIMODE	(1u << 1)
 #define DEFAULT_PRIORITY	0xa0
 #define WAIT_LOOPS		1000000
 
@@ -71,8 +39,8 @@ int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count
 	for (unsigned i = 0; i < count; i++)
 		rd_regions[i] = regions[i];
 
-	unsigned lines = 32 * ((mmio_read32(gicd + GICD_TYPER) & GICD_TYPER_LINES) + 1);
-	spi_count = (lines > GIC_MAX_INTID ? GIC_MAX_INTID : lines) - GIC_SPI_BASE;
+	unsigned lines = 32 * ((mmio_read32(gicd + GICD_TYPER) & GICD_TYPER_ITLINES) + 1);
+	spi_count = (lines > GIC_INTID_SPECIAL ? GIC_INTID_SPECIAL : lines) - GIC_SPI_BASE;
 
 	mmio_write32(gicd + GICD_CTLR, 0);
 	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
@@ -87,7 +55,7 @@ int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count
 		mmio_write8(gicd + GICD_IPRIORITYR + n, DEFAULT_PRIORITY);
 	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
 		return -2;
-	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
 	return 0;
 }
 
@@ -205,13 +173,14 @@ void gic_route_spi(unsigned intid, uint64_t mpidr)
 	mmio_write64(gicd + GICD_IROUTER + intid * 8, aff);
 }
 
-/* ICC_SGI1R_EL1 fields, IHI 0069 section 12.2.23. */
-#define SGI1R_TARGET(aff0)	(1ull << ((aff0) & 0xf))
-#define SGI1R_AFF1(m)		((((m) >> 8) & 0xff) << 16)
-#define SGI1R_INTID(n)		((uint64_t)((n) & 0xf) << 24)
-#define SGI1R_AFF2(m)		((((m) >> 16) & 0xff) << 32)
-#define SGI1R_RS(aff0)		((uint64_t)(((aff0) >> 4) & 0xf) << 44)
-#define SGI1R_AFF3(m)		((((m) >> 32) & 0xff) << 48)
+/* ICC_SGI1R_EL1 fields from a target's MPIDR (Aff0 splits into RS and a bit). */
+#define SGI1R_TARGET(aff0)	(1ull << ((aff0) % ICC_SGI1R_TARGETS_PER_RS))
+#define SGI1R_AFF1(m)		((((m) >> GIC_AFF1_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF1_SHIFT)
+#define SGI1R_INTID(n)		((uint64_t)((n) & ICC_SGI1R_INTID_MASK) << ICC_SGI1R_INTID_SHIFT)
+#define SGI1R_AFF2(m)		((((m) >> GIC_AFF2_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF2_SHIFT)
+#define SGI1R_RS(aff0)		((uint64_t)(((aff0) / ICC_SGI1R_TARGETS_PER_RS) & ICC_SGI1R_RS_MASK) \
+				 << ICC_SGI1R_RS_SHIFT)
+#define SGI1R_AFF3(m)		((((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF3_SHIFT)
 
 void gic_send_sgi(unsigned sgi, uint64_t mpidr)
 {

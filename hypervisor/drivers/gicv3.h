@@ -5,12 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GIC_SGI_COUNT		16
-#define GIC_PPI_BASE		16
-#define GIC_SPI_BASE		32
-#define GIC_INTID_SPURIOUS	1023
-#define GIC_MAX_INTID		1020	/* INTIDs 1020..1023 are special */
-#define GIC_MAX_RD_REGIONS	4
+#include "lib/gicv3_defs.h"
+
+#define GIC_MAX_RD_REGIONS	4	/* redistributor regions ZVM takes */
 
 struct gic_rd_region {
 	uintptr_t base;

@@ -4,29 +4,8 @@
  * into GIC INTIDs.
  */
 #include "kernel/board_dt_priv.h"
+#include "lib/gicv3_defs.h"
 #include "lib/string.h"
-
-/*
- * GICv3 interrupt specifier (binding interrupt-controller/arm,gic-v3.yaml):
- * cell 0 type, cell 1 number within that type, cell 2 flags, optional
- * cell 3 a PPI partition.  INTID ranges from the GICv3 spec (IHI 0069, 2.2).
- */
-#define GIC_SPEC_SPI		0
-#define GIC_SPEC_PPI		1
-#define GIC_SPEC_ESPI		2
-#define GIC_SPEC_EPPI		3
-#define GIC_SPI_BASE		32u
-#define GIC_SPI_COUNT		988u	/* INTIDs 32..1019 */
-#define GIC_PPI_BASE		16u
-#define GIC_PPI_COUNT		16u	/* INTIDs 16..31 */
-#define GIC_ESPI_BASE		4096u
-#define GIC_ESPI_COUNT		1024u	/* INTIDs 4096..5119 */
-#define GIC_EPPI_BASE		1056u
-#define GIC_EPPI_COUNT		64u	/* INTIDs 1056..1119 */
-#define GIC_MIN_IRQ_CELLS	3u
-#define GIC_MAX_IRQ_CELLS	4u
-/* Redistributor frames are 64 KiB apart at least (IHI 0069, 12.10). */
-#define GIC_REDIST_FRAME_ALIGN	0x10000u
 
 /* The generic timer's interrupts, in binding order (arm,arch_timer.yaml). */
 enum timer_irq {
@@ -58,16 +37,16 @@ static int interrupt_parent(struct board_ctx *ctx, int node, uint32_t *phandle)
 static bool spec_to_intid(uint32_t type, uint32_t num, uint32_t *intid)
 {
 	switch (type) {
-	case GIC_SPEC_SPI:
+	case GIC_DT_SPI:
 		*intid = GIC_SPI_BASE + num;
 		return num < GIC_SPI_COUNT;
-	case GIC_SPEC_PPI:
+	case GIC_DT_PPI:
 		*intid = GIC_PPI_BASE + num;
 		return num < GIC_PPI_COUNT;
-	case GIC_SPEC_ESPI:
+	case GIC_DT_ESPI:
 		*intid = GIC_ESPI_BASE + num;
 		return num < GIC_ESPI_COUNT;
-	case GIC_SPEC_EPPI:
+	case GIC_DT_EPPI:
 		*intid = GIC_EPPI_BASE + num;
 		return num < GIC_EPPI_COUNT;
 	default:
@@ -155,7 +134,7 @@ static int parse_redistributors(struct board_ctx *ctx, int node)
 	gic->redist_count = regions;
 	if (fdt_getprop(&ctx->fdt, node, "redistributor-stride", &len) &&
 	    (fdt_read_u64(&ctx->fdt, node, "redistributor-stride", stride) ||
-	     *stride == 0 || *stride % GIC_REDIST_FRAME_ALIGN))
+	     *stride == 0 || *stride % GIC_DT_REDIST_ALIGN))
 		return board_fail(ctx, ZE_MALFORMED,
 				  "GICv3 redistributor-stride must be a 64-bit multiple of 64 KiB");
 	return 0;
@@ -172,7 +151,7 @@ int board_parse_gic(struct board_ctx *ctx)
 	ctx->gic_node = node;
 	ctx->gic_phandle = fdt_get_phandle(&ctx->fdt, node);
 	if (fdt_read_u32(&ctx->fdt, node, "#interrupt-cells", &ctx->irq_cells) ||
-	    ctx->irq_cells < GIC_MIN_IRQ_CELLS || ctx->irq_cells > GIC_MAX_IRQ_CELLS)
+	    ctx->irq_cells < GIC_DT_IRQ_CELLS || ctx->irq_cells > GIC_DT_IRQ_CELLS_MAX)
 		return board_fail(ctx, ZE_MALFORMED,
 				  "GICv3 #interrupt-cells must be 3 or 4");
 	gic->interrupt_cells = ctx->irq_cells;

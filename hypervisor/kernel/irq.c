@@ -12,11 +12,11 @@ struct irq_slot {
 	uint64_t count;			/* summed over cores; approximate */
 };
 
-static struct irq_slot slots[GIC_MAX_INTID];
+static struct irq_slot slots[GIC_INTID_SPECIAL];
 
 int irq_register(unsigned intid, irq_handler_fn fn, void *arg, const char *name)
 {
-	if (intid >= GIC_MAX_INTID)
+	if (intid >= GIC_INTID_SPECIAL)
 		return -ZE_INVAL;
 	slots[intid].arg = arg;
 	slots[intid].name = name;
@@ -62,11 +62,11 @@ void irq_dispatch(void)
 	for (;;) {
 		bool group0 = false;
 		uint32_t intid = gic_ack();
-		if (intid >= GIC_MAX_INTID) {
+		if (intid >= GIC_INTID_SPECIAL) {
 			intid = gic_ack_group0();
 			group0 = true;
 		}
-		if (intid >= GIC_MAX_INTID)
+		if (intid >= GIC_INTID_SPECIAL)
 			break;		/* spurious: nothing (more) pending */
 		handle_acked(cpu, intid, group0);
 	}
@@ -75,10 +75,10 @@ void irq_dispatch(void)
 
 uint64_t irq_count(unsigned intid)
 {
-	return intid < GIC_MAX_INTID ? slots[intid].count : 0;
+	return intid < GIC_INTID_SPECIAL ? slots[intid].count : 0;
 }
 
 const char *irq_name(unsigned intid)
 {
-	return intid < GIC_MAX_INTID ? slots[intid].name : 0;
+	return intid < GIC_INTID_SPECIAL ? slots[intid].name : 0;
 }

@@ -7,35 +7,23 @@
 #include "lib/zerror.h"
 #include "lib/string.h"
 
-/* ICC_SGI1R_EL1 fields (IHI 0069 12.2.22). */
-#define SGI1R_TARGETS_MASK	0xffffull
-#define SGI1R_AFF1_SHIFT	16
-#define SGI1R_INTID_SHIFT	24
-#define SGI1R_INTID_MASK	0xfull
-#define SGI1R_AFF2_SHIFT	32
-#define SGI1R_IRM		(1ull << 40)	/* all PEs but the sender */
-#define SGI1R_RS_SHIFT		44
-#define SGI1R_RS_MASK		0xfull
-#define SGI1R_AFF3_SHIFT	48
-#define SGI1R_TARGETS_PER_RS	16		/* Aff0 = RS * 16 + bit */
-
-#define UPPER_AFFINITY		(VGIC_AFF_FIELD << VGIC_AFF1_SHIFT | \
-				 VGIC_AFF_FIELD << VGIC_AFF2_SHIFT | \
-				 VGIC_AFF_FIELD << VGIC_AFF3_SHIFT)
+#define UPPER_AFFINITY		(GIC_AFF_FIELD << GIC_AFF1_SHIFT | \
+				 GIC_AFF_FIELD << GIC_AFF2_SHIFT | \
+				 GIC_AFF_FIELD << GIC_AFF3_SHIFT)
 
 static struct vgic_irq *irq_at(struct vgic *vgic, unsigned intid, unsigned vcpu)
 {
-	if (intid < VGIC_PRIVATE_COUNT)
-		return &vgic->irq[vcpu * VGIC_PRIVATE_COUNT + intid];
-	return &vgic->irq[VGIC_MAX_VCPUS * VGIC_PRIVATE_COUNT + intid - VGIC_SPI_BASE];
+	if (intid < GIC_PRIVATE_COUNT)
+		return &vgic->irq[vcpu * GIC_PRIVATE_COUNT + intid];
+	return &vgic->irq[VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + intid - GIC_SPI_BASE];
 }
 
 struct vgic_irq *vgic_irq_get(struct vgic *vgic, unsigned intid, unsigned vcpu)
 {
-	if (intid < VGIC_PRIVATE_COUNT) {
+	if (intid < GIC_PRIVATE_COUNT) {
 		if (vcpu >= vgic->vcpus)
 			return NULL;
-	} else if (intid >= VGIC_SPI_BASE + vgic->spis) {
+	} else if (intid >= GIC_SPI_BASE + vgic->spis) {
 		return NULL;
 	}
 	return irq_at(vgic, intid, vcpu);
@@ -84,9 +72,9 @@ static unsigned first_awake_vcpu(const struct vgic *vgic)
 /* IHI 0069 4.6: an SPI goes to the PE its IROUTER names, or to any. */
 static unsigned spi_target(const struct vgic *vgic, const struct vgic_irq *irq)
 {
-	uint64_t route = vgic->irouter[irq->intid - VGIC_SPI_BASE];
+	uint64_t route = vgic->irouter[irq->intid - GIC_SPI_BASE];
 
-	if (route & VGIC_IROUTER_IRM)
+	if (route & GICD_IROUTER_IRM)
 		return first_awake_vcpu(vgic);
 	for (unsigned v = 0; v < vgic->vcpus; v++) {
 		if ((vgic->redist[v].mpidr & VGIC_AFF_MASK) == (route & VGIC_AFF_MASK))
@@ -168,7 +156,7 @@ static void reset_irq(struct vgic_irq *irq, unsigned intid, unsigned owner)
 	 * edge-triggered; PPIs and SPIs reset to level (IHI 0069 12.9.9).
 	 */
 	irq->group1 = true;
-	irq->edge = intid < VGIC_SGI_COUNT;
+	irq->edge = intid < GIC_SGI_COUNT;
 }
 
 static bool mpidrs_distinct(const uint64_t *mpidr, unsigned count)
@@ -198,12 +186,12 @@ int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr,
 		vgic->redist[v].sleep = true;	/* GICR_WAKER resets asleep */
 		if (v < vcpus)
 			vgic->redist[v].mpidr = vcpu_mpidr ? vcpu_mpidr[v] & VGIC_AFF_MASK :
-						(uint64_t)v << VGIC_AFF0_SHIFT;
-		for (unsigned i = 0; i < VGIC_PRIVATE_COUNT; i++)
+						(uint64_t)v << GIC_AFF0_SHIFT;
+		for (unsigned i = 0; i < GIC_PRIVATE_COUNT; i++)
 			reset_irq(irq_at(vgic, i, v), i, v);
 	}
 	for (unsigned s = 0; s < VGIC_MAX_SPIS; s++) {
-		reset_irq(irq_at(vgic, VGIC_SPI_BASE + s, 0), VGIC_SPI_BASE + s,
+		reset_irq(irq_at(vgic, GIC_SPI_BASE + s, 0), GIC_SPI_BASE + s,
 			  VGIC_NO_VCPU);
 		/* As on the board, where CPU 0 has affinity 0.0.0.0. */
 		vgic->irouter[s] = vgic->redist[0].mpidr;
@@ -246,25 +234,25 @@ static bool sgi_targets(const struct vgic *vgic, unsigned from, unsigned to,
 			uint64_t sgi1r)
 {
 	uint64_t mpidr = vgic->redist[to].mpidr;
-	uint64_t upper = (sgi1r >> SGI1R_AFF1_SHIFT & VGIC_AFF_FIELD) << VGIC_AFF1_SHIFT |
-			 (sgi1r >> SGI1R_AFF2_SHIFT & VGIC_AFF_FIELD) << VGIC_AFF2_SHIFT |
-			 (sgi1r >> SGI1R_AFF3_SHIFT & VGIC_AFF_FIELD) << VGIC_AFF3_SHIFT;
-	unsigned aff0 = (unsigned)(mpidr >> VGIC_AFF0_SHIFT & VGIC_AFF_FIELD);
-	unsigned first = (unsigned)(sgi1r >> SGI1R_RS_SHIFT & SGI1R_RS_MASK) *
-			 SGI1R_TARGETS_PER_RS;
+	uint64_t upper = (sgi1r >> ICC_SGI1R_AFF1_SHIFT & GIC_AFF_FIELD) << GIC_AFF1_SHIFT |
+			 (sgi1r >> ICC_SGI1R_AFF2_SHIFT & GIC_AFF_FIELD) << GIC_AFF2_SHIFT |
+			 (sgi1r >> ICC_SGI1R_AFF3_SHIFT & GIC_AFF_FIELD) << GIC_AFF3_SHIFT;
+	unsigned aff0 = (unsigned)(mpidr >> GIC_AFF0_SHIFT & GIC_AFF_FIELD);
+	unsigned first = (unsigned)(sgi1r >> ICC_SGI1R_RS_SHIFT & ICC_SGI1R_RS_MASK) *
+			 ICC_SGI1R_TARGETS_PER_RS;
 
-	if (sgi1r & SGI1R_IRM)
+	if (sgi1r & ICC_SGI1R_IRM)
 		return to != from;
 	if ((mpidr & UPPER_AFFINITY) != upper)
 		return false;
-	if (aff0 < first || aff0 >= first + SGI1R_TARGETS_PER_RS)
+	if (aff0 < first || aff0 >= first + ICC_SGI1R_TARGETS_PER_RS)
 		return false;
-	return (sgi1r & SGI1R_TARGETS_MASK) >> (aff0 - first) & 1;
+	return (sgi1r & ICC_SGI1R_TARGETS_MASK) >> (aff0 - first) & 1;
 }
 
 int vgic_send_sgi(struct vgic *vgic, unsigned from_vcpu, uint64_t sgi1r)
 {
-	unsigned intid = (unsigned)(sgi1r >> SGI1R_INTID_SHIFT & SGI1R_INTID_MASK);
+	unsigned intid = (unsigned)(sgi1r >> ICC_SGI1R_INTID_SHIFT & ICC_SGI1R_INTID_MASK);
 	int sent = 0;
 
 	if (from_vcpu >= vgic->vcpus)
@@ -289,7 +277,7 @@ int vgic_set_hw(struct vgic *vgic, unsigned intid, unsigned vcpu, unsigned hw_in
 {
 	struct vgic_irq *irq = vgic_irq_get(vgic, intid, vcpu);
 
-	if (!irq || hw_intid > VGIC_HW_INTID_MAX)
+	if (!irq || hw_intid > GIC_SPI_LAST)
 		return -ZE_INVAL;
 	irq->hw = hw_intid != 0;
 	irq->hw_intid = (uint16_t)hw_intid;
@@ -322,7 +310,7 @@ static bool counted(const struct vgic *vgic, const struct vgic_irq *irq)
 {
 	if (irq->owner != VGIC_NO_VCPU)
 		return irq->owner < vgic->vcpus;
-	return irq->intid < VGIC_SPI_BASE + vgic->spis;
+	return irq->intid < GIC_SPI_BASE + vgic->spis;
 }
 
 /* Latched requests still waiting: in the latch or in a list register. */

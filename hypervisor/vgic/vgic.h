@@ -30,17 +30,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/gicv3_defs.h"
 #include "zvm/guest_layout.h"
 
-#define VGIC_SGI_COUNT		16
-#define VGIC_PRIVATE_COUNT	32	/* SGIs + PPIs, banked per vCPU */
-#define VGIC_SPI_BASE		32
 #define VGIC_MAX_VCPUS		GUEST_MAX_VCPUS
 #define VGIC_MAX_SPIS		GUEST_SPI_COUNT
-#define VGIC_MAX_INTID		(VGIC_SPI_BASE + VGIC_MAX_SPIS - 1)
-#define VGIC_IRQ_COUNT		(VGIC_MAX_VCPUS * VGIC_PRIVATE_COUNT + VGIC_MAX_SPIS)
+#define VGIC_MAX_INTID		(GIC_SPI_BASE + VGIC_MAX_SPIS - 1)
+#define VGIC_IRQ_COUNT		(VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + VGIC_MAX_SPIS)
 #define VGIC_NO_VCPU		0xff
-#define VGIC_HW_INTID_MAX	1019	/* physical SPIs end here (IHI 0069 2.2.1) */
 
 /* ICH_LR<n>_EL2.State encoding (IHI 0069, 12.4.6): pass the field as is. */
 enum vgic_lr_state {

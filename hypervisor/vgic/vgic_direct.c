@@ -13,8 +13,6 @@
 
 #define OWN_PRIORITY_FIQ	0x10	/* above anything the guest uses */
 #define OWN_PRIORITY_IRQ	0x80	/* what ipi.c and arch_timer.c set */
-#define ICC_CTLR_EOIMODE	(1ull << 1)
-#define ICC_PMR_ALLOW_ALL	0xff
 
 static const unsigned guest_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

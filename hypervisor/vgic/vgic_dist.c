@@ -6,42 +6,22 @@
 #include "vgic/vgic_internal.h"
 #include "lib/zerror.h"
 
-#define GICD_CTLR		0x0000
-#define GICD_TYPER		0x0004
-#define GICD_IIDR		0x0008
-#define GICD_TYPER2		0x000c
-#define GICD_IROUTER		0x6000	/* 8 bytes per INTID, SPIs only */
-#define GICD_IROUTER_END	0x7fe0	/* INTIDs up to 1019 */
-
-/* GICD_CTLR with DS=1 (IHI 0069 12.9.4). */
-#define CTLR_ENABLE_GRP0	(1u << 0)
-#define CTLR_ENABLE_GRP1	(1u << 1)
-#define CTLR_ARE		(1u << 4)
-#define CTLR_DS			(1u << 6)
-
-/* GICD_TYPER (IHI 0069 12.9.38). */
-#define TYPER_LINES_PER_UNIT	32	/* ITLinesNumber counts INTIDs by 32 */
-#define TYPER_CPUS_SHIFT	5
-#define TYPER_CPUS_MAX		8	/* CPUNumber is 3 bits */
-#define TYPER_IDBITS_SHIFT	19
 #define TYPER_IDBITS		10	/* INTIDs 0..1023: no LPIs */
-#define TYPER_A3V		(1u << 24)	/* Aff3 routes too */
-
-#define IROUTER_WRITABLE	(VGIC_AFF_MASK | VGIC_IROUTER_IRM)
+#define IROUTER_WRITABLE	(VGIC_AFF_MASK | GICD_IROUTER_IRM)
 #define HALF_SHIFT		32
 
 static uint32_t ctlr_read(const struct vgic *vgic)
 {
-	return CTLR_ARE | CTLR_DS | (vgic->enable_grp0 ? CTLR_ENABLE_GRP0 : 0) |
-	       (vgic->enable_grp1 ? CTLR_ENABLE_GRP1 : 0);
+	return GICD_CTLR_ARE | GICD_CTLR_DS | (vgic->enable_grp0 ? GICD_CTLR_ENABLE_GRP0 : 0) |
+	       (vgic->enable_grp1 ? GICD_CTLR_ENABLE_GRP1 : 0);
 }
 
 /* ARE and DS read as one and ignore writes: this GIC has no other mode. */
 static void ctlr_write(struct vgic *vgic, uint32_t value)
 {
-	bool grp1 = value & CTLR_ENABLE_GRP1;
+	bool grp1 = value & GICD_CTLR_ENABLE_GRP1;
 
-	vgic->enable_grp0 = value & CTLR_ENABLE_GRP0;
+	vgic->enable_grp0 = value & GICD_CTLR_ENABLE_GRP0;
 	if (grp1 != vgic->enable_grp1) {
 		vgic->enable_grp1 = grp1;
 		vgic_update_all(vgic);	/* gates every interrupt at once */
@@ -50,18 +30,18 @@ static void ctlr_write(struct vgic *vgic, uint32_t value)
 
 static uint32_t typer_read(const struct vgic *vgic)
 {
-	unsigned intids = VGIC_SPI_BASE + vgic->spis;
-	unsigned lines = (intids + TYPER_LINES_PER_UNIT - 1) / TYPER_LINES_PER_UNIT - 1;
-	unsigned cpus = vgic->vcpus < TYPER_CPUS_MAX ? vgic->vcpus : TYPER_CPUS_MAX;
+	unsigned intids = GIC_SPI_BASE + vgic->spis;
+	unsigned lines = (intids + GICD_TYPER_LINES_PER_UNIT - 1) / GICD_TYPER_LINES_PER_UNIT - 1;
+	unsigned cpus = vgic->vcpus < GICD_TYPER_CPUS_MAX ? vgic->vcpus : GICD_TYPER_CPUS_MAX;
 
-	return lines | (cpus - 1) << TYPER_CPUS_SHIFT |
-	       (TYPER_IDBITS - 1) << TYPER_IDBITS_SHIFT | TYPER_A3V;
+	return lines | (cpus - 1) << GICD_TYPER_CPUS_SHIFT |
+	       (TYPER_IDBITS - 1) << GICD_TYPER_IDBITS_SHIFT | GICD_TYPER_A3V;
 }
 
 static bool is_scalar(uint64_t offset)
 {
 	return offset == GICD_CTLR || offset == GICD_TYPER || offset == GICD_IIDR ||
-	       offset == GICD_TYPER2 || offset == VGIC_PIDR2_OFFSET;
+	       offset == GICD_TYPER2 || offset == GIC_PIDR2;
 }
 
 static void scalar_access(struct vgic *vgic, uint64_t offset, bool write,
@@ -84,7 +64,7 @@ static void scalar_access(struct vgic *vgic, uint64_t offset, bool write,
 	case GICD_TYPER2:
 		break;		/* no extended SPIs, no vPEs: all zero */
 	default:
-		result = VGIC_PIDR2;
+		result = GIC_PIDR2_ARCH_GICV3;
 		break;
 	}
 	if (!write)
@@ -103,13 +83,13 @@ static int irouter_access(struct vgic *vgic, uint64_t offset, unsigned size,
 
 	if (size != VGIC_DOUBLE && size != VGIC_WORD)
 		return -ZE_INVAL;	/* alignment was checked by the caller */
-	irq = intid >= VGIC_SPI_BASE ? vgic_irq_get(vgic, intid, 0) : NULL;
+	irq = intid >= GIC_SPI_BASE ? vgic_irq_get(vgic, intid, 0) : NULL;
 	if (!irq) {		/* not an implemented SPI: RAZ/WI */
 		if (!write)
 			*value = 0;
 		return 0;
 	}
-	route = &vgic->irouter[intid - VGIC_SPI_BASE];
+	route = &vgic->irouter[intid - GIC_SPI_BASE];
 	if (!write) {
 		*value = (*route & mask) >> shift;
 		return 0;
@@ -128,7 +108,7 @@ int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
 		return -ZE_INVAL;
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END)
 		return irouter_access(vgic, offset, size, write, value);
-	err = vgic_bank_access(vgic, 0, VGIC_SPI_BASE, VGIC_SPI_BASE + vgic->spis,
+	err = vgic_bank_access(vgic, 0, GIC_SPI_BASE, GIC_SPI_BASE + vgic->spis,
 			       GIC_INTID_LIMIT, offset, size, write, value);
 	if (err != VGIC_REG_UNKNOWN)
 		return err;

@@ -6,31 +6,20 @@
 
 #define VGIC_NIL		0xffff	/* end of a queue */
 #define VGIC_REG_UNKNOWN	1	/* not a register of the interrupt banks */
-#define GIC_INTID_LIMIT		1024	/* the banks have room for INTIDs 0..1023 */
 #define VGIC_WORD		4
 #define VGIC_DOUBLE		8
 
-/* MPIDR_EL1 / GICD_IROUTER affinity fields (ARM DDI 0487 D19.2; IHI 0069 12.9.22). */
-#define VGIC_AFF0_SHIFT		0
-#define VGIC_AFF1_SHIFT		8
-#define VGIC_AFF2_SHIFT		16
-#define VGIC_AFF3_SHIFT		32
-#define VGIC_AFF_FIELD		0xffull
-#define VGIC_AFF_MASK		(VGIC_AFF_FIELD << VGIC_AFF0_SHIFT | \
-				 VGIC_AFF_FIELD << VGIC_AFF1_SHIFT | \
-				 VGIC_AFF_FIELD << VGIC_AFF2_SHIFT | \
-				 VGIC_AFF_FIELD << VGIC_AFF3_SHIFT)
-#define VGIC_IROUTER_IRM	(1ull << 31)	/* 1 of N: any participating PE */
+/* All four affinity fields of an MPIDR or IROUTER value. */
+#define VGIC_AFF_MASK		(GIC_AFF_FIELD << GIC_AFF0_SHIFT | \
+				 GIC_AFF_FIELD << GIC_AFF1_SHIFT | \
+				 GIC_AFF_FIELD << GIC_AFF2_SHIFT | \
+				 GIC_AFF_FIELD << GIC_AFF3_SHIFT)
 
-/* GICD_IIDR / GICR_IIDR (IHI 0069 12.9.15): JEP106 of Arm, as emulations do. */
+/* What GICD_IIDR / GICR_IIDR say: JEP106 of Arm, as emulations do. */
 #define VGIC_IIDR_IMPLEMENTER	0x43b
 #define VGIC_IIDR_PRODUCT	0x5a		/* 'Z' */
-#define VGIC_IIDR_PRODUCT_SHIFT	24
-#define VGIC_IIDR		(VGIC_IIDR_PRODUCT << VGIC_IIDR_PRODUCT_SHIFT | \
+#define VGIC_IIDR		(VGIC_IIDR_PRODUCT << GIC_IIDR_PRODUCT_SHIFT | \
 				 VGIC_IIDR_IMPLEMENTER)
-/* GICD_PIDR2 / GICR_PIDR2.ArchRev (IHI 0069 12.1.13): 3 = GICv3. */
-#define VGIC_PIDR2_OFFSET	0xffe8
-#define VGIC_PIDR2		(3u << 4)
 
 struct vgic_irq *vgic_irq_get(struct vgic *vgic, unsigned intid, unsigned vcpu);
 unsigned vgic_irq_index(const struct vgic *vgic, const struct vgic_irq *irq);

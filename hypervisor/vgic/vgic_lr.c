@@ -15,17 +15,6 @@
 #include "vgic/vgic_internal.h"
 #include "vmm/vm.h"
 
-#define MAX_LRS			16
-#define ICH_HCR_EN		(1ull << 0)
-#define ICH_HCR_NPIE		(1ull << 3)	/* maintenance IRQ: no pending LR */
-#define ICH_VTR_LISTREGS	0x1f
-#define LR_VINTID_MASK		0xffffffffull
-#define LR_PINTID_SHIFT		32
-#define LR_EOI			(1ull << 41)	/* with HW == 0: maintenance on EOI */
-#define LR_PRIORITY_SHIFT	48
-#define LR_GROUP1		(1ull << 60)
-#define LR_HW			(1ull << 61)
-#define LR_STATE_SHIFT		62
 #define GUEST_PPI_PRIORITY	0x80
 /*
  * LR 0 belongs to the hardware-linked virtual timer, loaded by the
@@ -65,18 +54,18 @@ static unsigned lr_count(void)
 {
 	unsigned n = (unsigned)(read_sysreg(ich_vtr_el2) & ICH_VTR_LISTREGS) + 1;
 
-	return n < MAX_LRS ? n : MAX_LRS;
+	return n < ICH_LR_MAX ? n : ICH_LR_MAX;
 }
 
 static uint64_t lr_encode(const struct vgic_pick *p)
 {
-	uint64_t lr = p->intid | LR_GROUP1 | ((uint64_t)p->priority << LR_PRIORITY_SHIFT) |
-		      ((uint64_t)p->state << LR_STATE_SHIFT);
+	uint64_t lr = p->intid | ICH_LR_GROUP1 | ((uint64_t)p->priority << ICH_LR_PRIORITY_SHIFT) |
+		      ((uint64_t)p->state << ICH_LR_STATE_SHIFT);
 
 	if (p->hw)
-		lr |= LR_HW | ((uint64_t)p->hw_intid << LR_PINTID_SHIFT);
+		lr |= ICH_LR_HW | ((uint64_t)p->hw_intid << ICH_LR_PINTID_SHIFT);
 	else if (p->eoi_maint)
-		lr |= LR_EOI;
+		lr |= ICH_LR_EOI;
 	return lr;
 }
 
@@ -90,8 +79,8 @@ static void fold_back(struct vcpu *v)
 	for (unsigned n = MODEL_LR_FIRST; n < MODEL_LR_FIRST + v->lrs_used; n++) {
 		uint64_t lr = lr_read(n);
 		lr_write(n, 0);
-		vgic_lr_return(&v->vm->vgic, v->index, (unsigned)(lr & LR_VINTID_MASK),
-			       (enum vgic_lr_state)(lr >> LR_STATE_SHIFT));
+		vgic_lr_return(&v->vm->vgic, v->index, (unsigned)(lr & ICH_LR_VINTID_MASK),
+			       (enum vgic_lr_state)(lr >> ICH_LR_STATE_SHIFT));
 	}
 	v->lrs_used = 0;
 }
@@ -106,7 +95,7 @@ void vgic_lr_save(struct vcpu *v)
 
 void vgic_lr_sync(struct vcpu *v)
 {
-	struct vgic_pick picks[MAX_LRS];
+	struct vgic_pick picks[ICH_LR_MAX];
 	unsigned n;
 
 	/* The guest reprogrammed its GIC: is the timer's fast path still right? */
@@ -165,10 +154,10 @@ static void update_fast_timer(struct vcpu *v)
 	 */
 	if (t && t->enabled && t->group1 && v->vm->vgic.enable_grp1 && !v->vm->cfg.direct_irq &&
 	    v->vm->vcpu_count == 1)
-		lr = GUEST_INTID_VIRT_TIMER | LR_HW | LR_GROUP1 |
-		     ((uint64_t)GUEST_INTID_VIRT_TIMER << LR_PINTID_SHIFT) |
-		     ((uint64_t)t->priority << LR_PRIORITY_SHIFT) |
-		     ((uint64_t)VGIC_LR_PENDING << LR_STATE_SHIFT);
+		lr = GUEST_INTID_VIRT_TIMER | ICH_LR_HW | ICH_LR_GROUP1 |
+		     ((uint64_t)GUEST_INTID_VIRT_TIMER << ICH_LR_PINTID_SHIFT) |
+		     ((uint64_t)t->priority << ICH_LR_PRIORITY_SHIFT) |
+		     ((uint64_t)VGIC_LR_PENDING << ICH_LR_STATE_SHIFT);
 	cpu_data(v->cpu)->fast_timer_lr = lr;
 }
 

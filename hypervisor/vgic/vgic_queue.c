@@ -219,7 +219,7 @@ static bool irq_exists(const struct vgic *vgic, const struct vgic_irq *irq)
 {
 	if (irq->owner != VGIC_NO_VCPU)
 		return irq->owner < vgic->vcpus;
-	return irq->intid < VGIC_SPI_BASE + vgic->spis;
+	return irq->intid < GIC_SPI_BASE + vgic->spis;
 }
 
 /* Every waiting interrupt is in the right queue; nothing else is queued. */

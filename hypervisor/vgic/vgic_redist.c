@@ -6,40 +6,24 @@
 #include "vgic/vgic_internal.h"
 #include "lib/zerror.h"
 
-#define GICR_SGI_BASE		0x10000
 #define GICR_FRAME_SIZE		GUEST_GICR_STRIDE
-#define GICR_CTLR		0x0000
-#define GICR_IIDR		0x0004
-#define GICR_TYPER		0x0008	/* 64 bits */
-#define GICR_TYPER_HIGH		0x000c
-#define GICR_WAKER		0x0014
-
-/* GICR_TYPER (IHI 0069 12.11.39). */
-#define TYPER_LAST		(1ull << 4)	/* the last frame of the region */
-#define TYPER_PROC_NUM_SHIFT	8
-#define TYPER_AFFINITY_SHIFT	32
-#define TYPER_AFF_BITS		8		/* Aff3.Aff2.Aff1.Aff0, a byte each */
 #define HALF_SHIFT		32
-
-/* GICR_WAKER (IHI 0069 12.11.43). */
-#define WAKER_PROCESSOR_SLEEP	(1u << 1)
-#define WAKER_CHILDREN_ASLEEP	(1u << 2)
 
 static uint64_t packed_affinity(uint64_t mpidr)
 {
-	return (mpidr >> VGIC_AFF3_SHIFT & VGIC_AFF_FIELD) << (3 * TYPER_AFF_BITS) |
-	       (mpidr >> VGIC_AFF2_SHIFT & VGIC_AFF_FIELD) << (2 * TYPER_AFF_BITS) |
-	       (mpidr >> VGIC_AFF1_SHIFT & VGIC_AFF_FIELD) << TYPER_AFF_BITS |
-	       (mpidr >> VGIC_AFF0_SHIFT & VGIC_AFF_FIELD);
+	return (mpidr >> GIC_AFF3_SHIFT & GIC_AFF_FIELD) << (3 * GICR_TYPER_AFF_BITS) |
+	       (mpidr >> GIC_AFF2_SHIFT & GIC_AFF_FIELD) << (2 * GICR_TYPER_AFF_BITS) |
+	       (mpidr >> GIC_AFF1_SHIFT & GIC_AFF_FIELD) << GICR_TYPER_AFF_BITS |
+	       (mpidr >> GIC_AFF0_SHIFT & GIC_AFF_FIELD);
 }
 
 static uint64_t typer_read(const struct vgic *vgic, unsigned vcpu)
 {
-	uint64_t typer = packed_affinity(vgic->redist[vcpu].mpidr) << TYPER_AFFINITY_SHIFT |
-			 (uint64_t)vcpu << TYPER_PROC_NUM_SHIFT;
+	uint64_t typer = packed_affinity(vgic->redist[vcpu].mpidr) << GICR_TYPER_AFF_SHIFT |
+			 (uint64_t)vcpu << GICR_TYPER_PROC_NUM_SHIFT;
 
 	if (vcpu == vgic->vcpus - 1)
-		typer |= TYPER_LAST;
+		typer |= GICR_TYPER_LAST;
 	return typer;
 }
 
@@ -49,12 +33,12 @@ static uint64_t typer_read(const struct vgic *vgic, unsigned vcpu)
  */
 static uint32_t waker_read(const struct vgic_redist *rd)
 {
-	return rd->sleep ? WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP : 0;
+	return rd->sleep ? GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP : 0;
 }
 
 static void waker_write(struct vgic *vgic, unsigned vcpu, uint32_t value)
 {
-	bool sleep = value & WAKER_PROCESSOR_SLEEP;
+	bool sleep = value & GICR_WAKER_SLEEP;
 
 	if (sleep == vgic->redist[vcpu].sleep)
 		return;
@@ -79,7 +63,7 @@ static int typer_access(const struct vgic *vgic, unsigned vcpu, uint64_t offset,
 static bool is_scalar(uint64_t offset)
 {
 	return offset == GICR_CTLR || offset == GICR_IIDR || offset == GICR_WAKER ||
-	       offset == VGIC_PIDR2_OFFSET;
+	       offset == GIC_PIDR2;
 }
 
 static int rd_base_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
@@ -107,7 +91,7 @@ static int rd_base_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
 		result = waker_read(&vgic->redist[vcpu]);
 		break;
 	default:
-		result = VGIC_PIDR2;
+		result = GIC_PIDR2_ARCH_GICV3;
 		break;
 	}
 	if (!write)
@@ -125,8 +109,8 @@ int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
 	if (offset < GICR_SGI_BASE)
 		err = rd_base_access(vgic, vcpu, offset, size, write, value);
 	else
-		err = vgic_bank_access(vgic, vcpu, 0, VGIC_PRIVATE_COUNT,
-				       VGIC_PRIVATE_COUNT, offset - GICR_SGI_BASE,
+		err = vgic_bank_access(vgic, vcpu, 0, GIC_PRIVATE_COUNT,
+				       GIC_PRIVATE_COUNT, offset - GICR_SGI_BASE,
 				       size, write, value);
 	if (err != VGIC_REG_UNKNOWN)
 		return err;

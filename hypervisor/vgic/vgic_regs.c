@@ -1,24 +1,16 @@
 /*
  * The interrupt-bank registers.  GICD (for SPIs) and GICR SGI_base (for a
  * vCPU's SGIs and PPIs) put them at the same offsets (IHI 0069 12.9 and
- * 12.11), so one model serves both; each frame says which INTIDs it owns.
+ * 12.11, tables 12-25 and 12-29: the GICD_ names serve both), so one model
+ * serves both; each frame says which INTIDs it owns.  IGRPMODR and NSACR
+ * are RAZ/WI: one security state (DS = 1).
  */
 #include "vgic/vgic_internal.h"
 #include "lib/zerror.h"
 
-/* Offsets shared by GICD and GICR SGI_base (IHI 0069 tables 12-25, 12-29). */
-#define REG_IGROUPR		0x0080	/* first of seven bit-per-INTID blocks */
-#define REG_BITS_BLOCK		0x0080	/* each block covers 1024 INTIDs */
-#define REG_IPRIORITYR		0x0400	/* a byte per INTID */
-#define REG_ICFGR		0x0c00	/* two bits per INTID */
-#define REG_IGRPMODR		0x0d00	/* one bit per INTID; RAZ/WI, DS=1 */
-#define REG_NSACR		0x0e00	/* two bits per INTID; RAZ/WI, DS=1 */
 #define BITS_PER_BYTE		8
-#define BITS_PER_WORD		32
-#define CFG_BITS		2
-#define CFG_EDGE		2u	/* Int_config[1]: edge-triggered */
 
-/* The seven blocks in address order, from REG_IGROUPR. */
+/* The seven blocks in address order, from GICD_IGROUPR. */
 enum bits_block {
 	BLOCK_GROUP,
 	BLOCK_SET_ENABLE,
@@ -98,7 +90,7 @@ static void bits_access(const struct frame *f, enum bits_block block,
 {
 	uint32_t word = 0;
 
-	for (unsigned bit = 0; bit < BITS_PER_WORD; bit++) {
+	for (unsigned bit = 0; bit < GIC_BITS_PER_REG; bit++) {
 		struct vgic_irq *irq = frame_irq(f, first + bit);
 
 		if (!irq)
@@ -146,20 +138,20 @@ static void priority_access(const struct frame *f, unsigned first, unsigned size
 static void config_access(const struct frame *f, unsigned first, bool write,
 			  uint64_t *value)
 {
-	unsigned per_word = BITS_PER_WORD / CFG_BITS;
+	unsigned per_word = GIC_BITS_PER_REG / GIC_ICFGR_BITS;
 	uint32_t word = 0;
 
 	for (unsigned i = 0; i < per_word; i++) {
 		struct vgic_irq *irq = frame_irq(f, first + i);
-		unsigned shift = i * CFG_BITS;
+		unsigned shift = i * GIC_ICFGR_BITS;
 
 		if (!irq)
 			continue;
-		if (write && irq->intid >= VGIC_SGI_COUNT) {
-			irq->edge = *value >> shift & CFG_EDGE;
+		if (write && irq->intid >= GIC_SGI_COUNT) {
+			irq->edge = *value >> shift & GIC_ICFGR_EDGE;
 			vgic_irq_update(f->vgic, irq);
 		}
-		word |= (irq->edge ? CFG_EDGE : 0) << shift;
+		word |= (irq->edge ? GIC_ICFGR_EDGE : 0) << shift;
 	}
 	if (!write)
 		*value = word;
@@ -178,33 +170,33 @@ int vgic_bank_access(struct vgic *vgic, unsigned vcpu, unsigned lo, unsigned hi,
 	struct frame f = { vgic, vcpu, lo, hi };
 	bool word_access = size == VGIC_WORD && !(offset & (VGIC_WORD - 1));
 
-	if (offset >= REG_IGROUPR && offset < REG_IGROUPR + BLOCK_COUNT * REG_BITS_BLOCK) {
-		uint64_t in = offset - REG_IGROUPR;
-		unsigned first = (unsigned)(in % REG_BITS_BLOCK) * BITS_PER_BYTE;
+	if (offset >= GICD_IGROUPR && offset < GICD_IGROUPR + BLOCK_COUNT * GIC_BITS_BLOCK) {
+		uint64_t in = offset - GICD_IGROUPR;
+		unsigned first = (unsigned)(in % GIC_BITS_BLOCK) * BITS_PER_BYTE;
 
 		if (first >= limit)
 			return VGIC_REG_UNKNOWN;
 		if (!word_access)
 			return -ZE_INVAL;
-		bits_access(&f, (enum bits_block)(in / REG_BITS_BLOCK), first, write, value);
+		bits_access(&f, (enum bits_block)(in / GIC_BITS_BLOCK), first, write, value);
 		return 0;
 	}
-	if (in_block(offset, REG_IPRIORITYR, limit, BITS_PER_BYTE)) {
+	if (in_block(offset, GICD_IPRIORITYR, limit, BITS_PER_BYTE)) {
 		/* Byte-accessible (IHI 0069 12.9.18). */
 		if (size != 1 && !word_access)
 			return -ZE_INVAL;
-		priority_access(&f, (unsigned)(offset - REG_IPRIORITYR), size, write, value);
+		priority_access(&f, (unsigned)(offset - GICD_IPRIORITYR), size, write, value);
 		return 0;
 	}
-	if (in_block(offset, REG_ICFGR, limit, CFG_BITS)) {
+	if (in_block(offset, GICD_ICFGR, limit, GIC_ICFGR_BITS)) {
 		if (!word_access)
 			return -ZE_INVAL;
-		config_access(&f, (unsigned)(offset - REG_ICFGR) * BITS_PER_BYTE / CFG_BITS,
+		config_access(&f, (unsigned)(offset - GICD_ICFGR) * BITS_PER_BYTE / GIC_ICFGR_BITS,
 			      write, value);
 		return 0;
 	}
-	if (in_block(offset, REG_IGRPMODR, limit, 1) ||
-	    in_block(offset, REG_NSACR, limit, 2)) {
+	if (in_block(offset, GICD_IGRPMODR, limit, 1) ||
+	    in_block(offset, GICD_NSACR, limit, 2)) {
 		if (!word_access)
 			return -ZE_INVAL;
 		if (!write)

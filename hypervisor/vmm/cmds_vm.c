@@ -201,11 +201,11 @@ static int cmd_vm_irqs(struct cmd_io *io, int argc, char **argv)
 	}
 	cmd_printf(io, "INTID  VCPU  INJECTED   DELIVERED  MERGED   CLEARED\n");
 	for (unsigned v = 0; v < irqs->vcpu_count; v++) {
-		for (unsigned i = 0; i < VGIC_PRIVATE_COUNT; i++)
+		for (unsigned i = 0; i < GIC_PRIVATE_COUNT; i++)
 			print_irq_line(io, i, v, &irqs->priv[v][i]);
 	}
 	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
-		print_irq_line(io, VGIC_SPI_BASE + i, 0, &irqs->spi[i]);
+		print_irq_line(io, GIC_SPI_BASE + i, 0, &irqs->spi[i]);
 	if (vm.cfg.uart)
 		print_uart(io, &vm.uart);
 out:

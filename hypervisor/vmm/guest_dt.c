@@ -6,6 +6,7 @@
 #include "vmm/guest_dt.h"
 #include "zvm/guest_layout.h"
 #include "lib/fdt_write.h"
+#include "lib/gicv3_defs.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -15,12 +16,6 @@
 #define PHANDLE_GIC		1u
 #define PHANDLE_APB_PCLK	2u
 
-/* Interrupt specifier (binding interrupt-controller/arm,gic-v3.yaml). */
-#define GIC_SPEC_SPI		0u
-#define GIC_SPEC_PPI		1u
-#define GIC_IRQ_CELLS		3u
-#define GIC_PPI_BASE		16u	/* INTIDs of PPIs 0..15 (IHI 0069, 2.2) */
-#define GIC_SPI_BASE		32u
 /* Trigger flags as QEMU virt gives them with a GICv3 (IRQ_TYPE_*). */
 #define IRQ_EDGE_RISING		1u
 #define IRQ_LEVEL_HIGH		4u
@@ -67,17 +62,17 @@ static void irq_spec(uint32_t *cells, uint32_t intid, uint32_t flags)
 {
 	bool ppi = intid < GIC_SPI_BASE;
 
-	cells[0] = ppi ? GIC_SPEC_PPI : GIC_SPEC_SPI;
+	cells[0] = ppi ? GIC_DT_PPI : GIC_DT_SPI;
 	cells[1] = intid - (ppi ? GIC_PPI_BASE : GIC_SPI_BASE);
 	cells[2] = flags;
 }
 
 static void write_irq(struct fdt_writer *w, uint32_t intid, uint32_t flags)
 {
-	uint32_t cells[GIC_IRQ_CELLS];
+	uint32_t cells[GIC_DT_IRQ_CELLS];
 
 	irq_spec(cells, intid, flags);
-	fdt_write_prop_cells(w, "interrupts", cells, GIC_IRQ_CELLS);
+	fdt_write_prop_cells(w, "interrupts", cells, GIC_DT_IRQ_CELLS);
 }
 
 static void write_reg(struct fdt_writer *w, uint64_t base, uint64_t size)
@@ -171,7 +166,7 @@ static void write_gic(struct dt_ctx *c)
 	fdt_write_begin_node_at(&c->w, "interrupt-controller", GUEST_GICD_BASE);
 	fdt_write_phandle(&c->w, PHANDLE_GIC);
 	fdt_write_prop_string(&c->w, "compatible", "arm,gic-v3");
-	fdt_write_prop_u32(&c->w, "#interrupt-cells", GIC_IRQ_CELLS);
+	fdt_write_prop_u32(&c->w, "#interrupt-cells", GIC_DT_IRQ_CELLS);
 	/* No children (no ITS): an interrupt-map needs no parent address. */
 	fdt_write_prop_u32(&c->w, "#address-cells", 0);
 	fdt_write_prop_empty(&c->w, "interrupt-controller");
@@ -188,14 +183,14 @@ static void write_timer(struct dt_ctx *c)
 		GUEST_INTID_SEC_TIMER, GUEST_INTID_PHYS_TIMER,
 		GUEST_INTID_VIRT_TIMER, GUEST_INTID_HYP_TIMER,
 	};
-	uint32_t cells[4 * GIC_IRQ_CELLS];
+	uint32_t cells[4 * GIC_DT_IRQ_CELLS];
 	size_t i;
 
 	for (i = 0; i < 4; i++)
-		irq_spec(cells + i * GIC_IRQ_CELLS, intids[i], IRQ_LEVEL_HIGH);
+		irq_spec(cells + i * GIC_DT_IRQ_CELLS, intids[i], IRQ_LEVEL_HIGH);
 	fdt_write_begin_node(&c->w, "timer");
 	fdt_write_prop_string(&c->w, "compatible", "arm,armv8-timer");
-	fdt_write_prop_cells(&c->w, "interrupts", cells, 4 * GIC_IRQ_CELLS);
+	fdt_write_prop_cells(&c->w, "interrupts", cells, 4 * GIC_DT_IRQ_CELLS);
 	fdt_write_prop_empty(&c->w, "always-on");
 	fdt_write_end_node(&c->w);
 }

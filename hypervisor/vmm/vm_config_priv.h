@@ -4,12 +4,10 @@
 
 #include "vmm/vm_config.h"
 #include "lib/fdt.h"
+#include "lib/gicv3_defs.h"
 
 /* Longest "where" prefix of a message: "vm '<name>' passthrough@<addr>". */
 #define CFG_WHERE_MAX		96
-/* SPI n is INTID 32 + n; INTIDs 1020-1023 are special (GICv3 spec 2.2.1). */
-#define GIC_SPI_BASE		32u
-#define GIC_SPI_COUNT		988u
 
 struct cfg_ctx {
 	struct fdt fdt;

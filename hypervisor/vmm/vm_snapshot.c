@@ -19,8 +19,8 @@ static bool with_vm_locked(struct vm *vm, void (*fn)(struct vm *vm, void *out), 
 
 static void copy_uart(const struct vm *vm, struct uart_snapshot *u)
 {
-	const struct vgic_irq *line = &vm->vgic.irq[VGIC_MAX_VCPUS * VGIC_PRIVATE_COUNT +
-						    GUEST_INTID_UART - VGIC_SPI_BASE];
+	const struct vgic_irq *line = &vm->vgic.irq[VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT +
+						    GUEST_INTID_UART - GIC_SPI_BASE];
 
 	u->imsc = vm->uart.imsc;
 	u->ris = vm->uart.ris;
@@ -74,11 +74,11 @@ static void copy_irqs(struct vm *vm, void *out)
 
 	s->vcpu_count = vm->vcpu_count;
 	for (unsigned v = 0; v < GUEST_MAX_VCPUS; v++) {
-		for (unsigned i = 0; i < VGIC_PRIVATE_COUNT; i++)
+		for (unsigned i = 0; i < GIC_PRIVATE_COUNT; i++)
 			copy_counters(&vm->vgic, i, v, &s->priv[v][i]);
 	}
 	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
-		copy_counters(&vm->vgic, VGIC_SPI_BASE + i, 0, &s->spi[i]);
+		copy_counters(&vm->vgic, GIC_SPI_BASE + i, 0, &s->spi[i]);
 }
 
 bool vm_snapshot_at(unsigned index, struct vm_snapshot *out)

@@ -55,7 +55,7 @@ struct vm_snapshot {
 /* Every INTID's counters: large (kilobytes), so not on a thread's stack. */
 struct vm_irq_snapshot {
 	unsigned vcpu_count;
-	struct vgic_irq_counters priv[GUEST_MAX_VCPUS][VGIC_PRIVATE_COUNT];
+	struct vgic_irq_counters priv[GUEST_MAX_VCPUS][GIC_PRIVATE_COUNT];
 	struct vgic_irq_counters spi[VGIC_MAX_SPIS];
 };
 

@@ -12,11 +12,12 @@
 #include "arch/arm64/esr.h"
 #include "lib/zerror.h"
 #include "vmm/mmio.h"
+#include "zvm/guest_layout.h"
 
-#define GICD		0x08000000ull
-#define GICD_SIZE	0x10000ull
-#define GICR		0x080a0000ull
-#define UART		0x09000000ull
+#define GICD		GUEST_GICD_BASE
+#define GICD_SIZE	GUEST_GICD_SIZE
+#define GICR		GUEST_GICR_BASE
+#define UART		GUEST_UART_BASE
 
 /* HPFAR_EL2 for an IPA: FIPA = IPA[51:12] in bits [43:4]. */
 static uint64_t hpfar(uint64_t ipa)

@@ -22,12 +22,12 @@ static int setup(void **state)
 static void test_ctlr_reset_and_enable(void **state)
 {
 	(void)state;
-	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), CTLR_ARE | CTLR_DS);
-	dist_wr(&g, GICD_CTLR, 4, CTLR_ENABLE_GRP1);
-	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), CTLR_ARE | CTLR_DS | CTLR_ENABLE_GRP1);
+	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), GICD_CTLR_ARE | GICD_CTLR_DS);
+	dist_wr(&g, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1);
+	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), GICD_CTLR_ARE | GICD_CTLR_DS | GICD_CTLR_ENABLE_GRP1);
 	/* ARE and DS cannot be turned off: writing zero only disables Group 1. */
 	dist_wr(&g, GICD_CTLR, 4, 0);
-	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), CTLR_ARE | CTLR_DS);
+	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), GICD_CTLR_ARE | GICD_CTLR_DS);
 }
 
 static void test_typer_fields(void **state)
@@ -53,7 +53,7 @@ static void test_typer_fields(void **state)
 static void test_identification(void **state)
 {
 	(void)state;
-	assert_int_equal(dist_rd(&g, GICD_PIDR2, 4) >> 4 & 0xf, 3);	/* ArchRev */
+	assert_int_equal(dist_rd(&g, GIC_PIDR2, 4) >> 4 & 0xf, 3);	/* ArchRev */
 	assert_int_equal(dist_rd(&g, GICD_IIDR, 4) & 0xfff, 0x43b);
 	/* Read-only: writes are ignored. */
 	dist_wr(&g, GICD_TYPER, 4, 0);
@@ -163,8 +163,8 @@ static void test_irouter_whole_and_halves(void **state)
 	uint64_t off = GICD_IROUTER + 8 * SPI(3);
 
 	(void)state;
-	dist_wr(&g, off, 8, 0x0000000500030201ull | IROUTER_IRM);
-	assert_int_equal(dist_rd(&g, off, 8), 0x0000000500030201ull | IROUTER_IRM);
+	dist_wr(&g, off, 8, 0x0000000500030201ull | GICD_IROUTER_IRM);
+	assert_int_equal(dist_rd(&g, off, 8), 0x0000000500030201ull | GICD_IROUTER_IRM);
 	assert_int_equal(dist_rd(&g, off, 4), 0x80030201);
 	assert_int_equal(dist_rd(&g, off + 4, 4), 5);
 	dist_wr(&g, off + 4, 4, 0);
@@ -223,7 +223,7 @@ static void test_irm_routes_to_an_awake_vcpu(void **state)
 {
 	(void)state;
 	enable_spi(&g, SPI(11));
-	dist_wr(&g, GICD_IROUTER + 8 * SPI(11), 8, IROUTER_IRM);
+	dist_wr(&g, GICD_IROUTER + 8 * SPI(11), 8, GICD_IROUTER_IRM);
 	rd_wr(&g, 2, GICR_WAKER, 4, 0);
 	vgic_inject(&g, SPI(11), 0);
 	assert_true(vgic_has_deliverable(&g, 2));
@@ -240,7 +240,7 @@ static void test_distributor_enable_gates_spis(void **state)
 	assert_false(vgic_has_deliverable(&g, 0));
 	assert_int_equal(vgic_pick(&g, 0, &p, 1), 0);
 	vgic_take_kicks(&g);
-	dist_wr(&g, GICD_CTLR, 4, CTLR_ENABLE_GRP1);
+	dist_wr(&g, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1);
 	assert_int_equal(vgic_take_kicks(&g), 1u << 0);
 	assert_int_equal(vgic_pick(&g, 0, &p, 1), 1);
 	assert_int_equal(p.intid, SPI(12));
@@ -309,7 +309,7 @@ static void test_bad_accesses_are_refused(void **state)
  * as a change the arch half must look at. */
 static void test_region_handlers_count_accepted_writes(void **state)
 {
-	uint64_t v = CTLR_ENABLE_GRP1;
+	uint64_t v = GICD_CTLR_ENABLE_GRP1;
 	uint32_t before = vgic_writes(&g);
 
 	(void)state;
@@ -319,7 +319,7 @@ static void test_region_handlers_count_accepted_writes(void **state)
 	assert_int_equal(vgic_writes(&g), before);
 	assert_int_equal(vgic_dist_mmio(&g, GICD_CTLR, 4, false, &v), 0);
 	assert_int_equal(vgic_writes(&g), before);
-	v = CTLR_ENABLE_GRP1;
+	v = GICD_CTLR_ENABLE_GRP1;
 	assert_int_equal(vgic_dist_mmio(&g, GICD_CTLR, 4, true, &v), 0);
 	assert_int_equal(vgic_writes(&g), before + 1);
 	/* Redistributors: frame 2's WAKER, then a byte write the GIC refuses. */

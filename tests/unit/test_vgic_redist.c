@@ -55,15 +55,15 @@ static void test_typer_default_affinity_and_last(void **state)
 static void test_waker_handshake(void **state)
 {
 	(void)state;
-	assert_int_equal(rd_rd(&g, 1, GICR_WAKER, 4), WAKER_SLEEP | WAKER_ASLEEP);
+	assert_int_equal(rd_rd(&g, 1, GICR_WAKER, 4), GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP);
 	rd_wr(&g, 1, GICR_WAKER, 4, 0);
 	assert_int_equal(rd_rd(&g, 1, GICR_WAKER, 4), 0);
-	assert_int_equal(rd_rd(&g, 0, GICR_WAKER, 4), WAKER_SLEEP | WAKER_ASLEEP);
+	assert_int_equal(rd_rd(&g, 0, GICR_WAKER, 4), GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP);
 	/* ChildrenAsleep is read-only: it follows ProcessorSleep. */
-	rd_wr(&g, 1, GICR_WAKER, 4, WAKER_ASLEEP);
+	rd_wr(&g, 1, GICR_WAKER, 4, GICR_WAKER_ASLEEP);
 	assert_int_equal(rd_rd(&g, 1, GICR_WAKER, 4), 0);
-	rd_wr(&g, 1, GICR_WAKER, 4, WAKER_SLEEP);
-	assert_int_equal(rd_rd(&g, 1, GICR_WAKER, 4), WAKER_SLEEP | WAKER_ASLEEP);
+	rd_wr(&g, 1, GICR_WAKER, 4, GICR_WAKER_SLEEP);
+	assert_int_equal(rd_rd(&g, 1, GICR_WAKER, 4), GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP);
 }
 
 static void test_ctlr_iidr_pidr2(void **state)
@@ -72,7 +72,7 @@ static void test_ctlr_iidr_pidr2(void **state)
 	rd_wr(&g, 0, GICR_CTLR, 4, 1);				/* EnableLPIs: RAZ/WI */
 	assert_int_equal(rd_rd(&g, 0, GICR_CTLR, 4), 0);
 	assert_int_equal(rd_rd(&g, 0, GICR_IIDR, 4), dist_rd(&g, GICD_IIDR, 4));
-	assert_int_equal(rd_rd(&g, 3, GICR_PIDR2, 4) >> 4 & 0xf, 3);
+	assert_int_equal(rd_rd(&g, 3, GIC_PIDR2, 4) >> 4 & 0xf, 3);
 	assert_int_equal(g.unhandled, 0);
 	assert_int_equal(rd_rd(&g, 0, GICR_PROPBASER, 8), 0);
 	assert_int_equal(g.unhandled, 1);
@@ -201,7 +201,7 @@ static void test_sgi_irm_is_everyone_else(void **state)
 {
 	(void)state;
 	/* IRM ignores target list and affinity. */
-	assert_int_equal(vgic_send_sgi(&g, 2, SGI1R(9, 0x4) | SGI1R_AFF1(7) | SGI1R_IRM), 3);
+	assert_int_equal(vgic_send_sgi(&g, 2, SGI1R(9, 0x4) | SGI1R_AFF1(7) | ICC_SGI1R_IRM), 3);
 	assert_int_equal(pending_sgi_mask(9), 0xb);
 	assert_int_equal(vgic_counters(&g, 9, 2)->injected, 0);
 	assert_int_equal(vgic_counters(&g, 9, 0)->injected, 1);
@@ -247,7 +247,7 @@ static void test_distributor_enable_gates_private_interrupts(void **state)
 	vgic_inject(&g, PPI(4), 2);
 	assert_false(vgic_has_deliverable(&g, 2));
 	vgic_take_kicks(&g);
-	dist_wr(&g, GICD_CTLR, 4, CTLR_ENABLE_GRP1);
+	dist_wr(&g, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1);
 	assert_int_equal(vgic_take_kicks(&g), 1u << 2);
 	assert_int_equal(vgic_pick(&g, 2, &p, 1), 1);
 	assert_int_equal(p.intid, PPI(4));

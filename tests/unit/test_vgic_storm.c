@@ -49,7 +49,7 @@ struct lr {
 	unsigned state;
 };
 
-static struct shadow banked[VCPUS][VGIC_PRIVATE_COUNT];
+static struct shadow banked[VCPUS][GIC_PRIVATE_COUNT];
 static struct shadow spis[GUEST_SPI_COUNT];
 static struct lr lrs[VCPUS][LRS];
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -64,7 +64,7 @@ static unsigned rnd(unsigned n)
 
 static struct shadow *shadow_of(unsigned intid, unsigned vcpu)
 {
-	return intid < VGIC_PRIVATE_COUNT ? &banked[vcpu][intid] : &spis[intid - SPI(0)];
+	return intid < GIC_PRIVATE_COUNT ? &banked[vcpu][intid] : &spis[intid - SPI(0)];
 }
 
 static void expect_request(struct shadow *s)
@@ -84,7 +84,7 @@ static void storm_inject(void)
 	unsigned kind = rnd(3), vcpu = rnd(VCPUS);
 
 	if (kind == 0) {
-		unsigned intid = rnd(VGIC_SGI_COUNT), targets = 0, mask = 1 + rnd(15);
+		unsigned intid = rnd(GIC_SGI_COUNT), targets = 0, mask = 1 + rnd(15);
 		bool irm = rnd(8) == 0;
 
 		for (unsigned v = 0; v < VCPUS; v++) {
@@ -94,7 +94,7 @@ static void storm_inject(void)
 			}
 		}
 		assert_int_equal(vgic_send_sgi(&g, vcpu, SGI1R(intid, mask) |
-					       (irm ? SGI1R_IRM : 0)), targets);
+					       (irm ? ICC_SGI1R_IRM : 0)), targets);
 	} else if (kind == 1) {
 		unsigned intid = PPI(rnd(16));
 
@@ -206,14 +206,14 @@ static void storm_reconfigure(void)
 	else if (what == 1)
 		dist_wr(&g, GICD_IPRIORITYR + spi, 1, rnd(16) << 4);
 	else if (what == 2)
-		dist_wr(&g, GICD_IROUTER + 8 * spi, 8, rnd(8) ? rnd(VCPUS) : IROUTER_IRM);
+		dist_wr(&g, GICD_IROUTER + 8 * spi, 8, rnd(8) ? rnd(VCPUS) : GICD_IROUTER_IRM);
 	else
 		rd_wr(&g, rnd(VCPUS), GICR_IPRIORITYR0 + rnd(32), 1, rnd(16) << 4);
 }
 
 static void storm_setup(void)
 {
-	dist_wr(&g, GICD_CTLR, 4, CTLR_ENABLE_GRP1);
+	dist_wr(&g, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1);
 	for (unsigned n = 1; n < 4; n++)
 		dist_wr(&g, GICD_ISENABLER + 4 * n, 4, 0xffffffff);
 	for (unsigned n = 2; n < 8; n++)
@@ -306,7 +306,7 @@ static void test_storm_loses_nothing(void **state)
 	storm_drain();
 	assert_int_equal(vgic_check(&g), 0);
 	for (unsigned v = 0; v < VCPUS; v++) {
-		for (unsigned i = 0; i < VGIC_PRIVATE_COUNT; i++)
+		for (unsigned i = 0; i < GIC_PRIVATE_COUNT; i++)
 			assert_all_delivered(i, v, &requests, &episodes);
 	}
 	for (unsigned s = 0; s < GUEST_SPI_COUNT; s++)

@@ -15,11 +15,9 @@
 #include "drivers/mmio.h"
 #include "drivers/timer.h"
 #include "kernel/panic.h"
+#include "lib/gicv3_defs.h"
 #include "zvm/hypercall.h"
 
-/* GICD_TYPER: the distributor's interrupt count and features, read-only
- * and free of side effects (GICv3 12.9.38). */
-#define GICD_TYPER	0x0004
 
 static struct bench_stats stats;
 

@@ -19,11 +19,6 @@
 #define CNTHCTL_EL1PCTEN	(1 << 0)
 #define CNTHCTL_EL1PCEN		(1 << 1)
 
-/* ICC_SRE_EL2: system-register interface at EL2, and EL1 may use it too
- * (GICv3 12.8.20). */
-#define ICC_SRE_EL2_SRE		(1 << 0)
-#define ICC_SRE_EL2_ENABLE	(1 << 3)
-
 /* CPTR_EL2 with E2H = 0: RES1 bits [13:12], [9:0]; TFP (bit 10) clear so
  * nothing traps (D13.2.31). */
 #define CPTR_EL2_RES1		0x33ff

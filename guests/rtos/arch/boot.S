@@ -5,6 +5,7 @@
  * anywhere), clear .bss, set up a stack and the vectors, and enter C.
  */
 #include "arch/arm64_defs.h"
+#include "lib/gicv3_defs.h"
 
 	.section .text.head, "ax"
 	.global image_header
@@ -63,7 +64,7 @@ drop_to_el1:
 	msr	cnthctl_el2, x0
 	msr	cntvoff_el2, xzr
 	mrs	x0, icc_sre_el2
-	mov	x1, #(ICC_SRE_EL2_SRE | ICC_SRE_EL2_ENABLE)
+	mov	x1, #(ICC_SRE_SRE | ICC_SRE_ENABLE)	/* ICC_SRE_EL2 */
 	orr	x0, x0, x1
 	msr	icc_sre_el2, x0
 	isb

@@ -7,26 +7,7 @@
 #include "drivers/mmio.h"
 #include "arch/cpu.h"
 
-/* Distributor (12.9). */
-#define GICD_CTLR		0x0000
-#define GICD_CTLR_ENABLE_G1A	(1u << 1)
-#define GICD_CTLR_ARE_NS	(1u << 4)
-#define GICD_CTLR_RWP		(1u << 31)
-
-/* Redistributor RD_base frame (12.10) and SGI_base frame 64 KiB above it. */
-#define GICR_TYPER		0x0008
-#define GICR_TYPER_LAST		(1ull << 4)
-#define GICR_TYPER_AFF_SHIFT	32
-#define GICR_WAKER		0x0014
-#define GICR_WAKER_SLEEP	(1u << 1)
-#define GICR_WAKER_CHILDREN	(1u << 2)
-#define GICR_SGI_BASE		0x10000
-#define GICR_FRAME_STRIDE	0x20000
-#define GICR_IGROUPR0		(GICR_SGI_BASE + 0x0080)
-#define GICR_ISENABLER0		(GICR_SGI_BASE + 0x0100)
-#define GICR_ICENABLER0		(GICR_SGI_BASE + 0x0180)
-#define GICR_IPRIORITYR		(GICR_SGI_BASE + 0x0400)
-#define GICR_CTLR_RWP		(1u << 3)
+#define GICR_FRAME_STRIDE	GICR_FRAME_V3	/* QEMU virt and ZVM: no VLPI frames */
 
 /* ICC system registers by encoding, so any assembler takes them (12.2). */
 #define ICC_SRE_EL1		S3_0_C12_C12_5
@@ -36,19 +17,12 @@
 #define ICC_IAR1_EL1		S3_0_C12_C12_0
 #define ICC_EOIR1_EL1		S3_0_C12_C12_1
 #define ICC_SGI1R_EL1		S3_0_C12_C11_5
-#define ICC_SRE_SRE		1
-#define ICC_PMR_ALLOW_ALL	0xff
-#define ICC_IGRPEN1_ENABLE	1
-#define ICC_SGI1R_INTID_SHIFT	24
-#define ICC_SGI1R_AFF1_SHIFT	16
-#define ICC_SGI1R_AFF2_SHIFT	32
-#define ICC_SGI1R_AFF3_SHIFT	48
 
-/* MPIDR_EL1 affinity fields (D13.2.86). */
-#define MPIDR_AFF0(m)		((m) & 0xff)
-#define MPIDR_AFF1(m)		(((m) >> 8) & 0xff)
-#define MPIDR_AFF2(m)		(((m) >> 16) & 0xff)
-#define MPIDR_AFF3(m)		(((m) >> 32) & 0xff)
+/* MPIDR_EL1 affinity fields (D13.2.86), as the GIC routes by them. */
+#define MPIDR_AFF0(m)		(((m) >> GIC_AFF0_SHIFT) & GIC_AFF_FIELD)
+#define MPIDR_AFF1(m)		(((m) >> GIC_AFF1_SHIFT) & GIC_AFF_FIELD)
+#define MPIDR_AFF2(m)		(((m) >> GIC_AFF2_SHIFT) & GIC_AFF_FIELD)
+#define MPIDR_AFF3(m)		(((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD)
 
 static uint64_t gicd;
 static uint64_t gicr;		/* this CPU's RD_base */
@@ -86,7 +60,7 @@ static void redistributor_wake(void)
 	uint32_t waker = mmio_read32(gicr + GICR_WAKER);
 
 	mmio_write32(gicr + GICR_WAKER, waker & ~GICR_WAKER_SLEEP);
-	while (mmio_read32(gicr + GICR_WAKER) & GICR_WAKER_CHILDREN)
+	while (mmio_read32(gicr + GICR_WAKER) & GICR_WAKER_ASLEEP)
 		;
 }
 
@@ -96,14 +70,14 @@ static void cpu_interface_init(void)
 	isb();
 	write_sysreg(ICC_PMR_EL1, ICC_PMR_ALLOW_ALL);
 	write_sysreg(ICC_BPR1_EL1, 0);
-	write_sysreg(ICC_IGRPEN1_EL1, ICC_IGRPEN1_ENABLE);
+	write_sysreg(ICC_IGRPEN1_EL1, ICC_IGRPEN_ENABLE);
 	isb();
 }
 
 int gicv3_init(uint64_t dist_base, uint64_t redist_base, uint64_t redist_size)
 {
 	gicd = dist_base;
-	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1A);
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
 	wait_rwp(gicd + GICD_CTLR, GICD_CTLR_RWP);
 
 	gicr = find_redistributor(redist_base, redist_size);
@@ -120,7 +94,7 @@ int gicv3_init(uint64_t dist_base, uint64_t redist_base, uint64_t redist_size)
 
 void gicv3_enable_private(uint32_t intid, uint8_t priority)
 {
-	mmio_write8(gicr + GICR_IPRIORITYR + intid, priority);
+	mmio_write8(gicr + GICR_IPRIORITYR0 + intid, priority);
 	mmio_write32(gicr + GICR_ISENABLER0, 1u << intid);
 }
 

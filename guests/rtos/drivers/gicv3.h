@@ -4,10 +4,7 @@
 
 #include <stdint.h>
 
-/* INTIDs at or above this are special (spurious etc.), GICv3 2.2.1. */
-#define GIC_INTID_SPECIAL	1020
-#define GIC_SGI_COUNT		16
-#define GIC_PRIVATE_COUNT	32
+#include "lib/gicv3_defs.h"
 
 int gicv3_init(uint64_t dist_base, uint64_t redist_base, uint64_t redist_size);
 /* Enables an SGI or PPI (INTID < 32) at the given priority (0 = highest). */

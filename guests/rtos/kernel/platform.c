@@ -6,15 +6,11 @@
  */
 #include "kernel/platform.h"
 #include "lib/fdt.h"
+#include "lib/gicv3_defs.h"
 #include "lib/string.h"
 
 /* The boot protocol caps the DTB at 2 MiB (Documentation/arm64/booting.rst). */
 #define DTB_MAX_SIZE		(2u << 20)
-/* GIC interrupt specifier: <type number flags>, type 1 = PPI, PPIs start at
- * INTID 16 (devicetree binding arm,gic-v3; GICv3 2.2.1). */
-#define GIC_SPEC_CELLS		3
-#define GIC_SPEC_TYPE_PPI	1
-#define GIC_PPI_BASE		16
 /* arm,armv8-timer interrupts: secure phys, non-secure phys, virt, hyp. */
 #define TIMER_IRQ_NS_PHYS	1
 #define TIMER_IRQ_VIRT		2
@@ -67,7 +63,7 @@ static int probe_gic(const struct fdt *fdt, struct platform *p)
 	if (node < 0)
 		return -1;
 	if (fdt_read_u32(fdt, node, "#interrupt-cells", &cells) < 0 ||
-	    cells != GIC_SPEC_CELLS)
+	    cells != GIC_DT_IRQ_CELLS)
 		return -1;
 	if (fdt_read_reg(fdt, node, 0, &p->gicd_base, NULL) < 0 ||
 	    fdt_read_reg(fdt, node, 1, &p->gicr_base, &p->gicr_size) < 0)
@@ -79,11 +75,11 @@ static int timer_ppi(const struct fdt *fdt, int node, int which, uint32_t *intid
 {
 	uint32_t type, number;
 
-	if (fdt_read_u32_index(fdt, node, "interrupts", which * GIC_SPEC_CELLS,
+	if (fdt_read_u32_index(fdt, node, "interrupts", which * GIC_DT_IRQ_CELLS,
 			       &type) < 0 ||
-	    fdt_read_u32_index(fdt, node, "interrupts", which * GIC_SPEC_CELLS + 1,
+	    fdt_read_u32_index(fdt, node, "interrupts", which * GIC_DT_IRQ_CELLS + 1,
 			       &number) < 0 ||
-	    type != GIC_SPEC_TYPE_PPI)
+	    type != GIC_DT_PPI)
 		return -1;
 	*intid = GIC_PPI_BASE + number;
 	return 0;

@@ -5,9 +5,8 @@
  */
 #include "arch/arm64/percpu_asm.h"
 #include "arch/arm64/trap_frame.h"
-
-#define GUEST_VIRT_TIMER	27	/* INTID of the guest's virtual timer */
-#define LR_STATE_SHIFT		62
+#include "lib/gicv3_defs.h"
+#include "zvm/guest_layout.h"
 
 .macro vector kind
 	.balign	0x80
@@ -52,13 +51,13 @@ irq_lower:
 	ldr	x1, [x0, #PERCPU_FAST_TIMER_LR]
 	cbz	x1, 2f
 	mrs	x1, icc_hppir1_el1
-	cmp	x1, #GUEST_VIRT_TIMER
+	cmp	x1, #GUEST_INTID_VIRT_TIMER
 	b.ne	2f
 	mrs	x1, ich_lr0_el2
-	lsr	x1, x1, #LR_STATE_SHIFT
+	lsr	x1, x1, #ICH_LR_STATE_SHIFT
 	cbnz	x1, 2f				/* LR 0 still in use */
 	mrs	x1, icc_iar1_el1
-	cmp	x1, #GUEST_VIRT_TIMER
+	cmp	x1, #GUEST_INTID_VIRT_TIMER
 	b.ne	1f				/* something else came first */
 	msr	icc_eoir1_el1, x1		/* priority drop; the guest deactivates */
 	ldr	x1, [x0, #PERCPU_FAST_TIMER_LR]
