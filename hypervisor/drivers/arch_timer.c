@@ -1,5 +1,6 @@
 /* Generic timer, EL2 physical instance (ARM ARM D11.2; CNTHP_CTL_EL2). */
 #include "drivers/arch_timer.h"
+#include "kernel/irq_priority.h"
 #include "drivers/gicv3.h"
 #include "arch/arm64/sysreg.h"
 
@@ -7,14 +8,13 @@
 #define CNT_CTL_IMASK		(1u << 1)
 #define CNTHCTL_EL1PCTEN	(1u << 0)	/* EL1 may read the physical counter */
 #define CNTHCTL_EL1PCEN		(1u << 1)	/* EL1 may use the physical timer */
-#define TIMER_PRIORITY		0x80
 
 void arch_timer_init_cpu(unsigned intid)
 {
 	write_sysreg(cnthp_ctl_el2, CNT_CTL_IMASK);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	write_sysreg(cntvoff_el2, 0);
-	gic_set_priority(intid, TIMER_PRIORITY);
+	gic_set_priority(intid, IRQ_PRIO_TIMER);
 	gic_enable_irq(intid);
 }
 

@@ -6,11 +6,11 @@
 #include "drivers/gicv3.h"
 #include "drivers/mmio.h"
 #include "lib/gicv3_defs.h"
+#include "kernel/irq_priority.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/percpu.h"
 #include "lib/zerror.h"
 
-#define DEFAULT_PRIORITY	0xa0
 #define WAIT_LOOPS		1000000
 
 static uintptr_t gicd;
@@ -52,7 +52,7 @@ int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count
 		mmio_write32(gicd + GICD_IGROUPR + n / 8, ~0u);
 	}
 	for (unsigned n = GIC_SPI_BASE; n < GIC_SPI_BASE + spi_count; n++)
-		mmio_write8(gicd + GICD_IPRIORITYR + n, DEFAULT_PRIORITY);
+		mmio_write8(gicd + GICD_IPRIORITYR + n, IRQ_PRIO_DEFAULT);
 	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
 		return -2;
 	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
@@ -123,7 +123,7 @@ int gic_init_cpu(void)
 	mmio_write32(sgi + GICD_ICACTIVER, ~0u);
 	mmio_write32(sgi + GICD_IGROUPR, ~0u);
 	for (unsigned n = 0; n < GIC_SPI_BASE; n++)
-		mmio_write8(sgi + GICD_IPRIORITYR + n, DEFAULT_PRIORITY);
+		mmio_write8(sgi + GICD_IPRIORITYR + n, IRQ_PRIO_DEFAULT);
 	if (wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP))
 		return -2;
 	init_cpu_interface();

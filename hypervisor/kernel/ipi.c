@@ -3,6 +3,7 @@
  * the target's call slot and waits (bounded) for the target to run it.
  */
 #include "kernel/ipi.h"
+#include "kernel/irq_priority.h"
 #include "lib/zerror.h"
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
@@ -10,7 +11,6 @@
 #include "kernel/time.h"
 #include "drivers/gicv3.h"
 
-#define IPI_PRIORITY	0x80
 
 struct call_slot {
 	struct spinlock lock;		/* one caller at a time per target */
@@ -69,7 +69,7 @@ void ipi_init_cpu(void)
 {
 	for (unsigned k = 0; k < IPI_KINDS; k++) {
 		irq_register(k, ipi_irq, 0, k == IPI_RESCHED ? "ipi-resched" : "ipi-call");
-		gic_set_priority(k, IPI_PRIORITY);
+		gic_set_priority(k, IRQ_PRIO_IPI);
 		gic_enable_irq(k);
 	}
 }

@@ -4,6 +4,7 @@
  * the command through the one command registry.
  */
 #include "kernel/shell.h"
+#include "kernel/irq_priority.h"
 #include "kernel/boot.h"
 #include "kernel/board_dt.h"
 #include "kernel/console.h"
@@ -18,7 +19,6 @@
 #include "lib/spsc_ring.h"
 
 #define RX_RING_SLOTS	512		/* a pasted line or two */
-#define UART_PRIORITY	0xa0
 
 static uint8_t rx_storage[RX_RING_SLOTS];
 static struct spsc_ring rx_ring;
@@ -130,7 +130,7 @@ void shell_start(unsigned cpu)
 		return;
 	}
 	irq_register(intid, uart_rx_irq, 0, "console-uart");
-	gic_set_priority(intid, UART_PRIORITY);
+	gic_set_priority(intid, IRQ_PRIO_DEVICE);
 	gic_route_spi(intid, cpu_data(cpu)->mpidr);
 	gic_enable_irq(intid);
 	drv->enable_rx_irq(console_uart(), true);

@@ -5,14 +5,13 @@
 #include "kernel/board_dt.h"
 #include "kernel/boot.h"
 #include "kernel/ipi.h"
+#include "kernel/irq_priority.h"
 #include "kernel/percpu.h"
 #include "zvm/guest_layout.h"
 #include "vmm/vcpu.h"
 #include "vgic/vgic_internal.h"
 #include "vmm/vm.h"
 
-#define OWN_PRIORITY_FIQ	0x10	/* above anything the guest uses */
-#define OWN_PRIORITY_IRQ	0x80	/* what ipi.c and arch_timer.c set */
 
 static const unsigned guest_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -23,7 +22,8 @@ static void own_interrupts_as_fiq(bool fiq)
 
 	for (unsigned i = 0; i < COUNT(own); i++) {
 		gic_set_group0(own[i], fiq);
-		gic_set_priority(own[i], fiq ? OWN_PRIORITY_FIQ : OWN_PRIORITY_IRQ);
+		/* Back as IRQs, at what ipi.c and arch_timer.c set (one value). */
+		gic_set_priority(own[i], fiq ? IRQ_PRIO_OWN_FIQ : IRQ_PRIO_IPI);
 	}
 }
 

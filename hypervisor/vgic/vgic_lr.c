@@ -8,6 +8,7 @@
 #include "arch/arm64/sysreg.h"
 #include "drivers/gicv3.h"
 #include "kernel/irq.h"
+#include "kernel/irq_priority.h"
 #include "kernel/percpu.h"
 #include "zvm/guest_layout.h"
 #include "vmm/vcpu.h"
@@ -15,7 +16,6 @@
 #include "vgic/vgic_internal.h"
 #include "vmm/vm.h"
 
-#define GUEST_PPI_PRIORITY	0x80
 /*
  * LR 0 belongs to the hardware-linked virtual timer, loaded by the
  * vectors' fast path without the register model; the model uses the others.  The
@@ -203,11 +203,11 @@ void vgic_lr_enter(struct vcpu *v)
 	this_cpu()->fast_timer_count = 0;
 	update_fast_timer(v);
 	irq_register(GUEST_INTID_MAINT, maintenance, 0, "vgic-maint");
-	gic_set_priority(GUEST_INTID_MAINT, GUEST_PPI_PRIORITY);
+	gic_set_priority(GUEST_INTID_MAINT, IRQ_PRIO_GUEST_PPI);
 	gic_enable_irq(GUEST_INTID_MAINT);
 	for (unsigned i = 0; i < sizeof(forwarded_ppis) / sizeof(forwarded_ppis[0]); i++) {
 		irq_register(forwarded_ppis[i], forward_ppi, 0, "guest-timer");
-		gic_set_priority(forwarded_ppis[i], GUEST_PPI_PRIORITY);
+		gic_set_priority(forwarded_ppis[i], IRQ_PRIO_GUEST_PPI);
 		gic_enable_irq(forwarded_ppis[i]);
 	}
 	isb();

@@ -5,11 +5,11 @@
  * interrupt.  Under direct delivery it goes to the guest without ZVM.
  */
 #include "drivers/gicv3.h"
+#include "kernel/irq_priority.h"
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "vmm/vm.h"
 
-#define PASSTHROUGH_PRIORITY	0xa0
 
 static enum irq_result forward_spi(unsigned intid, void *arg)
 {
@@ -31,7 +31,7 @@ void vm_passthrough_start(struct vm *vm)
 		unsigned intid = vm->cfg.intids[i];
 		vgic_set_hw(&vm->vgic, intid, 0, intid);
 		irq_register(intid, forward_spi, vm, "passthrough");
-		gic_set_priority(intid, PASSTHROUGH_PRIORITY);
+		gic_set_priority(intid, IRQ_PRIO_DEVICE);
 		gic_route_spi(intid, mpidr);
 		gic_enable_irq(intid);
 	}
