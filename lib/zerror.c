@@ -67,6 +67,9 @@ static const char *description_name(int err)
 	case ZE_INTERNAL: return "internal error";
 	case ZE_STATE: return "not allowed in this state";
 	case ZE_EXISTS: return "exists already";
+	case ZE_MMIO_RANGE: return "offset outside the device";
+	case ZE_MMIO_SIZE: return "unsupported access size";
+	case ZE_MMIO_ALIGN: return "misaligned access";
 	default: return 0;
 	}
 }

@@ -78,8 +78,13 @@ enum zerror {
 	/* VM lifecycle. */
 	ZE_STATE = 44,	/* not allowed in the VM's present state */
 	ZE_EXISTS = 45, /* the name is taken */
+
+	/* Emulated device registers (the guest's access). */
+	ZE_MMIO_RANGE = 46, /* an offset outside the device's window */
+	ZE_MMIO_SIZE = 47,  /* an access width the register does not take */
+	ZE_MMIO_ALIGN = 48, /* an offset not a multiple of the access size */
 };
-#define ZE_LAST ZE_EXISTS /* the highest code */
+#define ZE_LAST ZE_MMIO_ALIGN /* the highest code */
 
 /* One line of meaning for a code, of either sign ("ok" for 0). */
 const char *zerror_name(int err);

@@ -248,22 +248,22 @@ int vuart_access(struct vuart *v, uint64_t offset, unsigned size, bool write,
 	uint64_t lane_mask;
 
 	if (size != 1 && size != 2 && size != 4)
-		return VUART_ERR_SIZE;
+		return -ZE_MMIO_SIZE;
 	if (offset >= VUART_WINDOW_SIZE)
-		return VUART_ERR_RANGE;
+		return -ZE_MMIO_RANGE;
 	if (offset % size)
-		return VUART_ERR_ALIGN;
+		return -ZE_MMIO_ALIGN;
 	lane_mask = (UINT64_C(1) << (8 * size)) - 1;
 	if (offset % REG_WIDTH) {
 		if (!write)
 			*value = 0;
-		return VUART_OK;
+		return 0;
 	}
 	if (write)
 		write_reg(v, (uint32_t)offset, (uint32_t)(*value & lane_mask));
 	else
 		*value = read_reg(v, (uint32_t)offset) & lane_mask;
-	return VUART_OK;
+	return 0;
 }
 
 int vuart_mmio(void *uart, uint64_t offset, unsigned size, bool write, uint64_t *value)

@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/zerror.h"
+
 /* The PL011's receive FIFO depth (DDI 0183, 2.4.3). */
 #define VUART_FIFO_SIZE		32u
 /* The register window (DDI 0183, 3.2). */
@@ -78,14 +80,6 @@
 #define VUART_INT_RT		(1u << 6)
 #define VUART_INT_ALL		0x7ffu	/* bits 10:0 */
 
-/* vuart_access() results; the dispatcher turns errors into an abort. */
-enum vuart_result {
-	VUART_OK = 0,
-	VUART_ERR_RANGE = -1,		/* offset outside the 4 KiB window */
-	VUART_ERR_SIZE = -2,		/* not an 8, 16 or 32-bit access */
-	VUART_ERR_ALIGN = -3,		/* offset not a multiple of the size */
-};
-
 struct vuart_backend {
 	/* One transmitted byte (the guest wrote UARTDR). */
 	void (*output)(void *ctx, uint8_t byte);
@@ -112,7 +106,8 @@ void vuart_reset(struct vuart *v);
 
 /*
  * One guest access of size bytes (1, 2 or 4) at offset into the window:
- * a write takes *value, a read stores into *value.
+ * a write takes *value, a read stores into *value.  0, or -ZE_MMIO_RANGE,
+ * -ZE_MMIO_SIZE or -ZE_MMIO_ALIGN, which the dispatcher turns into an abort.
  */
 int vuart_access(struct vuart *v, uint64_t offset, unsigned size, bool write,
 		 uint64_t *value);
