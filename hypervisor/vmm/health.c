@@ -89,11 +89,12 @@ void health_monitor(void)
 	for (;;) {
 		sem_take(&wakeup, ms_to_ticks(HEALTH_PERIOD_MS));
 		for (unsigned i = 0; i < VM_MAX; i++) {
-			if (!vm_snapshot_at(i, &snap))
+			struct vm *vm = vm_at(i);
+			if (!vm || !vm_snapshot_at(i, &snap))
 				continue;
-			check_heartbeat(vm_at(i), &snap);
+			check_heartbeat(vm, &snap);
 			if (snap.state == VM_CRASHED)
-				recover(vm_at(i), &snap);
+				recover(vm, &snap);
 		}
 	}
 }
