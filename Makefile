@@ -1,6 +1,7 @@
 # ZVM: build, run, test and benchmark.
 #   make run      boot ZVM in QEMU with its serial shell on this terminal
-#   make test     host unit tests, both boards, make run's path, system tests in QEMU
+#   make test     host unit tests, fuzzers briefly, both boards, make run's path, system tests
+#   make fuzz     every libFuzzer target for longer, growing its kept corpus
 #   make bench    boot-time benchmark; make bench-rt: real-time suite
 # Missing Debian packages are installed by scripts/bootstrap.sh.
 
@@ -44,7 +45,7 @@ ZVM_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm boards rtos system run run-smoke format format-check test unit-test unit-build portable-build \
+.PHONY: all zvm boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
 	system-test bench bench-rt bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
@@ -185,9 +186,45 @@ boards:
 
 test: bootstrap
 	$(MAKE) unit-test
+	$(MAKE) fuzz-smoke
 	$(MAKE) boards
 	$(MAKE) run-smoke
 	$(MAKE) system-test
+
+# --- fuzzing: clang's libFuzzer on the parsers guests and clients feed ------
+# Each fuzz/<name>.mk adds <name> to FUZZ_TARGETS and sets <name>_SRCS;
+# fuzz/<name>.c defines LLVMFuzzerTestOneInput, fuzz/corpus/<name>/ seeds it.
+# make test runs every target for FUZZ_SMOKE_S seconds (new inputs go to
+# build/, the kept corpus stays as it is); make fuzz runs each for FUZZ_S
+# seconds and merges what it found into fuzz/corpus/<name>/.
+FUZZ_TARGETS :=
+include $(wildcard fuzz/*.mk)
+FUZZ_CC      ?= clang
+FUZZ_SMOKE_S ?= 10
+FUZZ_S       ?= 300
+FUZZ_CFLAGS  := -std=c11 $(WARNINGS) -O1 -g -I. -Ihypervisor -Iinclude -DHOST_TEST \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BINS    := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+FUZZ_RUN      = -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1
+
+$(BUILD)/fuzz/%: fuzz/%.c $$($$*_SRCS) | bootstrap
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $($*_SRCS) -o $@
+
+fuzz-smoke: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_SMOKE_S) s)"; \
+		mkdir -p $(BUILD)/fuzz/corpus/$$t fuzz/corpus/$$t; \
+		$(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SMOKE_S) $(FUZZ_RUN) \
+			$(BUILD)/fuzz/corpus/$$t fuzz/corpus/$$t >$(BUILD)/fuzz/$$t.log 2>&1 || \
+			{ tail -40 $(BUILD)/fuzz/$$t.log; exit 1; }; tail -3 $(BUILD)/fuzz/$$t.log; done
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_S) s)"; \
+		mkdir -p $(BUILD)/fuzz/corpus/$$t fuzz/corpus/$$t; \
+		$(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_S) $(FUZZ_RUN) \
+			$(BUILD)/fuzz/corpus/$$t fuzz/corpus/$$t; \
+		$(BUILD)/fuzz/$$t -merge=1 fuzz/corpus/$$t $(BUILD)/fuzz/corpus/$$t 2>&1 | tail -1; \
+		done
 
 # --- source format: .clang-format, checked by make test ---------------------
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find hypervisor lib include guests tools tests -name '*.[ch]')

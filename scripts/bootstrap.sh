@@ -19,6 +19,8 @@ declare -A NEEDS=(
 	[make]=/usr/bin/make
 	[python3]=/usr/bin/python3
 	[clang-format]=/usr/bin/clang-format
+	[clang]=/usr/bin/clang
+	[libclang-rt-14-dev]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 	[python3-pytest]=/usr/lib/python3/dist-packages/pytest/__init__.py
 )
 

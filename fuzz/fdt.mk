@@ -1,0 +1,2 @@
+FUZZ_TARGETS += fdt
+fdt_SRCS := $(PORTABLE_FDT)
