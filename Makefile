@@ -33,7 +33,10 @@ include hypervisor/boards/$(BOARD).mk
 include mk/warnings.mk
 ZVM_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/kernel \
 	hypervisor/vmm hypervisor/vgic hypervisor/vdev hypervisor/selftest lib
-ZVM_SRCS := $(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S)) \
+# asm-offsets.c is not linked: it generates asm-offsets.h for the .S files.
+ASM_OFFSETS_SRC := hypervisor/arch/arm64/asm-offsets.c
+ASM_OFFSETS_H := $(BUILD)/asm-offsets.h
+ZVM_SRCS := $(filter-out $(ASM_OFFSETS_SRC),$(foreach d,$(ZVM_DIRS),$(wildcard $(d)/*.c $(d)/*.S))) \
 	$(wildcard hypervisor/boards/$(BOARD).c)
 ZVM_OBJS := $(patsubst %,$(BUILD)/zvm-$(BOARD)/%.o,$(ZVM_SRCS))
 
@@ -68,7 +71,19 @@ $(BUILD)/zvm-$(BOARD)/%.c.o: %.c | bootstrap $(VERSION_H)
 	@echo "  CC      $<"
 	@$(CC) $(ZVM_CFLAGS) -c $< -o $@
 
-$(BUILD)/zvm-$(BOARD)/%.S.o: %.S | bootstrap
+# Each "->NAME value" marker of the compiled asm-offsets.c becomes a #define;
+# rewritten only when an offset changes.
+$(ASM_OFFSETS_H): $(ASM_OFFSETS_SRC) | bootstrap $(VERSION_H)
+	@echo "  GEN     $@"
+	@$(CC) $(ZVM_CFLAGS) -MT $@ -MF $@.d -S $< -o $@.s
+	@{ echo '/* Generated from $< by make: do not edit. */'; \
+	  echo '#ifndef ASM_OFFSETS_H'; echo '#define ASM_OFFSETS_H'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z0-9_]*\) \([0-9]*\)"/#define \1 \2/p' $@.s; \
+	  echo '#endif'; } > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp $@.s
+
+$(BUILD)/zvm-$(BOARD)/%.S.o: %.S $(ASM_OFFSETS_H) | bootstrap
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(ZVM_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
@@ -246,4 +261,4 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C guests/rtos clean
 
--include $(ZVM_OBJS:.o=.d) $(UNIT_BINS:=.d) $(PORTABLE_OBJS:.o=.d)
+-include $(ZVM_OBJS:.o=.d) $(ASM_OFFSETS_H).d $(UNIT_BINS:=.d) $(PORTABLE_OBJS:.o=.d)

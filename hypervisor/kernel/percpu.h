@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 #include "arch/arm64/boot_defs.h"
-#include "arch/arm64/percpu_asm.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/list.h"
 #include "kernel/spinlock.h"
@@ -39,7 +38,7 @@ struct thread;
 struct vcpu;
 
 struct percpu {
-	/* First, at fixed offsets: the vectors' timer fast path reads them. */
+	/* The vectors' timer fast path reads these (asm-offsets.c: PERCPU_*). */
 	volatile uint64_t fast_timer_lr;
 	uint64_t fast_timer_count;
 	volatile uint64_t fast_acked;	/* GIC_INTID_SPURIOUS when none */
@@ -62,11 +61,6 @@ struct percpu {
 	struct vcpu *owner;		/* the vCPU this core is given to, if any */
 	bool eoi_split;			/* ICC_CTLR_EL1.EOImode: 1 but under a direct guest */
 };
-
-_Static_assert(__builtin_offsetof(struct percpu, fast_timer_lr) == PERCPU_FAST_TIMER_LR, "vectors");
-_Static_assert(__builtin_offsetof(struct percpu, fast_timer_count) == PERCPU_FAST_TIMER_COUNT,
-	       "vectors");
-_Static_assert(__builtin_offsetof(struct percpu, fast_acked) == PERCPU_FAST_ACKED, "vectors");
 
 extern struct percpu percpu_data[MAX_CPUS];
 extern unsigned cpus_possible;		/* CPUs the devicetree lists */

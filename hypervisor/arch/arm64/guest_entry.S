@@ -9,10 +9,8 @@
  * costs one frame save and restore.  guest_exit() abandons the guest and
  * returns from guest_enter() on the thread, for stop, pause and crash.
  */
+#include "asm-offsets.h"
 #include "arch/arm64/callee_saved.h"
-#include "arch/arm64/trap_frame.h"
-
-#define HOST_FRAME	104	/* struct guest_host_ctx.frame */
 
 /* uint64_t guest_enter(struct guest_host_ctx *host, const struct trap_frame *regs) */
 	.text
@@ -21,7 +19,7 @@ guest_enter:
 	save_callee_saved x0, x9
 	sub	sp, sp, #FRAME_SIZE
 	mov	x9, sp
-	str	x9, [x0, #HOST_FRAME]		/* where every trap's frame will be */
+	str	x9, [x0, #HOST_CTX_FRAME]		/* where every trap's frame will be */
 	add	x10, x1, #FRAME_SIZE
 1:	ldp	x11, x12, [x1], #16
 	stp	x11, x12, [x9], #16

@@ -5,14 +5,12 @@
 #include <stdint.h>
 #include "arch/arm64/trap_frame.h"
 
+/* Offsets for guest_entry.S: asm-offsets.c (HOST_CTX_*). */
 struct guest_host_ctx {
 	uint64_t callee_saved[12];	/* x19-x30 */
 	uint64_t sp;
 	struct trap_frame *frame;	/* the guest's registers during a trap */
 };
-
-_Static_assert(__builtin_offsetof(struct guest_host_ctx, sp) == 96, "asm layout");
-_Static_assert(__builtin_offsetof(struct guest_host_ctx, frame) == 104, "asm layout");
 
 /* Runs the guest from regs; returns the reason given to guest_exit(). */
 uint64_t guest_enter(struct guest_host_ctx *host, const struct trap_frame *regs);

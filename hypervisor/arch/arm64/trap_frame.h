@@ -1,14 +1,9 @@
-/* The register frame every exception entry saves on the stack. */
+/*
+ * The register frame every exception entry saves on the stack.  Its
+ * offsets for the assembly (FRAME_*) come from asm-offsets.c.
+ */
 #ifndef ARCH_ARM64_TRAP_FRAME_H
 #define ARCH_ARM64_TRAP_FRAME_H
-
-#define FRAME_X0	0
-#define FRAME_SP	(31 * 8)
-#define FRAME_ELR	(32 * 8)
-#define FRAME_SPSR	(33 * 8)
-#define FRAME_ESR	(34 * 8)
-#define FRAME_FAR	(35 * 8)
-#define FRAME_SIZE	(36 * 8)	/* a multiple of 16, as SP must be */
 
 /* Which vector was taken (ARM ARM D1.10.2, vector table layout). */
 #define VEC_SYNC_CUR	0
@@ -33,8 +28,6 @@ struct trap_frame {
 	uint64_t esr;
 	uint64_t far;
 };
-
-_Static_assert(sizeof(struct trap_frame) == FRAME_SIZE, "trap frame layout");
 #endif
 
 #endif

@@ -3,7 +3,7 @@
  * stack and calls C; IRQs from EL2 may switch threads inside irq_dispatch and
  * come back here much later, when the interrupted thread runs again.
  */
-#include "arch/arm64/percpu_asm.h"
+#include "asm-offsets.h"
 #include "arch/arm64/trap_frame.h"
 #include "lib/gicv3_defs.h"
 #include "zvm/guest_layout.h"
@@ -74,22 +74,22 @@ irq_lower:
 
 /* x0 = vector kind; x0/x1 of the interrupted code are already saved. */
 trap_entry:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	stp	x2, x3, [sp, #FRAME_X0 + 16]
+	stp	x4, x5, [sp, #FRAME_X0 + 32]
+	stp	x6, x7, [sp, #FRAME_X0 + 48]
+	stp	x8, x9, [sp, #FRAME_X0 + 64]
+	stp	x10, x11, [sp, #FRAME_X0 + 80]
+	stp	x12, x13, [sp, #FRAME_X0 + 96]
+	stp	x14, x15, [sp, #FRAME_X0 + 112]
+	stp	x16, x17, [sp, #FRAME_X0 + 128]
+	stp	x18, x19, [sp, #FRAME_X0 + 144]
+	stp	x20, x21, [sp, #FRAME_X0 + 160]
+	stp	x22, x23, [sp, #FRAME_X0 + 176]
+	stp	x24, x25, [sp, #FRAME_X0 + 192]
+	stp	x26, x27, [sp, #FRAME_X0 + 208]
+	stp	x28, x29, [sp, #FRAME_X0 + 224]
 	add	x1, sp, #FRAME_SIZE		/* the interrupted SP */
-	stp	x30, x1, [sp, #240]
+	stp	x30, x1, [sp, #FRAME_X0 + 240]
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [sp, #FRAME_ELR]
@@ -113,21 +113,21 @@ trap_return:
 	ldp	x2, x3, [sp, #FRAME_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x19, [sp, #144]
-	ldp	x20, x21, [sp, #160]
-	ldp	x22, x23, [sp, #176]
-	ldp	x24, x25, [sp, #192]
-	ldp	x26, x27, [sp, #208]
-	ldp	x28, x29, [sp, #224]
-	ldr	x30, [sp, #240]
+	ldp	x2, x3, [sp, #FRAME_X0 + 16]
+	ldp	x4, x5, [sp, #FRAME_X0 + 32]
+	ldp	x6, x7, [sp, #FRAME_X0 + 48]
+	ldp	x8, x9, [sp, #FRAME_X0 + 64]
+	ldp	x10, x11, [sp, #FRAME_X0 + 80]
+	ldp	x12, x13, [sp, #FRAME_X0 + 96]
+	ldp	x14, x15, [sp, #FRAME_X0 + 112]
+	ldp	x16, x17, [sp, #FRAME_X0 + 128]
+	ldp	x18, x19, [sp, #FRAME_X0 + 144]
+	ldp	x20, x21, [sp, #FRAME_X0 + 160]
+	ldp	x22, x23, [sp, #FRAME_X0 + 176]
+	ldp	x24, x25, [sp, #FRAME_X0 + 192]
+	ldp	x26, x27, [sp, #FRAME_X0 + 208]
+	ldp	x28, x29, [sp, #FRAME_X0 + 224]
+	ldr	x30, [sp, #FRAME_X0 + 240]
 	ldp	x0, x1, [sp, #FRAME_X0]
 	add	sp, sp, #FRAME_SIZE
 	eret
