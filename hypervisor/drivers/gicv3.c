@@ -55,7 +55,10 @@ int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count
 		mmio_write8(gicd + GICD_IPRIORITYR + n, IRQ_PRIO_DEFAULT);
 	if (wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP))
 		return -2;
-	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
+	/* Group 0 too: a direct-delivery core takes ZVM's own interrupts as
+	 * Group 0 FIQs, and the distributor forwards no group it has not
+	 * enabled, SGIs and PPIs included (IHI 0069 12.9.4). */
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ENABLE_GRP0);
 	return 0;
 }
 
@@ -182,14 +185,19 @@ void gic_route_spi(unsigned intid, uint64_t mpidr)
 				 << ICC_SGI1R_RS_SHIFT)
 #define SGI1R_AFF3(m)		((((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF3_SHIFT)
 
-void gic_send_sgi(unsigned sgi, uint64_t mpidr)
+/* ICC_SGI0R_EL1 has the same layout.  An SGI is forwarded only when the
+ * group it is sent as is its group at the target (IHI 0069 12.2.21). */
+void gic_send_sgi(unsigned sgi, uint64_t mpidr, bool group0)
 {
 	uint64_t aff0 = mpidr & 0xff;
+	uint64_t value = SGI1R_TARGET(aff0) | SGI1R_AFF1(mpidr) | SGI1R_INTID(sgi) |
+			 SGI1R_AFF2(mpidr) | SGI1R_RS(aff0) | SGI1R_AFF3(mpidr);
 
 	dsb(ishst);		/* what the target will read must be visible first */
-	write_sysreg(icc_sgi1r_el1, SGI1R_TARGET(aff0) | SGI1R_AFF1(mpidr) |
-		     SGI1R_INTID(sgi) | SGI1R_AFF2(mpidr) | SGI1R_RS(aff0) |
-		     SGI1R_AFF3(mpidr));
+	if (group0)
+		write_sysreg(icc_sgi0r_el1, value);
+	else
+		write_sysreg(icc_sgi1r_el1, value);
 	isb();
 }
 

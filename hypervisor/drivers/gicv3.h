@@ -26,7 +26,8 @@ void gic_disable_irq(unsigned intid);
 void gic_set_priority(unsigned intid, uint8_t prio);
 void gic_route_spi(unsigned intid, uint64_t mpidr);
 bool gic_irq_enabled(unsigned intid);
-void gic_send_sgi(unsigned sgi, uint64_t target_mpidr);
+/* group0: send it as a Group 0 SGI (ICC_SGI0R_EL1), else Group 1. */
+void gic_send_sgi(unsigned sgi, uint64_t target_mpidr, bool group0);
 uint32_t gic_ack(void);
 uint32_t gic_ack_group0(void);
 void gic_eoi_group0(uint32_t intid);

@@ -11,6 +11,7 @@
 #include "kernel/time.h"
 #include "drivers/gicv3.h"
 
+#define IPI_GROUP_TRIES	100000	/* a group change is a few register writes */
 
 struct call_slot {
 	struct spinlock lock;		/* one caller at a time per target */
@@ -74,9 +75,46 @@ void ipi_init_cpu(void)
 	}
 }
 
+/*
+ * An SGI sent as the wrong group is dropped, so a sender must use the group
+ * the target's SGIs have when it arrives.  The target brackets a change
+ * with a sequence count (odd meanwhile): a send that saw the same even
+ * count before and after used the right group.
+ */
+void ipi_set_group0(bool group0, uint8_t priority)
+{
+	struct percpu *cpu = this_cpu();
+
+	__atomic_fetch_add(&cpu->sgi_group_seq, 1, __ATOMIC_ACQ_REL);
+	dsb(ish);
+	for (unsigned k = 0; k < IPI_KINDS; k++) {
+		gic_set_group0(k, group0);
+		gic_set_priority(k, priority);
+	}
+	__atomic_store_n(&cpu->sgis_group0, group0, __ATOMIC_RELAXED);
+	dsb(sy);
+	__atomic_fetch_add(&cpu->sgi_group_seq, 1, __ATOMIC_RELEASE);
+}
+
 void ipi_send(unsigned cpu, enum ipi_kind kind)
 {
-	gic_send_sgi(kind, cpu_data(cpu)->mpidr);
+	struct percpu *t = cpu_data(cpu);
+
+	for (unsigned tries = 0; tries < IPI_GROUP_TRIES; tries++) {
+		uint32_t seq = __atomic_load_n(&t->sgi_group_seq, __ATOMIC_ACQUIRE);
+		if (seq & 1) {
+			cpu_relax();
+			continue;
+		}
+		gic_send_sgi(kind, t->mpidr, __atomic_load_n(&t->sgis_group0, __ATOMIC_RELAXED));
+		dsb(sy);
+		if (__atomic_load_n(&t->sgi_group_seq, __ATOMIC_ACQUIRE) == seq)
+			return;
+	}
+	/* A target stuck amid a change: one of the two arrives (a duplicate
+	 * IPI is harmless, a lost one is not). */
+	gic_send_sgi(kind, t->mpidr, true);
+	gic_send_sgi(kind, t->mpidr, false);
 }
 
 int ipi_call(unsigned cpu, void (*fn)(void *arg), void *arg, uint64_t timeout)

@@ -61,7 +61,9 @@ void irq_dispatch(void)
 	}
 	for (;;) {
 		bool group0 = false;
-		uint32_t intid = gic_ack();
+		/* Under a direct guest, a Group 1 interrupt is the guest's own:
+		 * acknowledging it here would steal it. */
+		uint32_t intid = cpu->group1_is_guests ? GIC_INTID_SPURIOUS : gic_ack();
 		if (intid >= GIC_INTID_SPECIAL) {
 			intid = gic_ack_group0();
 			group0 = true;

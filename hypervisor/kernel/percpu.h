@@ -60,6 +60,11 @@ struct percpu {
 	struct vcpu *vcpu;		/* the guest running on this core, if any */
 	struct vcpu *owner;		/* the vCPU this core is given to, if any */
 	bool eoi_split;			/* ICC_CTLR_EL1.EOImode: 1 but under a direct guest */
+	/* Under a direct-delivery guest the guest owns the Group 1 interface
+	 * and ZVM's own interrupts here are Group 0 (ipi_set_group0()). */
+	volatile bool group1_is_guests;
+	volatile bool sgis_group0;	/* ZVM's SGIs here are Group 0 */
+	volatile uint32_t sgi_group_seq; /* odd while they change group */
 };
 
 extern struct percpu percpu_data[MAX_CPUS];

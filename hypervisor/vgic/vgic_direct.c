@@ -16,15 +16,20 @@
 static const unsigned guest_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* From here on ZVM acknowledges only Group 0 on this core (irq.c): the
+ * Group 1 interface is the guest's. */
 static void own_interrupts_as_fiq(bool fiq)
 {
-	const unsigned own[] = { IPI_RESCHED, IPI_CALL, board.timer.hyp_phys_intid };
+	/* Back as IRQs, at what ipi.c and arch_timer.c set (one value). */
+	uint8_t prio = fiq ? IRQ_PRIO_OWN_FIQ : IRQ_PRIO_IPI;
 
-	for (unsigned i = 0; i < COUNT(own); i++) {
-		gic_set_group0(own[i], fiq);
-		/* Back as IRQs, at what ipi.c and arch_timer.c set (one value). */
-		gic_set_priority(own[i], fiq ? IRQ_PRIO_OWN_FIQ : IRQ_PRIO_IPI);
-	}
+	if (fiq)
+		this_cpu()->group1_is_guests = true;
+	ipi_set_group0(fiq, prio);
+	gic_set_group0(board.timer.hyp_phys_intid, fiq);
+	gic_set_priority(board.timer.hyp_phys_intid, prio);
+	if (!fiq)
+		this_cpu()->group1_is_guests = false;
 }
 
 void vgic_direct_enter(struct vcpu *v)

@@ -68,13 +68,23 @@ static int cmd_list(struct cmd_io *io, int argc, char **argv)
 CMD_REGISTER(zvm_list, "zvm list", "zvm list",
 	     "Lists the VMs: id, name, state, cores, memory, uptime, restarts.", cmd_list);
 
+/* What a vCPU really is: its core may have died, its thread be gone. */
+static const char *vcpu_state(const struct vm_snapshot *vm, const struct vcpu_snapshot *v)
+{
+	if (v->core_dead)
+		return "core stopped";
+	if (vm->state == VM_STUCK && v->in_guest)
+		return "not leaving its guest";
+	return v->on ? "on" : "off";
+}
+
 static void print_vcpus(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu_snapshot *v = &vm->vcpus[i];
 		cmd_printf(io, "  vcpu%u on core %u: %s, traps %lu (hvc %lu, mmio %lu, sysreg %lu, irq %lu), "
 			   "interrupts loaded %lu (+%lu timer fast path)\n", i, v->cpu,
-			   v->on ? "on" : "off", v->stats.traps, v->stats.hypercalls,
+			   vcpu_state(vm, v), v->stats.traps, v->stats.hypercalls,
 			   v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected,
 			   v->fast_timer);
 	}
@@ -156,7 +166,8 @@ static int run_op(struct cmd_io *io, int argc, char **argv, vm_op op, const char
 	CMD_REGISTER(zvm_##op, "zvm " verb, "zvm " verb " <vm>", help, cmd_##op)
 
 VM_OP_COMMAND(start, "start", "started", "Boots a stopped or crashed VM from its pristine image.");
-VM_OP_COMMAND(stop, "stop", "stopped", "Stops a VM: its cores go idle.");
+VM_OP_COMMAND(stop, "stop", "stopped",
+	      "Destroys a VM's run at once (no guest shutdown): its cores go idle.");
 VM_OP_COMMAND(pause, "pause", "paused", "Freezes a running VM in place.");
 VM_OP_COMMAND(resume, "resume", "resumed", "Lets a paused VM run on.");
 VM_OP_COMMAND(restart, "restart", "restarted", "Stops and starts a VM again.");

@@ -1,8 +1,9 @@
 /*
  * The health monitor, a thread on ZVM's core.  It notices VMs that stopped
- * beating (hung, interrupts masked, stuck in an interrupt storm), reaps the
- * vCPU threads of VMs that crashed, and applies each VM's recovery policy:
- * restart boots it again from its pristine image.
+ * beating (hung, interrupts masked, stuck in an interrupt storm) or lost a
+ * core, reaps the vCPU threads of VMs that crashed or ended themselves,
+ * applies each crashed VM's recovery policy (restart boots it again from its
+ * pristine image) and boots again a guest that reset itself.
  */
 #include "vmm/vm.h"
 #include "kernel/log.h"
@@ -53,19 +54,37 @@ static bool restart_allowed(struct vm *vm)
 	return ++vm->restarts_in_window <= RESTART_LIMIT;
 }
 
+/* A vCPU's core that stopped on an exception takes its VM down with it. */
+static void check_cores(struct vm *vm, const struct vm_snapshot *snap)
+{
+	if (snap->state != VM_RUNNING && snap->state != VM_PAUSED)
+		return;
+	for (unsigned i = 0; i < snap->vcpu_count; i++) {
+		if (snap->vcpus[i].core_dead) {
+			char reason[VM_REASON_MAX];
+			fmt_snprintf(reason, sizeof(reason), "core %u of vCPU %u stopped on an "
+				     "exception ZVM could not handle", snap->vcpus[i].cpu, i);
+			vm_crash_from_outside(vm, reason);
+			return;
+		}
+	}
+}
+
+/* Reaps the vCPUs of a VM that crashed or ended itself; false if it is
+ * stuck or someone else already did. */
+static bool reap(struct vm *vm, enum vm_state state)
+{
+	mutex_lock(&vm->ops, WAIT_FOREVER);
+	bool reaped = vm->state == state && vm->threads_live && !vm_reap(vm);
+	mutex_unlock(&vm->ops);
+	return reaped;
+}
+
 static void recover(struct vm *vm, const struct vm_snapshot *snap)
 {
 	struct zerr_msg msg;
-	bool restart = snap->reset_requested || snap->cfg.recovery == VM_RECOVERY_RESTART;
 
-	mutex_lock(&vm->ops, WAIT_FOREVER);
-	if (vm->state != VM_CRASHED || !vm->threads_live) {
-		mutex_unlock(&vm->ops);
-		return;
-	}
-	vm_reap(vm);
-	mutex_unlock(&vm->ops);
-	if (!restart)
+	if (!reap(vm, VM_CRASHED) || snap->cfg.recovery != VM_RECOVERY_RESTART)
 		return;
 	if (!restart_allowed(vm)) {
 		log_msg(LOG_ERROR, "vm %u '%s': %u crashes within %u s; no more restarts",
@@ -74,12 +93,21 @@ static void recover(struct vm *vm, const struct vm_snapshot *snap)
 			     24, " (restart limit)");
 		return;
 	}
-	vm->reset_requested = false;
 	if (vm_restart(vm, &msg))
 		log_msg(LOG_ERROR, "vm %u: restart failed: %s", vm->id, msg.text);
 	else
 		log_msg(LOG_WARN, "vm %u '%s' restarted (%u restarts)", vm->id, vm->cfg.name,
 			vm->restarts);
+}
+
+/* The guest powered off or reset itself: reap it, and boot it again if
+ * it asked for a reset. */
+static void guest_ended(struct vm *vm)
+{
+	struct zerr_msg msg;
+
+	if (reap(vm, VM_STOPPED) && vm->reboot_pending && vm_reboot(vm, &msg))
+		log_msg(LOG_ERROR, "vm %u: reboot failed: %s", vm->id, msg.text);
 }
 
 void health_monitor(void)
@@ -92,9 +120,12 @@ void health_monitor(void)
 			struct vm *vm = vm_at(i);
 			if (!vm || !vm_snapshot_at(i, &snap))
 				continue;
+			check_cores(vm, &snap);
 			check_heartbeat(vm, &snap);
-			if (snap.state == VM_CRASHED)
+			if (snap.state == VM_CRASHED && snap.threads_live)
 				recover(vm, &snap);
+			else if (snap.state == VM_STOPPED && snap.threads_live)
+				guest_ended(vm);
 		}
 	}
 }

@@ -65,6 +65,7 @@ const char *vm_state_name(enum vm_state s)
 	case VM_RUNNING: return "running";
 	case VM_PAUSED: return "paused";
 	case VM_CRASHED: return "crashed";
+	case VM_STUCK: return "stuck";
 	default: break;
 	}
 	return "?";
@@ -263,7 +264,13 @@ int vm_delete(struct vm *vm, struct zerr_msg *msg)
 		return zerr_set(msg, ZE_STATE, "'%s' is %s: stop it first", vm->cfg.name,
 				vm_state_name(vm->state));
 	}
-	vm_reap(vm);
+	/* A guest that may still run must keep its tables, VMID and cores. */
+	if (vm_reap(vm)) {
+		int rc = zerr_set(msg, ZE_STATE, "'%s' is stuck (%s): nothing of it can be freed",
+				  vm->cfg.name, vm->reason);
+		mutex_unlock(&vm->ops);
+		return rc;
+	}
 	mutex_unlock(&vm->ops);
 	registry_lock();
 	log_msg(LOG_INFO, "vm %u '%s' deleted", vm->id, vm->cfg.name);

@@ -33,11 +33,16 @@ enum vm_state {
 	VM_RUNNING,
 	VM_PAUSED,
 	VM_CRASHED,		/* with a reason; the recovery policy applies */
+	/* A stop could not prove every vCPU out of its guest: its memory,
+	 * stage-2 tables, VMID and cores stay held until a stop succeeds. */
+	VM_STUCK,
 };
 
+/* What a guest asked for through PSCI. */
 enum vm_event {
-	VM_EVENT_SYSTEM_OFF,
-	VM_EVENT_SYSTEM_RESET,
+	VM_EVENT_SYSTEM_OFF,	/* it powered itself off: an event, not a crash */
+	VM_EVENT_SYSTEM_RESET,	/* it rebooted itself: boot it again */
+	VM_EVENT_PANIC_RESET,	/* Linux's reset after a panic: a crash */
 };
 
 struct vm_blob {
@@ -77,7 +82,7 @@ struct vm {
 	uint64_t crashes;
 	uint64_t guest_faults;		/* accesses outside its map */
 	uint64_t aborts_injected;	/* accesses refused, given back as aborts */
-	bool reset_requested;		/* the guest asked for SYSTEM_RESET */
+	volatile bool reboot_pending;	/* the guest asked for SYSTEM_RESET */
 	uint64_t restart_window_start;	/* restart rate limiting */
 	unsigned restarts_in_window;
 };
@@ -92,6 +97,8 @@ int vm_stop(struct vm *vm, struct zerr_msg *msg);
 int vm_pause(struct vm *vm, struct zerr_msg *msg);
 int vm_resume(struct vm *vm, struct zerr_msg *msg);
 int vm_restart(struct vm *vm, struct zerr_msg *msg);
+/* Boots again a VM whose guest reset itself (not a crash, no policy). */
+int vm_reboot(struct vm *vm, struct zerr_msg *msg);
 /* While held, no VM is created or deleted (docs/locking.md: taken first). */
 void vm_registry_lock(void);
 void vm_registry_unlock(void);
@@ -101,8 +108,15 @@ struct vm *vm_at(unsigned index);
 const char *vm_state_name(enum vm_state s);
 /* Is core cpu given to a VM (running or not)? */
 bool vm_core_taken(unsigned cpu);
-/* Reaps the vCPU threads of a VM that crashed or powered itself off. */
-void vm_reap(struct vm *vm);
+/*
+ * ops held.  Brings every vCPU out of its guest and joins its thread.  0
+ * when each is provably out (joined, or its core stopped for good at EL2);
+ * -ZE_TIMEOUT when one did not leave in time: the VM is then VM_STUCK and
+ * nothing of it may be released or reused.
+ */
+int vm_reap(struct vm *vm);
+/* The core of a vCPU stopped on an exception ZVM could not handle. */
+bool vm_vcpu_core_dead(const struct vcpu *v);
 
 /* --- services for the trap path (the VM's own cores) --- */
 void vm_crash(struct vcpu *v, const char *fmt, ...)

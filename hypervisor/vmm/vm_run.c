@@ -6,6 +6,7 @@
  */
 #include "vmm/vm.h"
 #include "kernel/log.h"
+#include "kernel/percpu.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/format.h"
@@ -43,16 +44,32 @@ static void *guest_ptr(struct vm *vm, uint64_t ipa)
 	return (void *)(uintptr_t)(vm->ram_pa + (ipa - vm->cfg.ram.base));
 }
 
+/*
+ * Linux gets a panic ZVM can see: it resets at once (panic=-1), as a warm
+ * reset (reboot=panic_warm), which its PSCI driver sends as SYSTEM_RESET2
+ * while an ordinary reboot is SYSTEM_RESET (vpsci.c).  Appended last, so
+ * they win over the configuration's own.
+ */
+#define LINUX_PANIC_ARGS	" panic=-1 reboot=panic_warm"
+
+static void guest_bootargs(const struct vm_config *c, char *out, size_t len)
+{
+	fmt_snprintf(out, len, "%s%s", c->bootargs,
+		     c->os_type == VM_OS_LINUX ? LINUX_PANIC_ARGS : "");
+}
+
 static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr_msg *msg)
 {
 	const struct vm_config *c = &vm->cfg;
 	uint64_t ram_end = c->ram.base + c->ram.size;
 	uint64_t load = c->ram.base + image_offset(&vm->image);
+	char bootargs[VM_BOOTARGS_MAX + sizeof(LINUX_PANIC_ARGS)];
 	struct guest_dt_params p = {
 		.vcpus = vm->vcpu_count, .ram_base = c->ram.base, .ram_size = c->ram.size,
-		.bootargs = c->bootargs, .has_uart = c->uart,
+		.bootargs = bootargs, .has_uart = c->uart,
 	};
 
+	guest_bootargs(c, bootargs, sizeof(bootargs));
 	*dtb = ram_end - DTB_SLOT;
 	if (load + vm->image.size > *dtb || (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size))
 		return zerr_set(msg, ZE_IMAGE, "%s: image and initrd do not fit in %lu MiB",
@@ -133,34 +150,89 @@ static int start_vcpus(struct vm *vm, uint64_t entry, uint64_t dtb)
 	return 0;
 }
 
-/* ops held.  Brings every vCPU out of its guest and joins its thread. */
-void vm_reap(struct vm *vm)
+bool vm_vcpu_core_dead(const struct vcpu *v)
 {
-	if (!vm->threads_live)
-		return;
+	return cpu_data(v->cpu)->state == CPU_STOPPED;
+}
+
+static void ask_to_leave(struct vm *vm)
+{
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		__atomic_fetch_or(&v->requests, VCPU_REQ_STOP, __ATOMIC_RELEASE);
 		vcpu_kick(v);
 		sem_give(&v->wake);
 	}
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-		if (v->thread && thread_join(v->thread, ms_to_ticks(REAP_TIMEOUT_MS)))
-			log_msg(LOG_ERROR, "vm %u: vCPU %u did not stop; core %u may be stuck",
-				vm->id, i, v->cpu);
+}
+
+/* 0 once v's thread is gone.  A core that stopped on an exception did so
+ * at EL2 and stays halted there: its guest cannot run again, and its
+ * thread (whose stack that core still holds) is left to it, never freed. */
+static int join_vcpu(struct vcpu *v)
+{
+	if (!v->thread)
+		return 0;
+	if (vm_vcpu_core_dead(v) || !thread_join(v->thread, ms_to_ticks(REAP_TIMEOUT_MS)) ||
+	    vm_vcpu_core_dead(v)) {
 		v->thread = 0;
+		v->power = VCPU_OFF;
+		return 0;
+	}
+	return -ZE_TIMEOUT;
+}
+
+int vm_reap(struct vm *vm)
+{
+	int stuck = -1;
+
+	if (!vm->threads_live)
+		return 0;
+	ask_to_leave(vm);
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (join_vcpu(&vm->vcpus[i]) && stuck < 0)
+			stuck = (int)i;
+	}
+	if (stuck >= 0) {
+		const struct vcpu *v = &vm->vcpus[stuck];
+		vm->state = VM_STUCK;
+		fmt_snprintf(vm->reason, sizeof(vm->reason), "vCPU %d on core %u did not leave "
+			     "its guest within %u ms; memory, VMID and cores held", stuck, v->cpu,
+			     REAP_TIMEOUT_MS);
+		log_msg(LOG_ERROR, "vm %u '%s' stuck: %s", vm->id, vm->cfg.name, vm->reason);
+		return -ZE_TIMEOUT;
 	}
 	vm_passthrough_stop(vm);
 	vm->threads_live = false;
+	return 0;
+}
+
+static int cores_alive(struct vm *vm, struct zerr_msg *msg)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (vm_vcpu_core_dead(&vm->vcpus[i]))
+			return zerr_set(msg, ZE_STATE, "%s: core %u stopped on an exception (see "
+					"'cpus'); the VM cannot run there", vm->cfg.name,
+					vm->vcpus[i].cpu);
+	}
+	return 0;
+}
+
+static int stuck_error(struct vm *vm, struct zerr_msg *msg)
+{
+	return zerr_set(msg, ZE_STATE, "'%s' is stuck: %s; 'zvm stop %s' tries again",
+			vm->cfg.name, vm->reason, vm->cfg.name);
 }
 
 static int start_locked(struct vm *vm, struct zerr_msg *msg)
 {
 	uint64_t entry = 0, dtb = 0;
 
-	vm_reap(vm);
-	int rc = load_guest(vm, &entry, &dtb, msg);
+	if (vm_reap(vm))
+		return stuck_error(vm, msg);
+	int rc = cores_alive(vm, msg);
+	if (rc)
+		return rc;
+	rc = load_guest(vm, &entry, &dtb, msg);
 	if (rc)
 		return rc;
 	rc = reset_devices(vm);
@@ -170,12 +242,15 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 	vm->cntvoff = time_now();
 	vm->last_heartbeat = 0;
 	vm->started_at = time_now();
+	vm->reboot_pending = false;
 	vm->state = VM_RUNNING;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "running");
 	rc = start_vcpus(vm, entry, dtb);
 	if (rc) {
-		vm_reap(vm);
 		vm->state = VM_STOPPED;
+		fmt_snprintf(vm->reason, sizeof(vm->reason), "its vCPU threads could not be created");
+		if (vm_reap(vm))
+			return stuck_error(vm, msg);
 		return zerr_set(msg, (enum zerror)-rc, "%s: cannot create its vCPU threads",
 				vm->cfg.name);
 	}
@@ -201,22 +276,40 @@ int vm_start(struct vm *vm, struct zerr_msg *msg)
 	return rc;
 }
 
-static void stop_locked(struct vm *vm, const char *reason)
+/* The state and reason say what happened: stopped, or stuck. */
+static int stop_locked(struct vm *vm, const char *reason, struct zerr_msg *msg)
 {
-	vm_reap(vm);
+	if (vm_reap(vm))
+		return stuck_error(vm, msg);
 	vm->state = VM_STOPPED;
+	vm->reboot_pending = false;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "%s", reason);
+	return 0;
 }
 
 int vm_stop(struct vm *vm, struct zerr_msg *msg)
 {
 	mutex_lock(&vm->ops, WAIT_FOREVER);
-	if (vm->state == VM_STOPPED)
+	if (vm->state == VM_STOPPED && !vm->threads_live)
 		return refuse(msg, vm, "nothing to stop");
-	stop_locked(vm, "stopped by the operator");
-	log_msg(LOG_INFO, "vm %u '%s' stopped", vm->id, vm->cfg.name);
+	int rc = stop_locked(vm, "stopped by the operator", msg);
+	if (!rc)
+		log_msg(LOG_INFO, "vm %u '%s' stopped", vm->id, vm->cfg.name);
 	mutex_unlock(&vm->ops);
-	return 0;
+	return rc;
+}
+
+static int restart_locked(struct vm *vm, const char *why, struct zerr_msg *msg)
+{
+	int rc = cores_alive(vm, msg);
+
+	if (!rc)
+		rc = stop_locked(vm, why, msg);
+	if (!rc)
+		rc = start_locked(vm, msg);
+	if (!rc)
+		vm->restarts++;
+	return rc;
 }
 
 int vm_restart(struct vm *vm, struct zerr_msg *msg)
@@ -224,10 +317,21 @@ int vm_restart(struct vm *vm, struct zerr_msg *msg)
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (vm->state == VM_STOPPED)
 		return refuse(msg, vm, "nothing to restart; use start");
-	stop_locked(vm, "restarting");
-	int rc = start_locked(vm, msg);
+	int rc = restart_locked(vm, "restarting", msg);
+	mutex_unlock(&vm->ops);
+	return rc;
+}
+
+int vm_reboot(struct vm *vm, struct zerr_msg *msg)
+{
+	mutex_lock(&vm->ops, WAIT_FOREVER);
+	if (!vm->reboot_pending || vm->state != VM_STOPPED) {
+		mutex_unlock(&vm->ops);
+		return 0;	/* the operator acted meanwhile: that wins */
+	}
+	int rc = restart_locked(vm, "rebooting", msg);
 	if (!rc)
-		vm->restarts++;
+		log_msg(LOG_INFO, "vm %u '%s' rebooted by its guest", vm->id, vm->cfg.name);
 	mutex_unlock(&vm->ops);
 	return rc;
 }

@@ -113,15 +113,17 @@ void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why)
 		v->power = VCPU_OFF;
 }
 
-/* Marks the VM crashed once, and asks every vCPU to leave its guest. */
-static bool mark_crashed(struct vm *vm, const char *reason)
+/* Ends a running VM once, in state `to` (crashed or stopped), and asks
+ * every vCPU to leave its guest; the health monitor reaps them. */
+static bool mark_ended(struct vm *vm, enum vm_state to, const char *reason)
 {
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
 	bool first = vm->state == VM_RUNNING || vm->state == VM_PAUSED;
 
 	if (first) {
-		vm->state = VM_CRASHED;
-		vm->crashes++;
+		vm->state = to;
+		if (to == VM_CRASHED)
+			vm->crashes++;
 		fmt_snprintf(vm->reason, sizeof(vm->reason), "%s", reason);
 		for (unsigned i = 0; i < vm->vcpu_count; i++)
 			__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_STOP, __ATOMIC_RELEASE);
@@ -132,7 +134,7 @@ static bool mark_crashed(struct vm *vm, const char *reason)
 
 void vm_crash_from_outside(struct vm *vm, const char *reason)
 {
-	if (!mark_crashed(vm, reason))
+	if (!mark_ended(vm, VM_CRASHED, reason))
 		return;
 	log_msg(LOG_ERROR, "vm %u '%s' crashed: %s", vm->id, vm->cfg.name, reason);
 	vm_kick_vcpus(vm, ~0u);
@@ -147,7 +149,7 @@ void vm_crash(struct vcpu *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	if (mark_crashed(vm, reason)) {
+	if (mark_ended(vm, VM_CRASHED, reason)) {
 		log_msg(LOG_ERROR, "vm %u '%s' crashed on vCPU %u: %s", vm->id, vm->cfg.name,
 			v->index, reason);
 		vm_kick_vcpus(vm, ~(1u << v->index));
@@ -156,11 +158,30 @@ void vm_crash(struct vcpu *v, const char *fmt, ...)
 	vcpu_leave(v, VCPU_EXIT_CRASH);
 }
 
+/* The guest ended itself on purpose: stopped, not crashed. */
+static void __attribute__((noreturn)) guest_ended(struct vcpu *v, bool reboot, const char *reason)
+{
+	struct vm *vm = v->vm;
+
+	if (reboot)
+		vm->reboot_pending = true;
+	if (mark_ended(vm, VM_STOPPED, reason)) {
+		log_msg(LOG_INFO, "vm %u '%s' %s", vm->id, vm->cfg.name, reason);
+		vm_kick_vcpus(vm, ~(1u << v->index));
+		health_notify();
+	}
+	vcpu_leave(v, VCPU_EXIT_STOP);
+}
+
 void vm_guest_power_event(struct vcpu *v, enum vm_event ev)
 {
-	if (ev == VM_EVENT_SYSTEM_RESET) {
-		v->vm->reset_requested = true;
-		vm_crash(v, "reset by the guest (PSCI SYSTEM_RESET)");
+	switch (ev) {
+	case VM_EVENT_SYSTEM_RESET:
+		guest_ended(v, true, "rebooted by the guest (PSCI SYSTEM_RESET)");
+	case VM_EVENT_PANIC_RESET:
+		vm_crash(v, "kernel panic (the guest's reset after a panic, PSCI SYSTEM_RESET2)");
+	case VM_EVENT_SYSTEM_OFF:
+	default:
+		guest_ended(v, false, "powered off by the guest (PSCI SYSTEM_OFF)");
 	}
-	vm_crash(v, "powered off by the guest (PSCI SYSTEM_OFF)");
 }

@@ -41,7 +41,8 @@ static void copy_summary(struct vm *vm, void *out)
 	s->vcpu_count = vm->vcpu_count;
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
-		s->vcpus[i] = (struct vcpu_snapshot){ v->cpu, v->power == VCPU_ON, v->stats,
+		s->vcpus[i] = (struct vcpu_snapshot){ v->cpu, vm->threads_live && v->power == VCPU_ON,
+						      vm_vcpu_core_dead(v), v->thread != 0, v->stats,
 						      vgic_lr_fast_timer_count(v) };
 	}
 	s->ram_pa = vm->ram_pa;
@@ -54,7 +55,8 @@ static void copy_summary(struct vm *vm, void *out)
 	s->crashes = vm->crashes;
 	s->guest_faults = vm->guest_faults;
 	s->aborts_injected = vm->aborts_injected;
-	s->reset_requested = vm->reset_requested;
+	s->reboot_pending = vm->reboot_pending;
+	s->threads_live = vm->threads_live;
 	vgic_stats(&vm->vgic, &s->vgic);
 	if (vm->cfg.uart)
 		copy_uart(vm, &s->uart);

@@ -19,6 +19,8 @@
 struct vcpu_snapshot {
 	unsigned cpu;
 	bool on;
+	bool core_dead;	/* its core stopped on an exception */
+	bool in_guest;	/* its thread has not left the guest */
 	struct vcpu_stats stats;
 	uint64_t fast_timer; /* timer interrupts the vector fast path took */
 };
@@ -47,7 +49,8 @@ struct vm_snapshot {
 	uint64_t crashes;
 	uint64_t guest_faults;
 	uint64_t aborts_injected;
-	bool reset_requested;
+	bool reboot_pending;
+	bool threads_live;
 	struct vgic_stats vgic;	   /* the model's own figures */
 	struct uart_snapshot uart; /* valid when cfg.uart */
 };

@@ -13,6 +13,12 @@
 #define PSCI_AFFINITY_INFO_32	0x84000004u
 #define PSCI_MIGRATE_INFO_TYPE	0x84000006u
 #define MIGRATE_NOT_REQUIRED	2		/* "trusted OS not present" */
+/* PSCI 1.1 SYSTEM_RESET2 (DEN0022D 5.17): x1 is the reset type. */
+#define PSCI_SYSTEM_RESET2_32	0x84000012u
+#define PSCI_SYSTEM_RESET2_64	0xc4000012u
+#define RESET2_VENDOR		(1ull << 31)
+#define RESET2_WARM		0	/* SYSTEM_WARM_RESET, architectural */
+#define RESET2_TYPE_MASK	0xffffffffull
 #define AFFINITY_ON		0
 #define AFFINITY_OFF		1
 
@@ -49,10 +55,27 @@ static int64_t features(uint32_t fn)
 	case PSCI_VERSION: case PSCI_CPU_OFF: case PSCI_CPU_ON_64: case PSCI_CPU_ON_32:
 	case PSCI_AFFINITY_INFO_64: case PSCI_AFFINITY_INFO_32: case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET: case PSCI_FEATURES: case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_RESET2_32: case PSCI_SYSTEM_RESET2_64:
 		return 0;
 	default:
 		return PSCI_NOT_SUPPORTED;
 	}
+}
+
+/*
+ * ZVM boots Linux with "panic=-1 reboot=panic_warm" (vm_run.c): after a
+ * panic Linux resets at once, as a warm reset, which its PSCI driver makes
+ * SYSTEM_RESET2; an ordinary reboot is cold: SYSTEM_RESET.  So for Linux a
+ * warm reset is its panic.  Other guests' resets are reboots.
+ */
+static int64_t system_reset2(struct vcpu *v, uint64_t type)
+{
+	type &= RESET2_TYPE_MASK;
+	if (!(type & RESET2_VENDOR) && type != RESET2_WARM)
+		return PSCI_INVALID_PARAMS;
+	if (type == RESET2_WARM && v->vm->cfg.os_type == VM_OS_LINUX)
+		vm_guest_power_event(v, VM_EVENT_PANIC_RESET);
+	vm_guest_power_event(v, VM_EVENT_SYSTEM_RESET);
 }
 
 int64_t vpsci_call(struct vcpu *v, struct trap_frame *f)
@@ -78,6 +101,9 @@ int64_t vpsci_call(struct vcpu *v, struct trap_frame *f)
 		vm_guest_power_event(v, VM_EVENT_SYSTEM_OFF);
 	case PSCI_SYSTEM_RESET:
 		vm_guest_power_event(v, VM_EVENT_SYSTEM_RESET);
+	case PSCI_SYSTEM_RESET2_32:
+	case PSCI_SYSTEM_RESET2_64:
+		return system_reset2(v, f->x[1]);
 	default:
 		return PSCI_NOT_SUPPORTED;
 	}

@@ -101,7 +101,7 @@ def vm_info(zvm, vm):
     img = re.search(r"recovery: (\w+); restarts (\d+), crashes (\d+), faults (\d+), "
                     r"aborts (\d+)", out)
     gic = re.search(r"vgic: (\d+) injected, (\d+) delivered, (\d+) outstanding, (\d+) lost", out)
-    vcpu = re.search(r"vcpu0 on core (\d+): (\w+), traps (\d+) \(hvc (\d+), mmio (\d+), "
+    vcpu = re.search(r"vcpu0 on core (\d+): ([^,]+), traps (\d+) \(hvc (\d+), mmio (\d+), "
                      r"sysreg (\d+), irq (\d+)\), interrupts loaded (\d+) "
                      r"\(\+(\d+) timer fast path\)", out)
     assert head and s2 and img and gic and vcpu, out
@@ -351,20 +351,23 @@ CRASHES = {
     "u": ("crashing: undefined instruction", r"missed its heartbeat for 500 ms"),
     "h": ("crashing: hang with interrupts masked", r"missed its heartbeat for 500 ms"),
     "s": ("crashing: interrupt storm", r"missed its heartbeat for 500 ms"),
-    "o": ("powering off", r"powered off by the guest \(PSCI SYSTEM_OFF\)"),
-    "r": ("resetting", r"reset by the guest \(PSCI SYSTEM_RESET\)"),
+}
+# A guest's own power-off and reset are events, not crashes.
+POWER_EVENTS = {
+    "o": ("powering off", "powered off by the guest (PSCI SYSTEM_OFF)"),
+    "r": ("resetting", "rebooted by the guest (PSCI SYSTEM_RESET)"),
 }
 CRASH_TIMEOUT = 10
 
 
 def crash(zvm, vm, kind, restarts=None, also=None):
     """Crashes vm through its console and waits for ZVM to log it, and the
-    restart that makes `restarts` if one is due (bm1, or any SYSTEM_RESET),
-    and the `also` pattern if given.  Returns the reason ZVM logged."""
+    restart that makes `restarts` if one is due (bm1), and the `also`
+    pattern if given.  Returns the reason ZVM logged."""
     said, reason = CRASHES[kind]
     vm_id = VM_IDS[vm]
     crashed = re.compile(rf"vm {vm_id} '{vm}' crashed(?: on vCPU 0)?: ({reason})\n")
-    if restarts is None and (vm == "bm1" or kind == "r"):
+    if restarts is None and vm == "bm1":
         restarts = 1
     restarted = re.compile(rf"vm {vm_id} '{vm}' restarted \({restarts} restarts\)\n")
     also = re.compile(also) if also else None
@@ -413,25 +416,20 @@ def test_crash_is_contained_and_recovered(zvm, kind):
     check_bystander(zvm, "bm2", bm2_before)
     assert "ZVM" in zvm.run("version")
 
-    # bm2, recovery "none": stays crashed until started (a guest's own
-    # SYSTEM_RESET is a restart whatever the policy).
+    # bm2, recovery "none": stays crashed until started.
     bm1_before, bm2_before = zvm.console("bm1"), zvm.console("bm2")
     reason = crash(zvm, "bm2", kind)
-    if kind == "r":
-        zvm.watch("bm2", rebooted(2), bm2_before)
-        assert vm_list(zvm)["bm2"]["restarts"] == 1
-    else:
-        # Long enough, by bm1's clock, for any wrong restart to show.
-        zvm.watch("bm1", more_lines(3), zvm.console("bm1"))
-        row = vm_list(zvm)["bm2"]
-        assert (row["state"], row["uptime"], row["restarts"]) == ("crashed", "-", 0)
-        info = vm_info(zvm, "bm2")
-        assert (info["state"], info["reason"], info["crashes"]) == ("crashed", reason, 1)
-        since = new_output(zvm.console("bm2"), bm2_before)
-        assert since.endswith(said + "\n") and up_line(2) not in since, since
-        assert "vm 2 started" in zvm.run("zvm start bm2")
-        zvm.watch("bm2", rebooted(2), bm2_before)
-        assert vm_list(zvm)["bm2"]["state"] == "running"
+    # Long enough, by bm1's clock, for any wrong restart to show.
+    zvm.watch("bm1", more_lines(3), zvm.console("bm1"))
+    row = vm_list(zvm)["bm2"]
+    assert (row["state"], row["uptime"], row["restarts"]) == ("crashed", "-", 0)
+    info = vm_info(zvm, "bm2")
+    assert (info["state"], info["reason"], info["crashes"]) == ("crashed", reason, 1)
+    since = new_output(zvm.console("bm2"), bm2_before)
+    assert since.endswith(said + "\n") and up_line(2) not in since, since
+    assert "vm 2 started" in zvm.run("zvm start bm2")
+    zvm.watch("bm2", rebooted(2), bm2_before)
+    assert vm_list(zvm)["bm2"]["state"] == "running"
     assert re.search(rf"error vm 2 'bm2' crashed.*: {re.escape(reason)}$", zvm.run("log"), re.M)
     check_bystander(zvm, "bm1", bm1_before, crashes=1)
     assert vm_list(zvm)["bm1"]["restarts"] == 1
@@ -467,6 +465,44 @@ def test_bad_width_access_is_an_abort_for_the_guest(zvm):
     assert after["aborts"] == before["aborts"] + len(BAD_WIDTH_ABORTS), after
 
 
+def power_event(zvm, vm, kind, logged):
+    """The guest powers off or resets itself on console input; waits for
+    ZVM's log line of it."""
+    said, reason = POWER_EVENTS[kind]
+    line = re.compile(rf"vm {VM_IDS[vm]} '{vm}' {re.escape(logged or reason)}\n")
+    begin = zvm.attach(vm).end()
+    zvm.send(kind)
+    zvm.wait_console(begin, lambda raw: said + "\n" in guest_text(raw) and line.search(raw),
+                     f"{vm} {reason}", CRASH_TIMEOUT)
+    zvm.detach()
+
+
+@pytest.mark.parametrize("vm", ["bm1", "bm2"])
+def test_a_guest_power_off_is_a_stop_and_its_reset_a_reboot(zvm, vm):
+    """Whatever the recovery policy (bm1 "restart", bm2 "none"): SYSTEM_OFF
+    leaves the VM stopped, SYSTEM_RESET boots it again; neither is a crash."""
+    other = "bm2" if vm == "bm1" else "bm1"
+    zvm.watch(vm, more_lines(1))
+    other_before = zvm.console(other)
+    power_event(zvm, vm, "o", None)
+    # Long enough, by the other's clock, for a wrong restart to show.
+    zvm.watch(other, more_lines(3), zvm.console(other))
+    info = vm_info(zvm, vm)
+    assert (info["state"], info["reason"], info["crashes"], info["restarts"]) == \
+        ("stopped", POWER_EVENTS["o"][1], 0, 0), info
+    assert f"{vm}.vcpu0" not in zvm.run("threads")
+    before = zvm.console(vm)
+    assert f"vm {VM_IDS[vm]} started" in zvm.run(f"zvm start {vm}")
+    zvm.watch(vm, rebooted(VM_IDS[vm]), before)
+
+    before = zvm.console(vm)
+    power_event(zvm, vm, "r", "rebooted by its guest")
+    zvm.watch(vm, rebooted(VM_IDS[vm]), before)
+    info = vm_info(zvm, vm)
+    assert (info["state"], info["crashes"], info["restarts"]) == ("running", 0, 1), info
+    check_bystander(zvm, other, other_before)
+
+
 RESTART_LIMIT = 5         # RESTART_LIMIT in hypervisor/vmm/health.c (per 10 s)
 
 
@@ -496,8 +532,7 @@ def test_a_crash_loop_stops_at_the_restart_limit(zvm):
 def test_rtos_runs_its_suite_then_powers_off(zvm):
     bm1_before = zvm.console("bm1")
     done = re.compile(r'^\{"suite":"done","benchmarks":(\d+)\}\n', re.M)
-    off = re.compile(r"vm 3 'rtos' crashed on vCPU 0: powered off by the guest "
-                     r"\(PSCI SYSTEM_OFF\)\n")
+    off = re.compile(r"vm 3 'rtos' powered off by the guest \(PSCI SYSTEM_OFF\)\n")
     for run in (1, 2):      # the second run proves a fresh copy of the image
         assert "vm 3 started" in zvm.run("zvm start rtos")
         begin = zvm.attach("rtos").end()
@@ -517,9 +552,9 @@ def test_rtos_runs_its_suite_then_powers_off(zvm):
         for r in records:
             assert r["samples"] > 0 and 0 < r["min_ticks"] <= r["avg_ticks"] <= r["max_ticks"], r
         row = vm_list(zvm)["rtos"]
-        assert (row["state"], row["uptime"]) == ("crashed", "-")
+        assert (row["state"], row["uptime"]) == ("stopped", "-")
         info = vm_info(zvm, "rtos")
         assert (info["reason"], info["crashes"], info["lost"]) == \
-            ("powered off by the guest (PSCI SYSTEM_OFF)", run, 0)
+            ("powered off by the guest (PSCI SYSTEM_OFF)", 0, 0)
         assert info["delivered"] > 0
     check_bystander(zvm, "bm1", bm1_before)
