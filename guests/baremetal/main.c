@@ -14,6 +14,7 @@
 
 #include "gic.h"
 #include "lib/gicv3_defs.h"
+#include "lib/psci_defs.h"
 #include "zvm/guest_layout.h"
 #include "zvm/hypercall.h"
 
@@ -21,8 +22,6 @@
 #define UART_FR			0x018
 #define UART_FR_RXFE		(1u << 4)
 #define UART_FR_TXFF		(1u << 5)
-#define PSCI_SYSTEM_OFF		0x84000008u
-#define PSCI_SYSTEM_RESET	0x84000009u
 #define TICKS_PER_LINE		10
 #define TICK_HZ			100
 #define OUTSIDE_ANY_MAP		0x7000000000ull

@@ -1,14 +1,17 @@
 /* Entry at EL1 with x0 = devicetree (unused): stack, bss, vectors, C. */
+#include "lib/linux_image.h"
+
+#define TEXT_OFFSET	0x80000		/* its Image header's load offset */
 	.section .text.head, "ax"
 	.globl _start
 _start:
 	b	1f
 	.long	0
-	.quad	0x80000			/* text_offset */
+	.quad	TEXT_OFFSET
 	.quad	_image_size
-	.quad	0xa			/* LE, 4 KiB, anywhere */
+	.quad	IMAGE_FLAG_PAGE_4K | IMAGE_FLAG_ANYWHERE
 	.quad	0, 0, 0
-	.ascii	"ARM\x64"
+	.long	IMAGE_MAGIC
 	.long	0
 1:	ldr	x1, =__stack_top
 	mov	sp, x1

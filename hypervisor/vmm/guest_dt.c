@@ -7,6 +7,7 @@
 #include "zvm/guest_layout.h"
 #include "lib/fdt_write.h"
 #include "lib/gicv3_defs.h"
+#include "lib/psci_defs.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -20,11 +21,6 @@
 #define IRQ_EDGE_RISING		1u
 #define IRQ_LEVEL_HIGH		4u
 
-/* PSCI 0.2+ function IDs (DEN0022, 5.1), also for "arm,psci" 0.1 readers. */
-#define PSCI_FN_CPU_SUSPEND	0xc4000001u
-#define PSCI_FN_CPU_OFF		0x84000002u
-#define PSCI_FN_CPU_ON		0xc4000003u
-#define PSCI_FN_MIGRATE		0xc4000005u
 
 #define DT_MODEL		"zvm,guest"
 #define DT_COMPATIBLE		"linux,dummy-virt"
@@ -148,10 +144,10 @@ static void write_psci(struct dt_ctx *c)
 	fdt_write_begin_node(&c->w, "psci");
 	fdt_write_prop_strings(&c->w, "compatible", compat, 3);
 	fdt_write_prop_string(&c->w, "method", "hvc");
-	fdt_write_prop_u32(&c->w, "cpu_suspend", PSCI_FN_CPU_SUSPEND);
-	fdt_write_prop_u32(&c->w, "cpu_off", PSCI_FN_CPU_OFF);
-	fdt_write_prop_u32(&c->w, "cpu_on", PSCI_FN_CPU_ON);
-	fdt_write_prop_u32(&c->w, "migrate", PSCI_FN_MIGRATE);
+	fdt_write_prop_u32(&c->w, "cpu_suspend", PSCI_CPU_SUSPEND_64);
+	fdt_write_prop_u32(&c->w, "cpu_off", PSCI_CPU_OFF);
+	fdt_write_prop_u32(&c->w, "cpu_on", PSCI_CPU_ON_64);
+	fdt_write_prop_u32(&c->w, "migrate", PSCI_MIGRATE_64);
 	fdt_write_end_node(&c->w);
 }
 

@@ -12,6 +12,7 @@
 #include "kernel/irq.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
+#include "lib/psci_defs.h"
 #include "zvm/hypercall.h"
 #include "vgic/vgic_direct.h"
 #include "vgic/vgic_lr.h"
@@ -19,9 +20,6 @@
 #include "vmm/vm.h"
 #include "vmm/vpsci.h"
 
-#define PSCI_FN_FIRST		0x84000000u
-#define PSCI_FN_LAST_64		0xc400001fu
-#define PSCI_FN_LAST_32		0x8400001fu
 #define INSN_SIZE		4
 #define XZR			31
 
@@ -46,8 +44,8 @@ static void reg_write(struct trap_frame *f, unsigned r, uint64_t v)
 
 static bool is_psci(uint32_t fn)
 {
-	return (fn >= PSCI_FN_FIRST && fn <= PSCI_FN_LAST_32) ||
-	       (fn >= (PSCI_FN_FIRST | 0x40000000u) && fn <= PSCI_FN_LAST_64);
+	return (fn >= PSCI_FN_BASE_32 && fn <= PSCI_FN_LAST_32) ||
+	       (fn >= PSCI_FN_BASE_64 && fn <= PSCI_FN_LAST_64);
 }
 
 static void handle_call(struct vcpu *v, struct trap_frame *f)

@@ -10,14 +10,12 @@
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/format.h"
+#include "lib/linux_image.h"
 #include "lib/string.h"
 #include "vmm/guest_dt.h"
 
-#define IMAGE_MAGIC_OFFSET	56		/* Linux arm64 Image header */
-#define IMAGE_TEXT_OFFSET_FIELD	8
 #define DTB_SLOT		0x200000ull	/* the last 2 MiB of guest RAM */
 #define REAP_TIMEOUT_MS		2000
-#define LOAD_ALIGN		0x200000ull
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -34,8 +32,9 @@ static uint64_t image_offset(const struct vm_blob *image)
 {
 	const uint8_t *p = image->data;
 
-	if (image->size > IMAGE_MAGIC_OFFSET + 4 && !memcmp(p + IMAGE_MAGIC_OFFSET, "ARM\x64", 4))
-		return le64(p + IMAGE_TEXT_OFFSET_FIELD) % LOAD_ALIGN;
+	if (image->size >= IMAGE_HDR_SIZE &&
+	    !memcmp(p + IMAGE_HDR_MAGIC, IMAGE_MAGIC_STR, IMAGE_MAGIC_LEN))
+		return le64(p + IMAGE_HDR_TEXT_OFFSET) % IMAGE_LOAD_ALIGN;
 	return 0;
 }
 

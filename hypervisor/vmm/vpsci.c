@@ -8,19 +8,10 @@
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
-#define PSCI_FEATURES		0x8400000au
-#define PSCI_CPU_ON_32		0x84000003u
-#define PSCI_AFFINITY_INFO_32	0x84000004u
-#define PSCI_MIGRATE_INFO_TYPE	0x84000006u
-#define MIGRATE_NOT_REQUIRED	2		/* "trusted OS not present" */
-/* PSCI 1.1 SYSTEM_RESET2 (DEN0022D 5.17): x1 is the reset type. */
-#define PSCI_SYSTEM_RESET2_32	0x84000012u
-#define PSCI_SYSTEM_RESET2_64	0xc4000012u
+/* SYSTEM_RESET2's reset type in x1 (DEN 0022D 5.1.19). */
 #define RESET2_VENDOR		(1ull << 31)
 #define RESET2_WARM		0	/* SYSTEM_WARM_RESET, architectural */
 #define RESET2_TYPE_MASK	0xffffffffull
-#define AFFINITY_ON		0
-#define AFFINITY_OFF		1
 
 static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 {
@@ -46,7 +37,7 @@ static int64_t affinity_info(struct vcpu *v, uint64_t mpidr, uint64_t level)
 
 	if (level != 0 || !target)
 		return PSCI_INVALID_PARAMS;
-	return target->power == VCPU_ON ? AFFINITY_ON : AFFINITY_OFF;
+	return target->power == VCPU_ON ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
 }
 
 static int64_t features(uint32_t fn)
@@ -88,7 +79,7 @@ int64_t vpsci_call(struct vcpu *v, struct trap_frame *f)
 	case PSCI_FEATURES:
 		return features((uint32_t)f->x[1]);
 	case PSCI_MIGRATE_INFO_TYPE:
-		return MIGRATE_NOT_REQUIRED;
+		return PSCI_MIGRATE_NOT_REQUIRED;
 	case PSCI_CPU_ON_64:
 	case PSCI_CPU_ON_32:
 		return cpu_on(v, f->x[1], f->x[2], f->x[3]);

@@ -13,6 +13,7 @@
 #include "tools/zvmpack/zvmpack_files.h"
 #include "kernel/board_dt.h"
 #include "lib/crc32.h"
+#include "lib/linux_image.h"
 #include "vmm/package.h"
 #include "vmm/vm_config.h"
 
@@ -24,12 +25,6 @@
 #include <unistd.h>
 
 /* arm64 Image header (Linux Documentation/arch/arm64/booting.rst). */
-#define IMAGE_HDR_TEXT_OFFSET	8	/* u64 LE */
-#define IMAGE_HDR_IMAGE_SIZE	16	/* u64 LE: effective size, .bss included */
-#define IMAGE_HDR_MAGIC		56	/* "ARM\x64" */
-#define IMAGE_HDR_SIZE		64
-#define IMAGE_MAGIC		"ARM\x64"
-#define IMAGE_MAGIC_LEN		4
 
 #define CONFIG_ENTRY_NAME	"config.dtb"
 #define PATH_LEN		4096
@@ -130,7 +125,7 @@ static int load_zvm(void)
 	if (read_file(opt.zvm, &zvm))
 		return 1;
 	if (zvm.size < IMAGE_HDR_SIZE ||
-	    memcmp(zvm.data + IMAGE_HDR_MAGIC, IMAGE_MAGIC, IMAGE_MAGIC_LEN) != 0)
+	    memcmp(zvm.data + IMAGE_HDR_MAGIC, IMAGE_MAGIC_STR, IMAGE_MAGIC_LEN) != 0)
 		return fail(opt.zvm, "not an arm64 Image (no \"ARM\\x64\" magic at "
 			    "byte %d)", IMAGE_HDR_MAGIC);
 	image_size = get64(zvm.data + IMAGE_HDR_IMAGE_SIZE);

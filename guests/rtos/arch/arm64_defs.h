@@ -35,12 +35,9 @@
 #define R_AARCH64_RELATIVE	1027
 #define ELF64_RELA_SIZE		24
 
-/* Linux arm64 Image header (Documentation/arm64/booting.rst): flags say
- * little endian, 4 KiB pages, may be placed anywhere in RAM. */
-#define IMAGE_TEXT_OFFSET	0
-#define IMAGE_FLAG_PAGE_4K	(1 << 1)
-#define IMAGE_FLAG_ANYWHERE	(1 << 3)
-#define IMAGE_MAGIC		0x644d5241
+/* The RTOS's Image header (lib/linux_image.h): loaded at a 2 MiB boundary
+ * anywhere in RAM, little endian, 4 KiB pages. */
+#define RTOS_TEXT_OFFSET	0
 
 /* The exception frame pushed by vectors.S: x0-x30, ELR, SPSR, one pad. */
 #define FRAME_REGS		34

@@ -6,13 +6,14 @@
  */
 #include "arch/arm64_defs.h"
 #include "lib/gicv3_defs.h"
+#include "lib/linux_image.h"
 
 	.section .text.head, "ax"
 	.global image_header
 image_header:
 	b	boot_entry			/* code0 */
 	.long	0				/* code1 */
-	.quad	IMAGE_TEXT_OFFSET
+	.quad	RTOS_TEXT_OFFSET
 	.quad	_image_size
 	.quad	IMAGE_FLAG_PAGE_4K | IMAGE_FLAG_ANYWHERE
 	.quad	0, 0, 0				/* res2-res4 */

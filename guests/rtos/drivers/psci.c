@@ -1,8 +1,7 @@
 #include "drivers/psci.h"
 #include <stdint.h>
 
-/* PSCI SYSTEM_OFF function ID, SMC32 convention (DEN0022 5.1.9). */
-#define PSCI_FN_SYSTEM_OFF	0x84000008u
+#include "lib/psci_defs.h"
 
 static enum psci_conduit psci_conduit;
 
@@ -35,5 +34,5 @@ static void psci_call(uint64_t function)
 
 void psci_system_off(void)
 {
-	psci_call(PSCI_FN_SYSTEM_OFF);
+	psci_call(PSCI_SYSTEM_OFF);
 }

@@ -2,13 +2,16 @@
 #ifndef ARCH_ARM64_BOOT_DEFS_H
 #define ARCH_ARM64_BOOT_DEFS_H
 
+#include "lib/linux_image.h"
+
 #define MAX_CPUS		16
 #define BOOT_STACK_SHIFT	14		/* 16 KiB per core */
 #define BOOT_STACK_SIZE		(1 << BOOT_STACK_SHIFT)
 
-/* Linux arm64 boot protocol (Documentation/arch/arm64/booting.rst). */
-#define IMAGE_TEXT_OFFSET	0x80000
-#define IMAGE_FLAGS_LE_4K_ANY	0x2		/* LE, 4 KiB pages, 2 MiB-aligned base */
+/* ZVM's place in its Image header (lib/linux_image.h): 512 KiB above a
+ * 2 MiB boundary near the start of RAM, little endian, 4 KiB pages. */
+#define ZVM_TEXT_OFFSET		0x80000
+#define ZVM_IMAGE_FLAGS		IMAGE_FLAG_PAGE_4K
 
 /* SCTLR_EL2 (ARM ARM D13.2.118): bits that must be one with E2H == 0. */
 #define SCTLR_EL2_RES1		0x30c50830

@@ -10,11 +10,11 @@
 _head:
 	b	primary_entry			/* code0 */
 	.long	0				/* code1 */
-	.quad	IMAGE_TEXT_OFFSET
+	.quad	ZVM_TEXT_OFFSET
 	.quad	_image_size			/* includes .bss */
-	.quad	IMAGE_FLAGS_LE_4K_ANY
+	.quad	ZVM_IMAGE_FLAGS
 	.quad	0, 0, 0				/* reserved */
-	.ascii	"ARM\x64"			/* magic */
+	.long	IMAGE_MAGIC
 	.long	0				/* no PE/COFF header */
 
 primary_entry:

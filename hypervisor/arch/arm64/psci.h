@@ -4,18 +4,7 @@
 
 #include <stdint.h>
 
-#define PSCI_VERSION		0x84000000u
-#define PSCI_CPU_OFF		0x84000002u
-#define PSCI_CPU_ON_64		0xc4000003u
-#define PSCI_AFFINITY_INFO_64	0xc4000004u
-#define PSCI_SYSTEM_OFF		0x84000008u
-#define PSCI_SYSTEM_RESET	0x84000009u
-
-#define PSCI_SUCCESS		0
-#define PSCI_NOT_SUPPORTED	(-1)
-#define PSCI_INVALID_PARAMS	(-2)
-#define PSCI_DENIED		(-3)
-#define PSCI_ALREADY_ON		(-4)
+#include "lib/psci_defs.h"
 
 enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
 
