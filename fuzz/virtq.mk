@@ -1,0 +1,2 @@
+FUZZ_TARGETS += virtq
+virtq_SRCS := $(PORTABLE_VIRTQ)

@@ -1,0 +1,2 @@
+UNIT_TESTS += test_virtq
+test_virtq_SRCS := $(PORTABLE_VIRTQ)
