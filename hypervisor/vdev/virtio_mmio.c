@@ -293,8 +293,12 @@ static int config_access(struct virtio_device *d, uint64_t off, unsigned size, b
 {
 	const struct virtio_backend *b = d->backend;
 
-	if ((size != 1 && size != 2 && size != 4) || off % size || off + size > b->config_size)
-		return -ZE_INVAL;
+	if (size != 1 && size != 2 && size != 4)
+		return -ZE_MMIO_SIZE;
+	if (off % size)
+		return -ZE_MMIO_ALIGN;
+	if (off + size > b->config_size)
+		return -ZE_MMIO_RANGE;
 	if (write)
 		return 0; /* no device of ours has a driver-writable field */
 	uint32_t v = 0;
@@ -310,8 +314,10 @@ int virtio_mmio_access(void *dev, uint64_t offset, unsigned size, bool write, ui
 
 	if (offset >= VIRTIO_MMIO_CONFIG)
 		err = config_access(d, offset - VIRTIO_MMIO_CONFIG, size, write, value);
-	else if (size != 4 || offset % 4) /* 4.2.2.2: control registers are 32-bit */
-		err = -ZE_INVAL;
+	else if (size != 4) /* 4.2.2.2: control registers are 32-bit, aligned */
+		err = -ZE_MMIO_SIZE;
+	else if (offset % 4)
+		err = -ZE_MMIO_ALIGN;
 	else if (write)
 		write_reg(d, (uint32_t)offset, (uint32_t)*value), err = 0;
 	else

@@ -185,12 +185,15 @@ static void reads_the_configuration_space_by_width(void **state)
 	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG + 4, 4, false, &v), 0);
 	assert_int_equal(v, 0x88776655);
 	/* Misaligned, past the end, 64-bit: refused (the guest gets an abort). */
-	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG + 1, 2, false, &v), -ZE_INVAL);
-	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG + 8, 1, false, &v), -ZE_INVAL);
-	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG, 8, false, &v), -ZE_INVAL);
+	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG + 1, 2, false, &v),
+			 -ZE_MMIO_ALIGN);
+	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG + 8, 1, false, &v),
+			 -ZE_MMIO_RANGE);
+	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG, 8, false, &v), -ZE_MMIO_SIZE);
 	/* Control registers are 32-bit only. */
-	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_STATUS, 1, false, &v), -ZE_INVAL);
-	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_STATUS + 2, 4, false, &v), -ZE_INVAL);
+	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_STATUS, 1, false, &v), -ZE_MMIO_SIZE);
+	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_STATUS + 2, 4, false, &v),
+			 -ZE_MMIO_ALIGN);
 	assert_int_equal(dev.stats.driver_errors, 5);
 	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), 0);
 	virtio_config_changed(&dev);
