@@ -121,6 +121,42 @@ uint64_t page_alloc_order(unsigned order)
 	return addr;
 }
 
+uint64_t page_alloc_size(uint64_t bytes)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+	uint64_t addr = page_alloc_bytes(&pages, bytes);
+
+	spin_unlock_irqrestore(&page_lock, flags);
+	return addr;
+}
+
+int page_free_size(uint64_t addr, uint64_t bytes)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+	int rc = page_free_bytes(&pages, addr, bytes);
+
+	spin_unlock_irqrestore(&page_lock, flags);
+	return rc;
+}
+
+uint64_t page_largest_free(void)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+	uint64_t bytes = page_alloc_largest_free(&pages);
+
+	spin_unlock_irqrestore(&page_lock, flags);
+	return bytes;
+}
+
+int page_unreserve(uint64_t base, uint64_t size)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+	int rc = page_alloc_unreserve(&pages, base, size);
+
+	spin_unlock_irqrestore(&page_lock, flags);
+	return rc;
+}
+
 int page_free_order(uint64_t addr, unsigned order)
 {
 	uint64_t flags = spin_lock_irqsave(&page_lock);

@@ -28,6 +28,13 @@ void kfree(void *p);
 /* Physical pages, 2^order of them, naturally aligned; 0 when none. */
 uint64_t page_alloc_order(unsigned order);
 int page_free_order(uint64_t addr, unsigned order);
+/* bytes of physical memory (page_alloc_bytes()); 0 when no block fits. */
+uint64_t page_alloc_size(uint64_t bytes);
+int page_free_size(uint64_t addr, uint64_t bytes);
+/* The largest page_alloc_size() that can succeed now. */
+uint64_t page_largest_free(void);
+/* Gives a range reserved at boot (a configured VM's RAM) to the allocator. */
+int page_unreserve(uint64_t base, uint64_t size);
 
 struct mem_stats {
 	uint64_t ram_bytes;

@@ -19,6 +19,7 @@ enum page_state {
 };
 
 #define NO_PAGE		UINT32_MAX	/* end of a free list */
+#define SPAN_CONTINUES	1		/* page_meta.span: a later piece of one block */
 
 static uint64_t block_bytes(unsigned int order)
 {
@@ -161,22 +162,35 @@ static void mark_tail(struct page_alloc *pa, uint64_t addr, uint64_t end)
 		meta_at(pa, addr)->state = PAGE_TAIL;
 }
 
-/* Frees [addr, end) as the largest aligned blocks that fit. */
-static void free_span(struct page_alloc *pa, uint64_t addr, uint64_t end)
+/* The largest aligned block at addr that is no longer than left bytes. */
+static unsigned int piece_order(uint64_t addr, uint64_t left)
+{
+	unsigned int order = 0;
+
+	while (order < PAGE_MAX_ORDER && (addr & (block_bytes(order + 1) - 1)) == 0 &&
+	       left >= block_bytes(order + 1))
+		order++;
+	return order;
+}
+
+/* Frees managed pages [addr, end) as the largest aligned blocks that fit. */
+static void release_span(struct page_alloc *pa, uint64_t addr, uint64_t end)
 {
 	while (addr < end) {
-		unsigned int order = 0;
+		unsigned int order = piece_order(addr, end - addr);
 
-		while (order < PAGE_MAX_ORDER &&
-		       (addr & (block_bytes(order + 1) - 1)) == 0 &&
-		       end - addr >= block_bytes(order + 1))
-			order++;
 		mark_tail(pa, addr, addr + block_bytes(order));
-		pa->total_pages += UINT64_C(1) << order;
 		pa->free_pages += UINT64_C(1) << order;
 		free_block_merge(pa, addr, order);
 		addr += block_bytes(order);
 	}
+}
+
+/* Adds [addr, end) to the managed pages, free. */
+static void free_span(struct page_alloc *pa, uint64_t addr, uint64_t end)
+{
+	pa->total_pages += (end - addr) >> PAGE_SHIFT;
+	release_span(pa, addr, end);
 }
 
 void page_alloc_init(struct page_alloc *pa, struct page_meta *meta,
@@ -349,6 +363,37 @@ int page_alloc_reserve(struct page_alloc *pa, uint64_t base, uint64_t size)
 	return 0;
 }
 
+int page_alloc_unreserve(struct page_alloc *pa, uint64_t base, uint64_t size)
+{
+	uint64_t end = align_down(base + size + PAGE_SIZE - 1, PAGE_SIZE);
+	unsigned int i;
+
+	base = align_down(base, PAGE_SIZE);
+	for (i = 0; i < pa->reserved_count; i++) {
+		if (pa->reserved[i].base == base && pa->reserved[i].end == end)
+			break;
+	}
+	if (size == 0 || i == pa->reserved_count)
+		return -ZE_NOENT;
+	pa->reserved[i] = pa->reserved[--pa->reserved_count];
+	for (unsigned int r = 0; r < pa->range_count; r++) {
+		uint64_t addr = base, stop = end, skip;
+
+		if (!clip_to_range(&pa->ranges[r], &addr, &stop))
+			continue;
+		while (addr < stop) {
+			if (in_reservation(pa, addr, &skip)) {
+				addr = skip;
+				continue;
+			}
+			skip = next_reservation(pa, addr, stop);
+			free_span(pa, addr, skip);
+			addr = skip;
+		}
+	}
+	return 0;
+}
+
 uint64_t page_alloc(struct page_alloc *pa, unsigned int order)
 {
 	unsigned int found = order;
@@ -372,6 +417,7 @@ uint64_t page_alloc(struct page_alloc *pa, unsigned int order)
 	}
 	pa->meta[index].state = PAGE_USED_HEAD;
 	pa->meta[index].order = (uint8_t)order;
+	pa->meta[index].span = 0;
 	pa->free_pages -= UINT64_C(1) << order;
 	return addr;
 }
@@ -400,6 +446,71 @@ int page_free(struct page_alloc *pa, uint64_t addr, unsigned int order)
 	if (head && meta_at(pa, head)->state == PAGE_FREE_HEAD)
 		return -ZE_DOUBLE_FREE;
 	return -ZE_NOT_ALLOCATED;
+}
+
+/*
+ * A block of bytes that is no power of two: the smallest block that holds
+ * it, kept as its largest aligned pieces (each a used block of its own, the
+ * later ones marked SPAN_CONTINUES) and the rest given back at once.
+ */
+uint64_t page_alloc_bytes(struct page_alloc *pa, uint64_t bytes)
+{
+	uint64_t size = align_down(bytes + PAGE_SIZE - 1, PAGE_SIZE);
+	int order = page_order_for_bytes(size);
+
+	if (bytes == 0 || order < 0)
+		return 0;
+	uint64_t addr = page_alloc(pa, (unsigned int)order);
+	if (!addr)
+		return 0;
+	for (uint64_t at = addr; at < addr + size;) {
+		unsigned int o = piece_order(at, addr + size - at);
+		struct page_meta *m = meta_at(pa, at);
+		m->state = PAGE_USED_HEAD;
+		m->order = (uint8_t)o;
+		m->span = at == addr ? 0 : SPAN_CONTINUES;
+		at += block_bytes(o);
+	}
+	release_span(pa, addr + size, addr + block_bytes((unsigned int)order));
+	return addr;
+}
+
+int page_free_bytes(struct page_alloc *pa, uint64_t addr, uint64_t bytes)
+{
+	uint64_t size = align_down(bytes + PAGE_SIZE - 1, PAGE_SIZE);
+	uint64_t at;
+
+	if (bytes == 0 || addr == 0 || (addr & (PAGE_SIZE - 1)))
+		return -ZE_BAD_ADDRESS;
+	for (at = addr; at < addr + size;) {
+		unsigned int o = piece_order(at, addr + size - at);
+		struct page_meta *m = meta_at(pa, at);
+		if (at == addr && (!m || m->state != PAGE_USED_HEAD))
+			return page_free(pa, addr, o);	/* its error, nothing freed */
+		if (!m || m->state != PAGE_USED_HEAD || m->order != o ||
+		    (m->span == SPAN_CONTINUES) != (at != addr))
+			return -ZE_WRONG_ORDER;
+		at += block_bytes(o);
+	}
+	struct page_meta *next = meta_at(pa, at);
+	if (next && next->state == PAGE_USED_HEAD && next->span == SPAN_CONTINUES)
+		return -ZE_WRONG_ORDER;		/* the block goes on: freed too short */
+	for (at = addr; at < addr + size;) {
+		unsigned int o = piece_order(at, addr + size - at);
+		meta_at(pa, at)->span = 0;
+		page_free(pa, at, o);
+		at += block_bytes(o);
+	}
+	return 0;
+}
+
+uint64_t page_alloc_largest_free(const struct page_alloc *pa)
+{
+	for (int order = PAGE_MAX_ORDER; order >= 0; order--) {
+		if (pa->free_blocks[order])
+			return block_bytes((unsigned int)order);
+	}
+	return 0;
 }
 
 int page_order_for_bytes(uint64_t bytes)

@@ -48,7 +48,7 @@ struct page_meta {
 	uint32_t prev;
 	uint8_t state;		/* enum page_state in page_alloc.c */
 	uint8_t order;		/* meaningful on the first page of a block */
-	uint16_t unused;
+	uint16_t span;		/* on a used head: a later piece of page_alloc_bytes() */
 };
 
 #define PAGE_ALLOC_META_BYTES(ram_bytes) \
@@ -113,6 +113,23 @@ uint64_t page_alloc(struct page_alloc *pa, unsigned int order);
  * -ZE_DOUBLE_FREE, -ZE_NOT_ALLOCATED, -ZE_WRONG_ORDER.
  */
 int page_free(struct page_alloc *pa, uint64_t addr, unsigned int order);
+
+/*
+ * Gives back reservation [base, base + size), exactly as reserved: its
+ * managed pages become free.  0 or -ZE_NOENT (no such reservation).
+ */
+int page_alloc_unreserve(struct page_alloc *pa, uint64_t base, uint64_t size);
+
+/*
+ * bytes (rounded up to pages) of contiguous memory aligned to the smallest
+ * power-of-two block that holds them; only bytes are kept, the rest stays
+ * free.  0 if no block that large is free.  Freed with the same size only:
+ * -ZE_WRONG_ORDER otherwise, and page_free()'s errors.
+ */
+uint64_t page_alloc_bytes(struct page_alloc *pa, uint64_t bytes);
+int page_free_bytes(struct page_alloc *pa, uint64_t addr, uint64_t bytes);
+/* The largest request page_alloc_bytes() can meet now, in bytes. */
+uint64_t page_alloc_largest_free(const struct page_alloc *pa);
 
 /* Smallest order whose block holds bytes; -ZE_INVAL when larger than the max. */
 int page_order_for_bytes(uint64_t bytes);

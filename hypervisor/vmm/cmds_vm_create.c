@@ -65,6 +65,11 @@ static int parse(struct cmd_io *io, int argc, char **argv, struct create_args *a
 				return CMD_ERR_FAIL;
 			}
 		} else if (!strcmp(opt, "-n")) {
+			if (!vm_config_name_ok(val)) {
+				cmd_printf(io, "zvm create: VM name '%s': " VM_NAME_RULE
+					   ", at most %u characters\n", val, VM_NAME_MAX - 1);
+				return CMD_ERR_FAIL;
+			}
 			a->name = val;
 		} else {
 			return CMD_ERR_USAGE;

@@ -120,28 +120,18 @@ static int check_cores(const struct vm_config *cfg, struct zerr_msg *msg)
 	return 0;
 }
 
-static unsigned order_for(uint64_t bytes)
-{
-	unsigned order = 0;
-
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
-}
-
-#define RAM_FIXED	(~0u)		/* placed by the configuration, kept at boot */
-
 static int claim_memory(struct vm *vm, struct zerr_msg *msg)
 {
 	if (vm->cfg.ram_host_base) {
-		vm->ram_order = RAM_FIXED;
+		vm->ram_fixed = true;
 		vm->ram_pa = vm->cfg.ram_host_base;
 		return 0;
 	}
-	vm->ram_order = order_for(vm->cfg.ram.size);
-	vm->ram_pa = page_alloc_order(vm->ram_order);
+	vm->ram_pa = page_alloc_size(vm->cfg.ram.size);
 	if (!vm->ram_pa)
-		return fail(msg, ZE_NOMEM, "not enough free memory for %s", vm->cfg.name);
+		return zerr_set(msg, ZE_NOMEM, "not enough free memory for %s (%lu MiB): the "
+				"largest that fits now is %lu MiB", vm->cfg.name,
+				vm->cfg.ram.size >> 20, page_largest_free() >> 20);
 	return 0;
 }
 
@@ -172,8 +162,11 @@ static void release(struct vm *vm)
 		stage2_destroy(&vm->s2);
 	if (vm->vmid)
 		vmid_free(&vmids, vm->vmid);
-	if (vm->ram_pa && vm->ram_order != RAM_FIXED)
-		page_free_order(vm->ram_pa, vm->ram_order);
+	/* Configured RAM was reserved at boot: deleted, it joins the pool. */
+	if (vm->ram_pa && vm->ram_fixed)
+		page_unreserve(vm->ram_pa, vm->cfg.ram.size);
+	else if (vm->ram_pa)
+		page_free_size(vm->ram_pa, vm->cfg.ram.size);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		if (cpu_data(vm->vcpus[i].cpu)->owner == &vm->vcpus[i])
 			cpu_data(vm->vcpus[i].cpu)->owner = 0;
@@ -216,6 +209,10 @@ int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
 	int rc;
 
 	registry_lock();
+	if (!vm_config_name_ok(cfg->name)) {
+		rc = fail(msg, ZE_MALFORMED, "VM name '%s': " VM_NAME_RULE, cfg->name);
+		goto out;
+	}
 	if (name_taken(cfg->name)) {
 		rc = fail(msg, ZE_EXISTS, "a VM named '%s' exists already", cfg->name);
 		goto out;

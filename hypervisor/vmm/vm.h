@@ -61,7 +61,7 @@ struct vm {
 	bool threads_live;
 
 	uint64_t ram_pa;		/* host RAM behind guest RAM */
-	unsigned ram_order;		/* from the page allocator, or ~0u if fixed */
+	bool ram_fixed;			/* placed by the configuration, reserved at boot */
 	struct stage2 s2;
 	uint16_t vmid;
 	uint64_t cntvoff;

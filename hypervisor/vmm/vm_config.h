@@ -99,6 +99,13 @@ typedef int (*vm_image_size_fn)(void *ctx, const char *name, uint64_t *size);
 int vm_config_check_images(const struct system_config *cfg,
 			   vm_image_size_fn lookup, void *ctx, struct zerr_msg *msg);
 
+/*
+ * A VM's name is typed on the command line and looked up next to VM ids:
+ * a letter first (never a number that could be an id), then letters,
+ * digits, '-' or '_' (nothing a shell splits or quotes).
+ */
+#define VM_NAME_RULE "use a letter, then letters, digits, '-' or '_'"
+bool vm_config_name_ok(const char *name);
 const char *vm_os_type_name(enum vm_os_type type);
 const char *vm_recovery_name(enum vm_recovery recovery);
 

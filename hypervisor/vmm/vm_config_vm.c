@@ -36,11 +36,24 @@ static bool name_char_ok(char c, bool first)
 	return !first && ((c >= '0' && c <= '9') || c == '-' || c == '_');
 }
 
+bool vm_config_name_ok(const char *name)
+{
+	size_t len = strnlen(name, VM_NAME_MAX);
+
+	if (len == 0 || len >= VM_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (!name_char_ok(name[i], i == 0))
+			return false;
+	}
+	return true;
+}
+
 /* The node name is the VM's name: used on the command line, so plain. */
 static int read_name(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 {
 	const char *name = fdt_get_name(&ctx->fdt, node, NULL);
-	size_t i, len = name ? strlen(name) : 0;
+	size_t len = name ? strlen(name) : 0;
 
 	if (len == 0)
 		return cfg_fail(ctx, ZE_MALFORMED, "/zvm/vms",
@@ -49,11 +62,9 @@ static int read_name(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 		return cfg_fail(ctx, ZE_LIMIT, "/zvm/vms",
 				"VM name '%s' is longer than %d characters",
 				name, VM_NAME_MAX - 1);
-	for (i = 0; i < len; i++)
-		if (!name_char_ok(name[i], i == 0))
-			return cfg_fail(ctx, ZE_MALFORMED, "/zvm/vms",
-					"VM name '%s': use a letter, then letters, "
-					"digits, '-' or '_' (no unit address)", name);
+	if (!vm_config_name_ok(name))
+		return cfg_fail(ctx, ZE_MALFORMED, "/zvm/vms",
+				"VM name '%s': " VM_NAME_RULE " (no unit address)", name);
 	memcpy(vm->name, name, len + 1);
 	return 0;
 }

@@ -169,3 +169,44 @@ def test_a_dead_core_is_a_crash_of_its_vm(zvm):
     # No VM may be made on the stopped core (Linux keeps cores 2-3).
     out = zvm.run("zvm create -t rtos -c 1 -m 64")
     assert "need 1 free core(s), only 0 free" in out, out
+
+
+def test_deleted_vms_give_their_memory_back(zvm):
+    """Configured VMs' RAM is reserved at boot; deleted, it joins what
+    `zvm create` can use, and a size that does not fit says what would."""
+    assert "vm 2 deleted" in zvm.run("zvm delete linux")
+    out = zvm.run("zvm create -t rtos -c 1 -m 1024")
+    largest = re.search(r"not enough free memory for rtos1 \(1024 MiB\): the largest that "
+                        r"fits now is (\d+) MiB", out)
+    assert largest, out
+    fits = int(largest[1])
+    assert fits >= 512, out     # the 320 MiB of both configured VMs came back
+    out = zvm.run(f"zvm create -t rtos -c 1 -m {fits} -n big")
+    assert "'big' created on core(s) 2" in out, out
+    assert "deleted" in zvm.run("zvm delete big")
+    # 300 MiB is no power of two: it takes 300 MiB (and its stage-2
+    # tables), not 512.
+    before = free_pages(zvm)
+    out = zvm.run("zvm create -t rtos -c 1 -m 300 -n mid")
+    assert "'mid' created on core(s) 2" in out, out
+    taken = before - free_pages(zvm)
+    assert 300 * PAGES_PER_MIB <= taken <= 300 * PAGES_PER_MIB + STAGE2_TABLES_MAX, taken
+    assert "started" in zvm.run("zvm start mid")
+    assert info(zvm, "mid")[0] == "running"
+
+
+PAGES_PER_MIB = 256
+STAGE2_TABLES_MAX = 8
+
+
+def free_pages(zvm):
+    pages = re.search(r"^pages +(\d+) free of \d+", zvm.run("mem"), re.M)
+    assert pages
+    return int(pages[1])
+
+
+def test_names_that_read_as_ids_or_split_are_refused(zvm):
+    for name in ("3", "2x", "a.b", "-x"):
+        out = zvm.run(f"zvm create -t rtos -c 1 -m 16 -n {name}")
+        assert f"zvm create: VM name '{name}': use a letter, then letters, digits" in out, out
+    assert "no VM" in zvm.run("zvm info 3")

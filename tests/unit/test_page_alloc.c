@@ -312,6 +312,61 @@ static void test_setup_errors(void **state)
 	assert_healthy(&pa);
 }
 
+/* A reservation given back joins the free memory around it again. */
+static void test_unreserve_gives_the_pages_back(void **state)
+{
+	struct page_alloc pa;
+	struct page_alloc_stats before, after;
+
+	(void)state;
+	init(&pa);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 16 * MIB), 0);
+	page_alloc_get_stats(&pa, &before);
+	assert_int_equal(page_alloc_reserve(&pa, BASE + 4 * MIB, 4 * MIB), 0);
+	assert_int_equal(page_alloc_reserve(&pa, BASE + 12 * MIB, 1 * MIB), 0);
+	/* Only an exact reservation comes back. */
+	assert_int_equal(page_alloc_unreserve(&pa, BASE + 4 * MIB, 2 * MIB), -ZE_NOENT);
+	assert_int_equal(page_alloc_unreserve(&pa, BASE + 4 * MIB, 4 * MIB), 0);
+	assert_int_equal(page_alloc_unreserve(&pa, BASE + 4 * MIB, 4 * MIB), -ZE_NOENT);
+	assert_healthy(&pa);
+	assert_int_equal(page_alloc_largest_free(&pa), 8 * MIB);
+	assert_int_equal(page_alloc_unreserve(&pa, BASE + 12 * MIB, 1 * MIB), 0);
+	page_alloc_get_stats(&pa, &after);
+	assert_stats_equal(&before, &after);
+	assert_int_equal(page_alloc_largest_free(&pa), 16 * MIB);
+	assert_healthy(&pa);
+}
+
+/* A size that is no power of two takes only what it needs. */
+static void test_bytes_allocation_keeps_only_its_size(void **state)
+{
+	struct page_alloc pa;
+	struct page_alloc_stats before, after;
+	uint64_t a, b;
+
+	(void)state;
+	init(&pa);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 16 * MIB), 0);
+	page_alloc_get_stats(&pa, &before);
+	a = page_alloc_bytes(&pa, 5 * MIB);	/* from an 8 MiB block */
+	assert_true(a != 0);
+	assert_int_equal(free_pages(&pa), (11 * MIB) >> 12);
+	/* The 3 MiB left of that block are usable by others. */
+	b = page_alloc_bytes(&pa, 2 * MIB);
+	assert_true(b != 0 && (b >= a + 5 * MIB || b + 2 * MIB <= a));
+	assert_healthy(&pa);
+	assert_int_equal(page_alloc_largest_free(&pa), 8 * MIB);
+	assert_int_equal(page_alloc_bytes(&pa, 9 * MIB), 0);
+	/* Freed with another size: refused, nothing changes. */
+	assert_int_equal(page_free_bytes(&pa, a, 4 * MIB), -ZE_WRONG_ORDER);
+	assert_int_equal(page_free_bytes(&pa, a, 5 * MIB), 0);
+	assert_int_equal(page_free_bytes(&pa, a, 5 * MIB), -ZE_DOUBLE_FREE);
+	assert_int_equal(page_free_bytes(&pa, b, 2 * MIB), 0);
+	page_alloc_get_stats(&pa, &after);
+	assert_stats_equal(&before, &after);
+	assert_healthy(&pa);
+}
+
 static void test_order_for_bytes(void **state)
 {
 	(void)state;
@@ -506,6 +561,8 @@ int main(void)
 		cmocka_unit_test(test_free_errors_leave_state_alone),
 		cmocka_unit_test(test_setup_errors),
 		cmocka_unit_test(test_order_for_bytes),
+		cmocka_unit_test(test_unreserve_gives_the_pages_back),
+		cmocka_unit_test(test_bytes_allocation_keeps_only_its_size),
 		cmocka_unit_test(test_random_against_model),
 	};
 

@@ -332,6 +332,22 @@ static void test_image_missing(void **state)
 	assert_string_equal(msg.text, VMS "linux': image 'linux-Image' not found");
 }
 
+/* Names are typed next to VM ids: nothing that is a number or splits. */
+static void test_vm_name_rule(void **state)
+{
+	(void)state;
+	assert_true(vm_config_name_ok("rtos"));
+	assert_true(vm_config_name_ok("linux-2_b"));
+	assert_true(vm_config_name_ok("a234567890123456789012345678901"));
+	assert_false(vm_config_name_ok(""));
+	assert_false(vm_config_name_ok("3"));
+	assert_false(vm_config_name_ok("3vm"));
+	assert_false(vm_config_name_ok("a b"));
+	assert_false(vm_config_name_ok("a'b"));
+	assert_false(vm_config_name_ok("-x"));
+	assert_false(vm_config_name_ok("a2345678901234567890123456789012"));
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -353,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_image_sizes),
 		cmocka_unit_test(test_image_missing),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_vm_name_rule),
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), i;
 	struct CMUnitTest tests[sizeof(fixed) / sizeof(fixed[0]) + BAD_COUNT];
