@@ -7,6 +7,7 @@
 #include "kernel/shell.h"
 #include "lib/string.h"
 #include "vmm/vm.h"
+#include "vmm/vm_snapshot.h"
 
 #define REPLAY_BYTES	VM_CONSOLE_BYTES	/* all the ring holds */
 #define DRAIN_CHUNK	128
@@ -80,6 +81,7 @@ static const struct shell_attachment attachment = {
 
 static int cmd_console(struct cmd_io *io, int argc, char **argv)
 {
+	struct vm_snapshot snap;
 	struct vm *vm;
 
 	if (argc != 2)
@@ -89,20 +91,22 @@ static int cmd_console(struct cmd_io *io, int argc, char **argv)
 		return CMD_ERR_FAIL;
 	}
 	vm = vm_find(argv[1]);
-	if (!vm) {
+	if (!vm || !vm_snapshot_find(argv[1], &snap)) {
 		cmd_printf(io, "no VM '%s'; see 'zvm list'\n", argv[1]);
 		return CMD_ERR_FAIL;
 	}
-	if (!vm->cfg.uart) {
-		cmd_printf(io, "'%s' has no emulated UART\n", vm->cfg.name);
+	if (!snap.cfg.uart) {
+		cmd_printf(io, "'%s' has no emulated UART\n", snap.cfg.name);
 		return CMD_ERR_FAIL;
 	}
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
 	uint64_t end = console_ring_end(&vm->console);
+	spin_unlock_irqrestore(&vm->lock, flags);
 	session.vm = vm;
 	session.pending_len = 0;
 	session.pos = end > REPLAY_BYTES ? end - REPLAY_BYTES : 0;
-	cmd_printf(io, "[console of vm %u '%s' (%s); Ctrl-] returns to ZVM]\n", vm->id,
-		   vm->cfg.name, vm_state_name(vm->state));
+	cmd_printf(io, "[console of vm %u '%s' (%s); Ctrl-] returns to ZVM]\n", snap.id,
+		   snap.cfg.name, vm_state_name(snap.state));
 	vm->console_notify = shell_wake;
 	shell_attach(&attachment);
 	shell_wake();
