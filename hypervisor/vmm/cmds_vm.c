@@ -110,6 +110,8 @@ static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 		   vm->cfg.initrd[0] ? ", initrd " : "", vm->cfg.initrd,
 		   vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
 		   vm->guest_faults, vm->aborts_injected);
+	cmd_printf(io, "  health: heartbeat timeout %u ms (once the guest beats)\n",
+		   vm->cfg.heartbeat_timeout_ms);
 	cmd_printf(io, "  vgic: %lu injected, %lu delivered, %lu outstanding, %lu lost; "
 		   "interrupts %s\n", gs.injected, gs.delivered, gs.outstanding, gs.lost,
 		   vm->cfg.direct_irq ? "delivered directly" : "through list registers");

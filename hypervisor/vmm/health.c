@@ -12,10 +12,10 @@
 #include "kernel/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "vmm/heartbeat.h"
 #include "vmm/vm_snapshot.h"
 
 #define HEALTH_PERIOD_MS	50
-#define HEARTBEAT_TIMEOUT_MS	500
 /* A VM that crashes this often is not helped by restarting it. */
 #define RESTART_LIMIT		5
 #define RESTART_WINDOW_MS	10000
@@ -27,17 +27,26 @@ void health_notify(void)
 	sem_give(&wakeup);
 }
 
-static void check_heartbeat(struct vm *vm, const struct vm_snapshot *snap)
-{
-	uint64_t last = snap->last_heartbeat;
+/* One watch per registry slot: only this thread uses them. */
+static struct heartbeat_watch watches[VM_MAX];
 
-	/* Only a guest that has started beating can miss a beat. */
-	if (snap->state != VM_RUNNING || !last)
-		return;
-	if (time_now() - last > ms_to_ticks(HEARTBEAT_TIMEOUT_MS)) {
+/* Only a running guest that has started beating can miss a beat, and only
+ * a guest whose vCPUs ran meanwhile (heartbeat.h): host load is no hang. */
+static void check_heartbeat(unsigned slot, struct vm *vm, const struct vm_snapshot *snap)
+{
+	uint64_t progress = 0;
+	uint32_t timeout_ms = snap->cfg.heartbeat_timeout_ms;
+
+	for (unsigned i = 0; i < snap->vcpu_count; i++)
+		progress += snap->vcpus[i].stats.traps;
+	enum heartbeat_verdict verdict = heartbeat_check(
+		&watches[slot], time_now(), snap->state == VM_RUNNING ? snap->last_heartbeat : 0,
+		ms_to_ticks(timeout_ms), progress);
+	if (verdict == HEARTBEAT_OVERDUE) {
+		vm_kick_vcpus(vm, ~0u);		/* the probe: a trap once they run */
+	} else if (verdict == HEARTBEAT_MISSED) {
 		char reason[VM_REASON_MAX];
-		fmt_snprintf(reason, sizeof(reason), "missed its heartbeat for %u ms",
-			     HEARTBEAT_TIMEOUT_MS);
+		fmt_snprintf(reason, sizeof(reason), "missed its heartbeat for %u ms", timeout_ms);
 		vm_crash_from_outside(vm, reason);
 	}
 }
@@ -121,7 +130,7 @@ void health_monitor(void)
 			if (!vm || !vm_snapshot_at(i, &snap))
 				continue;
 			check_cores(vm, &snap);
-			check_heartbeat(vm, &snap);
+			check_heartbeat(i, vm, &snap);
 			if (snap.state == VM_CRASHED && snap.threads_live)
 				recover(vm, &snap);
 			else if (snap.state == VM_STOPPED && snap.threads_live)

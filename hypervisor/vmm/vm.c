@@ -229,6 +229,8 @@ int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
 	vm->used = true;
 	vm->id = (unsigned)(vm - vms) + 1;
 	vm->cfg = *cfg;
+	if (!vm->cfg.heartbeat_timeout_ms)
+		vm->cfg.heartbeat_timeout_ms = VM_HEARTBEAT_DEFAULT_MS;
 	vm->image = *image;
 	if (initrd)
 		vm->initrd = *initrd;

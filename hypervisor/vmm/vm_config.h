@@ -20,6 +20,10 @@
 #define VM_CONFIG_COMPATIBLE	"zvm,system-v1"
 #define VM_CONFIG_MAX_VMS	8
 #define VM_NAME_MAX		32	/* node name, NUL included */
+/* heartbeat-timeout-ms: its default and the range ZVM accepts. */
+#define VM_HEARTBEAT_DEFAULT_MS	500
+#define VM_HEARTBEAT_MIN_MS	50	/* a few periods of the health monitor */
+#define VM_HEARTBEAT_MAX_MS	600000
 #define VM_FILE_NAME_MAX	PACKAGE_NAME_MAX	/* image, initrd */
 #define VM_BOOTARGS_MAX		256
 #define VM_MAX_PASSTHROUGH	8	/* regions per VM */
@@ -61,6 +65,7 @@ struct vm_config {
 	bool autostart;
 	bool direct_irq;
 	enum vm_recovery recovery;
+	uint32_t heartbeat_timeout_ms;	/* a beating guest's longest silence */
 	/* Identity-mapped device regions and their interrupts (INTIDs). */
 	struct vm_region passthrough[VM_MAX_PASSTHROUGH];
 	uint32_t passthrough_count;

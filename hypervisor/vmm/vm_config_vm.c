@@ -12,7 +12,8 @@
 
 static const char *const vm_props[] = {
 	"os-type", "cpus", "memory", "host-address", "image", "initrd",
-	"bootargs", "uart", "autostart", "recovery", "direct-irq", NULL
+	"bootargs", "uart", "autostart", "recovery", "direct-irq",
+	"heartbeat-timeout-ms", NULL
 };
 static const char *const passthrough_props[] = { "reg", "interrupts", NULL };
 
@@ -288,6 +289,23 @@ static int read_flags(struct cfg_ctx *ctx, int node, const char *where,
 	return rc;
 }
 
+/* How long a guest that beats may go without a beat (docs/hypercalls.md). */
+static int read_heartbeat(struct cfg_ctx *ctx, int node, const char *where,
+			  struct vm_config *vm)
+{
+	vm->heartbeat_timeout_ms = VM_HEARTBEAT_DEFAULT_MS;
+	if (!fdt_getprop(&ctx->fdt, node, "heartbeat-timeout-ms", NULL))
+		return 0;
+	int rc = cfg_read_cell(ctx, node, where, "heartbeat-timeout-ms",
+			       &vm->heartbeat_timeout_ms);
+	if (rc == 0 && (vm->heartbeat_timeout_ms < VM_HEARTBEAT_MIN_MS ||
+			vm->heartbeat_timeout_ms > VM_HEARTBEAT_MAX_MS))
+		rc = cfg_fail(ctx, ZE_MALFORMED, where, "heartbeat-timeout-ms %u is not "
+			      "within %u..%u", vm->heartbeat_timeout_ms, VM_HEARTBEAT_MIN_MS,
+			      VM_HEARTBEAT_MAX_MS);
+	return rc;
+}
+
 int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 {
 	char where[CFG_WHERE_MAX];
@@ -323,6 +341,8 @@ int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 				     sizeof(vm->bootargs), false);
 	if (rc == 0)
 		rc = read_flags(ctx, node, where, vm);
+	if (rc == 0)
+		rc = read_heartbeat(ctx, node, where, vm);
 	if (rc == 0)
 		rc = parse_subnodes(ctx, node, where, vm);
 	return rc;

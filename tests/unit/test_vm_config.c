@@ -116,6 +116,7 @@ static void test_good_fixture(void **state)
 	assert_false(cfg.vms[1].autostart);
 	assert_false(cfg.vms[1].direct_irq);
 	assert_int_equal(cfg.vms[1].recovery, VM_RECOVERY_NONE);
+	assert_int_equal(cfg.vms[1].heartbeat_timeout_ms, VM_HEARTBEAT_DEFAULT_MS);
 }
 
 struct bad_case {
@@ -229,6 +230,8 @@ static const struct bad_case bad_cases[] = {
 	  "0x0-0xfffffff is not inside the board's RAM" },
 	{ "zvm_memory_align", -ZE_MALFORMED, "config: /zvm: 'zvm-memory' "
 	  "<0x40080000 0x10000000> is not 2 MiB aligned" },
+	{ "heartbeat_range", -ZE_MALFORMED, VMS "rtos': heartbeat-timeout-ms 10 is not "
+	  "within 50..600000" },
 	{ "too_many_vms", -ZE_LIMIT, "config: /zvm/vms: more than 8 VMs" },
 	{ "no_zvm", -ZE_MISSING,
 	  "config: /: no /zvm node: not a ZVM system configuration" },

@@ -1,0 +1,2 @@
+UNIT_TESTS += test_heartbeat
+test_heartbeat_SRCS := $(PORTABLE_HEARTBEAT)
