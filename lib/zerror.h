@@ -11,7 +11,8 @@
  * The caller prints msg.text; a NULL msg means nobody wants the words.
  * The code says what kind of failure it is, the message says where and why.
  *
- * Portable: built into ZVM, tools/zvmpack, the guest RTOS and the unit tests.
+ * Portable: built into ZVM, tools/zvmpack and the unit tests; the guest RTOS
+ * gets the codes through lib/fdt.h.
  */
 #ifndef LIB_ZERROR_H
 #define LIB_ZERROR_H
