@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/shell.h"
 #include "lib/string.h"
+#include "vdev/term_query.h"
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
 
@@ -21,8 +22,11 @@
 struct console_session {
 	struct vm *vm;
 	uint64_t pos;			/* next console-ring offset to print */
+	uint64_t live_from;		/* offsets below: the replay */
+	struct term_query replay;	/* the replay asks the terminal nothing */
 	char pending[PENDING_BYTES];
 	size_t pending_len;
+	bool told_dropped;		/* the operator knows keys were dropped */
 };
 
 static struct console_session session;
@@ -39,14 +43,34 @@ static void session_input(void *ctx, char c)
 {
 	struct console_session *s = ctx;
 
-	if (s->pending_len < sizeof(s->pending))
+	flush_pending(s);
+	if (s->pending_len < sizeof(s->pending)) {
 		s->pending[s->pending_len++] = c;
+		s->told_dropped = false;
+	} else if (!s->told_dropped) {
+		/* Never silently: a paused (or stuck) guest reads nothing. */
+		kprintf("\n[zvm: '%s' is %s and not reading its console: %u typed keys wait, "
+			"more are dropped]\n", s->vm->cfg.name, vm_state_name(s->vm->state),
+			PENDING_BYTES);
+		s->told_dropped = true;
+	}
 	flush_pending(s);
 }
 
 static bool session_waiting(void *ctx)
 {
 	return ((struct console_session *)ctx)->pending_len != 0;
+}
+
+/* Replayed output, terminal queries taken out (vdev/term_query.h). */
+static void write_replay(struct console_session *s, const char *buf, size_t n)
+{
+	char out[DRAIN_CHUNK + TERM_QUERY_MAX];
+	size_t w = term_query_filter(&s->replay, buf, n, out);
+
+	if (s->pos >= s->live_from)
+		w += term_query_flush(&s->replay, out + w);
+	console_write(out, w);
 }
 
 static void session_drain(void *ctx)
@@ -59,12 +83,18 @@ static void session_drain(void *ctx)
 	if (s->pending_len)
 		flush_pending(s);
 	for (;;) {
+		bool replay = s->pos < s->live_from;
+		size_t want = replay && s->live_from - s->pos < sizeof(buf) ?
+			      (size_t)(s->live_from - s->pos) : sizeof(buf);
 		uint64_t flags = spin_lock_irqsave(&s->vm->lock);
-		n = console_ring_read(&s->vm->console, &s->pos, buf, sizeof(buf), &lost);
+		n = console_ring_read(&s->vm->console, &s->pos, buf, want, &lost);
 		spin_unlock_irqrestore(&s->vm->lock, flags);
 		if (!n)
 			break;
-		console_write(buf, n);
+		if (replay)
+			write_replay(s, buf, n);
+		else
+			console_write(buf, n);
 	}
 }
 
@@ -104,6 +134,9 @@ static int cmd_console(struct cmd_io *io, int argc, char **argv)
 	spin_unlock_irqrestore(&vm->lock, flags);
 	session.vm = vm;
 	session.pending_len = 0;
+	session.told_dropped = false;
+	session.live_from = end;
+	term_query_init(&session.replay);
 	session.pos = end > REPLAY_BYTES ? end - REPLAY_BYTES : 0;
 	cmd_printf(io, "[console of vm %u '%s' (%s); Ctrl-] returns to ZVM]\n", snap.id,
 		   snap.cfg.name, vm_state_name(snap.state));

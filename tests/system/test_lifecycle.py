@@ -21,6 +21,7 @@ from zvm import Zvm, qemu_args
 RTOS_BOOT = '{"rtos":"boot"'
 RTOS_IDLE = re.compile(r'\{"rtos":"idle"\}')
 EVENT_TIMEOUT = 60
+PENDING_KEYS = 1024     # PENDING_BYTES in hypervisor/vmm/vm_console.c
 ASK_AGAIN = 5           # seconds between questions to a booting Linux
 
 
@@ -124,12 +125,34 @@ def linux_command(zvm, command, *logged, boots=True):
         linux_answers(zvm)
 
 
+def test_keys_typed_to_a_paused_vm_are_never_dropped_silently(zvm):
+    assert "vm 1 paused" in zvm.run("zvm pause rtos")
+    zvm.attach("rtos")
+    zvm.send("x" * (3 * PENDING_KEYS))
+    zvm.expect(r"\[zvm: 'rtos' is paused and not reading its console: 1024 typed keys "
+               r"wait, more are dropped\]", EVENT_TIMEOUT)
+    zvm.detach()
+    assert "vm 1 resumed" in zvm.run("zvm resume rtos")
+
+
 def test_linux_reboot_is_a_reboot(zvm):
     assert vm_row(zvm, "linux") == ("running", 0)
     linux_command(zvm, "reboot -f", r"vm 2 'linux' rebooted by the guest \(PSCI SYSTEM_RESET\)",
                   r"vm 2 'linux' rebooted by its guest")
     state, _, restarts, crashes, vcpu, _ = info(zvm, "linux")
     assert (state, restarts, crashes, vcpu) == ("running", 1, 0, "on")
+
+
+def test_a_console_replay_asks_the_terminal_nothing(zvm):
+    """Busybox asks for the cursor position (ESC [ 6 n) at every prompt; a
+    replay of that, after a reboot, typed the terminal's answer into the new
+    boot.  Live output keeps it; the replay does not."""
+    replay = zvm.console("linux")
+    assert "linux# " in replay and "ZVM Linux guest up" in replay, replay[-500:]
+    assert "\x1b[6n" not in replay
+    with linux_shell(zvm):
+        zvm.send("echo live\r")
+        zvm.expect(r"linux# \x1b\[6n", EVENT_TIMEOUT)
 
 
 def test_a_linux_panic_is_a_crash(zvm):
