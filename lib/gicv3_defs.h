@@ -82,6 +82,7 @@
 #define GIC_AFF2_SHIFT		16
 #define GIC_AFF3_SHIFT		32
 #define GIC_AFF_FIELD		0xffull
+#define MPIDR_AFFINITY_MASK	0xff00ffffffull	/* Aff3, Aff2, Aff1, Aff0 */
 #define GICD_IROUTER_IRM	(1ull << 31)	/* 1 of N: any participating PE */
 
 /* GICD_IIDR / GICR_IIDR (12.9.15) and PIDR2.ArchRev (12.1.13). */

@@ -10,9 +10,9 @@
 #include "lib/string.h"
 
 #include <stdarg.h>
+#include "lib/gicv3_defs.h"
 
 /* MPIDR_EL1 affinity fields Aff3 [39:32] and Aff2..Aff0 [23:0] (ARM ARM D17.2). */
-#define MPIDR_AFFINITY_MASK	UINT64_C(0xff00ffffff)
 /* "arm,psci" alone names PSCI 0.1 (devicetree binding arm/psci.yaml). */
 #define PSCI_COMPAT_PREFIX	"arm,psci-"
 #define PSCI_LEGACY_COMPAT	"arm,psci"

@@ -25,10 +25,10 @@
 #include "vmm/vm.h"
 #include "vmm/vm_boot.h"
 #include "lib/fdt.h"
+#include "lib/gicv3_defs.h"
 
 /* Linux arm64 booting.rst: the blob is at most 2 MiB. */
 #define DTB_MAX_SIZE		(2u << 20)
-#define MPIDR_AFFINITY_MASK	0xff00ffffffull
 #define BOOT_CPU_TIMEOUT_MS	1000
 #define BOOT_REASON_NOT_EL2	1
 #define ID_MMFR1_VH_SHIFT	8	/* ID_AA64MMFR1_EL1.VH, ARM ARM D13.2.65 */

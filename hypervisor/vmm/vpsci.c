@@ -5,6 +5,7 @@
  */
 #include "vmm/vpsci.h"
 #include "arch/arm64/psci.h"
+#include "lib/gicv3_defs.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
@@ -16,7 +17,7 @@
 static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (vm->vcpus[i].mpidr == (mpidr & 0xff00ffffffull))
+		if (vm->vcpus[i].mpidr == (mpidr & MPIDR_AFFINITY_MASK))
 			return &vm->vcpus[i];
 	}
 	return 0;
