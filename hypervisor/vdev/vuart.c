@@ -132,6 +132,16 @@ size_t vuart_input(struct vuart *v, const char *s, size_t n)
 	return n;
 }
 
+bool vuart_input_break(struct vuart *v)
+{
+	if (!vuart_rx_space(v))
+		return false;
+	v->rx_fifo[(v->rx_head + v->rx_count) % VUART_FIFO_SIZE] = (uint16_t)VUART_DR_BE;
+	v->rx_count++;
+	update_rx_status(v, true);
+	return true;
+}
+
 static uint32_t read_dr(struct vuart *v)
 {
 	uint32_t byte;

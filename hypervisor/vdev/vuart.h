@@ -62,6 +62,7 @@
 /* UARTFR bits (DDI 0183, 3.3.3). */
 #define VUART_FR_BUSY		(1u << 3)
 #define VUART_FR_RXFE		(1u << 4)
+#define VUART_DR_BE		(1u << 10)	/* UARTDR break error (DDI 0183 3.3.1) */
 #define VUART_FR_TXFF		(1u << 5)
 #define VUART_FR_RXFF		(1u << 6)
 #define VUART_FR_TXFE		(1u << 7)
@@ -90,7 +91,7 @@ struct vuart_backend {
 
 struct vuart {
 	struct vuart_backend backend;
-	uint8_t rx_fifo[VUART_FIFO_SIZE];
+	uint16_t rx_fifo[VUART_FIFO_SIZE];	/* data, and its error bits */
 	uint32_t rx_head;		/* index of the oldest byte */
 	uint32_t rx_count;
 	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
@@ -116,6 +117,8 @@ int vuart_mmio(void *uart, uint64_t offset, unsigned size, bool write, uint64_t 
 
 /* Queues up to n received bytes; returns how many fitted in the FIFO. */
 size_t vuart_input(struct vuart *v, const char *s, size_t n);
+/* A break on the line (a NUL with BE set); false when the FIFO is full. */
+bool vuart_input_break(struct vuart *v);
 /* Bytes vuart_input() would accept now. */
 size_t vuart_rx_space(const struct vuart *v);
 bool vuart_irq_level(const struct vuart *v);

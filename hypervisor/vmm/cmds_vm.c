@@ -170,6 +170,8 @@ static int run_op(struct cmd_io *io, int argc, char **argv, vm_op op, const char
 VM_OP_COMMAND(start, "start", "started", "Boots a stopped or crashed VM from its pristine image.");
 VM_OP_COMMAND(stop, "stop", "stopped",
 	      "Destroys a VM's run at once (no guest shutdown): its cores go idle.");
+VM_OP_COMMAND(shutdown, "shutdown", "shut down",
+	      "Asks the guest to power off and waits for it (Linux: serial SysRq 'o').");
 VM_OP_COMMAND(pause, "pause", "paused", "Freezes a running VM in place.");
 VM_OP_COMMAND(resume, "resume", "resumed", "Lets a paused VM run on.");
 VM_OP_COMMAND(restart, "restart", "restarted", "Stops and starts a VM again.");

@@ -97,6 +97,8 @@ int vm_stop(struct vm *vm, struct zerr_msg *msg);
 int vm_pause(struct vm *vm, struct zerr_msg *msg);
 int vm_resume(struct vm *vm, struct zerr_msg *msg);
 int vm_restart(struct vm *vm, struct zerr_msg *msg);
+/* Asks the guest to power off and waits for it (vm_shutdown.c). */
+int vm_shutdown(struct vm *vm, struct zerr_msg *msg);
 /* Boots again a VM whose guest reset itself (not a crash, no policy). */
 int vm_reboot(struct vm *vm, struct zerr_msg *msg);
 /* While held, no VM is created or deleted (docs/locking.md: taken first). */
@@ -139,6 +141,8 @@ void vm_guest_setup(struct vcpu *v, struct el2_guest_setup *setup);
 void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why);
 /* Sends console input to the VM's UART; returns bytes accepted. */
 size_t vm_console_input(struct vm *vm, const char *s, size_t n);
+/* A break on the VM's console line; false without a UART or room. */
+bool vm_console_break(struct vm *vm);
 
 /*
  * The health monitor: applies recovery policies on ZVM's core.  The boot

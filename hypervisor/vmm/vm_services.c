@@ -56,6 +56,17 @@ void vm_send_sgi(struct vcpu *v, uint64_t sgi1r)
 	vm_kick_vcpus(vm, kicks);
 }
 
+bool vm_console_break(struct vm *vm)
+{
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	bool sent = vm->cfg.uart && vuart_input_break(&vm->uart);
+	uint32_t kicks = vgic_take_kicks(&vm->vgic);
+
+	spin_unlock_irqrestore(&vm->lock, flags);
+	vm_kick_vcpus(vm, kicks);
+	return sent;
+}
+
 size_t vm_console_input(struct vm *vm, const char *s, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&vm->lock);

@@ -177,6 +177,24 @@ def test_linux_power_off_leaves_it_stopped(zvm):
     assert vm_row(zvm, "linux") == ("stopped", 2)
 
 
+def test_zvm_shutdown_asks_the_guest_to_power_off(zvm):
+    """Like `xl shutdown`: Linux powers itself off (serial SysRq 'o'); a
+    guest that takes no request is refused with what to do instead."""
+    out = zvm.run("zvm shutdown rtos")
+    assert "zvm shutdown: 'rtos' (rtos) takes no shutdown request; 'zvm stop rtos' " \
+        "stops it at once" in out, out
+    assert "zvm shutdown: 'linux' is stopped: only a running VM can shut down" in \
+        zvm.run("zvm shutdown linux")
+    assert "vm 2 started" in zvm.run("zvm start linux")
+    linux_answers(zvm)
+    out = zvm.run("zvm shutdown linux", timeout=EVENT_TIMEOUT)
+    assert "vm 2 shut down" in out, out
+    state, reason, _, crashes, vcpu, _ = info(zvm, "linux")
+    assert (state, reason, crashes, vcpu) == \
+        ("stopped", "powered off by the guest (PSCI SYSTEM_OFF)", 1, "off")
+    assert "vm2.vcpu" not in zvm.run("threads")
+
+
 def test_a_dead_core_is_a_crash_of_its_vm(zvm):
     out = zvm.run("debug fault 1")
     assert "CPU 1 did not come back from the fault: stopped" in out, out

@@ -389,6 +389,24 @@ static void test_access_sizes_and_errors(void **state)
 	assert_int_equal(rd(VUART_RSR), 0);
 }
 
+/* A break reads as a NUL with BE set, in order with the bytes around it,
+ * as Linux's pl011 driver expects for its serial sysrq. */
+static void test_break_is_a_flagged_entry(void **state)
+{
+	(void)state;
+	wr(VUART_LCR_H, VUART_LCR_H_FEN);
+	feed("a");
+	assert_true(vuart_input_break(&uart));
+	feed("o");
+	assert_int_equal(rd(VUART_DR), 'a');
+	assert_int_equal(rd(VUART_DR), VUART_DR_BE);
+	assert_int_equal(rd(VUART_DR), 'o');
+	assert_int_equal(rd(VUART_FR) & VUART_FR_RXFE, VUART_FR_RXFE);
+	for (unsigned i = 0; i < VUART_FIFO_SIZE; i++)
+		assert_int_equal(vuart_input(&uart, "x", 1), 1);
+	assert_false(vuart_input_break(&uart));
+}
+
 static void test_reset_lowers_line(void **state)
 {
 	static const bool expect[] = { true, false };
@@ -435,6 +453,7 @@ int main(void)
 		cmocka_unit_test_setup(test_icr_clears_rx_until_new_data, setup),
 		cmocka_unit_test_setup(test_register_widths, setup),
 		cmocka_unit_test_setup(test_access_sizes_and_errors, setup),
+		cmocka_unit_test_setup(test_break_is_a_flagged_entry, setup),
 		cmocka_unit_test_setup(test_reset_lowers_line, setup),
 		cmocka_unit_test_setup(test_without_backend, setup),
 	};
