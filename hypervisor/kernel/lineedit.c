@@ -143,6 +143,7 @@ static void clear_line(struct lineedit *le)
 	le->escape = LINEEDIT_ESC_NONE;
 	le->history_pos = -1;
 	le->done = false;
+	le->overflow = false;
 }
 
 void lineedit_begin(struct lineedit *le)
@@ -160,6 +161,7 @@ static void insert_char(struct lineedit *le, char c)
 {
 	if (le->len == LINEEDIT_MAX) {
 		lineedit_bell(le);
+		le->overflow = true;
 		return;
 	}
 	if (le->cursor == le->len) {
@@ -213,8 +215,19 @@ static void clear_screen(struct lineedit *le)
 	lineedit_redraw(le);
 }
 
+/* A line that lost keys is not what was typed: it is not run, and says so. */
+static int refuse_long_line(struct lineedit *le)
+{
+	lineedit_emit_str(le, NEWLINE "line longer than " LINEEDIT_MAX_TEXT
+			  " characters: not run" NEWLINE);
+	lineedit_begin(le);
+	return LINEEDIT_MORE;
+}
+
 static int enter_line(struct lineedit *le)
 {
+	if (le->overflow)
+		return refuse_long_line(le);
 	lineedit_emit_str(le, NEWLINE);
 	le->buf[le->len] = '\0';
 	lineedit_history_add(le);

@@ -29,6 +29,9 @@
 
 /* Characters in one line; more are refused with a bell. */
 #define LINEEDIT_MAX		256
+#define LINEEDIT_STR_(x)	#x
+#define LINEEDIT_STR(x)		LINEEDIT_STR_(x)
+#define LINEEDIT_MAX_TEXT	LINEEDIT_STR(LINEEDIT_MAX)	/* "256", for messages */
 /* Lines remembered for Up/Down. */
 #define LINEEDIT_HISTORY	16
 
@@ -66,6 +69,7 @@ struct lineedit {
 	size_t len;
 	size_t cursor;
 	bool done;		/* the line was entered; next feed begins anew */
+	bool overflow;		/* a key was refused: the line is not whole */
 	bool after_cr;		/* an LF right now would end the same line */
 
 	enum lineedit_escape escape;

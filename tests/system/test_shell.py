@@ -37,6 +37,15 @@ def test_unterminated_quote_is_a_clear_error(zvm):
     assert "quote" in zvm.run('log "-n').lower()
 
 
+def test_a_line_over_the_limit_says_so_and_is_not_run(zvm):
+    """The shell keeps 256 characters (LINEEDIT_MAX): a longer line is not
+    what was typed, so it is not run, and the shell says why."""
+    zvm.send("version " + "x" * 300 + "\r")
+    zvm.expect(r"line longer than 256 characters: not run", 30)
+    zvm.expect(r"zvm> ", 30)
+    assert "ZVM" in zvm.run("version")
+
+
 def test_uptime_advances(zvm):
     first = float(re.search(r"up (\d+\.\d+) s", zvm.run("uptime")).group(1))
     zvm.run("cpus")
