@@ -21,6 +21,7 @@ PORTABLE_SPSC_RING := lib/spsc_ring.c
 PORTABLE_BOARD_DT := hypervisor/kernel/board_dt.c hypervisor/kernel/board_dt_dev.c \
 	$(PORTABLE_FDT) $(PORTABLE_ZERROR)
 PORTABLE_VM_CONFIG := hypervisor/vmm/vm_config.c hypervisor/vmm/vm_config_vm.c \
+	hypervisor/vmm/vm_config_virtio.c \
 	hypervisor/vmm/vm_config_check.c $(PORTABLE_BOARD_DT)
 PORTABLE_PACKAGE := hypervisor/vmm/package.c hypervisor/vmm/package_build.c \
 	$(PORTABLE_CRC32) $(PORTABLE_ZERROR)
@@ -54,6 +55,7 @@ PORTABLE_TERM_QUERY := hypervisor/vdev/term_query.c
 # VirtIO: the split virtqueue walker, the virtio-mmio transport.
 PORTABLE_VIRTQ := hypervisor/vdev/virtq.c $(PORTABLE_ZERROR)
 PORTABLE_VIRTIO_MMIO := hypervisor/vdev/virtio_mmio.c $(PORTABLE_VIRTQ)
+PORTABLE_VIRTIO_CONSOLE := hypervisor/vdev/virtio_console.c $(PORTABLE_VIRTIO_MMIO)
 
 # What tools/zvmpack shares with ZVM: the validator and the package format.
 PORTABLE_ZVMPACK := $(sort $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE))
@@ -65,4 +67,4 @@ PORTABLE_SRCS := $(sort $(PORTABLE_FDT_WRITE) $(PORTABLE_ZERROR) $(PORTABLE_CRC3
 	$(PORTABLE_VGIC) $(PORTABLE_HEAP) $(PORTABLE_PAGE_ALLOC) $(PORTABLE_LOGRING) \
 	$(PORTABLE_CMD) $(PORTABLE_LINEEDIT) $(PORTABLE_STAGE2) $(PORTABLE_ESR) \
 	$(PORTABLE_MMIO) $(PORTABLE_GUEST_EXCEPTION) $(PORTABLE_VMID) $(PORTABLE_HEARTBEAT) $(PORTABLE_VUART) $(PORTABLE_CONSOLE_RING) $(PORTABLE_TERM_QUERY) \
-	$(PORTABLE_VIRTIO_MMIO))
+	$(PORTABLE_VIRTIO_CONSOLE))

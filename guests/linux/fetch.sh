@@ -2,7 +2,8 @@
 # Builds the Linux guest's files from Debian arm64 packages, fetched with
 # apt-get download when missing (no network beyond Debian's archive):
 #   OUT/Image               the kernel of linux-image-<version>-arm64
-#   OUT/initramfs.cpio.gz   busybox-static + our ./init, as a newc archive
+#   OUT/initramfs.cpio.gz   busybox-static + our ./init + the kernel's VirtIO
+#                           modules (from the same kernel package), as newc
 #   OUT/versions.txt        which packages they came from
 #
 # usage: fetch.sh [debs|kernel|initramfs|all] [OUT]     (default: all build/linux)
@@ -27,6 +28,10 @@ BUSYBOX=busybox-static
 # The arm64 Image header (Documentation/arch/arm64/booting.rst).
 IMAGE_MAGIC_OFFSET=56
 IMAGE_MAGIC=41524d64            # "ARM\x64"
+# The VirtIO drivers Debian builds as modules, in load order (dependencies
+# first); CONFIG_VIRTIO and the rings are built in.  init loads them.
+VIRTIO_MODULES="net/core/failover drivers/net/net_failover drivers/virtio/virtio_mmio
+	drivers/char/virtio_console drivers/block/virtio_blk drivers/net/virtio_net"
 # The console the kernel opens for /init before devtmpfs is mounted
 # (Documentation/admin-guide/devices.txt: char 5:1).
 CONSOLE_NODE=dev/console:c:5:1:600
@@ -129,8 +134,8 @@ record_version() {
 	echo "$1 $2" >>"$file"
 }
 
-# Only /boot of the kernel package is needed: the modules (over 300 MB
-# unpacked) are not, as the guest's drivers are built in.
+# Only /boot of the kernel package is needed here: of the modules (over
+# 300 MB unpacked) the initramfs takes the VirtIO ones (install_modules).
 phase_kernel() {
 	local deb vmlinuz
 	deb=$(kernel_deb)
@@ -161,6 +166,27 @@ check_busybox() {
 	fi
 }
 
+# The kernel package's VirtIO modules into root/lib/modules, flat, with
+# the list init loads them in.
+install_modules() {
+	local root=$1 deb release m patterns=()
+	deb=$(kernel_deb)
+	[ -n "$deb" ] || die "no kernel .deb in $DEBS (run: $0 debs)"
+	release=$(deb_field "$deb" Package | sed 's/^linux-image-//')
+	for m in $VIRTIO_MODULES; do
+		patterns+=("./lib/modules/$release/kernel/$m.ko")
+	done
+	rm -rf "$PKGS/modules"
+	mkdir -p "$PKGS/modules" "$root/lib/modules"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$PKGS/modules" "${patterns[@]}" ||
+		die "cannot unpack the VirtIO modules of $deb"
+	: >"$root/lib/modules/load-order"
+	for m in $VIRTIO_MODULES; do
+		install -m 0644 "$PKGS/modules/lib/modules/$release/kernel/$m.ko" "$root/lib/modules/"
+		echo "${m##*/}" >>"$root/lib/modules/load-order"
+	done
+}
+
 phase_initramfs() {
 	local deb root=$OUT/rootfs
 	deb=$(busybox_deb)
@@ -171,6 +197,7 @@ phase_initramfs() {
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
 	install -m 0755 "$PKGS/busybox/bin/busybox" "$root/bin/busybox"
 	install -m 0755 "$HERE/init" "$root/init"
+	install_modules "$root"
 	"$PYTHON" "$HERE/mkcpio.py" --node "$CONSOLE_NODE" "$root" "$OUT/initramfs.cpio.gz.new"
 	mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"
 	record_version busybox "$(deb_field "$deb" Package) $(deb_field "$deb" Version)"

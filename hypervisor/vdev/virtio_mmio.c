@@ -20,17 +20,23 @@
 	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | \
 	 VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FAILED)
 
+static void drive_line(struct virtio_device *d)
+{
+	if (d->set_irq)
+		d->set_irq(d->irq_ctx, d->interrupt_status != 0);
+}
+
 static void raise_interrupt(struct virtio_device *d, uint32_t why)
 {
 	d->interrupt_status |= why;
 	d->stats.interrupts++;
-	if (d->raise_irq)
-		d->raise_irq(d->irq_ctx);
+	drive_line(d);
 }
 
 static void reset_device(struct virtio_device *d)
 {
 	d->status = d->interrupt_status = 0;
+	drive_line(d);
 	d->device_features_sel = d->driver_features_sel = d->queue_sel = 0;
 	d->driver_features = 0;
 	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++)
@@ -40,13 +46,14 @@ static void reset_device(struct virtio_device *d)
 }
 
 void virtio_device_init(struct virtio_device *d, const struct virtio_backend *b, void *state,
-			const struct guest_ram *ram, void (*raise_irq)(void *ctx), void *irq_ctx)
+			const struct guest_ram *ram, void (*set_irq)(void *ctx, bool level),
+			void *irq_ctx)
 {
 	memset(d, 0, sizeof(*d));
 	d->backend = b;
 	d->backend_state = state;
 	d->ram = ram;
-	d->raise_irq = raise_irq;
+	d->set_irq = set_irq;
 	d->irq_ctx = irq_ctx;
 	reset_device(d);
 }
@@ -280,7 +287,10 @@ static void write_reg(struct virtio_device *d, uint32_t reg, uint32_t value)
 	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
 	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH: write_queue_reg(d, reg, value); break;
 	case VIRTIO_MMIO_QUEUE_NOTIFY: queue_notify(d, value); break;
-	case VIRTIO_MMIO_INTERRUPT_ACK: d->interrupt_status &= ~value; break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		d->interrupt_status &= ~value;
+		drive_line(d);
+		break;
 	case VIRTIO_MMIO_STATUS: write_status(d, value); break;
 	case VIRTIO_MMIO_SHM_SEL: break;
 	default: break; /* read-only or reserved: ignored (4.2.2) */
@@ -297,12 +307,12 @@ static int config_access(struct virtio_device *d, uint64_t off, unsigned size, b
 		return -ZE_MMIO_SIZE;
 	if (off % size)
 		return -ZE_MMIO_ALIGN;
-	if (off + size > b->config_size)
+	if (off + size > b->config_size || !d->config)
 		return -ZE_MMIO_RANGE;
 	if (write)
 		return 0; /* no device of ours has a driver-writable field */
 	uint32_t v = 0;
-	memcpy(&v, b->config + off, size);
+	memcpy(&v, d->config + off, size);
 	*value = v;
 	return 0;
 }

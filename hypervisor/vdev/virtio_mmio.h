@@ -42,7 +42,6 @@ struct virtio_backend {
 	uint32_t device_id;   /* VIRTIO_ID_* (section 5) */
 	uint64_t features;    /* its device-specific feature bits */
 	unsigned num_queues;  /* at most VIRTIO_MAX_QUEUES */
-	uint8_t *config;      /* its configuration space, little-endian */
 	uint32_t config_size; /* at most the window after VIRTIO_MMIO_CONFIG */
 	/* The driver made buffers available on queue q (QueueNotify). */
 	void (*notify)(struct virtio_device *d, unsigned q);
@@ -63,9 +62,13 @@ struct virtio_stats {
 struct virtio_device {
 	const struct virtio_backend *backend;
 	void *backend_state;
+	/* The instance's configuration space (config_size bytes, little-endian). */
+	const uint8_t *config;
 	const struct guest_ram *ram;
-	/* Raises the device's interrupt (an edge on its SPI). */
-	void (*raise_irq)(void *ctx);
+	/* Drives the device's interrupt line: high while InterruptStatus is
+	 * not zero (a level the driver lowers with InterruptACK), so no
+	 * notification can be missed between two handler runs. */
+	void (*set_irq)(void *ctx, bool level);
 	void *irq_ctx;
 
 	uint32_t status, interrupt_status, config_generation;
@@ -77,7 +80,8 @@ struct virtio_device {
 
 /* A fresh device, as after reset, with all counters zero. */
 void virtio_device_init(struct virtio_device *d, const struct virtio_backend *b, void *state,
-			const struct guest_ram *ram, void (*raise_irq)(void *ctx), void *irq_ctx);
+			const struct guest_ram *ram, void (*set_irq)(void *ctx, bool level),
+			void *irq_ctx);
 /* The region handler (vmm/mmio.h's mmio_handler); dev is the device. */
 int virtio_mmio_access(void *dev, uint64_t offset, unsigned size, bool write, uint64_t *value);
 

@@ -175,6 +175,12 @@ static int walk(struct virtq *q, const struct guest_ram *ram, struct virtq_chain
 	}
 }
 
+/* 2.7.10: the used ring's last field, where the device asks for kicks. */
+static void write_avail_event(struct virtq *q)
+{
+	store16(q->used + VIRTQ_RING_HEADER + VIRTQ_USED_ELEM_SIZE * q->size, q->last_avail);
+}
+
 bool virtq_has_avail(const struct virtq *q)
 {
 	return q->ready && load16(q->avail + 2) != q->last_avail;
@@ -202,6 +208,8 @@ int virtq_pop(struct virtq *q, const struct guest_ram *ram, struct virtq_chain *
 	if (err)
 		return err;
 	q->last_avail++;
+	if (q->event_idx && !q->notify_off)
+		write_avail_event(q);
 	return 1;
 }
 
@@ -245,11 +253,11 @@ void virtq_set_notify(struct virtq *q, bool enable)
 {
 	if (!q->ready)
 		return;
+	q->notify_off = !enable;
 	if (q->event_idx) {
 		/* Notify when the driver makes entry last_avail available. */
 		if (enable)
-			store16(q->used + VIRTQ_RING_HEADER + VIRTQ_USED_ELEM_SIZE * q->size,
-				q->last_avail);
+			write_avail_event(q);
 	} else {
 		store16(q->used, enable ? 0 : (uint16_t)VIRTQ_USED_F_NO_NOTIFY);
 	}

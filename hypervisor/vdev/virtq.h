@@ -73,6 +73,7 @@ struct virtq {
 	uint16_t used_idx;	 /* what we last published in used->idx */
 	uint16_t signalled_used; /* used_idx when we last decided on an interrupt */
 	enum virtq_error error;	 /* why the queue stopped, VIRTQ_OK if it did not */
+	bool notify_off;	 /* virtq_set_notify(false): the driver need not kick */
 	/* Resolved by virtq_enable(): inside guest RAM, aligned. */
 	uint8_t *desc, *avail, *used;
 };
@@ -87,7 +88,9 @@ void virtq_reset(struct virtq *q);
 int virtq_enable(struct virtq *q, const struct guest_ram *ram, uint16_t max, bool event_idx,
 		 bool indirect);
 /*
- * Takes the next available chain into *c.  Returns 1 when it did, 0 when
+ * Takes the next available chain into *c.  With EVENT_IDX it also asks
+ * for a kick at the next new entry (avail_event = the next one to take),
+ * unless notifications are off: without that, the driver kicks once.  Returns 1 when it did, 0 when
  * the ring is empty, -ZE_MALFORMED on a driver error (q->error says which;
  * nothing is taken, the queue stays stopped until reset).
  */

@@ -18,7 +18,6 @@
 #define PHANDLE_APB_PCLK	2u
 
 /* Trigger flags as QEMU virt gives them with a GICv3 (IRQ_TYPE_*). */
-#define IRQ_EDGE_RISING		1u
 #define IRQ_LEVEL_HIGH		4u
 
 
@@ -215,17 +214,24 @@ static void write_uart(struct dt_ctx *c)
 	fdt_write_end_node(&c->w);
 }
 
+static uint32_t virtio_intid(const struct guest_dt_params *p, uint32_t slot)
+{
+	return p->virtio_intid[slot] ? p->virtio_intid[slot] : GUEST_INTID_VIRTIO0 + slot;
+}
+
 static void write_virtio(struct dt_ctx *c)
 {
 	uint32_t i;
 
-	for (i = 0; i < c->p->virtio_slots; i++) {
+	for (i = 0; i < GUEST_DT_MAX_VIRTIO; i++) {
 		uint64_t base = GUEST_VIRTIO_BASE + i * GUEST_VIRTIO_STRIDE;
 
+		if (!(c->p->virtio_mask & (1u << i)))
+			continue;
 		fdt_write_begin_node_at(&c->w, "virtio_mmio", base);
 		fdt_write_prop_string(&c->w, "compatible", "virtio,mmio");
 		write_reg(&c->w, base, GUEST_VIRTIO_STRIDE);
-		write_irq(&c->w, GUEST_INTID_VIRTIO0 + i, IRQ_EDGE_RISING);
+		write_irq(&c->w, virtio_intid(c->p, i), IRQ_LEVEL_HIGH);
 		fdt_write_prop_empty(&c->w, "dma-coherent");
 		fdt_write_end_node(&c->w);
 	}
@@ -264,10 +270,16 @@ static int check_params(const struct guest_dt_params *p, struct zerr_msg *msg)
 		return fail(msg, ZE_INVAL,
 			    "bootargs longer than %u characters",
 			    (unsigned)GUEST_DT_BOOTARGS_MAX - 1);
-	if (p->virtio_slots > GUEST_DT_MAX_VIRTIO)
-		return fail(msg, ZE_INVAL,
-			    "%u virtio slots (at most %u)", (unsigned)p->virtio_slots,
-			    (unsigned)GUEST_DT_MAX_VIRTIO);
+	for (uint32_t i = 0; i < GUEST_DT_MAX_VIRTIO; i++) {
+		uint32_t intid = virtio_intid(p, i);
+
+		if ((p->virtio_mask & (1u << i)) &&
+		    (intid < GIC_SPI_BASE || intid >= GIC_SPI_BASE + GUEST_SPI_COUNT))
+			return fail(msg, ZE_INVAL,
+				    "virtio slot %u: INTID %u is not a guest SPI (%u-%u)",
+				    (unsigned)i, (unsigned)intid, (unsigned)GIC_SPI_BASE,
+				    (unsigned)(GIC_SPI_BASE + GUEST_SPI_COUNT - 1));
+	}
 	return 0;
 }
 

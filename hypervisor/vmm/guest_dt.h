@@ -17,9 +17,10 @@
 #include <stdint.h>
 
 #include "lib/zerror.h"
+#include "zvm/guest_layout.h"
 
 /* QEMU virt's number of virtio-mmio transports (SPIs 16..47). */
-#define GUEST_DT_MAX_VIRTIO	32
+#define GUEST_DT_MAX_VIRTIO	GUEST_VIRTIO_SLOTS
 /* QEMU virt's "apb-pclk" fixed clock, which feeds the PL011. */
 #define GUEST_DT_UART_CLOCK_HZ	24000000u
 /* Longest bootargs, with its NUL: Linux arm64's COMMAND_LINE_SIZE. */
@@ -35,7 +36,11 @@ struct guest_dt_params {
 	bool has_initrd;
 	uint64_t initrd_start;		/* guest physical, inside the RAM */
 	uint64_t initrd_end;		/* exclusive */
-	uint32_t virtio_slots;		/* 0 .. GUEST_DT_MAX_VIRTIO */
+	/* virtio-mmio devices: bit i set = a device in slot i (at
+	 * GUEST_VIRTIO_BASE + i * GUEST_VIRTIO_STRIDE); its interrupt is
+	 * virtio_intid[i], or GUEST_INTID_VIRTIO0 + i when that is 0. */
+	uint32_t virtio_mask;
+	uint32_t virtio_intid[GUEST_DT_MAX_VIRTIO];
 	bool has_uart;			/* the emulated PL011 */
 };
 

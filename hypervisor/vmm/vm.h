@@ -23,6 +23,7 @@
 #include "vmm/mmio.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm_config.h"
+#include "vmm/vm_virtio.h"
 
 #define VM_MAX			VM_CONFIG_MAX_VMS
 #define VM_REASON_MAX		120
@@ -72,6 +73,7 @@ struct vm {
 	struct vgic vgic;
 	struct vuart uart;
 	struct mmio_table mmio;		/* the emulated devices' windows */
+	struct vm_virtio_devs virtio;	/* its VirtIO devices (vm_virtio.c) */
 	struct console_ring console;
 	uint8_t console_mem[VM_CONSOLE_BYTES];
 	void (*console_notify)(void);	/* an attached console wants output */

@@ -50,6 +50,17 @@ struct vm_region {
 	uint64_t size;
 };
 
+/* VirtIO devices of a VM (virtio@<slot> nodes, vm_config_virtio.c). */
+#define VM_MAX_VIRTIO		8
+enum vm_virtio_type {
+	VM_VIRTIO_CONSOLE, /* hvc0, on the VM's console ring */
+};
+struct vm_virtio {
+	uint32_t slot;		  /* 0 .. GUEST_VIRTIO_SLOTS - 1: where its window is */
+	enum vm_virtio_type type;
+	uint32_t intid;		  /* the guest INTID it interrupts on (an SPI) */
+};
+
 struct vm_config {
 	char name[VM_NAME_MAX];
 	enum vm_os_type os_type;
@@ -71,6 +82,8 @@ struct vm_config {
 	uint32_t passthrough_count;
 	uint32_t intids[VM_MAX_SPIS];
 	uint32_t intid_count;
+	struct vm_virtio virtio[VM_MAX_VIRTIO];
+	uint32_t virtio_count;
 };
 
 struct system_config {
@@ -112,6 +125,9 @@ int vm_config_check_images(const struct system_config *cfg,
 #define VM_NAME_RULE "use a letter, then letters, digits, '-' or '_'"
 bool vm_config_name_ok(const char *name);
 const char *vm_os_type_name(enum vm_os_type type);
+const char *vm_virtio_type_name(enum vm_virtio_type type);
+/* The guest-physical base of a device's virtio-mmio window. */
+uint64_t vm_virtio_base(const struct vm_virtio *d);
 const char *vm_recovery_name(enum vm_recovery recovery);
 
 #endif

@@ -40,6 +40,12 @@ int cfg_read_region(struct cfg_ctx *ctx, int node, const char *where,
 /* One VM node: its own properties and pass-through nodes (vm_config_vm.c). */
 int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm);
 
+/* A virtio@<slot> node (vm_config_virtio.c); its checks against the VM's
+ * other devices once all are read. */
+bool cfg_is_virtio_node(const char *name);
+int cfg_parse_virtio(struct cfg_ctx *ctx, int node, const char *where, struct vm_config *vm);
+int cfg_check_virtio(struct cfg_ctx *ctx, const struct vm_config *vm, const char *where);
+
 /* Checks between VMs, ZVM and the board, then host placement (vm_config_check.c). */
 int cfg_check_system(struct cfg_ctx *ctx);
 

@@ -262,6 +262,13 @@ static int parse_subnodes(struct cfg_ctx *ctx, int vm_node, const char *where,
 	for (node = fdt_first_subnode(&ctx->fdt, vm_node); node >= 0;
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		name = fdt_get_name(&ctx->fdt, node, NULL);
+		if (name && cfg_is_virtio_node(name)) {
+			fmt_snprintf(pt_where, sizeof(pt_where), "%s %s", where, name);
+			rc = cfg_parse_virtio(ctx, node, pt_where, vm);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (!name || !is_passthrough_name(name))
 			return cfg_fail(ctx, ZE_UNKNOWN, where,
 					"unknown node '%s'", name ? name : "?");
@@ -345,5 +352,7 @@ int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 		rc = read_heartbeat(ctx, node, where, vm);
 	if (rc == 0)
 		rc = parse_subnodes(ctx, node, where, vm);
+	if (rc == 0)
+		rc = cfg_check_virtio(ctx, vm, where);
 	return rc;
 }

@@ -69,6 +69,7 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr
 	};
 
 	guest_bootargs(c, bootargs, sizeof(bootargs));
+	vm_virtio_dt(vm, &p);
 	*dtb = ram_end - DTB_SLOT;
 	if (load + vm->image.size > *dtb || (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size))
 		return zerr_set(msg, ZE_IMAGE, "%s: image and initrd do not fit in %lu MiB",

@@ -42,6 +42,8 @@ int vm_register_mmio(struct vm *vm)
 				 vgic_redist_mmio, &vm->vgic, "gicr");
 	if (!err && vm->cfg.uart)
 		err = add_region(vm, GUEST_UART_BASE, GUEST_UART_SIZE, vuart_mmio, &vm->uart, "uart");
+	if (!err)
+		err = vm_virtio_register(vm);
 	return err;
 }
 
@@ -70,7 +72,10 @@ bool vm_console_break(struct vm *vm)
 size_t vm_console_input(struct vm *vm, const char *s, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
-	size_t taken = vm->cfg.uart ? vuart_input(&vm->uart, s, n) : 0;
+	/* Input goes to hvc0 once its driver runs, else to the UART. */
+	struct virtio_console *hvc = vm_virtio_live_console(vm);
+	size_t taken = hvc ? virtio_console_input(hvc, s, n)
+			   : vm->cfg.uart ? vuart_input(&vm->uart, s, n) : 0;
 	uint32_t kicks = vgic_take_kicks(&vm->vgic);
 
 	spin_unlock_irqrestore(&vm->lock, flags);

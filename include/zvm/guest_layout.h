@@ -14,6 +14,7 @@
 #define GUEST_UART_SIZE		0x00001000ull
 #define GUEST_VIRTIO_BASE	0x0a000000ull	/* virtio-mmio slots */
 #define GUEST_VIRTIO_STRIDE	0x00000200ull
+#define GUEST_VIRTIO_SLOTS	32	/* QEMU virt's transports, SPIs 16..47 */
 #define GUEST_RAM_BASE		0x40000000ull
 
 #define GUEST_MAX_VCPUS		8

@@ -25,7 +25,7 @@
 #define GIC_PPI		1u
 #define GIC_SPI		0u
 #define LEVEL_HIGH	4u
-#define EDGE_RISING	1u
+#define ALL_SLOTS	0xffffffffu	/* every virtio-mmio slot */
 
 static uint8_t blob[GUEST_DT_MAX_SIZE];
 static struct zerr_msg msg;
@@ -42,7 +42,7 @@ static struct guest_dt_params linux_params(uint32_t vcpus)
 		.has_initrd = true,
 		.initrd_start = GUEST_RAM_BASE + 0x8000000,
 		.initrd_end = GUEST_RAM_BASE + 0x8000000 + 0x123456,
-		.virtio_slots = 2,
+		.virtio_mask = 0x3,
 		.has_uart = true,
 	};
 	return p;
@@ -217,7 +217,7 @@ static void test_gic_timer_uart_virtio(void **state)
 	assert_int_equal(fdt_read_reg(&fdt, virtio, 0, &base, &size), 0);
 	assert_int_equal(base, GUEST_VIRTIO_BASE + GUEST_VIRTIO_STRIDE);
 	assert_int_equal(size, GUEST_VIRTIO_STRIDE);
-	assert_irq(virtio, 0, GIC_SPI, 17, EDGE_RISING);
+	assert_irq(virtio, 0, GIC_SPI, 17, LEVEL_HIGH);
 	assert_int_equal(fdt_path_offset(&fdt, "/virtio_mmio@a000400"), -ZE_NOENT);
 }
 
@@ -228,7 +228,7 @@ static void check_with_board_parser(uint32_t vcpus)
 	int size;
 	uint32_t i;
 
-	p.virtio_slots = GUEST_DT_MAX_VIRTIO;
+	p.virtio_mask = ALL_SLOTS;
 	size = build(&p);
 	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg),
 			 0);
@@ -299,7 +299,7 @@ static void test_dtc_accepts(void **state)
 	(void)state;
 	for (vcpus = 1; vcpus <= GUEST_MAX_VCPUS; vcpus++) {
 		p = linux_params(vcpus);
-		p.virtio_slots = vcpus == GUEST_MAX_VCPUS ? GUEST_DT_MAX_VIRTIO : 0;
+		p.virtio_mask = vcpus == GUEST_MAX_VCPUS ? ALL_SLOTS : 0;
 		p.has_initrd = vcpus % 2 == 0;
 		p.bootargs = vcpus == 3 ? NULL : p.bootargs;
 		size = build(&p);
@@ -309,6 +309,30 @@ static void test_dtc_accepts(void **state)
 	p.has_uart = false;
 	size = build(&p);
 	assert_dtc_accepts(blob, (size_t)size);
+}
+
+/* Only the slots with a device get a node, each with its interrupt. */
+static void test_virtio_slots_and_interrupts(void **state)
+{
+	struct guest_dt_params p = linux_params(1);
+	uint64_t base, size;
+	int node;
+
+	(void)state;
+	p.virtio_mask = (1u << 0) | (1u << 5);
+	p.virtio_intid[5] = GUEST_INTID_VIRTIO0 + 20;
+	build(&p);
+	node = fdt_path_offset(&fdt, "/virtio_mmio@a000000");
+	assert_true(node >= 0);
+	assert_irq(node, 0, GIC_SPI, 16, LEVEL_HIGH);
+	assert_true(fdt_getprop(&fdt, node, "dma-coherent", NULL) != NULL);
+	node = fdt_path_offset(&fdt, "/virtio_mmio@a000a00");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_read_reg(&fdt, node, 0, &base, &size), 0);
+	assert_int_equal(base, GUEST_VIRTIO_BASE + 5 * GUEST_VIRTIO_STRIDE);
+	assert_int_equal(size, GUEST_VIRTIO_STRIDE);
+	assert_irq(node, 0, GIC_SPI, 36, LEVEL_HIGH);
+	assert_int_equal(fdt_path_offset(&fdt, "/virtio_mmio@a000200"), -ZE_NOENT);
 }
 
 static void test_without_uart_or_extras(void **state)
@@ -321,7 +345,7 @@ static void test_without_uart_or_extras(void **state)
 	p.has_uart = false;
 	p.has_initrd = false;
 	p.bootargs = "";
-	p.virtio_slots = 0;
+	p.virtio_mask = 0;
 	size = build(&p);
 	assert_int_equal(fdt_path_offset(&fdt, "/serial@9000000"), -ZE_NOENT);
 	assert_int_equal(fdt_path_offset(&fdt, "/apb-pclk"), -ZE_NOENT);
@@ -376,8 +400,11 @@ static void test_bad_parameters(void **state)
 	p.initrd_end = GUEST_RAM_BASE + SZ_256M + 1;
 	expect_param_error(&p, "not inside RAM");
 	p = linux_params(1);
-	p.virtio_slots = GUEST_DT_MAX_VIRTIO + 1;
-	expect_param_error(&p, "33 virtio slots (at most 32)");
+	p.virtio_intid[1] = GUEST_INTID_UART - 2; /* a PPI */
+	expect_param_error(&p, "virtio slot 1: INTID 31 is not a guest SPI (32-127)");
+	p = linux_params(1);
+	p.virtio_intid[0] = 32 + GUEST_SPI_COUNT;
+	expect_param_error(&p, "virtio slot 0: INTID 128 is not a guest SPI (32-127)");
 	p = linux_params(1);
 	memset(long_args, 'a', GUEST_DT_BOOTARGS_MAX);
 	p.bootargs = long_args;
@@ -426,7 +453,7 @@ static void test_largest_tree_fits(void **state)
 	(void)state;
 	memset(args, 'a', sizeof(args) - 1);
 	p.bootargs = args;
-	p.virtio_slots = GUEST_DT_MAX_VIRTIO;
+	p.virtio_mask = ALL_SLOTS;
 	size = build(&p);
 	assert_true((size_t)size <= GUEST_DT_MAX_SIZE);
 }
@@ -441,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_board_parser_4_vcpus),
 		cmocka_unit_test(test_board_parser_8_vcpus),
 		cmocka_unit_test(test_dtc_accepts),
+		cmocka_unit_test(test_virtio_slots_and_interrupts),
 		cmocka_unit_test(test_without_uart_or_extras),
 		cmocka_unit_test(test_bad_parameters),
 		cmocka_unit_test(test_too_small_buffer),

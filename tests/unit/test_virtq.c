@@ -354,6 +354,27 @@ static void interrupts_follow_used_event(void **state)
 	assert_int_equal(fx_avail_event(&f), q.last_avail);
 }
 
+/* The driver kicks only when avail_event falls among its new entries: each
+ * pop must move it on, or the driver's second kick never comes. */
+static void every_pop_asks_for_the_next_kick(void **state)
+{
+	(void)state;
+	enable(true, false);
+	fx_desc(&f, 0, FX_BUF, 4, 0, 0);
+	for (uint16_t i = 1; i <= 3; i++) {
+		fx_offer(&f, 0);
+		assert_int_equal(virtq_pop(&q, &f.ram, &c), 1);
+		assert_int_equal(fx_avail_event(&f), i);
+	}
+	/* Notifications off: avail_event stays; on again: it catches up. */
+	virtq_set_notify(&q, false);
+	fx_offer(&f, 0);
+	assert_int_equal(virtq_pop(&q, &f.ram, &c), 1);
+	assert_int_equal(fx_avail_event(&f), 3);
+	virtq_set_notify(&q, true);
+	assert_int_equal(fx_avail_event(&f), 4);
+}
+
 static void every_error_has_a_name(void **state)
 {
 	(void)state;
@@ -383,6 +404,7 @@ int main(void)
 		T(refuses_bad_ring_layouts),
 		T(interrupts_follow_no_interrupt_flag),
 		T(interrupts_follow_used_event),
+		T(every_pop_asks_for_the_next_kick),
 		T(every_error_has_a_name),
 #undef T
 	};

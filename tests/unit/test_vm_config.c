@@ -119,6 +119,26 @@ static void test_good_fixture(void **state)
 	assert_int_equal(cfg.vms[1].heartbeat_timeout_ms, VM_HEARTBEAT_DEFAULT_MS);
 }
 
+static void test_virtio_devices(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("vmconfig/good_virtio", &qemu_board), 0);
+	const struct vm_config *rtos = &cfg.vms[0], *linux_vm = &cfg.vms[1];
+	assert_int_equal(linux_vm->virtio_count, 1);
+	assert_int_equal(linux_vm->virtio[0].slot, 0);
+	assert_int_equal(linux_vm->virtio[0].type, VM_VIRTIO_CONSOLE);
+	assert_int_equal(linux_vm->virtio[0].intid, 48); /* SPI 16, QEMU virt's slot 0 */
+	assert_int_equal(vm_virtio_base(&linux_vm->virtio[0]), 0x0a000000);
+	assert_int_equal(rtos->virtio_count, 1);
+	assert_int_equal(rtos->virtio[0].slot, 23);
+	assert_int_equal(rtos->virtio[0].intid, 92);
+	assert_int_equal(vm_virtio_base(&rtos->virtio[0]), 0x0a002e00);
+	assert_string_equal(vm_virtio_type_name(VM_VIRTIO_CONSOLE), "console");
+	/* Devices are the configuration's only: the default has none yet. */
+	assert_int_equal(parse("vmconfig/good", &qemu_board), 0);
+	assert_int_equal(cfg.vms[0].virtio_count + cfg.vms[1].virtio_count, 0);
+}
+
 struct bad_case {
 	const char *fixture;
 	int rc;
@@ -233,6 +253,32 @@ static const struct bad_case bad_cases[] = {
 	{ "heartbeat_range", -ZE_MALFORMED, VMS "rtos': heartbeat-timeout-ms 10 is not "
 	  "within 50..600000" },
 	{ "too_many_vms", -ZE_LIMIT, "config: /zvm/vms: more than 8 VMs" },
+	{ "virtio_type", -ZE_MALFORMED,
+	  VMS "linux' virtio@0: type \"gpu\" is not one of console" },
+	{ "virtio_slot", -ZE_MALFORMED, VMS "linux' virtio@20: 'virtio@20': a virtio node "
+	  "is virtio@<slot>, the slot in hex (0-1f)" },
+	{ "virtio_slot_name", -ZE_MALFORMED, VMS "linux' virtio@x1: 'virtio@x1': a virtio "
+	  "node is virtio@<slot>, the slot in hex (0-1f)" },
+	{ "virtio_no_type", -ZE_MISSING,
+	  VMS "linux' virtio@0: missing required property 'type'" },
+	{ "virtio_backing", -ZE_MALFORMED, VMS "linux' virtio@0: a console device's "
+	  "backing is \"console\", not \"disk\"" },
+	{ "virtio_irq_range", -ZE_MALFORMED, VMS "linux' virtio@0: interrupt: SPI 96 is "
+	  "out of the guest's range (0-95)" },
+	{ "virtio_irq_uart", -ZE_CONFLICT,
+	  VMS "linux': virtio@0: SPI 1 is the emulated UART's interrupt" },
+	{ "virtio_irq_passthrough", -ZE_CONFLICT,
+	  VMS "rtos': virtio@0: SPI 40 is also a pass-through interrupt" },
+	{ "virtio_window_passthrough", -ZE_CONFLICT,
+	  VMS "rtos': a pass-through region overlaps virtio@18's window" },
+	{ "virtio_two_consoles", -ZE_CONFLICT, VMS "linux' virtio@1: a second virtio "
+	  "console (virtio@0 is the VM's console)" },
+	{ "virtio_slot_twice", -ZE_CONFLICT,
+	  VMS "linux' virtio@01: virtio slot 1 is given twice" },
+	{ "virtio_irq_twice", -ZE_CONFLICT,
+	  VMS "linux' virtio@2: interrupt SPI 17 is already virtio@1's" },
+	{ "virtio_unknown_prop", -ZE_UNKNOWN,
+	  VMS "linux' virtio@0: unknown property 'status'" },
 	{ "no_zvm", -ZE_MISSING,
 	  "config: /: no /zvm node: not a ZVM system configuration" },
 };
@@ -367,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_rk3588_config),
 		cmocka_unit_test(test_config_against_wrong_board),
 		cmocka_unit_test(test_good_fixture),
+		cmocka_unit_test(test_virtio_devices),
 		cmocka_unit_test(test_not_a_blob),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_image_sizes),

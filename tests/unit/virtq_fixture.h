@@ -26,6 +26,7 @@
 struct fx {
 	struct guest_ram ram;
 	uint16_t size, avail_idx;
+	uint64_t desc, avail, used; /* this queue's parts */
 };
 
 /* A fresh RAM (the previous one, if any, freed): tests restart with it. */
@@ -38,6 +39,18 @@ static inline void fx_init(struct fx *f, uint16_t size)
 	memset(f->ram.host, 0, FX_RAM_SIZE);
 	f->size = size;
 	f->avail_idx = 0;
+	f->desc = FX_DESC;
+	f->avail = FX_AVAIL;
+	f->used = FX_USED;
+}
+
+/* A second queue in the same RAM, its parts `shift` bytes above f's. */
+static inline void fx_second_queue(struct fx *second, const struct fx *f, uint64_t shift)
+{
+	*second = *f;
+	second->desc += shift;
+	second->avail += shift;
+	second->used += shift;
 }
 
 static inline void fx_free(struct fx *f)
@@ -84,41 +97,41 @@ static inline void fx_desc_at(struct fx *f, uint64_t table_ipa, uint16_t i, uint
 static inline void fx_desc(struct fx *f, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
 			   uint16_t next)
 {
-	fx_desc_at(f, FX_DESC, i, addr, len, flags, next);
+	fx_desc_at(f, f->desc, i, addr, len, flags, next);
 }
 
 /* Makes head available and publishes the new index. */
 static inline void fx_offer(struct fx *f, uint16_t head)
 {
-	fx_put16(f, FX_AVAIL + 4 + 2u * (f->avail_idx % f->size), head);
+	fx_put16(f, f->avail + 4 + 2u * (f->avail_idx % f->size), head);
 	f->avail_idx++;
-	fx_put16(f, FX_AVAIL + 2, f->avail_idx);
+	fx_put16(f, f->avail + 2, f->avail_idx);
 }
 
 static inline void fx_set_used_event(struct fx *f, uint16_t v)
 {
-	fx_put16(f, FX_AVAIL + 4 + 2u * f->size, v);
+	fx_put16(f, f->avail + 4 + 2u * f->size, v);
 }
 
 static inline uint16_t fx_avail_event(struct fx *f)
 {
-	return fx_get16(f, FX_USED + 4 + 8u * f->size);
+	return fx_get16(f, f->used + 4 + 8u * f->size);
 }
 
 static inline uint16_t fx_used_idx(struct fx *f)
 {
-	return fx_get16(f, FX_USED + 2);
+	return fx_get16(f, f->used + 2);
 }
 
 /* The used element at ring position i: its id and its length. */
 static inline uint32_t fx_used_id(struct fx *f, uint16_t i)
 {
-	return fx_get32(f, FX_USED + 4 + 8u * (i % f->size));
+	return fx_get32(f, f->used + 4 + 8u * (i % f->size));
 }
 
 static inline uint32_t fx_used_len(struct fx *f, uint16_t i)
 {
-	return fx_get32(f, FX_USED + 8 + 8u * (i % f->size));
+	return fx_get32(f, f->used + 8 + 8u * (i % f->size));
 }
 
 /* A queue configured at the fixture's addresses, as the transport would. */
@@ -126,9 +139,9 @@ static inline void fx_configure(struct fx *f, struct virtq *q)
 {
 	virtq_reset(q);
 	q->size = f->size;
-	q->desc_ipa = FX_DESC;
-	q->avail_ipa = FX_AVAIL;
-	q->used_ipa = FX_USED;
+	q->desc_ipa = f->desc;
+	q->avail_ipa = f->avail;
+	q->used_ipa = f->used;
 }
 
 #endif

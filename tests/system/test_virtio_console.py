@@ -1,0 +1,63 @@
+"""The virtio console (configs/test-virtio.dts): Debian's unmodified kernel
+loads virtio_mmio and virtio_console from its own package, finds ZVM's
+virtio-mmio device in the devicetree ZVM generated, and its shell runs on
+hvc0, through the same console ring and `zvm console` as the UART. Both CPU
+models."""
+import re
+
+import pytest
+
+from test_linux_guest import linux_shell, system_image
+from test_linux_native import kernel_release  # noqa: F401 (fixture)
+from zvm import Zvm, qemu_args
+
+# configs/test-virtio.dts: virtio@0, QEMU virt's slot 0 interrupt (SPI 16).
+VIRTIO_INTID = 48
+VIRTIO_ID_CONSOLE = "0x0003"
+COMMANDS = 20
+
+
+@pytest.fixture(scope="module", params=["cortex-a53", "cortex-a76"])
+def zvm(request, kernel_release):  # noqa: F811 (the fixture imported above)
+    image = system_image("test-virtio")
+    cpu = request.param
+    with Zvm(qemu_args(image=image, cpu=cpu), f"virtio-console-{cpu}") as machine:
+        machine.boot()
+        yield machine
+
+
+def virtio_irq_counts(zvm):
+    """(injected, delivered) of the device's SPI from `zvm irqs linux`."""
+    out = zvm.run("zvm irqs linux")
+    row = re.search(rf"^{VIRTIO_INTID}\s+\d+\s+(\d+)\s+(\d+)\s", out, re.M)
+    return (int(row.group(1)), int(row.group(2))) if row else (0, 0)
+
+
+def test_the_shell_runs_on_hvc0(zvm):
+    with linux_shell(zvm) as sh:
+        assert sh.run("tty", r"(\S+)") == "/dev/hvc0"
+        assert sh.run("cat /sys/bus/virtio/devices/virtio0/device", r"(\S+)") == \
+            VIRTIO_ID_CONSOLE
+        # The devicetree node ZVM wrote: compatible and dma-coherent.
+        assert sh.run("tr -d '\\000' </proc/device-tree/virtio_mmio@a000000/compatible;echo",
+                      r"(\S+)") == "virtio,mmio"
+        assert sh.run("ls /proc/device-tree/virtio_mmio@a000000/dma-coherent",
+                      r"(\S+)").endswith("dma-coherent")
+        # The modern transport, with the ring features ZVM offers accepted.
+        features = sh.run("cat /sys/bus/virtio/devices/virtio0/features", r"([01]+)")
+        assert features[28] == "1" and features[29] == "1" and features[32] == "1"
+    assert "ZVM Linux guest: shell on hvc0" in zvm.output
+
+
+def test_every_command_is_answered_through_virtio(zvm):
+    """Input reaches the receive queue, output leaves by the transmit queue:
+    each answer needs both, and the device's interrupt."""
+    injected_before, _ = virtio_irq_counts(zvm)
+    with linux_shell(zvm) as sh:
+        for i in range(COMMANDS):
+            assert sh.run(f"echo v{i}x7=$(({i}*7))", rf"v{i}x7=(\d+)") == str(i * 7)
+        word = "".join(chr(ord("a") + i % 26) for i in range(300))
+        assert sh.run(f"echo {word} | wc -c", r"\s*(\d+)", timeout=30) == "301"
+    injected, delivered = virtio_irq_counts(zvm)
+    assert injected > injected_before
+    assert delivered > 0
