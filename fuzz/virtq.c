@@ -20,7 +20,7 @@
 #define RAM_SIZE  0x8000u /* the input past the header, zero-padded */
 #define AVAIL_OFF 0x1000u /* after a 256-entry descriptor table */
 #define USED_OFF  0x1400u /* after a 256-entry available ring */
-#define HEADER	  4u
+#define HEADER    4u
 #define MAX_ORDER 8u /* queues of up to 256 entries */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -44,8 +44,8 @@ static const struct virtio_backend console_backend = {
 };
 
 void virtio_console_init(struct virtio_console *c, const struct guest_ram *ram,
-			 void (*output)(void *ctx, const uint8_t *buf, size_t n), void *output_ctx,
-			 void (*set_irq)(void *ctx, bool level), void *irq_ctx)
+                         void (*output)(void *ctx, const uint8_t *buf, size_t n), void *output_ctx,
+                         void (*set_irq)(void *ctx, bool level), void *irq_ctx)
 {
 	memset(c, 0, sizeof(*c));
 	c->output = output;

@@ -17,8 +17,8 @@
 #include "vdev/virtio_mmio.h"
 
 /* 5.3.2 Virtqueues, without VIRTIO_CONSOLE_F_MULTIPORT. */
-#define VIRTIO_CONSOLE_RXQ	   0u
-#define VIRTIO_CONSOLE_TXQ	   1u
+#define VIRTIO_CONSOLE_RXQ         0u
+#define VIRTIO_CONSOLE_TXQ         1u
 /* 5.3.4: struct virtio_console_config is cols, rows (le16), max_nr_ports (le32). */
 #define VIRTIO_CONSOLE_CONFIG_SIZE 8u
 
@@ -31,8 +31,8 @@ struct virtio_console {
 };
 
 void virtio_console_init(struct virtio_console *c, const struct guest_ram *ram,
-			 void (*output)(void *ctx, const uint8_t *buf, size_t n), void *output_ctx,
-			 void (*set_irq)(void *ctx, bool level), void *irq_ctx);
+                         void (*output)(void *ctx, const uint8_t *buf, size_t n), void *output_ctx,
+                         void (*set_irq)(void *ctx, bool level), void *irq_ctx);
 /*
  * Gives the driver up to n bytes of input; returns how many it took (0
  * while it has no receive buffer, or is not live: the caller keeps the

@@ -7,11 +7,11 @@
 
 /* 2.1 Device Status Field. */
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01u
-#define VIRTIO_STATUS_DRIVER	  0x02u
-#define VIRTIO_STATUS_DRIVER_OK	  0x04u
+#define VIRTIO_STATUS_DRIVER      0x02u
+#define VIRTIO_STATUS_DRIVER_OK   0x04u
 #define VIRTIO_STATUS_FEATURES_OK 0x08u
 #define VIRTIO_STATUS_NEEDS_RESET 0x40u
-#define VIRTIO_STATUS_FAILED	  0x80u
+#define VIRTIO_STATUS_FAILED      0x80u
 
 /* 6 Reserved Feature Bits (bit numbers). */
 #define VIRTIO_F_INDIRECT_DESC 28u
@@ -19,65 +19,65 @@
 #define VIRTIO_F_VERSION_1     32u
 
 /* 5 Device Types: the Device ID register. */
-#define VIRTIO_ID_NET	  1u
-#define VIRTIO_ID_BLOCK	  2u
+#define VIRTIO_ID_NET     1u
+#define VIRTIO_ID_BLOCK   2u
 #define VIRTIO_ID_CONSOLE 3u
 
 /* 2.7.5 The Virtqueue Descriptor Table: flags. */
-#define VIRTQ_DESC_F_NEXT	   0x1u
-#define VIRTQ_DESC_F_WRITE	   0x2u
-#define VIRTQ_DESC_F_INDIRECT	   0x4u
+#define VIRTQ_DESC_F_NEXT          0x1u
+#define VIRTQ_DESC_F_WRITE         0x2u
+#define VIRTQ_DESC_F_INDIRECT      0x4u
 /* 2.7.6 The Virtqueue Available Ring: flags. */
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 0x1u
 /* 2.7.8 The Virtqueue Used Ring: flags. */
-#define VIRTQ_USED_F_NO_NOTIFY	   0x1u
+#define VIRTQ_USED_F_NO_NOTIFY     0x1u
 
 /* 2.7 Split Virtqueues: sizes and alignment of the three parts. */
-#define VIRTQ_DESC_SIZE	     16u /* addr(8) len(4) flags(2) next(2) */
+#define VIRTQ_DESC_SIZE      16u /* addr(8) len(4) flags(2) next(2) */
 #define VIRTQ_DESC_ALIGN     16u
 #define VIRTQ_AVAIL_ALIGN    2u
 #define VIRTQ_USED_ALIGN     4u
-#define VIRTQ_USED_ELEM_SIZE 8u	    /* id(4) len(4) */
-#define VIRTQ_RING_HEADER    4u	    /* flags(2) idx(2) */
-#define VIRTQ_MAX_SIZE	     32768u /* 2.7: Queue Size at most 32768 */
+#define VIRTQ_USED_ELEM_SIZE 8u     /* id(4) len(4) */
+#define VIRTQ_RING_HEADER    4u     /* flags(2) idx(2) */
+#define VIRTQ_MAX_SIZE       32768u /* 2.7: Queue Size at most 32768 */
 
 /* 4.2.2 MMIO Device Register Layout (offsets, all 32 bits wide). */
-#define VIRTIO_MMIO_MAGIC_VALUE		0x000u
-#define VIRTIO_MMIO_VERSION		0x004u
-#define VIRTIO_MMIO_DEVICE_ID		0x008u
-#define VIRTIO_MMIO_VENDOR_ID		0x00cu
-#define VIRTIO_MMIO_DEVICE_FEATURES	0x010u
+#define VIRTIO_MMIO_MAGIC_VALUE         0x000u
+#define VIRTIO_MMIO_VERSION             0x004u
+#define VIRTIO_MMIO_DEVICE_ID           0x008u
+#define VIRTIO_MMIO_VENDOR_ID           0x00cu
+#define VIRTIO_MMIO_DEVICE_FEATURES     0x010u
 #define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014u
-#define VIRTIO_MMIO_DRIVER_FEATURES	0x020u
+#define VIRTIO_MMIO_DRIVER_FEATURES     0x020u
 #define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024u
-#define VIRTIO_MMIO_QUEUE_SEL		0x030u
-#define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034u
-#define VIRTIO_MMIO_QUEUE_NUM		0x038u
-#define VIRTIO_MMIO_QUEUE_READY		0x044u
-#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050u
-#define VIRTIO_MMIO_INTERRUPT_STATUS	0x060u
-#define VIRTIO_MMIO_INTERRUPT_ACK	0x064u
-#define VIRTIO_MMIO_STATUS		0x070u
-#define VIRTIO_MMIO_QUEUE_DESC_LOW	0x080u
-#define VIRTIO_MMIO_QUEUE_DESC_HIGH	0x084u
-#define VIRTIO_MMIO_QUEUE_DRIVER_LOW	0x090u
-#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH	0x094u
-#define VIRTIO_MMIO_QUEUE_DEVICE_LOW	0x0a0u
-#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH	0x0a4u
-#define VIRTIO_MMIO_SHM_SEL		0x0acu
-#define VIRTIO_MMIO_SHM_LEN_LOW		0x0b0u
-#define VIRTIO_MMIO_SHM_LEN_HIGH	0x0b4u
-#define VIRTIO_MMIO_SHM_BASE_LOW	0x0b8u
-#define VIRTIO_MMIO_SHM_BASE_HIGH	0x0bcu
-#define VIRTIO_MMIO_CONFIG_GENERATION	0x0fcu
-#define VIRTIO_MMIO_CONFIG		0x100u /* device-specific space */
+#define VIRTIO_MMIO_QUEUE_SEL           0x030u
+#define VIRTIO_MMIO_QUEUE_NUM_MAX       0x034u
+#define VIRTIO_MMIO_QUEUE_NUM           0x038u
+#define VIRTIO_MMIO_QUEUE_READY         0x044u
+#define VIRTIO_MMIO_QUEUE_NOTIFY        0x050u
+#define VIRTIO_MMIO_INTERRUPT_STATUS    0x060u
+#define VIRTIO_MMIO_INTERRUPT_ACK       0x064u
+#define VIRTIO_MMIO_STATUS              0x070u
+#define VIRTIO_MMIO_QUEUE_DESC_LOW      0x080u
+#define VIRTIO_MMIO_QUEUE_DESC_HIGH     0x084u
+#define VIRTIO_MMIO_QUEUE_DRIVER_LOW    0x090u
+#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH   0x094u
+#define VIRTIO_MMIO_QUEUE_DEVICE_LOW    0x0a0u
+#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH   0x0a4u
+#define VIRTIO_MMIO_SHM_SEL             0x0acu
+#define VIRTIO_MMIO_SHM_LEN_LOW         0x0b0u
+#define VIRTIO_MMIO_SHM_LEN_HIGH        0x0b4u
+#define VIRTIO_MMIO_SHM_BASE_LOW        0x0b8u
+#define VIRTIO_MMIO_SHM_BASE_HIGH       0x0bcu
+#define VIRTIO_MMIO_CONFIG_GENERATION   0x0fcu
+#define VIRTIO_MMIO_CONFIG              0x100u /* device-specific space */
 
-#define VIRTIO_MMIO_MAGIC	   0x74726976u /* "virt" little-endian */
-#define VIRTIO_MMIO_VERSION_MODERN 2u	       /* 4.2.2: non-legacy */
+#define VIRTIO_MMIO_MAGIC          0x74726976u /* "virt" little-endian */
+#define VIRTIO_MMIO_VERSION_MODERN 2u          /* 4.2.2: non-legacy */
 /* 4.2.2 InterruptStatus bits. */
-#define VIRTIO_MMIO_INT_VRING	   0x1u /* used buffer notification */
-#define VIRTIO_MMIO_INT_CONFIG	   0x2u /* configuration change */
+#define VIRTIO_MMIO_INT_VRING      0x1u /* used buffer notification */
+#define VIRTIO_MMIO_INT_CONFIG     0x2u /* configuration change */
 /* 4.2.2: ShmLen reads as all ones when the region does not exist. */
-#define VIRTIO_MMIO_SHM_NONE	   0xffffffffu
+#define VIRTIO_MMIO_SHM_NONE       0xffffffffu
 
 #endif

@@ -46,8 +46,8 @@ static void reset_device(struct virtio_device *d)
 }
 
 void virtio_device_init(struct virtio_device *d, const struct virtio_backend *b, void *state,
-			const struct guest_ram *ram, void (*set_irq)(void *ctx, bool level),
-			void *irq_ctx)
+                        const struct guest_ram *ram, void (*set_irq)(void *ctx, bool level),
+                        void *irq_ctx)
 {
 	memset(d, 0, sizeof(*d));
 	d->backend = b;
@@ -209,7 +209,7 @@ static void write_queue_ready(struct virtio_device *d, struct virtq *q, uint32_t
 	if (q->ready)
 		return;
 	if (virtq_enable(q, d->ram, VIRTIO_QUEUE_MAX, virtio_has_feature(d, VIRTIO_F_EVENT_IDX),
-			 virtio_has_feature(d, VIRTIO_F_INDIRECT_DESC))) {
+	                 virtio_has_feature(d, VIRTIO_F_INDIRECT_DESC))) {
 		d->stats.queue_errors[q->error]++;
 		virtio_needs_reset(d);
 	}
@@ -299,7 +299,7 @@ static void write_reg(struct virtio_device *d, uint32_t reg, uint32_t value)
 
 /* 4.2.2.2: configuration fields are read with their own width, aligned. */
 static int config_access(struct virtio_device *d, uint64_t off, unsigned size, bool write,
-			 uint64_t *value)
+                         uint64_t *value)
 {
 	const struct virtio_backend *b = d->backend;
 

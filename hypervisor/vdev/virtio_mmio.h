@@ -28,11 +28,11 @@
 /* The register window of one device: control registers, then config. */
 #define VIRTIO_MMIO_REGION_SIZE 0x200u
 /* Queues of one device: console (receive, transmit), net (rx, tx, ctrl). */
-#define VIRTIO_MAX_QUEUES	4u
+#define VIRTIO_MAX_QUEUES       4u
 /* Largest queue a device offers (QueueNumMax). */
-#define VIRTIO_QUEUE_MAX	256u
+#define VIRTIO_QUEUE_MAX        256u
 /* 4.2.2: VendorID, ours: "ZVM\0" read little-endian. */
-#define VIRTIO_MMIO_VENDOR_ZVM	0x004d565au
+#define VIRTIO_MMIO_VENDOR_ZVM  0x004d565au
 
 struct virtio_device;
 
@@ -52,9 +52,9 @@ struct virtio_backend {
 /* What `zvm info` shows; only ever increases until the VM is created again. */
 struct virtio_stats {
 	uint64_t notifications; /* QueueNotify writes acted upon */
-	uint64_t interrupts;	/* interrupts raised */
-	uint64_t requests;	/* chains taken */
-	uint64_t resets;	/* resets by the driver */
+	uint64_t interrupts;    /* interrupts raised */
+	uint64_t requests;      /* chains taken */
+	uint64_t resets;        /* resets by the driver */
 	uint64_t driver_errors; /* NEEDS_RESET entries and refused accesses */
 	uint64_t queue_errors[VIRTQ_ERR_COUNT];
 };
@@ -80,8 +80,8 @@ struct virtio_device {
 
 /* A fresh device, as after reset, with all counters zero. */
 void virtio_device_init(struct virtio_device *d, const struct virtio_backend *b, void *state,
-			const struct guest_ram *ram, void (*set_irq)(void *ctx, bool level),
-			void *irq_ctx);
+                        const struct guest_ram *ram, void (*set_irq)(void *ctx, bool level),
+                        void *irq_ctx);
 /* The region handler (vmm/mmio.h's mmio_handler); dev is the device. */
 int virtio_mmio_access(void *dev, uint64_t offset, unsigned size, bool write, uint64_t *value);
 

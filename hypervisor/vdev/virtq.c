@@ -71,7 +71,7 @@ void virtq_reset(struct virtq *q)
 }
 
 int virtq_enable(struct virtq *q, const struct guest_ram *ram, uint16_t max, bool event_idx,
-		 bool indirect)
+                 bool indirect)
 {
 	uint16_t n = q->size;
 
@@ -106,7 +106,7 @@ static struct desc read_desc(const uint8_t *table, uint32_t i)
 
 /* Adds one checked buffer to the chain. */
 static int add_seg(struct virtq *q, const struct guest_ram *ram, struct virtq_chain *c,
-		   const struct desc *d)
+                   const struct desc *d)
 {
 	bool write = (d->flags & VIRTQ_DESC_F_WRITE) != 0;
 	uint32_t *total = write ? &c->write_bytes : &c->read_bytes;
@@ -133,10 +133,10 @@ static int add_seg(struct virtq *q, const struct guest_ram *ram, struct virtq_ch
  * its table).
  */
 static int walk(struct virtq *q, const struct guest_ram *ram, struct virtq_chain *c,
-		const uint8_t *table, uint32_t n, uint32_t i, bool in_indirect);
+                const uint8_t *table, uint32_t n, uint32_t i, bool in_indirect);
 
 static int walk_indirect(struct virtq *q, const struct guest_ram *ram, struct virtq_chain *c,
-			 const struct desc *d)
+                         const struct desc *d)
 {
 	/* 2.7.5.3: negotiated, not nested, not chained, whole descriptors. */
 	if (!q->indirect || (d->flags & VIRTQ_DESC_F_NEXT) || d->len == 0 ||
@@ -152,7 +152,7 @@ static int walk_indirect(struct virtq *q, const struct guest_ram *ram, struct vi
 }
 
 static int walk(struct virtq *q, const struct guest_ram *ram, struct virtq_chain *c,
-		const uint8_t *table, uint32_t n, uint32_t i, bool in_indirect)
+                const uint8_t *table, uint32_t n, uint32_t i, bool in_indirect)
 {
 	for (uint32_t steps = 0;; steps++) {
 		if (steps == n)

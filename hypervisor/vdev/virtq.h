@@ -34,9 +34,9 @@ enum virtq_error {
 	VIRTQ_OK = 0,
 	VIRTQ_ERR_LAYOUT,    /* size or ring address bad, misaligned, outside RAM */
 	VIRTQ_ERR_AVAIL_IDX, /* the available index moved by more than the size */
-	VIRTQ_ERR_HEAD,	     /* a descriptor index past the table */
-	VIRTQ_ERR_ADDR,	     /* a buffer not wholly inside the VM's RAM */
-	VIRTQ_ERR_LOOP,	     /* more descriptors than the table holds */
+	VIRTQ_ERR_HEAD,      /* a descriptor index past the table */
+	VIRTQ_ERR_ADDR,      /* a buffer not wholly inside the VM's RAM */
+	VIRTQ_ERR_LOOP,      /* more descriptors than the table holds */
 	VIRTQ_ERR_TOO_LONG,  /* more than VIRTQ_CHAIN_MAX buffers */
 	VIRTQ_ERR_LENGTH,    /* the chain's total length overflows 32 bits */
 	VIRTQ_ERR_INDIRECT,  /* indirect not negotiated, nested, chained, bad size */
@@ -69,11 +69,11 @@ struct virtq {
 	/* Negotiated features that change the ring layout or rules. */
 	bool event_idx, indirect;
 	/* Our side of the rings. */
-	uint16_t last_avail;	 /* next available entry to take */
-	uint16_t used_idx;	 /* what we last published in used->idx */
+	uint16_t last_avail;     /* next available entry to take */
+	uint16_t used_idx;       /* what we last published in used->idx */
 	uint16_t signalled_used; /* used_idx when we last decided on an interrupt */
-	enum virtq_error error;	 /* why the queue stopped, VIRTQ_OK if it did not */
-	bool notify_off;	 /* virtq_set_notify(false): the driver need not kick */
+	enum virtq_error error;  /* why the queue stopped, VIRTQ_OK if it did not */
+	bool notify_off;         /* virtq_set_notify(false): the driver need not kick */
 	/* Resolved by virtq_enable(): inside guest RAM, aligned. */
 	uint8_t *desc, *avail, *used;
 };
@@ -86,7 +86,7 @@ void virtq_reset(struct virtq *q);
  * -ZE_MALFORMED with q->error = VIRTQ_ERR_LAYOUT.
  */
 int virtq_enable(struct virtq *q, const struct guest_ram *ram, uint16_t max, bool event_idx,
-		 bool indirect);
+                 bool indirect);
 /*
  * Takes the next available chain into *c.  With EVENT_IDX it also asks
  * for a kick at the next new entry (avail_event = the next one to take),

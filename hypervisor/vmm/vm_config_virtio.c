@@ -8,7 +8,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 
-#define VIRTIO_NODE	    "virtio"
+#define VIRTIO_NODE         "virtio"
 /* QEMU virt: virtio-mmio transport i interrupts on SPI 16 + i. */
 #define VIRTIO_DEFAULT_SPI0 (GUEST_INTID_VIRTIO0 - GIC_SPI_BASE)
 
@@ -45,8 +45,8 @@ static int slot_of(const char *name)
 	for (; *p; p++) {
 		char c = *p;
 		uint32_t digit = c >= '0' && c <= '9' ? (uint32_t)(c - '0') :
-				 c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10) :
-							16u;
+		                 c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10) :
+		                                        16u;
 		if (digit > 15 || slot >= GUEST_VIRTIO_SLOTS)
 			return -1;
 		slot = slot * 16 + digit;
@@ -76,7 +76,7 @@ static int read_backing(struct cfg_ctx *ctx, int node, const char *where, const 
 	if (rc || !value[0] || strcmp(value, default_backing[d->type]) == 0)
 		return rc;
 	return cfg_fail(ctx, ZE_MALFORMED, where, "a %s device's backing is \"%s\", not \"%s\"",
-			type_names[d->type], default_backing[d->type], value);
+	                type_names[d->type], default_backing[d->type], value);
 }
 
 static int read_interrupt(struct cfg_ctx *ctx, int node, const char *where, struct vm_virtio *d)
@@ -89,8 +89,8 @@ static int read_interrupt(struct cfg_ctx *ctx, int node, const char *where, stru
 			return rc;
 		if (spi >= GUEST_SPI_COUNT)
 			return cfg_fail(ctx, ZE_MALFORMED, where,
-					"interrupt: SPI %u is out of the guest's range (0-%u)", spi,
-					GUEST_SPI_COUNT - 1);
+			                "interrupt: SPI %u is out of the guest's range (0-%u)", spi,
+			                GUEST_SPI_COUNT - 1);
 	}
 	d->intid = spi + GIC_SPI_BASE;
 	return 0;
@@ -98,21 +98,21 @@ static int read_interrupt(struct cfg_ctx *ctx, int node, const char *where, stru
 
 /* Against the VM's other devices read so far. */
 static int check_against_others(struct cfg_ctx *ctx, const char *where, const struct vm_config *vm,
-				const struct vm_virtio *d)
+                                const struct vm_virtio *d)
 {
 	for (uint32_t i = 0; i < vm->virtio_count; i++) {
 		const struct vm_virtio *o = &vm->virtio[i];
 		if (o->slot == d->slot)
 			return cfg_fail(ctx, ZE_CONFLICT, where, "virtio slot %x is given twice",
-					d->slot);
+			                d->slot);
 		if (o->intid == d->intid)
 			return cfg_fail(ctx, ZE_CONFLICT, where,
-					"interrupt SPI %u is already virtio@%x's",
-					d->intid - GIC_SPI_BASE, o->slot);
+			                "interrupt SPI %u is already virtio@%x's",
+			                d->intid - GIC_SPI_BASE, o->slot);
 		if (o->type == VM_VIRTIO_CONSOLE && d->type == VM_VIRTIO_CONSOLE)
 			return cfg_fail(ctx, ZE_CONFLICT, where,
-					"a second virtio console (virtio@%x is the VM's console)",
-					o->slot);
+			                "a second virtio console (virtio@%x is the VM's console)",
+			                o->slot);
 	}
 	return 0;
 }
@@ -126,8 +126,8 @@ int cfg_parse_virtio(struct cfg_ctx *ctx, int node, const char *where, struct vm
 
 	if (slot < 0)
 		return cfg_fail(ctx, ZE_MALFORMED, where,
-				"'%s': a virtio node is virtio@<slot>, the slot in hex (0-%x)",
-				name, GUEST_VIRTIO_SLOTS - 1);
+		                "'%s': a virtio node is virtio@<slot>, the slot in hex (0-%x)",
+		                name, GUEST_VIRTIO_SLOTS - 1);
 	if (vm->virtio_count >= VM_MAX_VIRTIO)
 		return cfg_fail(ctx, ZE_LIMIT, where, "more than %d virtio devices", VM_MAX_VIRTIO);
 	d.slot = (uint32_t)slot;
@@ -159,20 +159,20 @@ int cfg_check_virtio(struct cfg_ctx *ctx, const struct vm_config *vm, const char
 
 		if (vm->uart && d->intid == GUEST_INTID_UART)
 			return cfg_fail(ctx, ZE_CONFLICT, where,
-					"virtio@%x: SPI %u is the emulated UART's interrupt",
-					d->slot, spi);
+			                "virtio@%x: SPI %u is the emulated UART's interrupt",
+			                d->slot, spi);
 		for (uint32_t j = 0; j < vm->intid_count; j++)
 			if (vm->intids[j] == d->intid)
 				return cfg_fail(
-					ctx, ZE_CONFLICT, where,
-					"virtio@%x: SPI %u is also a pass-through interrupt",
-					d->slot, spi);
+				        ctx, ZE_CONFLICT, where,
+				        "virtio@%x: SPI %u is also a pass-through interrupt",
+				        d->slot, spi);
 		for (uint32_t j = 0; j < vm->passthrough_count; j++)
 			if (cfg_overlaps(vm->passthrough[j].base, vm->passthrough[j].size,
-					 vm_virtio_base(d), GUEST_VIRTIO_STRIDE))
+			                 vm_virtio_base(d), GUEST_VIRTIO_STRIDE))
 				return cfg_fail(ctx, ZE_CONFLICT, where,
-						"a pass-through region overlaps virtio@%x's window",
-						d->slot);
+				                "a pass-through region overlaps virtio@%x's window",
+				                d->slot);
 	}
 	return 0;
 }

@@ -30,14 +30,14 @@ int vm_virtio_register(struct vm *vm)
 	int err = 0;
 
 	v->ram = (struct guest_ram){ .base = vm->cfg.ram.base,
-				     .size = vm->cfg.ram.size,
-				     .host = (uint8_t *)(uintptr_t)vm->ram_pa };
+		                     .size = vm->cfg.ram.size,
+		                     .host = (uint8_t *)(uintptr_t)vm->ram_pa };
 	v->count = 0;
 	for (uint32_t i = 0; i < vm->cfg.virtio_count && !err; i++) {
 		const struct vm_virtio *c = &vm->cfg.virtio[i];
 		struct vm_virtio_dev *d = &v->dev[v->count++];
 		struct mmio_region r = { vm_virtio_base(c), VIRTIO_MMIO_REGION_SIZE,
-					 virtio_mmio_access, &d->console.dev, "virtio" };
+			                 virtio_mmio_access, &d->console.dev, "virtio" };
 
 		d->vm = vm;
 		d->intid = c->intid;

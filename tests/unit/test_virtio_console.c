@@ -14,9 +14,9 @@
 #include "vdev/virtio_console.h"
 #include "virtq_fixture.h"
 
-#define QSIZE	    16
+#define QSIZE       16
 #define QUEUE_SHIFT 0x4000u /* the transmit queue's parts above the receive queue's */
-#define OUT_MAX	    256
+#define OUT_MAX     256
 
 static struct fx rx, tx;
 static struct virtio_console con;

@@ -19,7 +19,7 @@
 
 #define TEST_DEVICE_ID 0x1fu
 #define TEST_FEATURE   3u /* a device-specific feature bit */
-#define QSIZE	       16
+#define QSIZE          16
 
 static struct fx f;
 static struct virtio_device dev;
@@ -170,8 +170,8 @@ static void identifies_as_a_modern_device(void **state)
 	assert_int_equal(rd(VIRTIO_MMIO_SHM_LEN_LOW), 0xffffffffu);
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
 	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), (1u << VIRTIO_F_EVENT_IDX) |
-								  (1u << VIRTIO_F_INDIRECT_DESC) |
-								  (1u << TEST_FEATURE));
+	                                                          (1u << VIRTIO_F_INDIRECT_DESC) |
+	                                                          (1u << TEST_FEATURE));
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
 	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), 1u); /* VERSION_1 is bit 32 */
 	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 2);
@@ -192,14 +192,14 @@ static void reads_the_configuration_space_by_width(void **state)
 	assert_int_equal(v, 0x88776655);
 	/* Misaligned, past the end, 64-bit: refused (the guest gets an abort). */
 	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG + 1, 2, false, &v),
-			 -ZE_MMIO_ALIGN);
+	                 -ZE_MMIO_ALIGN);
 	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG + 8, 1, false, &v),
-			 -ZE_MMIO_RANGE);
+	                 -ZE_MMIO_RANGE);
 	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_CONFIG, 8, false, &v), -ZE_MMIO_SIZE);
 	/* Control registers are 32-bit only. */
 	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_STATUS, 1, false, &v), -ZE_MMIO_SIZE);
 	assert_int_equal(virtio_mmio_access(&dev, VIRTIO_MMIO_STATUS + 2, 4, false, &v),
-			 -ZE_MMIO_ALIGN);
+	                 -ZE_MMIO_ALIGN);
 	assert_int_equal(dev.stats.driver_errors, 5);
 	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), 0);
 	virtio_config_changed(&dev);

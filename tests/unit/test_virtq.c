@@ -172,11 +172,11 @@ static void refuses_buffers_outside_ram(void **state)
 		uint64_t addr;
 		uint32_t len;
 	} bad[] = {
-		{ FX_RAM_BASE - 1, 2 },		      /* starts below */
+		{ FX_RAM_BASE - 1, 2 },               /* starts below */
 		{ FX_RAM_BASE + FX_RAM_SIZE, 1 },     /* starts past the end */
 		{ FX_RAM_BASE + FX_RAM_SIZE - 4, 5 }, /* ends past the end */
 		{ 0xfffffffffffffff0ull, 0x20 },      /* wraps the address space */
-		{ 0, 0x1000 },			      /* ZVM's own memory, say */
+		{ 0, 0x1000 },                        /* ZVM's own memory, say */
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		setup(NULL);
@@ -228,7 +228,7 @@ static void refuses_chains_too_long(void **state)
 	/* An indirect table of VIRTQ_CHAIN_MAX + 1 well-formed descriptors. */
 	for (uint16_t i = 0; i <= VIRTQ_CHAIN_MAX; i++)
 		fx_desc_at(&f, FX_INDIRECT, i, FX_BUF, 1,
-			   i < VIRTQ_CHAIN_MAX ? VIRTQ_DESC_F_NEXT : 0, (uint16_t)(i + 1));
+		           i < VIRTQ_CHAIN_MAX ? VIRTQ_DESC_F_NEXT : 0, (uint16_t)(i + 1));
 	fx_desc(&f, 0, FX_INDIRECT, 16 * (VIRTQ_CHAIN_MAX + 1), VIRTQ_DESC_F_INDIRECT, 0);
 	fx_offer(&f, 0);
 	expect_error(VIRTQ_ERR_TOO_LONG);
@@ -285,11 +285,11 @@ static void refuses_bad_ring_layouts(void **state)
 	for (unsigned i = 0; i < 6; i++)
 		bad[i] = good;
 	bad[0].size = 0;
-	bad[1].size = 6;				 /* not a power of two */
-	bad[2].size = 512;				 /* above the device's maximum */
-	bad[3].desc_ipa += 8;				 /* misaligned */
+	bad[1].size = 6;                                 /* not a power of two */
+	bad[2].size = 512;                               /* above the device's maximum */
+	bad[3].desc_ipa += 8;                            /* misaligned */
 	bad[4].used_ipa = FX_RAM_BASE + FX_RAM_SIZE - 8; /* runs off RAM */
-	bad[5].avail_ipa = 0x1000;			 /* not RAM */
+	bad[5].avail_ipa = 0x1000;                       /* not RAM */
 	for (unsigned i = 0; i < 6; i++) {
 		assert_int_equal(virtq_enable(&bad[i], &f.ram, 256, false, false), -ZE_MALFORMED);
 		assert_int_equal(bad[i].error, VIRTQ_ERR_LAYOUT);

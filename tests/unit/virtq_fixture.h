@@ -17,11 +17,11 @@
 #define FX_RAM_BASE 0x40000000ull
 #define FX_RAM_SIZE 0x100000ull /* 1 MiB */
 /* Where the fixture puts a queue's parts and its buffers. */
-#define FX_DESC	    (FX_RAM_BASE + 0x1000)
+#define FX_DESC     (FX_RAM_BASE + 0x1000)
 #define FX_AVAIL    (FX_RAM_BASE + 0x9000)
-#define FX_USED	    (FX_RAM_BASE + 0xa000)
+#define FX_USED     (FX_RAM_BASE + 0xa000)
 #define FX_INDIRECT (FX_RAM_BASE + 0x10000)
-#define FX_BUF	    (FX_RAM_BASE + 0x20000)
+#define FX_BUF      (FX_RAM_BASE + 0x20000)
 
 struct fx {
 	struct guest_ram ram;
@@ -85,7 +85,7 @@ static inline uint32_t fx_get32(struct fx *f, uint64_t ipa)
 
 /* Descriptor i of the table at table_ipa. */
 static inline void fx_desc_at(struct fx *f, uint64_t table_ipa, uint16_t i, uint64_t addr,
-			      uint32_t len, uint16_t flags, uint16_t next)
+                              uint32_t len, uint16_t flags, uint16_t next)
 {
 	uint8_t *p = fx_host(f, table_ipa + 16ull * i);
 	memcpy(p, &addr, 8);
@@ -95,7 +95,7 @@ static inline void fx_desc_at(struct fx *f, uint64_t table_ipa, uint16_t i, uint
 }
 
 static inline void fx_desc(struct fx *f, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
-			   uint16_t next)
+                           uint16_t next)
 {
 	fx_desc_at(f, f->desc, i, addr, len, flags, next);
 }
