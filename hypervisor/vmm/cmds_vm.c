@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
+#include "vdev/virtio_defs.h"
 
 static struct vm *lookup(struct cmd_io *io, int argc, char **argv)
 {
@@ -90,6 +91,38 @@ static void print_vcpus(struct cmd_io *io, const struct vm_snapshot *vm)
 	}
 }
 
+/* The driver's side of a device in one word (VIRTIO 1.2 2.1). */
+static const char *virtio_state(uint32_t status)
+{
+	if (status & VIRTIO_STATUS_NEEDS_RESET)
+		return "needs reset";
+	if (status & VIRTIO_STATUS_FAILED)
+		return "failed";
+	if (status & VIRTIO_STATUS_DRIVER_OK)
+		return "live";
+	return status ? "setting up" : "reset";
+}
+
+/* Emulated and VirtIO devices: type, how they are virtualized, counters. */
+static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
+{
+	if (vm->cfg.uart)
+		cmd_printf(io, "  uart@%llx: PL011 (emulated), INTID %u\n",
+			   (unsigned long long)GUEST_UART_BASE, GUEST_INTID_UART);
+	for (unsigned i = 0; i < vm->virtio_count; i++) {
+		const struct vm_virtio_snapshot *d = &vm->virtio[i];
+		uint64_t queue_errors = 0;
+		for (unsigned e = 0; e < VIRTQ_ERR_COUNT; e++)
+			queue_errors += d->stats.queue_errors[e];
+		cmd_printf(io, "  virtio@%x: %s (VirtIO, virtio-mmio v2), INTID %u, %s (status 0x%x): "
+			   "requests %lu, bytes out %lu in %lu, notifications %lu, interrupts %lu, "
+			   "errors %lu (malformed rings %lu), resets %lu\n", d->slot, d->kind, d->intid,
+			   virtio_state(d->status), d->status, d->stats.requests, d->bytes_out,
+			   d->bytes_in, d->stats.notifications, d->stats.interrupts,
+			   d->stats.driver_errors, queue_errors, d->stats.resets);
+	}
+}
+
 static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	struct vgic_stats gs = vm->vgic;
@@ -120,6 +153,7 @@ static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 			   vm->cfg.passthrough[i].base + vm->cfg.passthrough[i].size - 1);
 	for (unsigned i = 0; i < vm->cfg.intid_count; i++)
 		cmd_printf(io, "  pass-through interrupt: INTID %u\n", vm->cfg.intids[i]);
+	print_devices(io, vm);
 	print_vcpus(io, vm);
 }
 

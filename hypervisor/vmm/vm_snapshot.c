@@ -60,6 +60,7 @@ static void copy_summary(struct vm *vm, void *out)
 	vgic_stats(&vm->vgic, &s->vgic);
 	if (vm->cfg.uart)
 		copy_uart(vm, &s->uart);
+	s->virtio_count = vm_virtio_snapshot(vm, s->virtio);
 }
 
 static void copy_counters(const struct vgic *vgic, unsigned intid, unsigned vcpu,

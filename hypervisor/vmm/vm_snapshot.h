@@ -53,6 +53,8 @@ struct vm_snapshot {
 	bool threads_live;
 	struct vgic_stats vgic;	   /* the model's own figures */
 	struct uart_snapshot uart; /* valid when cfg.uart */
+	unsigned virtio_count;
+	struct vm_virtio_snapshot virtio[VM_MAX_VIRTIO];
 };
 
 /* Every INTID's counters: large (kilobytes), so not on a thread's stack. */

@@ -47,6 +47,23 @@ int vm_virtio_register(struct vm *vm)
 	return err;
 }
 
+unsigned vm_virtio_snapshot(const struct vm *vm, struct vm_virtio_snapshot *out)
+{
+	for (unsigned i = 0; i < vm->virtio.count; i++) {
+		const struct vm_virtio_dev *d = &vm->virtio.dev[i];
+		out[i] = (struct vm_virtio_snapshot){
+			.slot = vm->cfg.virtio[i].slot,
+			.intid = d->intid,
+			.status = d->console.dev.status,
+			.kind = d->console.dev.backend->kind,
+			.stats = d->console.dev.stats,
+			.bytes_out = d->console.bytes_out,
+			.bytes_in = d->console.bytes_in,
+		};
+	}
+	return vm->virtio.count;
+}
+
 void vm_virtio_dt(const struct vm *vm, struct guest_dt_params *p)
 {
 	for (uint32_t i = 0; i < vm->cfg.virtio_count; i++) {

@@ -31,9 +31,19 @@ struct vm_virtio_devs {
 	unsigned count;
 };
 
+/* One device as `zvm info` shows it: copied under the VM's lock. */
+struct vm_virtio_snapshot {
+	uint32_t slot, intid, status;
+	const char *kind;
+	struct virtio_stats stats;
+	uint64_t bytes_out, bytes_in;
+};
+
 /* Creates the configured devices afresh (as after reset) and registers
  * their windows; the VM does not run.  0 or mmio_register()'s error. */
 int vm_virtio_register(struct vm *vm);
+/* Copies every device's state and counters (under the VM's lock). */
+unsigned vm_virtio_snapshot(const struct vm *vm, struct vm_virtio_snapshot *out);
 /* The devices' nodes in the VM's devicetree. */
 void vm_virtio_dt(const struct vm *vm, struct guest_dt_params *p);
 /* The console device once its driver runs, else NULL (under the VM's lock). */

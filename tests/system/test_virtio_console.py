@@ -61,3 +61,20 @@ def test_every_command_is_answered_through_virtio(zvm):
     injected, delivered = virtio_irq_counts(zvm)
     assert injected > injected_before
     assert delivered > 0
+
+
+def test_zvm_info_lists_the_device_and_its_counters(zvm):
+    with linux_shell(zvm) as sh:
+        assert sh.run("echo i=$((2+2))", r"i=(\d+)") == "4"
+    out = zvm.run("zvm info linux")
+    assert re.search(r"^  uart@9000000: PL011 \(emulated\), INTID 33$", out, re.M), out
+    row = re.search(r"^  virtio@0: console \(VirtIO, virtio-mmio v2\), INTID 48, live "
+                    r"\(status 0xf\): requests (\d+), bytes out (\d+) in (\d+), "
+                    r"notifications (\d+), interrupts (\d+), errors 0 "
+                    r"\(malformed rings 0\), resets \d+$", out, re.M)
+    assert row, out
+    requests, out_bytes, in_bytes, notifications, interrupts = map(int, row.groups())
+    # Every typed byte went in; the answers came out; each was notified.
+    assert in_bytes >= len("echo i=$((2+2))\r")
+    assert out_bytes > in_bytes
+    assert requests > 0 and notifications > 0 and interrupts > 0
