@@ -81,6 +81,7 @@ struct vm {
 	uint64_t started_at;
 	uint64_t last_heartbeat;	/* 0: the guest has never beaten */
 	unsigned restarts;
+	unsigned boots;			/* starts since it was created */
 	uint64_t crashes;
 	uint64_t guest_faults;		/* accesses outside its map */
 	uint64_t aborts_injected;	/* accesses refused, given back as aborts */

@@ -16,6 +16,7 @@
 
 #define DTB_SLOT		0x200000ull	/* the last 2 MiB of guest RAM */
 #define REAP_TIMEOUT_MS		2000
+#define BOOT_MARK_MAX		(VM_NAME_MAX + 48)	/* "[ZVM: vm <id> '<name>' boot <n>]" */
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -223,6 +224,27 @@ static int stuck_error(struct vm *vm, struct zerr_msg *msg)
 			vm->cfg.name, vm->reason, vm->cfg.name);
 }
 
+/*
+ * From its second boot on, a line in the console ring says where the new
+ * boot's output begins: a replay after a restart shows what is old.
+ */
+static void mark_boot(struct vm *vm)
+{
+	char line[BOOT_MARK_MAX];
+
+	if (++vm->boots == 1)
+		return;
+	int n = fmt_snprintf(line, sizeof(line), "\r\n[ZVM: vm %u '%s' boot %u]\r\n", vm->id,
+			     vm->cfg.name, vm->boots);
+	if (n <= 0)
+		return;
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	console_ring_write(&vm->console, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	spin_unlock_irqrestore(&vm->lock, flags);
+	if (vm->console_notify)
+		vm->console_notify();
+}
+
 static int start_locked(struct vm *vm, struct zerr_msg *msg)
 {
 	uint64_t entry = 0, dtb = 0;
@@ -239,6 +261,7 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 	if (rc)
 		return zerr_set(msg, (enum zerror)-rc, "%s: cannot set up its virtual GIC",
 				vm->cfg.name);
+	mark_boot(vm);
 	vm->cntvoff = time_now();
 	vm->last_heartbeat = 0;
 	vm->started_at = time_now();
