@@ -88,9 +88,26 @@ unsigned vgic_irq_target(const struct vgic *vgic, const struct vgic_irq *irq)
 	return is_spi(irq) ? spi_target(vgic, irq) : irq->owner;
 }
 
+/*
+ * A pending state in the latch of an interrupt that a list register holds
+ * is invisible to the guest.  The model's view of that LR is only as fresh
+ * as the vCPU's last trap: an edge interrupt has no EOI maintenance, so
+ * the guest may long since have taken and retired it while the model still
+ * counts it as "in the LR", and a vCPU idling in WFI would never trap to
+ * have the latch loaded.  So the holder is kicked: its next trap folds the
+ * LR back and loads what is pending.
+ */
+static bool hidden_in_lr(const struct vgic *vgic, const struct vgic_irq *irq)
+{
+	return irq->lr_vcpu != VGIC_NO_VCPU && irq->latch &&
+	       vgic_irq_deliverable(vgic, irq);
+}
+
 /* Waiting means: pending or active, and in no list register. */
 void vgic_irq_update(struct vgic *vgic, struct vgic_irq *irq)
 {
+	if (hidden_in_lr(vgic, irq))
+		vgic->kicks |= 1u << irq->lr_vcpu;
 	unsigned want = VGIC_NO_VCPU;
 
 	if (irq->lr_vcpu == VGIC_NO_VCPU && (vgic_irq_pending(irq) || irq->active))
