@@ -21,7 +21,7 @@ PORTABLE_SPSC_RING := lib/spsc_ring.c
 PORTABLE_BOARD_DT := hypervisor/kernel/board_dt.c hypervisor/kernel/board_dt_dev.c \
 	$(PORTABLE_FDT) $(PORTABLE_ZERROR)
 PORTABLE_VM_CONFIG := hypervisor/vmm/vm_config.c hypervisor/vmm/vm_config_vm.c \
-	hypervisor/vmm/vm_config_virtio.c \
+	hypervisor/vmm/vm_config_virtio.c hypervisor/vmm/vm_config_zshm.c \
 	hypervisor/vmm/vm_config_check.c $(PORTABLE_BOARD_DT)
 PORTABLE_PACKAGE := hypervisor/vmm/package.c hypervisor/vmm/package_build.c \
 	$(PORTABLE_CRC32) $(PORTABLE_ZERROR)

@@ -58,6 +58,10 @@ static bool read_config(const struct board_desc *board)
 		log_msg(LOG_ERROR, "configuration: %s; starting no VMs", msg.text);
 		return false;
 	}
+	/* Validated, but not mapped yet: say so rather than pretend. */
+	for (unsigned i = 0; i < config.channel_count; i++)
+		log_msg(LOG_WARN, "zshm: channel '%s' is valid but not mapped yet: "
+			"no VM sees it", config.channels[i].name);
 	return true;
 }
 

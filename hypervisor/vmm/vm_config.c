@@ -192,16 +192,19 @@ static int parse_zvm_node(struct cfg_ctx *ctx, int zvm)
 static int parse_vms(struct cfg_ctx *ctx, int zvm)
 {
 	struct system_config *out = ctx->out;
-	int vms = -1, node, rc;
+	int vms = -1, channels = -1, node, rc;
 	const char *name;
 
 	for (node = fdt_first_subnode(&ctx->fdt, zvm); node >= 0;
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		name = fdt_get_name(&ctx->fdt, node, NULL);
-		if (!name || strcmp(name, "vms") != 0)
+		if (name && strcmp(name, "vms") == 0)
+			vms = node;
+		else if (name && strcmp(name, "channels") == 0)
+			channels = node;
+		else
 			return cfg_fail(ctx, ZE_UNKNOWN, "/zvm",
 					"unknown node '%s'", name ? name : "?");
-		vms = node;
 	}
 	if (vms < 0)
 		return cfg_fail(ctx, ZE_MISSING, "/zvm",
@@ -219,7 +222,7 @@ static int parse_vms(struct cfg_ctx *ctx, int zvm)
 			return rc;
 		out->vm_count++;
 	}
-	return 0;
+	return channels < 0 ? 0 : cfg_parse_channels(ctx, channels);
 }
 
 int vm_config_parse(const void *blob, size_t size, const struct board_desc *board,

@@ -86,11 +86,34 @@ struct vm_config {
 	uint32_t virtio_count;
 };
 
+/*
+ * A Zshm channel (docs/configuration.md): every member VM gets a section
+ * of section_size bytes that only it writes; each writer sends to every
+ * reader but itself.  Members are indices into system_config.vms; writers
+ * and readers are bit masks over the member list.
+ */
+#define ZSHM_MAX_CHANNELS	8
+#define ZSHM_MAX_MEMBERS	VM_CONFIG_MAX_VMS
+#define ZSHM_SECTION_ALIGN	0x1000ull	/* stage-2 maps 4 KiB pages */
+#define ZSHM_SECTION_MAX	0x1000000ull	/* 16 MiB per member */
+
+struct zshm_channel_config {
+	char name[VM_NAME_MAX];
+	uint64_t section_size;
+	uint32_t member_count;
+	uint32_t members[ZSHM_MAX_MEMBERS];
+	uint32_t writers;		/* bit i: member i writes */
+	uint32_t readers;		/* bit i: member i reads */
+	bool multicast;			/* a writer has several readers */
+};
+
 struct system_config {
 	uint32_t zvm_cpu;		/* logical core, board order */
 	struct vm_region zvm_memory;	/* host RAM ZVM keeps */
 	struct vm_config vms[VM_CONFIG_MAX_VMS];
 	uint32_t vm_count;
+	struct zshm_channel_config channels[ZSHM_MAX_CHANNELS];
+	uint32_t channel_count;
 };
 
 /*

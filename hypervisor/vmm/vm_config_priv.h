@@ -46,6 +46,9 @@ bool cfg_is_virtio_node(const char *name);
 int cfg_parse_virtio(struct cfg_ctx *ctx, int node, const char *where, struct vm_config *vm);
 int cfg_check_virtio(struct cfg_ctx *ctx, const struct vm_config *vm, const char *where);
 
+/* The channels node, once every VM is read (vm_config_zshm.c). */
+int cfg_parse_channels(struct cfg_ctx *ctx, int node);
+
 /* Checks between VMs, ZVM and the board, then host placement (vm_config_check.c). */
 int cfg_check_system(struct cfg_ctx *ctx);
 

@@ -279,6 +279,20 @@ static const struct bad_case bad_cases[] = {
 	  VMS "linux' virtio@2: interrupt SPI 17 is already virtio@1's" },
 	{ "virtio_unknown_prop", -ZE_UNKNOWN,
 	  VMS "linux' virtio@0: unknown property 'status'" },
+	{ "zshm_unknown_vm", -ZE_MALFORMED,
+	  "config: channel 'c': readers: 'bsd' is not a VM of this system" },
+	{ "zshm_size", -ZE_MALFORMED, "config: channel 'c': size 0x1800 must "
+	  "be a non-zero multiple of 4 KiB, at most 16 MiB" },
+	{ "zshm_no_reader", -ZE_MALFORMED,
+	  "config: channel 'c': writer 'rtos' has no reader but itself" },
+	{ "zshm_twice", -ZE_CONFLICT,
+	  "config: channel 'c': writers: 'rtos' is listed twice" },
+	{ "zshm_multicast", -ZE_MALFORMED, "config: channel 'c': 'multicast' "
+	  "but no writer has more than one reader" },
+	{ "zshm_missing_readers", -ZE_MISSING,
+	  "config: channel 'c': missing required property 'readers'" },
+	{ "zshm_unknown_prop", -ZE_UNKNOWN,
+	  "config: channel 'c': unknown property 'role'" },
 	{ "no_zvm", -ZE_MISSING,
 	  "config: /: no /zvm node: not a ZVM system configuration" },
 };
@@ -293,6 +307,30 @@ static void test_bad_fixture(void **state)
 	assert_string_equal(msg.text, c->message);
 	/* A failed parse leaves nothing half-filled behind. */
 	assert_int_equal(cfg.vm_count, 0);
+}
+
+/* Members in order of first mention; roles as bit masks over them. */
+static void test_zshm_channels(void **state)
+{
+	const struct zshm_channel_config *rl = &cfg.channels[0], *one = &cfg.channels[1];
+
+	(void)state;
+	assert_int_equal(parse("vmconfig/good_zshm", &qemu_board), 0);
+	assert_string_equal(msg.text, "");
+	assert_int_equal(cfg.channel_count, 2);
+	assert_string_equal(rl->name, "rl");
+	assert_int_equal(rl->section_size, 0x10000);
+	assert_int_equal(rl->member_count, 2);
+	assert_int_equal(rl->members[0], 0);
+	assert_int_equal(rl->members[1], 1);
+	assert_int_equal(rl->writers, 3);
+	assert_int_equal(rl->readers, 3);
+	assert_false(rl->multicast);
+	assert_string_equal(one->name, "one");
+	assert_int_equal(one->members[0], 1);	/* linux, the writer */
+	assert_int_equal(one->members[1], 0);
+	assert_int_equal(one->writers, 1);
+	assert_int_equal(one->readers, 2);
 }
 
 static void test_not_a_blob(void **state)
@@ -414,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_config_against_wrong_board),
 		cmocka_unit_test(test_good_fixture),
 		cmocka_unit_test(test_virtio_devices),
+		cmocka_unit_test(test_zshm_channels),
 		cmocka_unit_test(test_not_a_blob),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_image_sizes),
