@@ -1,6 +1,6 @@
 # ZVM: build, run, test and benchmark.
 #   make run      boot ZVM in QEMU with its serial shell on this terminal
-#   make test     host unit tests, fuzzers briefly, both boards, make run's path, system tests
+#   make test     format check, host unit tests, fuzzers briefly, both boards, make run's path, system tests
 #   make fuzz     every libFuzzer target for longer, growing its kept corpus
 #   make bench    boot-time benchmark; make bench-rt: real-time suite
 # Missing Debian packages are installed by scripts/bootstrap.sh.
@@ -200,6 +200,7 @@ boards:
 	$(MAKE) BOARD=rk3588 zvm
 
 test: bootstrap
+	$(MAKE) format-check
 	$(MAKE) unit-test
 	$(MAKE) fuzz-smoke
 	$(MAKE) boards

@@ -12,8 +12,8 @@
 
 #include "lib/fdt.h"
 
-#define PATH_MAX_BYTES	256
-#define MAX_NODES	4096	/* a walk longer than this is a loop */
+#define PATH_MAX_BYTES 256
+#define MAX_NODES      4096 /* a walk longer than this is a loop */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,9 +59,10 @@ static void check_path(const struct fdt *fdt, int node)
 	int stack[FDT_MAX_DEPTH + 1], depth = 0;
 	size_t used = 0;
 
-	for (int n = node; n > fdt_root(fdt) && depth <= FDT_MAX_DEPTH; n = fdt_parent_offset(fdt, n)) {
+	for (int n = node; n > fdt_root(fdt) && depth <= FDT_MAX_DEPTH;
+	     n = fdt_parent_offset(fdt, n)) {
 		if (n < 0)
-			abort();	/* every node but the root has a parent */
+			abort(); /* every node but the root has a parent */
 		stack[depth++] = n;
 	}
 	/* A name that an earlier sibling also answers to (a twin, or the '@'

@@ -10,9 +10,9 @@
 
 #include "vmm/mmio.h"
 
-#define SYNDROME_BYTES	24
-#define OP_BYTES	17	/* kind, base, size */
-#define PAGE_OFFSET	0xfffull
+#define SYNDROME_BYTES 24
+#define OP_BYTES       17 /* kind, base, size */
+#define PAGE_OFFSET    0xfffull
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,12 +40,12 @@ static void check_decode(uint64_t esr, uint64_t far, uint64_t hpfar)
 		abort();
 	uint64_t width_mask = a.size == 8 ? ~0ull : (1ull << (a.size * 8)) - 1;
 	if (abort_store_value(&a, hpfar ^ esr) & ~width_mask)
-		abort();	/* a store never writes beyond its width */
+		abort(); /* a store never writes beyond its width */
 	uint64_t loaded = abort_load_value(&a, far ^ hpfar);
 	if (!a.reg64 && loaded >> 32)
-		abort();	/* a W register's upper half stays zero */
+		abort(); /* a W register's upper half stays zero */
 	if (!a.sign_extend && loaded & ~width_mask)
-		abort();	/* a plain load zero-extends */
+		abort(); /* a plain load zero-extends */
 }
 
 /* Sorted, disjoint, within bounds; mmio_find() agrees with a linear scan. */

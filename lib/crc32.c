@@ -9,11 +9,11 @@
 #include <stdbool.h>
 
 /* IEEE 802.3 polynomial 0x04C11DB7, bit-reversed for LSB-first processing. */
-#define CRC32_POLY_REFLECTED	0xedb88320u
-#define CRC32_XOR		0xffffffffu
-#define CRC32_TABLE_SIZE	256
-#define BITS_PER_BYTE		8
-#define BYTE_MASK		0xffu
+#define CRC32_POLY_REFLECTED 0xedb88320u
+#define CRC32_XOR            0xffffffffu
+#define CRC32_TABLE_SIZE     256
+#define BITS_PER_BYTE        8
+#define BYTE_MASK            0xffu
 
 static uint32_t crc_table[CRC32_TABLE_SIZE];
 static volatile bool crc_table_ready;

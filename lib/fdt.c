@@ -11,17 +11,17 @@
 #include "lib/string.h"
 
 /* Bytes needed to learn the version: magic .. last_comp_version. */
-#define FDT_HDR_VERSION_PART	28u
+#define FDT_HDR_VERSION_PART 28u
 /* v16 ends after size_dt_strings; v17 adds size_dt_struct. */
-#define FDT_HDR_SIZE_V16	36u
-#define FDT_HDR_SIZE_V17	40u
-#define FDT_FIRST_VERSION	16u
-#define FDT_LAST_VERSION	17u
+#define FDT_HDR_SIZE_V16     36u
+#define FDT_HDR_SIZE_V17     40u
+#define FDT_FIRST_VERSION    16u
+#define FDT_LAST_VERSION     17u
 /* Reservation entries are { be64 address; be64 size; }, 8-aligned (5.3). */
-#define FDT_RSV_ENTRY_SIZE	16u
-#define FDT_RSV_ALIGN		8u
+#define FDT_RSV_ENTRY_SIZE   16u
+#define FDT_RSV_ALIGN        8u
 /* Offsets are ints; keep every blob offset representable. */
-#define FDT_MAX_TOTAL_SIZE	0x7fffffffu
+#define FDT_MAX_TOTAL_SIZE   0x7fffffffu
 
 static uint32_t align_up4(uint32_t v)
 {
@@ -32,8 +32,8 @@ uint32_t fdt_be32(const void *p)
 {
 	const uint8_t *b = p;
 
-	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
-	       ((uint32_t)b[2] << 8) | (uint32_t)b[3];
+	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) |
+	       (uint32_t)b[3];
 }
 
 uint64_t fdt_be64(const void *p)
@@ -49,8 +49,7 @@ int fdt_next_tag(const struct fdt *fdt, int off, int *next)
 	const uint8_t *p;
 	size_t name_len;
 
-	if (off < 0 || (pos % FDT_TAG_ALIGN) != 0 ||
-	    fdt->struct_size < FDT_TAG_SIZE ||
+	if (off < 0 || (pos % FDT_TAG_ALIGN) != 0 || fdt->struct_size < FDT_TAG_SIZE ||
 	    pos > fdt->struct_size - FDT_TAG_SIZE)
 		return -ZE_FDT_OFFSET;
 	p = fdt_struct_ptr(fdt, off);
@@ -74,10 +73,8 @@ int fdt_next_tag(const struct fdt *fdt, int off, int *next)
 		break;
 	case FDT_END_NODE:
 	case FDT_NOP:
-	case FDT_END:
-		break;
-	default:
-		return -ZE_FDT_STRUCTURE;
+	case FDT_END: break;
+	default: return -ZE_FDT_STRUCTURE;
 	}
 	*next = (int)pos;
 	return (int)tag;
@@ -98,8 +95,7 @@ const char *fdt_string_at(const struct fdt *fdt, uint32_t nameoff)
 }
 
 /* Checks one token while validating; *prev is the last non-NOP tag. */
-static int check_token(const struct fdt *fdt, int off, uint32_t tag,
-		       uint32_t *prev, int *depth)
+static int check_token(const struct fdt *fdt, int off, uint32_t tag, uint32_t *prev, int *depth)
 {
 	switch (tag) {
 	case FDT_BEGIN_NODE:
@@ -118,18 +114,15 @@ static int check_token(const struct fdt *fdt, int off, uint32_t tag,
 		/* Properties belong to a node and come before its children. */
 		if (*depth == 0 || *prev == FDT_END_NODE)
 			return -ZE_FDT_STRUCTURE;
-		if (!fdt_string_at(fdt, fdt_be32(fdt_struct_ptr(fdt, off) +
-						  FDT_PROP_NAMEOFF_AT)))
+		if (!fdt_string_at(fdt, fdt_be32(fdt_struct_ptr(fdt, off) + FDT_PROP_NAMEOFF_AT)))
 			return -ZE_FDT_STRUCTURE;
 		break;
-	case FDT_NOP:
-		return 0;
+	case FDT_NOP: return 0;
 	case FDT_END:
 		if (*depth != 0 || *prev != FDT_END_NODE)
 			return -ZE_FDT_STRUCTURE;
 		break;
-	default:
-		return -ZE_FDT_STRUCTURE;
+	default: return -ZE_FDT_STRUCTURE;
 	}
 	*prev = tag;
 	return 0;
@@ -167,8 +160,7 @@ static int check_rsvmap(struct fdt *fdt, uint32_t header_size)
 		return -ZE_FDT_LAYOUT;
 	fdt->rsvmap_count = 0;
 	for (;;) {
-		if (off > fdt->total_size ||
-		    fdt->total_size - off < FDT_RSV_ENTRY_SIZE)
+		if (off > fdt->total_size || fdt->total_size - off < FDT_RSV_ENTRY_SIZE)
 			return -ZE_FDT_LAYOUT;
 		entry = fdt->blob + off;
 		if (fdt_be64(entry) == 0 && fdt_be64(entry + 8) == 0)
@@ -206,8 +198,7 @@ static int check_blocks(struct fdt *fdt, const uint8_t *b, uint32_t hdr_size)
 }
 
 /* Magic, version and total size; *hdr_size gets this version's header. */
-static int check_header(struct fdt *fdt, const uint8_t *b, size_t max_size,
-			uint32_t *hdr_size)
+static int check_header(struct fdt *fdt, const uint8_t *b, size_t max_size, uint32_t *hdr_size)
 {
 	uint32_t last_comp;
 
@@ -222,13 +213,11 @@ static int check_header(struct fdt *fdt, const uint8_t *b, size_t max_size,
 	/* Newer versions stay readable while last_comp_version allows it. */
 	if (fdt->version < FDT_FIRST_VERSION || last_comp > FDT_LAST_VERSION)
 		return -ZE_FDT_VERSION;
-	*hdr_size = fdt->version >= FDT_LAST_VERSION ? FDT_HDR_SIZE_V17
-						     : FDT_HDR_SIZE_V16;
+	*hdr_size = fdt->version >= FDT_LAST_VERSION ? FDT_HDR_SIZE_V17 : FDT_HDR_SIZE_V16;
 	fdt->total_size = fdt_be32(b + FDT_HDR_TOTALSIZE);
 	if (fdt->total_size > max_size)
 		return -ZE_TRUNCATED;
-	if (fdt->total_size < *hdr_size ||
-	    fdt->total_size > FDT_MAX_TOTAL_SIZE)
+	if (fdt->total_size < *hdr_size || fdt->total_size > FDT_MAX_TOTAL_SIZE)
 		return -ZE_FDT_LAYOUT;
 	fdt->boot_cpuid = fdt_be32(b + FDT_HDR_BOOT_CPUID);
 	return 0;
@@ -283,8 +272,7 @@ int fdt_mem_rsv_count(const struct fdt *fdt)
 	return (int)fdt->rsvmap_count;
 }
 
-int fdt_get_mem_rsv(const struct fdt *fdt, int index, uint64_t *addr,
-		    uint64_t *size)
+int fdt_get_mem_rsv(const struct fdt *fdt, int index, uint64_t *addr, uint64_t *size)
 {
 	const uint8_t *entry;
 

@@ -25,12 +25,12 @@
 #include "lib/zerror.h"
 
 /* Deepest node nesting we accept; real trees are well under 10 levels. */
-#define FDT_CELL_SIZE		4	/* bytes per cell (DT spec 2.2.4) */
-#define FDT_MAX_DEPTH		64
+#define FDT_CELL_SIZE 4 /* bytes per cell (DT spec 2.2.4) */
+#define FDT_MAX_DEPTH 64
 
 /* Defaults when a parent has no #address-cells / #size-cells (spec 2.3.5). */
-#define FDT_DEFAULT_ADDR_CELLS	2
-#define FDT_DEFAULT_SIZE_CELLS	1
+#define FDT_DEFAULT_ADDR_CELLS 2
+#define FDT_DEFAULT_SIZE_CELLS 1
 
 /* A parsed blob.  Plain data: copy it freely; it points into the blob. */
 struct fdt {
@@ -38,13 +38,13 @@ struct fdt {
 	uint32_t total_size;
 	uint32_t version;
 	uint32_t boot_cpuid;
-	uint32_t struct_off;		/* structure block, from blob start */
+	uint32_t struct_off; /* structure block, from blob start */
 	uint32_t struct_size;
-	uint32_t strings_off;		/* strings block, from blob start */
+	uint32_t strings_off; /* strings block, from blob start */
 	uint32_t strings_size;
-	uint32_t rsvmap_off;		/* memory reservation block */
-	uint32_t rsvmap_count;		/* entries before the terminator */
-	int root;			/* offset of the root node */
+	uint32_t rsvmap_off;   /* memory reservation block */
+	uint32_t rsvmap_count; /* entries before the terminator */
+	int root;              /* offset of the root node */
 };
 
 /* Validates blob (at most max_size bytes readable) and fills fdt. */
@@ -57,8 +57,7 @@ uint32_t fdt_total_size(const struct fdt *fdt);
 
 /* The /memreserve/ entries (spec 5.3), index 0 .. fdt_mem_rsv_count() - 1. */
 int fdt_mem_rsv_count(const struct fdt *fdt);
-int fdt_get_mem_rsv(const struct fdt *fdt, int index, uint64_t *addr,
-		    uint64_t *size);
+int fdt_get_mem_rsv(const struct fdt *fdt, int index, uint64_t *addr, uint64_t *size);
 
 /* --- nodes ------------------------------------------------------------- */
 int fdt_root(const struct fdt *fdt);
@@ -85,30 +84,24 @@ int fdt_parent_offset(const struct fdt *fdt, int node);
 int fdt_path_offset(const struct fdt *fdt, const char *path);
 int fdt_path_offset_n(const struct fdt *fdt, const char *path, int len);
 /* The subnode of parent named name (len bytes; same '@' rule as paths). */
-int fdt_subnode_offset_n(const struct fdt *fdt, int parent, const char *name,
-			 int len);
+int fdt_subnode_offset_n(const struct fdt *fdt, int parent, const char *name, int len);
 
 /* --- properties -------------------------------------------------------- */
 /* Value of property name, or NULL with *lenp (may be NULL) = error code. */
-const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
-			int *lenp);
+const void *fdt_getprop(const struct fdt *fdt, int node, const char *name, int *lenp);
 /* Property iteration: offsets of the node's properties, in order. */
 int fdt_first_property(const struct fdt *fdt, int node);
 int fdt_next_property(const struct fdt *fdt, int prop);
-int fdt_property_at(const struct fdt *fdt, int prop, const char **name,
-		    const void **value, int *len);
+int fdt_property_at(const struct fdt *fdt, int prop, const char **name, const void **value,
+                    int *len);
 
 /* A NUL-terminated string property (its value ends in its first NUL). */
-int fdt_read_string(const struct fdt *fdt, int node, const char *name,
-		    const char **out);
+int fdt_read_string(const struct fdt *fdt, int node, const char *name, const char **out);
 /* Exactly one cell / exactly two cells. */
-int fdt_read_u32(const struct fdt *fdt, int node, const char *name,
-		 uint32_t *out);
-int fdt_read_u64(const struct fdt *fdt, int node, const char *name,
-		 uint64_t *out);
+int fdt_read_u32(const struct fdt *fdt, int node, const char *name, uint32_t *out);
+int fdt_read_u64(const struct fdt *fdt, int node, const char *name, uint64_t *out);
 /* Cell number index of a cell array. */
-int fdt_read_u32_index(const struct fdt *fdt, int node, const char *name,
-		       int index, uint32_t *out);
+int fdt_read_u32_index(const struct fdt *fdt, int node, const char *name, int index, uint32_t *out);
 /* Big-endian loads from any alignment; ncells 1 or 2 for fdt_cells. */
 uint32_t fdt_be32(const void *p);
 uint64_t fdt_be64(const void *p);
@@ -116,19 +109,15 @@ uint64_t fdt_cells(const void *p, int ncells);
 
 /* String lists ("a\0b\0"): count, index lookup, membership. */
 int fdt_stringlist_count(const struct fdt *fdt, int node, const char *name);
-const char *fdt_stringlist_get(const struct fdt *fdt, int node,
-			       const char *name, int index);
+const char *fdt_stringlist_get(const struct fdt *fdt, int node, const char *name, int index);
 bool fdt_stringlist_contains(const char *list, int len, const char *str);
-bool fdt_node_is_compatible(const struct fdt *fdt, int node,
-			    const char *compat);
+bool fdt_node_is_compatible(const struct fdt *fdt, int node, const char *compat);
 /* status absent, "okay" or "ok" (spec 2.3.4). */
 bool fdt_node_is_available(const struct fdt *fdt, int node);
 
 /* --- searches: pass prev < 0 to search from the root -------------------- */
-int fdt_node_offset_by_compatible(const struct fdt *fdt, int prev,
-				  const char *compat);
-int fdt_node_offset_by_device_type(const struct fdt *fdt, int prev,
-				   const char *type);
+int fdt_node_offset_by_compatible(const struct fdt *fdt, int prev, const char *compat);
+int fdt_node_offset_by_device_type(const struct fdt *fdt, int prev, const char *type);
 uint32_t fdt_get_phandle(const struct fdt *fdt, int node);
 int fdt_node_offset_by_phandle(const struct fdt *fdt, uint32_t phandle);
 
@@ -137,22 +126,20 @@ int fdt_node_offset_by_phandle(const struct fdt *fdt, uint32_t phandle);
 int fdt_address_cells(const struct fdt *fdt, int node);
 int fdt_size_cells(const struct fdt *fdt, int node);
 /* The cells that apply to node's own reg: its parent's. */
-int fdt_reg_cells(const struct fdt *fdt, int node, int *addr_cells,
-		  int *size_cells);
+int fdt_reg_cells(const struct fdt *fdt, int node, int *addr_cells, int *size_cells);
 /* Number of (address, size) entries in node's reg. */
 int fdt_reg_count(const struct fdt *fdt, int node);
 /* Entry index of reg; size may be NULL, is 0 when #size-cells is 0. */
-int fdt_read_reg(const struct fdt *fdt, int node, int index, uint64_t *addr,
-		 uint64_t *size);
+int fdt_read_reg(const struct fdt *fdt, int node, int index, uint64_t *addr, uint64_t *size);
 
 /* --- /chosen (spec 3.6) ------------------------------------------------ */
 struct fdt_chosen {
-	const char *bootargs;		/* NULL when absent */
-	const char *stdout_path;	/* whole value, options included */
-	int stdout_path_len;		/* length without ":options" */
+	const char *bootargs;    /* NULL when absent */
+	const char *stdout_path; /* whole value, options included */
+	int stdout_path_len;     /* length without ":options" */
 	bool has_initrd;
-	uint64_t initrd_start;		/* linux,initrd-start */
-	uint64_t initrd_end;		/* linux,initrd-end (exclusive) */
+	uint64_t initrd_start; /* linux,initrd-start */
+	uint64_t initrd_end;   /* linux,initrd-end (exclusive) */
 };
 /* -ZE_NOENT without /chosen (out is cleared either way). */
 int fdt_read_chosen(const struct fdt *fdt, struct fdt_chosen *out);

@@ -5,20 +5,20 @@
 #include "lib/fdt.h"
 
 /* Structure block tokens (Devicetree Specification v0.4, 5.4.1). */
-#define FDT_BEGIN_NODE		0x00000001u
-#define FDT_END_NODE		0x00000002u
-#define FDT_PROP		0x00000003u
-#define FDT_NOP			0x00000004u
-#define FDT_END			0x00000009u
+#define FDT_BEGIN_NODE 0x00000001u
+#define FDT_END_NODE   0x00000002u
+#define FDT_PROP       0x00000003u
+#define FDT_NOP        0x00000004u
+#define FDT_END        0x00000009u
 
 /* Every token and its payload is padded to a 4-byte boundary (5.4.1). */
-#define FDT_TAG_SIZE		4u
-#define FDT_TAG_ALIGN		4u
+#define FDT_TAG_SIZE         4u
+#define FDT_TAG_ALIGN        4u
 /* FDT_PROP is followed by { be32 len; be32 nameoff; } and the value (5.4.1). */
-#define FDT_PROP_HEADER_SIZE	8u
-#define FDT_PROP_LEN_AT		4u	/* from the token's start */
-#define FDT_PROP_NAMEOFF_AT	8u
-#define FDT_PROP_VALUE_AT	12u
+#define FDT_PROP_HEADER_SIZE 8u
+#define FDT_PROP_LEN_AT      4u /* from the token's start */
+#define FDT_PROP_NAMEOFF_AT  8u
+#define FDT_PROP_VALUE_AT    12u
 
 /* Address of offset off inside the structure block. */
 static inline const uint8_t *fdt_struct_ptr(const struct fdt *fdt, int off)
@@ -40,7 +40,7 @@ int fdt_node_body(const struct fdt *fdt, int node);
 const char *fdt_string_at(const struct fdt *fdt, uint32_t nameoff);
 
 /* fdt_getprop with a name of namelen bytes (not NUL-terminated). */
-const void *fdt_getprop_namelen(const struct fdt *fdt, int node,
-				const char *name, int namelen, int *lenp);
+const void *fdt_getprop_namelen(const struct fdt *fdt, int node, const char *name, int namelen,
+                                int *lenp);
 
 #endif

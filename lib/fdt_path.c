@@ -18,8 +18,7 @@ static const char *find_char(const char *p, char c, size_t len)
 /* Does node name match the path component (len bytes)? */
 static bool name_matches(const char *name, const char *comp, int len)
 {
-	if (strnlen(name, (size_t)len) != (size_t)len ||
-	    memcmp(name, comp, (size_t)len) != 0)
+	if (strnlen(name, (size_t)len) != (size_t)len || memcmp(name, comp, (size_t)len) != 0)
 		return false;
 	if (name[len] == '\0')
 		return true;
@@ -27,8 +26,7 @@ static bool name_matches(const char *name, const char *comp, int len)
 	return name[len] == '@' && !find_char(comp, '@', (size_t)len);
 }
 
-int fdt_subnode_offset_n(const struct fdt *fdt, int parent, const char *name,
-			 int len)
+int fdt_subnode_offset_n(const struct fdt *fdt, int parent, const char *name, int len)
 {
 	int child;
 
@@ -55,8 +53,7 @@ static int alias_offset(const struct fdt *fdt, const char *name, int len)
 	/* An alias must be an absolute path: no alias chains, no loops. */
 	if (!target || target_len < 2 || target[0] != '/')
 		return -ZE_FDT_PATH;
-	return fdt_path_offset_n(fdt, target,
-				 (int)strnlen(target, (size_t)target_len));
+	return fdt_path_offset_n(fdt, target, (int)strnlen(target, (size_t)target_len));
 }
 
 int fdt_path_offset_n(const struct fdt *fdt, const char *path, int len)

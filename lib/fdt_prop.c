@@ -5,7 +5,6 @@
 #include "lib/fdt_internal.h"
 #include "lib/string.h"
 
-
 /* --- property iteration ---------------------------------------------------- */
 
 /* From off, skips NOPs; returns off if a property starts there. */
@@ -43,8 +42,8 @@ int fdt_next_property(const struct fdt *fdt, int prop)
 	return property_from(fdt, next);
 }
 
-int fdt_property_at(const struct fdt *fdt, int prop, const char **name,
-		    const void **value, int *len)
+int fdt_property_at(const struct fdt *fdt, int prop, const char **name, const void **value,
+                    int *len)
 {
 	int next, tag = fdt_next_tag(fdt, prop, &next);
 	const uint8_t *p;
@@ -67,8 +66,8 @@ int fdt_property_at(const struct fdt *fdt, int prop, const char **name,
 	return 0;
 }
 
-const void *fdt_getprop_namelen(const struct fdt *fdt, int node,
-				const char *name, int namelen, int *lenp)
+const void *fdt_getprop_namelen(const struct fdt *fdt, int node, const char *name, int namelen,
+                                int *lenp)
 {
 	const char *prop_name;
 	const void *value;
@@ -93,8 +92,7 @@ const void *fdt_getprop_namelen(const struct fdt *fdt, int node,
 	return NULL;
 }
 
-const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
-			int *lenp)
+const void *fdt_getprop(const struct fdt *fdt, int node, const char *name, int *lenp)
 {
 	if (!name) {
 		if (lenp)
@@ -106,8 +104,7 @@ const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
 
 /* --- typed readers ----------------------------------------------------------- */
 
-int fdt_read_string(const struct fdt *fdt, int node, const char *name,
-		    const char **out)
+int fdt_read_string(const struct fdt *fdt, int node, const char *name, const char **out)
 {
 	int len;
 	const char *value = fdt_getprop(fdt, node, name, &len);
@@ -123,8 +120,8 @@ int fdt_read_string(const struct fdt *fdt, int node, const char *name,
 }
 
 /* Property name of exactly want bytes. */
-static const uint8_t *sized_prop(const struct fdt *fdt, int node,
-				 const char *name, int want, int *err)
+static const uint8_t *sized_prop(const struct fdt *fdt, int node, const char *name, int want,
+                                 int *err)
 {
 	int len;
 	const uint8_t *value = fdt_getprop(fdt, node, name, &len);
@@ -140,8 +137,7 @@ static const uint8_t *sized_prop(const struct fdt *fdt, int node,
 	return value;
 }
 
-int fdt_read_u32(const struct fdt *fdt, int node, const char *name,
-		 uint32_t *out)
+int fdt_read_u32(const struct fdt *fdt, int node, const char *name, uint32_t *out)
 {
 	int err = 0;
 	const uint8_t *value = sized_prop(fdt, node, name, FDT_CELL_SIZE, &err);
@@ -154,12 +150,10 @@ int fdt_read_u32(const struct fdt *fdt, int node, const char *name,
 	return 0;
 }
 
-int fdt_read_u64(const struct fdt *fdt, int node, const char *name,
-		 uint64_t *out)
+int fdt_read_u64(const struct fdt *fdt, int node, const char *name, uint64_t *out)
 {
 	int err = 0;
-	const uint8_t *value = sized_prop(fdt, node, name, 2 * FDT_CELL_SIZE,
-					  &err);
+	const uint8_t *value = sized_prop(fdt, node, name, 2 * FDT_CELL_SIZE, &err);
 
 	if (!out)
 		return -ZE_INVAL;
@@ -169,8 +163,7 @@ int fdt_read_u64(const struct fdt *fdt, int node, const char *name,
 	return 0;
 }
 
-int fdt_read_u32_index(const struct fdt *fdt, int node, const char *name,
-		       int index, uint32_t *out)
+int fdt_read_u32_index(const struct fdt *fdt, int node, const char *name, int index, uint32_t *out)
 {
 	int len;
 	const uint8_t *value = fdt_getprop(fdt, node, name, &len);
@@ -232,8 +225,7 @@ int fdt_stringlist_count(const struct fdt *fdt, int node, const char *name)
 	return count;
 }
 
-const char *fdt_stringlist_get(const struct fdt *fdt, int node,
-			       const char *name, int index)
+const char *fdt_stringlist_get(const struct fdt *fdt, int node, const char *name, int index)
 {
 	int len, n;
 	const char *list = fdt_getprop(fdt, node, name, &len);
@@ -247,8 +239,7 @@ const char *fdt_stringlist_get(const struct fdt *fdt, int node,
 	return NULL;
 }
 
-bool fdt_node_is_compatible(const struct fdt *fdt, int node,
-			    const char *compat)
+bool fdt_node_is_compatible(const struct fdt *fdt, int node, const char *compat)
 {
 	int len;
 	const char *list = fdt_getprop(fdt, node, "compatible", &len);

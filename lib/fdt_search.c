@@ -6,22 +6,21 @@
 #include "lib/string.h"
 
 /* The spec bounds #address-cells / #size-cells (2.3.5); PCI uses 3. */
-#define FDT_MAX_CELLS		4
+#define FDT_MAX_CELLS       4
 /* A reg address or size must fit a uint64_t: at most two cells. */
-#define FDT_MAX_REG_CELLS	2
+#define FDT_MAX_REG_CELLS   2
 /* Phandles 0 and 0xffffffff are reserved (spec 2.3.3). */
-#define FDT_PHANDLE_NONE	0u
-#define FDT_PHANDLE_INVALID	0xffffffffu
+#define FDT_PHANDLE_NONE    0u
+#define FDT_PHANDLE_INVALID 0xffffffffu
 /* Separates stdout-path from its options: "serial0:115200n8" (spec 3.6). */
-#define FDT_STDOUT_OPTIONS	':'
+#define FDT_STDOUT_OPTIONS  ':'
 
 /* --- searches ------------------------------------------------------------ */
 
 typedef bool (*node_match_fn)(const struct fdt *fdt, int node, const void *arg);
 
 /* First node after prev (or from the root when prev < 0) that matches. */
-static int find_node(const struct fdt *fdt, int prev, node_match_fn match,
-		     const void *arg)
+static int find_node(const struct fdt *fdt, int prev, node_match_fn match, const void *arg)
 {
 	int node = prev < 0 ? fdt->root : fdt_next_node(fdt, prev, NULL);
 
@@ -39,8 +38,7 @@ static bool match_device_type(const struct fdt *fdt, int node, const void *arg)
 {
 	const char *type;
 
-	return fdt_read_string(fdt, node, "device_type", &type) == 0 &&
-	       strcmp(type, arg) == 0;
+	return fdt_read_string(fdt, node, "device_type", &type) == 0 && strcmp(type, arg) == 0;
 }
 
 static bool match_phandle(const struct fdt *fdt, int node, const void *arg)
@@ -48,16 +46,14 @@ static bool match_phandle(const struct fdt *fdt, int node, const void *arg)
 	return fdt_get_phandle(fdt, node) == *(const uint32_t *)arg;
 }
 
-int fdt_node_offset_by_compatible(const struct fdt *fdt, int prev,
-				  const char *compat)
+int fdt_node_offset_by_compatible(const struct fdt *fdt, int prev, const char *compat)
 {
 	if (!compat)
 		return -ZE_INVAL;
 	return find_node(fdt, prev, match_compatible, compat);
 }
 
-int fdt_node_offset_by_device_type(const struct fdt *fdt, int prev,
-				   const char *type)
+int fdt_node_offset_by_device_type(const struct fdt *fdt, int prev, const char *type)
 {
 	if (!type)
 		return -ZE_INVAL;
@@ -85,8 +81,7 @@ int fdt_node_offset_by_phandle(const struct fdt *fdt, uint32_t phandle)
 
 /* --- addresses ------------------------------------------------------------ */
 
-static int read_cells_prop(const struct fdt *fdt, int node, const char *name,
-			   int fallback)
+static int read_cells_prop(const struct fdt *fdt, int node, const char *name, int fallback)
 {
 	uint32_t cells;
 	int err = fdt_read_u32(fdt, node, name, &cells);
@@ -100,8 +95,7 @@ static int read_cells_prop(const struct fdt *fdt, int node, const char *name,
 
 int fdt_address_cells(const struct fdt *fdt, int node)
 {
-	return read_cells_prop(fdt, node, "#address-cells",
-			       FDT_DEFAULT_ADDR_CELLS);
+	return read_cells_prop(fdt, node, "#address-cells", FDT_DEFAULT_ADDR_CELLS);
 }
 
 int fdt_size_cells(const struct fdt *fdt, int node)
@@ -109,8 +103,7 @@ int fdt_size_cells(const struct fdt *fdt, int node)
 	return read_cells_prop(fdt, node, "#size-cells", FDT_DEFAULT_SIZE_CELLS);
 }
 
-int fdt_reg_cells(const struct fdt *fdt, int node, int *addr_cells,
-		  int *size_cells)
+int fdt_reg_cells(const struct fdt *fdt, int node, int *addr_cells, int *size_cells)
 {
 	int parent = fdt_parent_offset(fdt, node), ac, sc;
 
@@ -134,8 +127,7 @@ int fdt_reg_cells(const struct fdt *fdt, int node, int *addr_cells,
 }
 
 /* reg of node with its entry width; cells checked to fit a uint64_t. */
-static const uint8_t *reg_prop(const struct fdt *fdt, int node, int *count,
-			       int *ac, int *sc)
+static const uint8_t *reg_prop(const struct fdt *fdt, int node, int *count, int *ac, int *sc)
 {
 	int len, err = fdt_reg_cells(fdt, node, ac, sc), entry;
 	const uint8_t *reg;
@@ -170,8 +162,7 @@ int fdt_reg_count(const struct fdt *fdt, int node)
 	return count;
 }
 
-int fdt_read_reg(const struct fdt *fdt, int node, int index, uint64_t *addr,
-		 uint64_t *size)
+int fdt_read_reg(const struct fdt *fdt, int node, int index, uint64_t *addr, uint64_t *size)
 {
 	int count, ac, sc;
 	const uint8_t *reg = reg_prop(fdt, node, &count, &ac, &sc);
@@ -192,8 +183,7 @@ int fdt_read_reg(const struct fdt *fdt, int node, int index, uint64_t *addr,
 /* --- /chosen ------------------------------------------------------------- */
 
 /* An optional string property: absent is fine, malformed is not. */
-static int optional_string(const struct fdt *fdt, int node, const char *name,
-			   const char **out)
+static int optional_string(const struct fdt *fdt, int node, const char *name, const char **out)
 {
 	int err = fdt_read_string(fdt, node, name, out);
 
@@ -205,8 +195,7 @@ static int optional_string(const struct fdt *fdt, int node, const char *name,
 }
 
 /* linux,initrd-* are one or two cells, depending on the bootloader. */
-static int read_initrd_bound(const struct fdt *fdt, int node, const char *name,
-			     uint64_t *out)
+static int read_initrd_bound(const struct fdt *fdt, int node, const char *name, uint64_t *out)
 {
 	int len;
 	const uint8_t *value = fdt_getprop(fdt, node, name, &len);
@@ -221,10 +210,8 @@ static int read_initrd_bound(const struct fdt *fdt, int node, const char *name,
 
 static int read_initrd(const struct fdt *fdt, int node, struct fdt_chosen *out)
 {
-	int start = read_initrd_bound(fdt, node, "linux,initrd-start",
-				      &out->initrd_start);
-	int end = read_initrd_bound(fdt, node, "linux,initrd-end",
-				    &out->initrd_end);
+	int start = read_initrd_bound(fdt, node, "linux,initrd-start", &out->initrd_start);
+	int end = read_initrd_bound(fdt, node, "linux,initrd-end", &out->initrd_end);
 
 	if (start == -ZE_NOENT && end == -ZE_NOENT)
 		return 0;
@@ -254,12 +241,11 @@ int fdt_read_chosen(const struct fdt *fdt, struct fdt_chosen *out)
 	if (!err)
 		err = optional_string(fdt, node, "stdout-path", &out->stdout_path);
 	if (!err && !out->stdout_path)
-		err = optional_string(fdt, node, "linux,stdout-path",
-				      &out->stdout_path);
+		err = optional_string(fdt, node, "linux,stdout-path", &out->stdout_path);
 	if (!err && out->stdout_path) {
 		colon = strchr(out->stdout_path, FDT_STDOUT_OPTIONS);
-		out->stdout_path_len = colon ? (int)(colon - out->stdout_path) :
-					       (int)strlen(out->stdout_path);
+		out->stdout_path_len =
+		        colon ? (int)(colon - out->stdout_path) : (int)strlen(out->stdout_path);
 	}
 	if (!err)
 		err = read_initrd(fdt, node, out);

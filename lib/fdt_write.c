@@ -6,15 +6,15 @@
 #include "lib/fdt_write_internal.h"
 #include "lib/string.h"
 
-#define FDT_HDR_SIZE		40u
-#define FDT_VERSION		17u
-#define FDT_LAST_COMP_VERSION	16u	/* v17 blobs are readable as v16 */
+#define FDT_HDR_SIZE          40u
+#define FDT_VERSION           17u
+#define FDT_LAST_COMP_VERSION 16u /* v17 blobs are readable as v16 */
 /* Reservation entries: { be64 address; be64 size; }, 8-aligned (5.3). */
-#define FDT_RSV_ENTRY_SIZE	16u
+#define FDT_RSV_ENTRY_SIZE    16u
 /* The header holds 32-bit offsets and sizes. */
-#define FDT_MAX_SIZE		0xffffffffu
+#define FDT_MAX_SIZE          0xffffffffu
 /* Node names: 1 to 31 characters before the unit address (2.2.1). */
-#define FDT_NODE_NAME_MAX	31
+#define FDT_NODE_NAME_MAX     31
 
 int fdtw_fail(struct fdt_writer *w, int err, const char *name)
 {
@@ -67,8 +67,7 @@ uint32_t fdtw_token(const struct fdt_writer *w, size_t off, size_t *next)
 	if (token == FDTW_BEGIN_NODE)
 		*next += fdtw_align(strlen((const char *)p + FDTW_TOKEN_SIZE) + 1);
 	else if (token == FDTW_PROP)
-		*next = off + FDTW_PROP_VALUE_AT +
-			fdtw_align(fdtw_get32(p + FDTW_PROP_LEN_AT));
+		*next = off + FDTW_PROP_VALUE_AT + fdtw_align(fdtw_get32(p + FDTW_PROP_LEN_AT));
 	return token;
 }
 
@@ -124,9 +123,8 @@ int fdt_write_reserve(struct fdt_writer *w, uint64_t addr, uint64_t size)
 
 static bool is_name_char(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z') || c == ',' || c == '.' || c == '_' ||
-	       c == '+' || c == '-';
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == ',' || c == '.' || c == '_' || c == '+' || c == '-';
 }
 
 /* node-name[@unit-address] (spec 2.2.1); the root alone is "". */
@@ -150,8 +148,7 @@ static bool node_name_valid(const char *name)
 }
 
 /* Is name already a child of the node whose BEGIN_NODE is at parent? */
-static bool sibling_exists(const struct fdt_writer *w, size_t parent,
-			   const char *name)
+static bool sibling_exists(const struct fdt_writer *w, size_t parent, const char *name)
 {
 	size_t off, next;
 	int depth = 0;
@@ -164,8 +161,7 @@ static bool sibling_exists(const struct fdt_writer *w, size_t parent,
 			return false;
 		if (token == FDTW_BEGIN_NODE) {
 			if (depth == 0 &&
-			    strcmp((const char *)w->buf + off + FDTW_TOKEN_SIZE,
-				   name) == 0)
+			    strcmp((const char *)w->buf + off + FDTW_TOKEN_SIZE, name) == 0)
 				return true;
 			depth++;
 		} else if (token == FDTW_END_NODE) {
@@ -242,8 +238,7 @@ static void format_hex(char *out, uint64_t v)
 	*out = '\0';
 }
 
-int fdt_write_begin_node_at(struct fdt_writer *w, const char *name,
-			    uint64_t unit_addr)
+int fdt_write_begin_node_at(struct fdt_writer *w, const char *name, uint64_t unit_addr)
 {
 	char full[FDT_NODE_NAME_MAX + 2 + 2 * sizeof(uint64_t) + 1];
 	size_t len;
@@ -290,8 +285,7 @@ static void fix_name_offsets(struct fdt_writer *w)
 		if (token == FDTW_PROP) {
 			uint8_t *nameoff = w->buf + off + FDTW_PROP_NAMEOFF_AT;
 
-			fdtw_put32(nameoff, (uint32_t)w->strings_size -
-					    fdtw_get32(nameoff));
+			fdtw_put32(nameoff, (uint32_t)w->strings_size - fdtw_get32(nameoff));
 		}
 		off = next;
 	}
@@ -330,8 +324,7 @@ int fdt_write_finish(struct fdt_writer *w, size_t *total_size)
 		return w->error;
 	fdtw_put32(end, FDTW_END);
 	fix_name_offsets(w);
-	memmove(w->buf + w->pos, w->buf + w->size - w->strings_size,
-		w->strings_size);
+	memmove(w->buf + w->pos, w->buf + w->size - w->strings_size, w->strings_size);
 	write_header(w, w->pos - w->struct_off);
 	w->finished = true;
 	if (total_size)
@@ -348,4 +341,3 @@ const char *fdt_write_error_name(const struct fdt_writer *w)
 {
 	return w->error_name;
 }
-

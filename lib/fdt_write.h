@@ -26,19 +26,19 @@
 #include "lib/zerror.h"
 
 /* Deepest nesting accepted (the root is depth 1). */
-#define FDTW_MAX_DEPTH		16
+#define FDTW_MAX_DEPTH 16
 /* Longest node or property name remembered for error messages. */
-#define FDTW_NAME_MAX		48
+#define FDTW_NAME_MAX  48
 
 struct fdt_writer {
 	uint8_t *buf;
-	size_t size;			/* usable bytes of buf */
-	size_t pos;			/* next free byte (reservations, structure) */
-	size_t strings_size;		/* bytes at the end of buf */
-	uint32_t struct_off;		/* 0 until the root node begins */
+	size_t size;         /* usable bytes of buf */
+	size_t pos;          /* next free byte (reservations, structure) */
+	size_t strings_size; /* bytes at the end of buf */
+	uint32_t struct_off; /* 0 until the root node begins */
 	uint32_t rsv_count;
 	uint32_t boot_cpuid;
-	int depth;			/* open nodes */
+	int depth; /* open nodes */
 	bool root_closed;
 	bool finished;
 	/* Where each open node's BEGIN_NODE token is, for duplicate checks. */
@@ -67,30 +67,27 @@ int fdt_write_reserve(struct fdt_writer *w, uint64_t addr, uint64_t size);
  * fdt_write_begin_node_at() appends "@<addr in lowercase hex>".
  */
 int fdt_write_begin_node(struct fdt_writer *w, const char *name);
-int fdt_write_begin_node_at(struct fdt_writer *w, const char *name,
-			    uint64_t unit_addr);
+int fdt_write_begin_node_at(struct fdt_writer *w, const char *name, uint64_t unit_addr);
 int fdt_write_end_node(struct fdt_writer *w);
 
 /*
  * Properties of the innermost open node; they must come before its first
  * subnode (spec 5.4.2).  Names use the characters of spec 2.2.4.
  */
-int fdt_write_prop(struct fdt_writer *w, const char *name, const void *value,
-		   size_t len);
+int fdt_write_prop(struct fdt_writer *w, const char *name, const void *value, size_t len);
 int fdt_write_prop_empty(struct fdt_writer *w, const char *name);
 int fdt_write_prop_u32(struct fdt_writer *w, const char *name, uint32_t v);
 /* One 64-bit value as two cells, high cell first. */
 int fdt_write_prop_u64(struct fdt_writer *w, const char *name, uint64_t v);
-int fdt_write_prop_cells(struct fdt_writer *w, const char *name,
-			 const uint32_t *cells, size_t count);
+int fdt_write_prop_cells(struct fdt_writer *w, const char *name, const uint32_t *cells,
+                         size_t count);
 /* Each value as two cells: reg and ranges with #address/#size-cells 2. */
-int fdt_write_prop_u64s(struct fdt_writer *w, const char *name,
-			const uint64_t *values, size_t count);
-int fdt_write_prop_string(struct fdt_writer *w, const char *name,
-			  const char *s);
+int fdt_write_prop_u64s(struct fdt_writer *w, const char *name, const uint64_t *values,
+                        size_t count);
+int fdt_write_prop_string(struct fdt_writer *w, const char *name, const char *s);
 /* "a\0b\0c\0" from count strings (compatible, clock-names...). */
-int fdt_write_prop_strings(struct fdt_writer *w, const char *name,
-			   const char *const *list, size_t count);
+int fdt_write_prop_strings(struct fdt_writer *w, const char *name, const char *const *list,
+                           size_t count);
 
 /* The node's "phandle" property; each value once per blob. */
 int fdt_write_phandle(struct fdt_writer *w, uint32_t phandle);

@@ -5,17 +5,17 @@
 #include "lib/fdt_write.h"
 
 /* Structure block tokens and their padding (Devicetree Spec v0.4, 5.4.1). */
-#define FDTW_BEGIN_NODE		0x00000001u
-#define FDTW_END_NODE		0x00000002u
-#define FDTW_PROP		0x00000003u
-#define FDTW_END		0x00000009u
-#define FDTW_TOKEN_SIZE		4u
-#define FDTW_TOKEN_ALIGN	4u
+#define FDTW_BEGIN_NODE      0x00000001u
+#define FDTW_END_NODE        0x00000002u
+#define FDTW_PROP            0x00000003u
+#define FDTW_END             0x00000009u
+#define FDTW_TOKEN_SIZE      4u
+#define FDTW_TOKEN_ALIGN     4u
 /* FDT_PROP is followed by { be32 len; be32 nameoff; } (5.4.1). */
-#define FDTW_PROP_LEN_AT	4u
-#define FDTW_PROP_NAMEOFF_AT	8u
-#define FDTW_PROP_VALUE_AT	12u
-#define FDTW_CELL_SIZE		4u
+#define FDTW_PROP_LEN_AT     4u
+#define FDTW_PROP_NAMEOFF_AT 8u
+#define FDTW_PROP_VALUE_AT   12u
+#define FDTW_CELL_SIZE       4u
 
 /* Records err (unless an error is already recorded) and returns the sticky one. */
 int fdtw_fail(struct fdt_writer *w, int err, const char *name);
@@ -41,8 +41,7 @@ static inline void fdtw_put32(uint8_t *p, uint32_t v)
 
 static inline uint32_t fdtw_get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /*
@@ -55,8 +54,7 @@ uint32_t fdtw_token(const struct fdt_writer *w, size_t off, size_t *next);
  * Until finish, a property's nameoff holds its string's distance from the
  * end of the buffer, since the strings block grows downwards.
  */
-static inline const char *fdtw_pending_name(const struct fdt_writer *w,
-					    uint32_t dist)
+static inline const char *fdtw_pending_name(const struct fdt_writer *w, uint32_t dist)
 {
 	return (const char *)w->buf + w->size - dist;
 }

@@ -9,13 +9,13 @@
 #include "lib/string.h"
 
 /* Property names: 1 to 31 characters (Devicetree Spec v0.4, 2.2.4). */
-#define FDT_PROP_NAME_MAX	31
+#define FDT_PROP_NAME_MAX   31
 /* A value's length is a be32; keep it positive for readers using int. */
-#define FDT_PROP_VALUE_MAX	0x7fffffffu
+#define FDT_PROP_VALUE_MAX  0x7fffffffu
 /* phandle values 0 and 0xffffffff are not references (spec 2.3.3). */
-#define FDT_PHANDLE_NONE	0u
-#define FDT_PHANDLE_INVALID	0xffffffffu
-#define PHANDLE_PROP		"phandle"
+#define FDT_PHANDLE_NONE    0u
+#define FDT_PHANDLE_INVALID 0xffffffffu
+#define PHANDLE_PROP        "phandle"
 
 static bool prop_name_valid(const char *name)
 {
@@ -24,9 +24,9 @@ static bool prop_name_valid(const char *name)
 	for (; name[len]; len++) {
 		char c = name[len];
 
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		      (c >= 'A' && c <= 'Z') || c == ',' || c == '.' ||
-		      c == '_' || c == '+' || c == '?' || c == '#' || c == '-'))
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      c == ',' || c == '.' || c == '_' || c == '+' || c == '?' || c == '#' ||
+		      c == '-'))
 			return false;
 	}
 	return len > 0 && len <= FDT_PROP_NAME_MAX;
@@ -108,8 +108,7 @@ static uint8_t *add_prop(struct fdt_writer *w, const char *name, size_t len)
 	return p + FDTW_PROP_VALUE_AT;
 }
 
-int fdt_write_prop(struct fdt_writer *w, const char *name, const void *value,
-		   size_t len)
+int fdt_write_prop(struct fdt_writer *w, const char *name, const void *value, size_t len)
 {
 	uint8_t *p;
 
@@ -128,8 +127,8 @@ int fdt_write_prop_empty(struct fdt_writer *w, const char *name)
 	return fdt_write_prop(w, name, NULL, 0);
 }
 
-int fdt_write_prop_cells(struct fdt_writer *w, const char *name,
-			 const uint32_t *cells, size_t count)
+int fdt_write_prop_cells(struct fdt_writer *w, const char *name, const uint32_t *cells,
+                         size_t count)
 {
 	uint8_t *p;
 	size_t i;
@@ -149,15 +148,14 @@ int fdt_write_prop_u32(struct fdt_writer *w, const char *name, uint32_t v)
 	return fdt_write_prop_cells(w, name, &v, 1);
 }
 
-int fdt_write_prop_u64s(struct fdt_writer *w, const char *name,
-			const uint64_t *values, size_t count)
+int fdt_write_prop_u64s(struct fdt_writer *w, const char *name, const uint64_t *values,
+                        size_t count)
 {
 	const size_t cells_per_value = sizeof(uint64_t) / FDTW_CELL_SIZE;
 	uint8_t *p;
 	size_t i;
 
-	if ((!values && count) ||
-	    count > FDT_PROP_VALUE_MAX / sizeof(uint64_t))
+	if ((!values && count) || count > FDT_PROP_VALUE_MAX / sizeof(uint64_t))
 		return fdtw_fail(w, -ZE_INVAL, name);
 	p = add_prop(w, name, count * sizeof(uint64_t));
 	if (!p)
@@ -176,16 +174,15 @@ int fdt_write_prop_u64(struct fdt_writer *w, const char *name, uint64_t v)
 	return fdt_write_prop_u64s(w, name, &v, 1);
 }
 
-int fdt_write_prop_string(struct fdt_writer *w, const char *name,
-			  const char *s)
+int fdt_write_prop_string(struct fdt_writer *w, const char *name, const char *s)
 {
 	if (!s)
 		return fdtw_fail(w, -ZE_INVAL, name);
 	return fdt_write_prop(w, name, s, strlen(s) + 1);
 }
 
-int fdt_write_prop_strings(struct fdt_writer *w, const char *name,
-			   const char *const *list, size_t count)
+int fdt_write_prop_strings(struct fdt_writer *w, const char *name, const char *const *list,
+                           size_t count)
 {
 	size_t total = 0, i, len;
 	uint8_t *p;
@@ -217,11 +214,10 @@ static bool phandle_used(const struct fdt_writer *w, uint32_t phandle)
 	while ((token = fdtw_token(w, off, &next)) != FDTW_END) {
 		const uint8_t *p = w->buf + off;
 
-		if (token == FDTW_PROP &&
-		    fdtw_get32(p + FDTW_PROP_LEN_AT) == FDTW_CELL_SIZE &&
+		if (token == FDTW_PROP && fdtw_get32(p + FDTW_PROP_LEN_AT) == FDTW_CELL_SIZE &&
 		    fdtw_get32(p + FDTW_PROP_VALUE_AT) == phandle &&
 		    strcmp(fdtw_pending_name(w, fdtw_get32(p + FDTW_PROP_NAMEOFF_AT)),
-			   PHANDLE_PROP) == 0)
+		           PHANDLE_PROP) == 0)
 			return true;
 		off = next;
 	}

@@ -5,12 +5,12 @@
 #include <stdint.h>
 
 struct spec {
-	bool left;          /* '-': pad on the right */
-	bool zero;          /* '0': pad numbers with zeros */
-	char sign;          /* '+', ' ' or 0: what positive numbers start with */
+	bool left; /* '-': pad on the right */
+	bool zero; /* '0': pad numbers with zeros */
+	char sign; /* '+', ' ' or 0: what positive numbers start with */
 	int width;
-	int precision;      /* -1 when absent */
-	int length;         /* 0 int, 1 long, 2 long long, -1 short, -2 char */
+	int precision; /* -1 when absent */
+	int length;    /* 0 int, 1 long, 2 long long, -1 short, -2 char */
 };
 
 struct out {
@@ -47,8 +47,8 @@ static void put_string(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - len);
 }
 
-static void put_number(struct out *o, const struct spec *sp, uint64_t value,
-		       bool negative, unsigned base, bool upper, const char *prefix)
+static void put_number(struct out *o, const struct spec *sp, uint64_t value, bool negative,
+                       unsigned base, bool upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
@@ -108,11 +108,16 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
 	*sp = (struct spec){ .precision = -1 };
 	for (;; f++) {
-		if (*f == '-') sp->left = true;
-		else if (*f == '0') sp->zero = true;
-		else if (*f == '+') sp->sign = '+';
-		else if (*f == ' ' && !sp->sign) sp->sign = ' ';
-		else break;
+		if (*f == '-')
+			sp->left = true;
+		else if (*f == '0')
+			sp->zero = true;
+		else if (*f == '+')
+			sp->sign = '+';
+		else if (*f == ' ' && !sp->sign)
+			sp->sign = ' ';
+		else
+			break;
 	}
 	if (*f == '*') {
 		sp->width = va_arg(*ap, int);
@@ -135,10 +140,14 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			sp->precision = sp->precision * 10 + (*f++ - '0');
 	}
 	for (;; f++) {
-		if (*f == 'l') sp->length = sp->length == 1 ? 2 : 1;
-		else if (*f == 'h') sp->length = sp->length == -1 ? -2 : -1;
-		else if (*f == 'z' || *f == 't') sp->length = 1;
-		else break;
+		if (*f == 'l')
+			sp->length = sp->length == 1 ? 2 : 1;
+		else if (*f == 'h')
+			sp->length = sp->length == -1 ? -2 : -1;
+		else if (*f == 'z' || *f == 't')
+			sp->length = 1;
+		else
+			break;
 	}
 	return f;
 }
@@ -159,14 +168,13 @@ static void convert(struct out *o, char conv, const struct spec *sp, va_list *ap
 	case 'x': put_number(o, sp, unsigned_arg(ap, sp->length), false, 16, false, NULL); break;
 	case 'X': put_number(o, sp, unsigned_arg(ap, sp->length), false, 16, true, NULL); break;
 	case 'o': put_number(o, sp, unsigned_arg(ap, sp->length), false, 8, false, NULL); break;
-	case 'p':
-		put_number(o, sp, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x");
-		break;
+	case 'p': put_number(o, sp, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x"); break;
 	case 's': put_string(o, sp, va_arg(*ap, const char *)); break;
 	case 'c':
 		ch[0] = (char)va_arg(*ap, int);
-		put_string(o, &(struct spec){ .width = sp->width, .left = sp->left,
-					      .precision = 1 }, ch);
+		put_string(o,
+		           &(struct spec){ .width = sp->width, .left = sp->left, .precision = 1 },
+		           ch);
 		break;
 	case '%': put(o, '%'); break;
 	default: /* unknown conversion: show it rather than guess */

@@ -20,7 +20,7 @@ int fmt_vformat(fmt_emit_fn emit, void *ctx, const char *fmt, va_list ap);
 /* Like C's vsnprintf: always terminates, returns the untruncated length. */
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /*
  * The one-line error message convention: err (errlen bytes, may be NULL)

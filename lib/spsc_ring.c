@@ -8,8 +8,7 @@ static bool is_power_of_two(uint32_t n)
 	return n != 0 && (n & (n - 1)) == 0;
 }
 
-bool spsc_init(struct spsc_ring *ring, void *storage, size_t slot_size,
-	       uint32_t count)
+bool spsc_init(struct spsc_ring *ring, void *storage, size_t slot_size, uint32_t count)
 {
 	if (!ring || !storage || slot_size == 0 || !is_power_of_two(count) ||
 	    count > SPSC_MAX_SLOTS)

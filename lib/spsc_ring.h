@@ -16,18 +16,18 @@
 #include <stdint.h>
 
 /* Cortex-A53 and Cortex-A76 data cache lines are 64 bytes (their TRMs). */
-#define SPSC_CACHE_LINE		64
+#define SPSC_CACHE_LINE 64
 /* Largest slot count for which head - tail cannot overflow a uint32_t. */
-#define SPSC_MAX_SLOTS		(UINT32_C(1) << 31)
+#define SPSC_MAX_SLOTS  (UINT32_C(1) << 31)
 
 struct spsc_ring {
 	/* Set once by spsc_init, read-only afterwards. */
-	uint8_t *storage;	/* slot_size * count bytes, owned by the caller */
+	uint8_t *storage; /* slot_size * count bytes, owned by the caller */
 	size_t slot_size;
-	uint32_t mask;		/* count - 1 */
+	uint32_t mask; /* count - 1 */
 	/* Kept on separate lines so producer and consumer never false-share. */
-	_Alignas(SPSC_CACHE_LINE) uint32_t head;	/* next slot to fill */
-	_Alignas(SPSC_CACHE_LINE) uint32_t tail;	/* next slot to drain */
+	_Alignas(SPSC_CACHE_LINE) uint32_t head; /* next slot to fill */
+	_Alignas(SPSC_CACHE_LINE) uint32_t tail; /* next slot to drain */
 };
 
 /*
@@ -35,8 +35,7 @@ struct spsc_ring {
  * Returns false when count is not a power of two in 1..SPSC_MAX_SLOTS, when
  * slot_size is 0 or when storage is NULL.
  */
-bool spsc_init(struct spsc_ring *ring, void *storage, size_t slot_size,
-	       uint32_t count);
+bool spsc_init(struct spsc_ring *ring, void *storage, size_t slot_size, uint32_t count);
 
 /* Producer side: copies slot_size bytes from item; false when full. */
 bool spsc_push(struct spsc_ring *ring, const void *item);

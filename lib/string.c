@@ -9,8 +9,8 @@
 
 #include "string.h"
 
-#define WORD		sizeof(uint64_t)
-#define ALIGNED(p)	(((uintptr_t)(p) & (WORD - 1)) == 0)
+#define WORD       sizeof(uint64_t)
+#define ALIGNED(p) (((uintptr_t)(p) & (WORD - 1)) == 0)
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

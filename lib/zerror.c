@@ -87,7 +87,7 @@ const char *zerror_name(int err)
 }
 
 int zerr_vset(struct zerr_msg *msg, enum zerror code, const char *prefix, const char *fmt,
-	      va_list ap)
+              va_list ap)
 {
 	if (msg)
 		fmt_verror(msg->text, sizeof(msg->text), prefix, fmt, ap);

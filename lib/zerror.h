@@ -25,13 +25,13 @@ enum zerror {
 
 	/* Waiting, arguments, ownership (kernel objects, any caller). */
 	ZE_TIMEOUT = 1, /* the wait's deadline passed */
-	ZE_AGAIN = 2,	/* would block, and the caller said not to wait */
-	ZE_INVAL = 3,	/* bad argument (NULL, out of range, a bug) */
-	ZE_NOMEM = 4,	/* out of memory */
-	ZE_PERM = 5,	/* not the owner */
-	ZE_BUSY = 6,	/* in use */
-	ZE_DEADLK = 7,	/* would deadlock (e.g. relocking one's own mutex) */
-	ZE_NOENT = 8,	/* no such thing: node, property, entry, VM */
+	ZE_AGAIN = 2,   /* would block, and the caller said not to wait */
+	ZE_INVAL = 3,   /* bad argument (NULL, out of range, a bug) */
+	ZE_NOMEM = 4,   /* out of memory */
+	ZE_PERM = 5,    /* not the owner */
+	ZE_BUSY = 6,    /* in use */
+	ZE_DEADLK = 7,  /* would deadlock (e.g. relocking one's own mutex) */
+	ZE_NOENT = 8,   /* no such thing: node, property, entry, VM */
 
 	/* Memory allocators (page allocator, heap). */
 	ZE_BAD_ADDRESS = 9,    /* misaligned, bad order, or memory not managed */
@@ -55,13 +55,13 @@ enum zerror {
 	ZE_TOO_DEEP = 25,      /* nodes nested deeper than we accept */
 
 	/* Writing a devicetree blob. */
-	ZE_FDT_NO_SPACE = 26,	/* the output buffer is too small */
-	ZE_FDT_NAME = 27,	/* empty name or a forbidden character */
+	ZE_FDT_NO_SPACE = 26,   /* the output buffer is too small */
+	ZE_FDT_NAME = 27,       /* empty name or a forbidden character */
 	ZE_FDT_CALL_ORDER = 28, /* writer call not allowed at this point */
 	ZE_FDT_UNBALANCED = 29, /* end without begin, or nodes left open */
-	ZE_FDT_DUPLICATE = 30,	/* a property or sibling node name twice */
-	ZE_FDT_PHANDLE = 31,	/* phandle 0 or 0xffffffff, or reused */
-	ZE_FDT_FINISHED = 32,	/* a call after the blob was finished */
+	ZE_FDT_DUPLICATE = 30,  /* a property or sibling node name twice */
+	ZE_FDT_PHANDLE = 31,    /* phandle 0 or 0xffffffff, or reused */
+	ZE_FDT_FINISHED = 32,   /* a call after the blob was finished */
 
 	/* Descriptions: the board, the system configuration, the package. */
 	ZE_NOT_A_BLOB = 33, /* the description is not a devicetree blob */
@@ -69,15 +69,15 @@ enum zerror {
 	ZE_MALFORMED = 35,  /* a value malformed or out of range */
 	ZE_UNKNOWN = 36,    /* a property or node not in the schema */
 	ZE_CONFLICT = 37,   /* a core, memory or interrupt given twice */
-	ZE_LIMIT = 38,	    /* more of something than ZVM can hold */
-	ZE_IMAGE = 39,	    /* an image missing or larger than its memory */
+	ZE_LIMIT = 38,      /* more of something than ZVM can hold */
+	ZE_IMAGE = 39,      /* an image missing or larger than its memory */
 	ZE_PKG_HEADER = 40, /* package version, sizes, flags or reserved bits */
 	ZE_PKG_ENTRY = 41,  /* package entry kind, offset, size or name */
-	ZE_CRC = 42,	    /* a checksum does not match */
+	ZE_CRC = 42,        /* a checksum does not match */
 	ZE_INTERNAL = 43,   /* ZVM refused its own output: a bug */
 
 	/* VM lifecycle. */
-	ZE_STATE = 44,	/* not allowed in the VM's present state */
+	ZE_STATE = 44,  /* not allowed in the VM's present state */
 	ZE_EXISTS = 45, /* the name is taken */
 
 	/* Emulated device registers (the guest's access). */
@@ -100,10 +100,10 @@ struct zerr_msg {
 
 /* Fills msg (if not NULL) and returns -code, for `return zerr_set(...)`. */
 int zerr_set(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* The same, the message starting with prefix (a subsystem's "board: "). */
 int zerr_vset(struct zerr_msg *msg, enum zerror code, const char *prefix, const char *fmt,
-	      va_list ap);
+              va_list ap);
 /* Empties msg (if not NULL): what a success leaves behind. */
 void zerr_clear(struct zerr_msg *msg);
 

@@ -5,7 +5,7 @@
 #include "lib/gicv3_defs.h"
 #include "zvm/guest_layout.h"
 
-#define TIMER_PRIORITY		0x80
+#define TIMER_PRIORITY 0x80
 
 static void w32(uint64_t addr, uint32_t v)
 {

@@ -18,16 +18,16 @@
 #include "zvm/guest_layout.h"
 #include "zvm/hypercall.h"
 
-#define UART_DR			0x000
-#define UART_FR			0x018
-#define UART_FR_RXFE		(1u << 4)
-#define UART_FR_TXFF		(1u << 5)
-#define TICKS_PER_LINE		10
-#define TICK_HZ			100
-#define OUTSIDE_ANY_MAP		0x7000000000ull
-#define CNT_CTL_ENABLE		1u
-#define INSN_SIZE		4
-#define UNTOUCHED		0x5a5a5a5a5a5a5a5aull
+#define UART_DR         0x000
+#define UART_FR         0x018
+#define UART_FR_RXFE    (1u << 4)
+#define UART_FR_TXFF    (1u << 5)
+#define TICKS_PER_LINE  10
+#define TICK_HZ         100
+#define OUTSIDE_ANY_MAP 0x7000000000ull
+#define CNT_CTL_ENABLE  1u
+#define INSN_SIZE       4
+#define UNTOUCHED       0x5a5a5a5a5a5a5a5aull
 
 static volatile uint64_t ticks;
 static uint64_t tick_period;
@@ -91,7 +91,8 @@ static uint64_t read_cntvct(void)
 static void timer_arm(uint64_t deadline)
 {
 	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
-			 : : "r"(deadline), "r"((uint64_t)CNT_CTL_ENABLE));
+	                 :
+	                 : "r"(deadline), "r"((uint64_t)CNT_CTL_ENABLE));
 }
 
 /* Entered from start.S: the IRQ vector, and the boot path once a stack is set. */
@@ -139,7 +140,7 @@ void guest_sync(void)
 	__asm__ volatile("mrs %0, esr_el1" : "=r"(abort_esr));
 	__asm__ volatile("mrs %0, far_el1" : "=r"(abort_far));
 	__asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
-	__asm__ volatile("msr elr_el1, %0" : : "r"(elr + INSN_SIZE));	/* skip it */
+	__asm__ volatile("msr elr_el1, %0" : : "r"(elr + INSN_SIZE)); /* skip it */
 	abort_expected = false;
 }
 
@@ -203,11 +204,8 @@ static void crash(int c)
 		puts("resetting\n");
 		hvc(PSCI_SYSTEM_RESET, 0);
 		break;
-	case 'b':
-		bad_width_probe();
-		break;
-	default:
-		break;		/* not a crash key */
+	case 'b': bad_width_probe(); break;
+	default: break; /* not a crash key */
 	}
 }
 

@@ -2,7 +2,7 @@
 #include "boards/board.h"
 #include "drivers/uart.h"
 
-#define VIRT_UART0	0x09000000	/* PL011 */
+#define VIRT_UART0 0x09000000 /* PL011 */
 
 const struct board_info board_info = {
 	.name = "qemu-virt",

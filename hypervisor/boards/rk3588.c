@@ -5,7 +5,7 @@
 #include "boards/board.h"
 #include "drivers/uart.h"
 
-#define RK3588_UART2	0xfeb50000
+#define RK3588_UART2 0xfeb50000
 
 const struct board_info board_info = {
 	.name = "rk3588",

@@ -11,7 +11,7 @@
 #include "kernel/percpu.h"
 #include "lib/zerror.h"
 
-#define WAIT_LOOPS		1000000
+#define WAIT_LOOPS 1000000
 
 static uintptr_t gicd;
 static struct gic_rd_region rd_regions[GIC_MAX_RD_REGIONS];
@@ -28,8 +28,7 @@ static int wait_clear(uintptr_t reg, uint32_t bit)
 	return -ZE_TIMEOUT;
 }
 
-int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count,
-	     uint64_t stride)
+int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count, uint64_t stride)
 {
 	if (count == 0 || count > GIC_MAX_RD_REGIONS)
 		return -ZE_INVAL;
@@ -58,7 +57,8 @@ int gic_init(uintptr_t dist, const struct gic_rd_region *regions, unsigned count
 	/* Group 0 too: a direct-delivery core takes ZVM's own interrupts as
 	 * Group 0 FIQs, and the distributor forwards no group it has not
 	 * enabled, SGIs and PPIs included (IHI 0069 12.9.4). */
-	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ENABLE_GRP0);
+	mmio_write32(gicd + GICD_CTLR,
+	             GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ENABLE_GRP0);
 	return 0;
 }
 
@@ -87,8 +87,9 @@ static uintptr_t find_redistributor(uint64_t mpidr)
 				return rd;
 			if (typer & GICR_TYPER_LAST)
 				break;
-			rd += rd_stride ? rd_stride : (uintptr_t)
-			      ((typer & GICR_TYPER_VLPIS) ? GICR_FRAME_V4 : GICR_FRAME_V3);
+			rd += rd_stride ? rd_stride :
+			                  (uintptr_t)((typer & GICR_TYPER_VLPIS) ? GICR_FRAME_V4 :
+			                                                           GICR_FRAME_V3);
 		}
 	}
 	return 0;
@@ -104,7 +105,7 @@ static void init_cpu_interface(void)
 	 * interrupt handed to a guest stays active until the guest ends it. */
 	write_sysreg(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, 1);
-	write_sysreg(icc_igrpen0_el1, 1);	/* used only by direct-delivery cores */
+	write_sysreg(icc_igrpen0_el1, 1); /* used only by direct-delivery cores */
 	isb();
 }
 
@@ -160,8 +161,7 @@ void gic_disable_irq(unsigned intid)
 
 bool gic_irq_enabled(unsigned intid)
 {
-	return mmio_read32(bank(intid) + GICD_ISENABLER + (intid / 32) * 4) &
-	       (1u << (intid % 32));
+	return mmio_read32(bank(intid) + GICD_ISENABLER + (intid / 32) * 4) & (1u << (intid % 32));
 }
 
 void gic_set_priority(unsigned intid, uint8_t prio)
@@ -177,13 +177,13 @@ void gic_route_spi(unsigned intid, uint64_t mpidr)
 }
 
 /* ICC_SGI1R_EL1 fields from a target's MPIDR (Aff0 splits into RS and a bit). */
-#define SGI1R_TARGET(aff0)	(1ull << ((aff0) % ICC_SGI1R_TARGETS_PER_RS))
-#define SGI1R_AFF1(m)		((((m) >> GIC_AFF1_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF1_SHIFT)
-#define SGI1R_INTID(n)		((uint64_t)((n) & ICC_SGI1R_INTID_MASK) << ICC_SGI1R_INTID_SHIFT)
-#define SGI1R_AFF2(m)		((((m) >> GIC_AFF2_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF2_SHIFT)
-#define SGI1R_RS(aff0)		((uint64_t)(((aff0) / ICC_SGI1R_TARGETS_PER_RS) & ICC_SGI1R_RS_MASK) \
-				 << ICC_SGI1R_RS_SHIFT)
-#define SGI1R_AFF3(m)		((((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF3_SHIFT)
+#define SGI1R_TARGET(aff0) (1ull << ((aff0) % ICC_SGI1R_TARGETS_PER_RS))
+#define SGI1R_AFF1(m)      ((((m) >> GIC_AFF1_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF1_SHIFT)
+#define SGI1R_INTID(n)     ((uint64_t)((n)&ICC_SGI1R_INTID_MASK) << ICC_SGI1R_INTID_SHIFT)
+#define SGI1R_AFF2(m)      ((((m) >> GIC_AFF2_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF2_SHIFT)
+#define SGI1R_RS(aff0) \
+	((uint64_t)(((aff0) / ICC_SGI1R_TARGETS_PER_RS) & ICC_SGI1R_RS_MASK) << ICC_SGI1R_RS_SHIFT)
+#define SGI1R_AFF3(m) ((((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD) << ICC_SGI1R_AFF3_SHIFT)
 
 /* ICC_SGI0R_EL1 has the same layout.  An SGI is forwarded only when the
  * group it is sent as is its group at the target (IHI 0069 12.2.21). */
@@ -191,9 +191,9 @@ void gic_send_sgi(unsigned sgi, uint64_t mpidr, bool group0)
 {
 	uint64_t aff0 = mpidr & 0xff;
 	uint64_t value = SGI1R_TARGET(aff0) | SGI1R_AFF1(mpidr) | SGI1R_INTID(sgi) |
-			 SGI1R_AFF2(mpidr) | SGI1R_RS(aff0) | SGI1R_AFF3(mpidr);
+	                 SGI1R_AFF2(mpidr) | SGI1R_RS(aff0) | SGI1R_AFF3(mpidr);
 
-	dsb(ishst);		/* what the target will read must be visible first */
+	dsb(ishst); /* what the target will read must be visible first */
 	if (group0)
 		write_sysreg(icc_sgi0r_el1, value);
 	else
@@ -245,8 +245,7 @@ void gic_deactivate(uint32_t intid)
 
 bool gic_irq_active(unsigned intid)
 {
-	return mmio_read32(bank(intid) + GICD_ISACTIVER + (intid / 32) * 4) &
-	       (1u << (intid % 32));
+	return mmio_read32(bank(intid) + GICD_ISACTIVER + (intid / 32) * 4) & (1u << (intid % 32));
 }
 
 void gic_clear_active(unsigned intid)

@@ -7,7 +7,7 @@
 
 #include "lib/gicv3_defs.h"
 
-#define GIC_MAX_RD_REGIONS	4	/* redistributor regions ZVM takes */
+#define GIC_MAX_RD_REGIONS 4 /* redistributor regions ZVM takes */
 
 struct gic_rd_region {
 	uintptr_t base;
@@ -15,8 +15,7 @@ struct gic_rd_region {
 };
 
 /* Distributor: once, on the boot core. */
-int gic_init(uintptr_t gicd, const struct gic_rd_region *regions, unsigned count,
-	     uint64_t stride);
+int gic_init(uintptr_t gicd, const struct gic_rd_region *regions, unsigned count, uint64_t stride);
 /* Redistributor and CPU interface of the calling core. */
 int gic_init_cpu(void);
 

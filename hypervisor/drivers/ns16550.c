@@ -6,14 +6,14 @@
 #include "drivers/mmio.h"
 #include "drivers/uart.h"
 
-#define REG(n)		((n) << 2)		/* reg-shift 2 */
-#define UART_RBR	REG(0)			/* receive buffer (read) */
-#define UART_THR	REG(0)			/* transmit holding (write) */
-#define UART_IER	REG(1)
-#define UART_LSR	REG(5)
-#define IER_RDA		(1u << 0)		/* received data available */
-#define LSR_DR		(1u << 0)		/* data ready */
-#define LSR_THRE	(1u << 5)		/* transmit holding empty */
+#define REG(n)   ((n) << 2) /* reg-shift 2 */
+#define UART_RBR REG(0)     /* receive buffer (read) */
+#define UART_THR REG(0)     /* transmit holding (write) */
+#define UART_IER REG(1)
+#define UART_LSR REG(5)
+#define IER_RDA  (1u << 0) /* received data available */
+#define LSR_DR   (1u << 0) /* data ready */
+#define LSR_THRE (1u << 5) /* transmit holding empty */
 
 static void ns16550_init(uintptr_t base)
 {

@@ -4,16 +4,16 @@
 #include "drivers/uart.h"
 
 /* Register offsets and bits, ARM DDI 0183 section 3.2. */
-#define UARTDR		0x000
-#define UARTFR		0x018
-#define UARTLCR_H	0x02c
-#define UARTIMSC	0x038
-#define UARTICR		0x044
-#define UARTFR_TXFF	(1u << 5)	/* transmit FIFO full */
-#define UARTFR_RXFE	(1u << 4)	/* receive FIFO empty */
-#define UARTLCR_H_FEN	(1u << 4)	/* FIFOs on: 16 bytes, not 1 */
-#define UART_RXIM	(1u << 4)	/* receive interrupt */
-#define UART_RTIM	(1u << 6)	/* receive timeout interrupt */
+#define UARTDR        0x000
+#define UARTFR        0x018
+#define UARTLCR_H     0x02c
+#define UARTIMSC      0x038
+#define UARTICR       0x044
+#define UARTFR_TXFF   (1u << 5) /* transmit FIFO full */
+#define UARTFR_RXFE   (1u << 4) /* receive FIFO empty */
+#define UARTLCR_H_FEN (1u << 4) /* FIFOs on: 16 bytes, not 1 */
+#define UART_RXIM     (1u << 4) /* receive interrupt */
+#define UART_RTIM     (1u << 6) /* receive timeout interrupt */
 
 /*
  * The firmware (or QEMU) has set baud rate and format; ZVM keeps them and

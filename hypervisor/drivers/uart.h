@@ -9,7 +9,7 @@ struct uart_driver {
 	const char *name;
 	void (*init)(uintptr_t base);
 	void (*putc)(uintptr_t base, char c);
-	int (*getc)(uintptr_t base);		/* -1 when nothing received */
+	int (*getc)(uintptr_t base); /* -1 when nothing received */
 	void (*enable_rx_irq)(uintptr_t base, bool enable);
 	void (*ack_rx_irq)(uintptr_t base);
 };

@@ -14,10 +14,10 @@
 
 /* MPIDR_EL1 affinity fields Aff3 [39:32] and Aff2..Aff0 [23:0] (ARM ARM D17.2). */
 /* "arm,psci" alone names PSCI 0.1 (devicetree binding arm/psci.yaml). */
-#define PSCI_COMPAT_PREFIX	"arm,psci-"
-#define PSCI_LEGACY_COMPAT	"arm,psci"
-#define PSCI_LEGACY_MINOR	1
-#define ERR_PREFIX		"devicetree: "
+#define PSCI_COMPAT_PREFIX "arm,psci-"
+#define PSCI_LEGACY_COMPAT "arm,psci"
+#define PSCI_LEGACY_MINOR  1
+#define ERR_PREFIX         "devicetree: "
 
 int board_fail(struct board_ctx *ctx, enum zerror code, const char *fmt, ...)
 {
@@ -29,8 +29,7 @@ int board_fail(struct board_ctx *ctx, enum zerror code, const char *fmt, ...)
 	return rc;
 }
 
-const char *board_node_path(struct board_ctx *ctx, int node, char *buf,
-			    size_t size)
+const char *board_node_path(struct board_ctx *ctx, int node, char *buf, size_t size)
 {
 	int chain[FDT_MAX_DEPTH], depth = 0, i;
 	size_t used = 0;
@@ -51,22 +50,21 @@ const char *board_node_path(struct board_ctx *ctx, int node, char *buf,
 	return buf;
 }
 
-int board_read_range(struct board_ctx *ctx, int node, int index,
-		     struct board_range *range, const char *what)
+int board_read_range(struct board_ctx *ctx, int node, int index, struct board_range *range,
+                     const char *what)
 {
 	char path[BOARD_PATH_MAX];
-	int err = fdt_read_reg(&ctx->fdt, node, index, &range->base,
-			       &range->size);
+	int err = fdt_read_reg(&ctx->fdt, node, index, &range->base, &range->size);
 
 	if (err == -ZE_NOENT)
-		return board_fail(ctx, ZE_MISSING, "%s %s has no reg entry %d",
-				  what, BOARD_PATH(ctx, node, path), index);
+		return board_fail(ctx, ZE_MISSING, "%s %s has no reg entry %d", what,
+		                  BOARD_PATH(ctx, node, path), index);
 	if (err)
-		return board_fail(ctx, ZE_MALFORMED, "%s %s has a bad reg (%s)",
-				  what, BOARD_PATH(ctx, node, path), zerror_name(err));
+		return board_fail(ctx, ZE_MALFORMED, "%s %s has a bad reg (%s)", what,
+		                  BOARD_PATH(ctx, node, path), zerror_name(err));
 	if (range->size == 0)
-		return board_fail(ctx, ZE_MALFORMED, "%s %s has a zero-sized reg",
-				  what, BOARD_PATH(ctx, node, path));
+		return board_fail(ctx, ZE_MALFORMED, "%s %s has a zero-sized reg", what,
+		                  BOARD_PATH(ctx, node, path));
 	return 0;
 }
 
@@ -87,23 +85,21 @@ static void parse_model(struct board_ctx *ctx)
 
 /* Adds every non-empty reg entry of node to list (limit entries). */
 static int add_reg_ranges(struct board_ctx *ctx, int node, struct board_range *list,
-			  uint32_t *count, uint32_t limit, const char *what)
+                          uint32_t *count, uint32_t limit, const char *what)
 {
 	char path[BOARD_PATH_MAX];
 	int entries = fdt_reg_count(&ctx->fdt, node), i;
 	struct board_range r;
 
 	if (entries < 0)
-		return board_fail(ctx, ZE_MALFORMED, "%s %s has a bad reg (%s)",
-				  what, BOARD_PATH(ctx, node, path),
-				  zerror_name(entries));
+		return board_fail(ctx, ZE_MALFORMED, "%s %s has a bad reg (%s)", what,
+		                  BOARD_PATH(ctx, node, path), zerror_name(entries));
 	for (i = 0; i < entries; i++) {
 		if (fdt_read_reg(&ctx->fdt, node, i, &r.base, &r.size) || !r.size)
 			continue;
 		if (*count >= limit)
-			return board_fail(ctx, ZE_LIMIT,
-					  "more than %u %s ranges", (unsigned)limit,
-					  what);
+			return board_fail(ctx, ZE_LIMIT, "more than %u %s ranges", (unsigned)limit,
+			                  what);
 		list[(*count)++] = r;
 	}
 	return 0;
@@ -119,17 +115,14 @@ static int parse_memory(struct board_ctx *ctx)
 		if (!fdt_node_is_available(&ctx->fdt, node))
 			continue;
 		if (!fdt_getprop(&ctx->fdt, node, "reg", NULL))
-			return board_fail(ctx, ZE_MISSING,
-					  "memory node without reg (%s)",
-					  BOARD_PATH(ctx, node, path));
-		err = add_reg_ranges(ctx, node, out->mem, &out->mem_count,
-				     BOARD_MAX_MEM, "memory");
+			return board_fail(ctx, ZE_MISSING, "memory node without reg (%s)",
+			                  BOARD_PATH(ctx, node, path));
+		err = add_reg_ranges(ctx, node, out->mem, &out->mem_count, BOARD_MAX_MEM, "memory");
 		if (err)
 			return err;
 	}
 	if (out->mem_count == 0)
-		return board_fail(ctx, ZE_MISSING,
-				  "no memory node (device_type \"memory\")");
+		return board_fail(ctx, ZE_MISSING, "no memory node (device_type \"memory\")");
 	return 0;
 }
 
@@ -143,9 +136,8 @@ static int parse_reserved(struct board_ctx *ctx)
 		if (fdt_get_mem_rsv(&ctx->fdt, i, &r.base, &r.size) || !r.size)
 			continue;
 		if (out->reserved_count >= BOARD_MAX_RESERVED)
-			return board_fail(ctx, ZE_LIMIT,
-					  "more than %u reserved ranges",
-					  (unsigned)BOARD_MAX_RESERVED);
+			return board_fail(ctx, ZE_LIMIT, "more than %u reserved ranges",
+			                  (unsigned)BOARD_MAX_RESERVED);
 		out->reserved[out->reserved_count++] = r;
 	}
 	node = fdt_path_offset(&ctx->fdt, "/reserved-memory");
@@ -156,7 +148,7 @@ static int parse_reserved(struct board_ctx *ctx)
 		    !fdt_getprop(&ctx->fdt, node, "reg", NULL))
 			continue;
 		err = add_reg_ranges(ctx, node, out->reserved, &out->reserved_count,
-				     BOARD_MAX_RESERVED, "reserved");
+		                     BOARD_MAX_RESERVED, "reserved");
 		if (err)
 			return err;
 	}
@@ -182,27 +174,23 @@ static int parse_cpu(struct board_ctx *ctx, int node, struct board_cpu *cpu)
 	uint32_t i;
 
 	if (fdt_read_reg(&ctx->fdt, node, 0, &cpu->mpidr, NULL) != 0)
-		return board_fail(ctx, ZE_MISSING,
-				  "cpu node without a valid reg (%s)",
-				  BOARD_PATH(ctx, node, path));
+		return board_fail(ctx, ZE_MISSING, "cpu node without a valid reg (%s)",
+		                  BOARD_PATH(ctx, node, path));
 	if (cpu->mpidr & ~MPIDR_AFFINITY_MASK)
-		return board_fail(ctx, ZE_MALFORMED,
-				  "%s reg 0x%llx is not an MPIDR affinity",
-				  BOARD_PATH(ctx, node, path),
-				  (unsigned long long)cpu->mpidr);
+		return board_fail(ctx, ZE_MALFORMED, "%s reg 0x%llx is not an MPIDR affinity",
+		                  BOARD_PATH(ctx, node, path), (unsigned long long)cpu->mpidr);
 	for (i = 0; i < ctx->out->cpu_count; i++) {
 		if (ctx->out->cpus[i].mpidr == cpu->mpidr)
-			return board_fail(ctx, ZE_MALFORMED,
-					  "%s repeats MPIDR 0x%llx",
-					  BOARD_PATH(ctx, node, path),
-					  (unsigned long long)cpu->mpidr);
+			return board_fail(ctx, ZE_MALFORMED, "%s repeats MPIDR 0x%llx",
+			                  BOARD_PATH(ctx, node, path),
+			                  (unsigned long long)cpu->mpidr);
 	}
 	cpu->enable = cpu_enable_method(ctx, node);
 	if (cpu->enable == BOARD_CPU_ENABLE_SPIN_TABLE &&
 	    fdt_read_u64(&ctx->fdt, node, "cpu-release-addr", &cpu->release_addr))
 		return board_fail(ctx, ZE_MISSING,
-				  "%s uses spin-table without a 64-bit cpu-release-addr",
-				  BOARD_PATH(ctx, node, path));
+		                  "%s uses spin-table without a 64-bit cpu-release-addr",
+		                  BOARD_PATH(ctx, node, path));
 	return 0;
 }
 
@@ -214,11 +202,10 @@ static int parse_cpus(struct board_ctx *ctx)
 
 	if (cpus < 0)
 		return board_fail(ctx, ZE_MISSING, "no /cpus node");
-	if (fdt_address_cells(&ctx->fdt, cpus) < 1 ||
-	    fdt_address_cells(&ctx->fdt, cpus) > 2 ||
+	if (fdt_address_cells(&ctx->fdt, cpus) < 1 || fdt_address_cells(&ctx->fdt, cpus) > 2 ||
 	    fdt_size_cells(&ctx->fdt, cpus) != 0)
 		return board_fail(ctx, ZE_MALFORMED,
-				  "/cpus needs #address-cells 1 or 2 and #size-cells 0");
+		                  "/cpus needs #address-cells 1 or 2 and #size-cells 0");
 	for (node = fdt_first_subnode(&ctx->fdt, cpus); node >= 0;
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		if (fdt_read_string(&ctx->fdt, node, "device_type", &type) != 0 ||
@@ -226,7 +213,7 @@ static int parse_cpus(struct board_ctx *ctx)
 			continue;
 		if (out->cpu_count >= BOARD_MAX_CPUS)
 			return board_fail(ctx, ZE_LIMIT, "more than %u cpus",
-					  (unsigned)BOARD_MAX_CPUS);
+			                  (unsigned)BOARD_MAX_CPUS);
 		err = parse_cpu(ctx, node, &out->cpus[out->cpu_count]);
 		if (err)
 			return err;
@@ -267,13 +254,12 @@ static bool psci_version(struct board_ctx *ctx, int node, struct board_psci *psc
 	bool found = false;
 	int i;
 
-	for (i = 0; (compat = fdt_stringlist_get(&ctx->fdt, node, "compatible",
-						 i)) != NULL; i++) {
+	for (i = 0; (compat = fdt_stringlist_get(&ctx->fdt, node, "compatible", i)) != NULL; i++) {
 		if (strcmp(compat, PSCI_LEGACY_COMPAT) == 0) {
 			major = 0;
 			minor = PSCI_LEGACY_MINOR;
 		} else if (strncmp(compat, PSCI_COMPAT_PREFIX, prefix) != 0 ||
-			   !parse_psci_version(compat + prefix, &major, &minor)) {
+		           !parse_psci_version(compat + prefix, &major, &minor)) {
 			continue;
 		}
 		if (!found || major > psci->version_major ||
@@ -297,8 +283,7 @@ static int parse_psci(struct board_ctx *ctx)
 	if (node < 0 || !fdt_node_is_available(&ctx->fdt, node))
 		return 0;
 	if (!psci_version(ctx, node, psci))
-		return board_fail(ctx, ZE_MALFORMED,
-				  "/psci has no \"arm,psci\" compatible");
+		return board_fail(ctx, ZE_MALFORMED, "/psci has no \"arm,psci\" compatible");
 	if (fdt_read_string(&ctx->fdt, node, "method", &method) != 0)
 		return board_fail(ctx, ZE_MISSING, "/psci has no method");
 	if (strcmp(method, "smc") == 0)
@@ -307,18 +292,15 @@ static int parse_psci(struct board_ctx *ctx)
 		psci->conduit = BOARD_PSCI_HVC;
 	else
 		return board_fail(ctx, ZE_MALFORMED,
-				  "/psci method \"%s\" is neither \"smc\" nor \"hvc\"",
-				  method);
+		                  "/psci method \"%s\" is neither \"smc\" nor \"hvc\"", method);
 	fdt_read_u32(&ctx->fdt, node, "cpu_on", &psci->cpu_on_id);
 	fdt_read_u32(&ctx->fdt, node, "cpu_off", &psci->cpu_off_id);
 	return 0;
 }
 
-int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out,
-		   struct zerr_msg *msg)
+int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out, struct zerr_msg *msg)
 {
-	struct board_ctx ctx = { .out = out, .msg = msg,
-				 .gic_node = -ZE_NOENT };
+	struct board_ctx ctx = { .out = out, .msg = msg, .gic_node = -ZE_NOENT };
 	int rc;
 
 	zerr_clear(msg);
@@ -327,8 +309,7 @@ int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out,
 	memset(out, 0, sizeof(*out));
 	rc = fdt_init(&ctx.fdt, blob, max_size);
 	if (rc)
-		return board_fail(&ctx, ZE_NOT_A_BLOB, "invalid blob: %s",
-				  zerror_name(rc));
+		return board_fail(&ctx, ZE_NOT_A_BLOB, "invalid blob: %s", zerror_name(rc));
 	parse_model(&ctx);
 	rc = parse_memory(&ctx);
 	if (!rc)

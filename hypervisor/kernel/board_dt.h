@@ -13,12 +13,12 @@
 
 #include "lib/zerror.h"
 
-#define BOARD_MAX_MEM		8
-#define BOARD_MAX_RESERVED	16
-#define BOARD_MAX_CPUS		16
-#define BOARD_MAX_GICR_REGIONS	4
-#define BOARD_MAX_VIRTIO	32
-#define BOARD_NAME_MAX		64	/* model, compatible strings */
+#define BOARD_MAX_MEM          8
+#define BOARD_MAX_RESERVED     16
+#define BOARD_MAX_CPUS         16
+#define BOARD_MAX_GICR_REGIONS 4
+#define BOARD_MAX_VIRTIO       32
+#define BOARD_NAME_MAX         64 /* model, compatible strings */
 
 struct board_range {
 	uint64_t base;
@@ -26,20 +26,20 @@ struct board_range {
 };
 
 enum board_cpu_enable {
-	BOARD_CPU_ENABLE_NONE,		/* no enable-method: cannot be started */
+	BOARD_CPU_ENABLE_NONE, /* no enable-method: cannot be started */
 	BOARD_CPU_ENABLE_PSCI,
 	BOARD_CPU_ENABLE_SPIN_TABLE,
 	BOARD_CPU_ENABLE_OTHER,
 };
 
 struct board_cpu {
-	uint64_t mpidr;			/* the cpu node's reg (affinity fields) */
+	uint64_t mpidr; /* the cpu node's reg (affinity fields) */
 	enum board_cpu_enable enable;
-	uint64_t release_addr;		/* cpu-release-addr for spin-table */
+	uint64_t release_addr; /* cpu-release-addr for spin-table */
 };
 
 enum board_psci_conduit {
-	BOARD_PSCI_NONE,		/* no /psci node */
+	BOARD_PSCI_NONE, /* no /psci node */
 	BOARD_PSCI_SMC,
 	BOARD_PSCI_HVC,
 };
@@ -55,30 +55,30 @@ struct board_psci {
 };
 
 struct board_gic {
-	struct board_range dist;	/* GICD */
-	struct board_range redist[BOARD_MAX_GICR_REGIONS];	/* GICR */
+	struct board_range dist;                           /* GICD */
+	struct board_range redist[BOARD_MAX_GICR_REGIONS]; /* GICR */
 	uint32_t redist_count;
-	uint64_t redist_stride;		/* 0: packed frames, no stride property */
+	uint64_t redist_stride; /* 0: packed frames, no stride property */
 	bool has_maint_irq;
-	uint32_t maint_intid;		/* virtual interface maintenance IRQ */
-	uint32_t interrupt_cells;	/* #interrupt-cells, 3 or 4 */
+	uint32_t maint_intid;     /* virtual interface maintenance IRQ */
+	uint32_t interrupt_cells; /* #interrupt-cells, 3 or 4 */
 };
 
 struct board_uart {
 	struct board_range reg;
 	uint32_t intid;
-	char compatible[BOARD_NAME_MAX];	/* first compatible string */
+	char compatible[BOARD_NAME_MAX]; /* first compatible string */
 	bool is_pl011;
 };
 
 struct board_timer {
-	uint32_t sec_phys_intid;	/* CNTPS */
-	uint32_t phys_intid;		/* CNTP, non-secure */
-	uint32_t virt_intid;		/* CNTV */
-	uint32_t hyp_phys_intid;	/* CNTHP */
+	uint32_t sec_phys_intid; /* CNTPS */
+	uint32_t phys_intid;     /* CNTP, non-secure */
+	uint32_t virt_intid;     /* CNTV */
+	uint32_t hyp_phys_intid; /* CNTHP */
 	bool has_hyp_virt;
-	uint32_t hyp_virt_intid;	/* CNTHV (ARMv8.1 VHE), 5th entry */
-	uint32_t clock_frequency;	/* 0: read CNTFRQ_EL0 instead */
+	uint32_t hyp_virt_intid;  /* CNTHV (ARMv8.1 VHE), 5th entry */
+	uint32_t clock_frequency; /* 0: read CNTFRQ_EL0 instead */
 };
 
 struct board_virtio {
@@ -98,7 +98,7 @@ struct board_desc {
 	struct board_gic gic;
 	struct board_uart uart;
 	struct board_timer timer;
-	struct board_virtio virtio[BOARD_MAX_VIRTIO];	/* by address */
+	struct board_virtio virtio[BOARD_MAX_VIRTIO]; /* by address */
 	uint32_t virtio_count;
 };
 
@@ -107,7 +107,6 @@ struct board_desc {
  * -ZE_NOT_A_BLOB, -ZE_MISSING, -ZE_MALFORMED, -ZE_LIMIT or -ZE_INVAL with a
  * one-line reason in msg (lib/zerror.h; may be NULL).  out is cleared first.
  */
-int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out,
-		   struct zerr_msg *msg);
+int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out, struct zerr_msg *msg);
 
 #endif

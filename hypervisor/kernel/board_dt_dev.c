@@ -17,10 +17,10 @@ enum timer_irq {
 	TIMER_REQUIRED_IRQS = TIMER_HYP_VIRT,
 };
 
-#define COMPAT_GICV3		"arm,gic-v3"
-#define COMPAT_PL011		"arm,pl011"
-#define COMPAT_TIMER		"arm,armv8-timer"
-#define COMPAT_VIRTIO_MMIO	"virtio,mmio"
+#define COMPAT_GICV3       "arm,gic-v3"
+#define COMPAT_PL011       "arm,pl011"
+#define COMPAT_TIMER       "arm,armv8-timer"
+#define COMPAT_VIRTIO_MMIO "virtio,mmio"
 
 /* The node's interrupt parent: its own or an ancestor's interrupt-parent. */
 static int interrupt_parent(struct board_ctx *ctx, int node, uint32_t *phandle)
@@ -37,20 +37,11 @@ static int interrupt_parent(struct board_ctx *ctx, int node, uint32_t *phandle)
 static bool spec_to_intid(uint32_t type, uint32_t num, uint32_t *intid)
 {
 	switch (type) {
-	case GIC_DT_SPI:
-		*intid = GIC_SPI_BASE + num;
-		return num < GIC_SPI_COUNT;
-	case GIC_DT_PPI:
-		*intid = GIC_PPI_BASE + num;
-		return num < GIC_PPI_COUNT;
-	case GIC_DT_ESPI:
-		*intid = GIC_ESPI_BASE + num;
-		return num < GIC_ESPI_COUNT;
-	case GIC_DT_EPPI:
-		*intid = GIC_EPPI_BASE + num;
-		return num < GIC_EPPI_COUNT;
-	default:
-		return false;
+	case GIC_DT_SPI: *intid = GIC_SPI_BASE + num; return num < GIC_SPI_COUNT;
+	case GIC_DT_PPI: *intid = GIC_PPI_BASE + num; return num < GIC_PPI_COUNT;
+	case GIC_DT_ESPI: *intid = GIC_ESPI_BASE + num; return num < GIC_ESPI_COUNT;
+	case GIC_DT_EPPI: *intid = GIC_EPPI_BASE + num; return num < GIC_EPPI_COUNT;
+	default: return false;
 	}
 }
 
@@ -67,33 +58,29 @@ static int irq_count(struct board_ctx *ctx, int node)
 }
 
 /* INTID of interrupt index of node, which must be wired to the GIC. */
-static int read_intid(struct board_ctx *ctx, int node, int index,
-		      uint32_t *intid, const char *what)
+static int read_intid(struct board_ctx *ctx, int node, int index, uint32_t *intid, const char *what)
 {
 	char path[BOARD_PATH_MAX];
 	uint32_t parent, type, num;
 	int count = irq_count(ctx, node), first = index * (int)ctx->irq_cells;
 
 	if (count == -ZE_NOENT || (count >= 0 && index >= count))
-		return board_fail(ctx, ZE_MISSING,
-				  "%s %s has no interrupt %d", what,
-				  BOARD_PATH(ctx, node, path), index);
+		return board_fail(ctx, ZE_MISSING, "%s %s has no interrupt %d", what,
+		                  BOARD_PATH(ctx, node, path), index);
 	if (count < 0)
-		return board_fail(ctx, ZE_MALFORMED,
-				  "%s %s has malformed interrupts", what,
-				  BOARD_PATH(ctx, node, path));
+		return board_fail(ctx, ZE_MALFORMED, "%s %s has malformed interrupts", what,
+		                  BOARD_PATH(ctx, node, path));
 	/* With no interrupt-parent anywhere, the GIC is the only choice. */
 	if (node != ctx->gic_node && interrupt_parent(ctx, node, &parent) == 0 &&
 	    parent != ctx->gic_phandle)
-		return board_fail(ctx, ZE_MALFORMED,
-				  "%s %s interrupts are not wired to the GIC", what,
-				  BOARD_PATH(ctx, node, path));
+		return board_fail(ctx, ZE_MALFORMED, "%s %s interrupts are not wired to the GIC",
+		                  what, BOARD_PATH(ctx, node, path));
 	if (fdt_read_u32_index(&ctx->fdt, node, "interrupts", first, &type) ||
 	    fdt_read_u32_index(&ctx->fdt, node, "interrupts", first + 1, &num) ||
 	    !spec_to_intid(type, num, intid))
 		return board_fail(ctx, ZE_MALFORMED,
-				  "%s %s interrupt %d is not a valid GIC interrupt",
-				  what, BOARD_PATH(ctx, node, path), index);
+		                  "%s %s interrupt %d is not a valid GIC interrupt", what,
+		                  BOARD_PATH(ctx, node, path), index);
 	return 0;
 }
 
@@ -117,26 +104,23 @@ static int parse_redistributors(struct board_ctx *ctx, int node)
 
 	/* Absent means one region (binding arm,gic-v3.yaml). */
 	if (fdt_getprop(&ctx->fdt, node, "#redistributor-regions", &len) &&
-	    (fdt_read_u32(&ctx->fdt, node, "#redistributor-regions", &regions) ||
-	     regions == 0))
-		return board_fail(ctx, ZE_MALFORMED,
-				  "GICv3 #redistributor-regions is malformed");
+	    (fdt_read_u32(&ctx->fdt, node, "#redistributor-regions", &regions) || regions == 0))
+		return board_fail(ctx, ZE_MALFORMED, "GICv3 #redistributor-regions is malformed");
 	if (regions > BOARD_MAX_GICR_REGIONS)
 		return board_fail(ctx, ZE_LIMIT,
-				  "GICv3 has %u redistributor regions, at most %u supported",
-				  (unsigned)regions, (unsigned)BOARD_MAX_GICR_REGIONS);
+		                  "GICv3 has %u redistributor regions, at most %u supported",
+		                  (unsigned)regions, (unsigned)BOARD_MAX_GICR_REGIONS);
 	for (i = 0; i < regions; i++) {
-		err = board_read_range(ctx, node, (int)i + 1, &gic->redist[i],
-				       "GICv3");
+		err = board_read_range(ctx, node, (int)i + 1, &gic->redist[i], "GICv3");
 		if (err)
 			return err;
 	}
 	gic->redist_count = regions;
 	if (fdt_getprop(&ctx->fdt, node, "redistributor-stride", &len) &&
-	    (fdt_read_u64(&ctx->fdt, node, "redistributor-stride", stride) ||
-	     *stride == 0 || *stride % GIC_DT_REDIST_ALIGN))
+	    (fdt_read_u64(&ctx->fdt, node, "redistributor-stride", stride) || *stride == 0 ||
+	     *stride % GIC_DT_REDIST_ALIGN))
 		return board_fail(ctx, ZE_MALFORMED,
-				  "GICv3 redistributor-stride must be a 64-bit multiple of 64 KiB");
+		                  "GICv3 redistributor-stride must be a 64-bit multiple of 64 KiB");
 	return 0;
 }
 
@@ -147,13 +131,12 @@ int board_parse_gic(struct board_ctx *ctx)
 
 	if (node < 0)
 		return board_fail(ctx, ZE_MISSING,
-				  "no GICv3 node (compatible \"" COMPAT_GICV3 "\")");
+		                  "no GICv3 node (compatible \"" COMPAT_GICV3 "\")");
 	ctx->gic_node = node;
 	ctx->gic_phandle = fdt_get_phandle(&ctx->fdt, node);
 	if (fdt_read_u32(&ctx->fdt, node, "#interrupt-cells", &ctx->irq_cells) ||
 	    ctx->irq_cells < GIC_DT_IRQ_CELLS || ctx->irq_cells > GIC_DT_IRQ_CELLS_MAX)
-		return board_fail(ctx, ZE_MALFORMED,
-				  "GICv3 #interrupt-cells must be 3 or 4");
+		return board_fail(ctx, ZE_MALFORMED, "GICv3 #interrupt-cells must be 3 or 4");
 	gic->interrupt_cells = ctx->irq_cells;
 	err = board_read_range(ctx, node, 0, &gic->dist, "GICv3");
 	if (!err)
@@ -161,8 +144,7 @@ int board_parse_gic(struct board_ctx *ctx)
 	if (err || irq_count(ctx, node) == -ZE_NOENT)
 		return err;
 	gic->has_maint_irq = true;
-	return read_intid(ctx, node, 0, &gic->maint_intid,
-			  "GICv3");
+	return read_intid(ctx, node, 0, &gic->maint_intid, "GICv3");
 }
 
 /* The console: /chosen stdout-path, else the first PL011. */
@@ -172,25 +154,22 @@ static int find_console(struct board_ctx *ctx)
 	int err = fdt_read_chosen(&ctx->fdt, &chosen), node;
 
 	if (err && err != -ZE_NOENT)
-		return board_fail(ctx, ZE_MALFORMED, "/chosen is malformed (%s)",
-				  zerror_name(err));
+		return board_fail(ctx, ZE_MALFORMED, "/chosen is malformed (%s)", zerror_name(err));
 	if (!chosen.stdout_path) {
 		node = find_available(ctx, COMPAT_PL011);
 		if (node < 0)
 			return board_fail(ctx, ZE_MISSING,
-					  "no console UART (no /chosen stdout-path "
-					  "and no \"" COMPAT_PL011 "\" node)");
+			                  "no console UART (no /chosen stdout-path "
+			                  "and no \"" COMPAT_PL011 "\" node)");
 		return node;
 	}
-	node = fdt_path_offset_n(&ctx->fdt, chosen.stdout_path,
-				 chosen.stdout_path_len);
+	node = fdt_path_offset_n(&ctx->fdt, chosen.stdout_path, chosen.stdout_path_len);
 	if (node < 0)
-		return board_fail(ctx, ZE_MALFORMED,
-				  "stdout-path \"%s\" names no node", chosen.stdout_path);
+		return board_fail(ctx, ZE_MALFORMED, "stdout-path \"%s\" names no node",
+		                  chosen.stdout_path);
 	if (!fdt_node_is_available(&ctx->fdt, node))
-		return board_fail(ctx, ZE_MALFORMED,
-				  "stdout-path \"%s\" names a disabled node",
-				  chosen.stdout_path);
+		return board_fail(ctx, ZE_MALFORMED, "stdout-path \"%s\" names a disabled node",
+		                  chosen.stdout_path);
 	return node;
 }
 
@@ -206,8 +185,7 @@ int board_parse_uart(struct board_ctx *ctx)
 		err = read_intid(ctx, node, 0, &uart->intid, "UART");
 	if (err)
 		return err;
-	board_copy_name(uart->compatible,
-			fdt_stringlist_get(&ctx->fdt, node, "compatible", 0));
+	board_copy_name(uart->compatible, fdt_stringlist_get(&ctx->fdt, node, "compatible", 0));
 	uart->is_pl011 = fdt_node_is_compatible(&ctx->fdt, node, COMPAT_PL011);
 	return 0;
 }
@@ -226,29 +204,27 @@ int board_parse_timer(struct board_ctx *ctx)
 
 	if (node < 0)
 		return board_fail(ctx, ZE_MISSING,
-				  "no generic timer node (compatible \"" COMPAT_TIMER "\")");
+		                  "no generic timer node (compatible \"" COMPAT_TIMER "\")");
 	for (i = 0; i < TIMER_REQUIRED_IRQS; i++) {
 		err = read_intid(ctx, node, i, intids[i], "timer");
 		if (err)
 			return err;
 	}
 	if (irq_count(ctx, node) > TIMER_HYP_VIRT) {
-		err = read_intid(ctx, node, TIMER_HYP_VIRT, intids[TIMER_HYP_VIRT],
-				 "timer");
+		err = read_intid(ctx, node, TIMER_HYP_VIRT, intids[TIMER_HYP_VIRT], "timer");
 		if (err)
 			return err;
 		timer->has_hyp_virt = true;
 	}
 	if (fdt_getprop(&ctx->fdt, node, "clock-frequency", NULL) &&
 	    fdt_read_u32(&ctx->fdt, node, "clock-frequency", &timer->clock_frequency))
-		return board_fail(ctx, ZE_MALFORMED,
-				  "timer clock-frequency is not one cell");
+		return board_fail(ctx, ZE_MALFORMED, "timer clock-frequency is not one cell");
 	return 0;
 }
 
 /* Inserts v keeping list sorted by base address. */
 static void insert_by_address(struct board_virtio *list, uint32_t count,
-			      const struct board_virtio *v)
+                              const struct board_virtio *v)
 {
 	uint32_t i = count;
 
@@ -265,14 +241,12 @@ int board_parse_virtio(struct board_ctx *ctx)
 	struct board_virtio v;
 	int node = -1, err;
 
-	while ((node = fdt_node_offset_by_compatible(&ctx->fdt, node,
-						     COMPAT_VIRTIO_MMIO)) >= 0) {
+	while ((node = fdt_node_offset_by_compatible(&ctx->fdt, node, COMPAT_VIRTIO_MMIO)) >= 0) {
 		if (!fdt_node_is_available(&ctx->fdt, node))
 			continue;
 		if (out->virtio_count >= BOARD_MAX_VIRTIO)
-			return board_fail(ctx, ZE_LIMIT,
-					  "more than %u virtio,mmio nodes",
-					  (unsigned)BOARD_MAX_VIRTIO);
+			return board_fail(ctx, ZE_LIMIT, "more than %u virtio,mmio nodes",
+			                  (unsigned)BOARD_MAX_VIRTIO);
 		err = board_read_range(ctx, node, 0, &v.reg, "virtio-mmio");
 		if (!err)
 			err = read_intid(ctx, node, 0, &v.intid, "virtio-mmio");

@@ -28,10 +28,10 @@
 #include "lib/gicv3_defs.h"
 
 /* Linux arm64 booting.rst: the blob is at most 2 MiB. */
-#define DTB_MAX_SIZE		(2u << 20)
-#define BOOT_CPU_TIMEOUT_MS	1000
-#define BOOT_REASON_NOT_EL2	1
-#define ID_MMFR1_VH_SHIFT	8	/* ID_AA64MMFR1_EL1.VH, ARM ARM D13.2.65 */
+#define DTB_MAX_SIZE        (2u << 20)
+#define BOOT_CPU_TIMEOUT_MS 1000
+#define BOOT_REASON_NOT_EL2 1
+#define ID_MMFR1_VH_SHIFT   8 /* ID_AA64MMFR1_EL1.VH, ARM ARM D13.2.65 */
 
 struct percpu percpu_data[MAX_CPUS];
 unsigned cpus_possible;
@@ -75,7 +75,7 @@ static void switch_console_to_board_uart(void)
 
 	if (!drv) {
 		kprintf("zvm: no driver for console UART \"%s\"; keeping the early one\n",
-			board.uart.compatible);
+		        board.uart.compatible);
 		return;
 	}
 	drv->init(board.uart.reg.base);
@@ -93,7 +93,7 @@ static void init_memory(uintptr_t dtb, size_t dtb_size)
 		ram[i] = (struct phys_range){ board.mem[i].base, board.mem[i].size };
 	for (unsigned i = 0; i < board.reserved_count; i++)
 		rsv[nrsv++] = (struct phys_range){ board.reserved[i].base, board.reserved[i].size };
-	rsv[nrsv++] = (struct phys_range){ dtb, dtb_size };	/* guests' DTBs derive from it */
+	rsv[nrsv++] = (struct phys_range){ dtb, dtb_size }; /* guests' DTBs derive from it */
 	if (mem_init(ram, board.mem_count, rsv, nrsv, free_after, &msg))
 		boot_fail(msg.text);
 }
@@ -150,7 +150,8 @@ static void start_secondaries(void)
 		int rc = psci_cpu_on(cpu->mpidr, (uintptr_t)secondary_entry, id);
 		if (rc != PSCI_SUCCESS) {
 			cpu->state = CPU_OFFLINE;
-			log_msg(LOG_ERROR, "cpu%u: PSCI CPU_ON failed: %s", id, psci_error_name(rc));
+			log_msg(LOG_ERROR, "cpu%u: PSCI CPU_ON failed: %s", id,
+			        psci_error_name(rc));
 			continue;
 		}
 		uint64_t deadline = time_now_plus(ms_to_ticks(BOOT_CPU_TIMEOUT_MS));
@@ -168,7 +169,8 @@ static void init_gic(void)
 	struct gic_rd_region rd[BOARD_MAX_GICR_REGIONS];
 
 	for (unsigned i = 0; i < board.gic.redist_count; i++)
-		rd[i] = (struct gic_rd_region){ board.gic.redist[i].base, board.gic.redist[i].size };
+		rd[i] = (struct gic_rd_region){ board.gic.redist[i].base,
+			                        board.gic.redist[i].size };
 	if (gic_init(board.gic.dist.base, rd, board.gic.redist_count, board.gic.redist_stride))
 		boot_fail("GIC distributor did not respond");
 }
@@ -176,8 +178,8 @@ static void init_gic(void)
 static void init_psci(void)
 {
 	psci_set_conduit(board.psci.conduit == BOARD_PSCI_HVC ? PSCI_CONDUIT_HVC :
-			 board.psci.conduit == BOARD_PSCI_SMC ? PSCI_CONDUIT_SMC :
-			 PSCI_CONDUIT_NONE);
+	                 board.psci.conduit == BOARD_PSCI_SMC ? PSCI_CONDUIT_SMC :
+	                                                        PSCI_CONDUIT_NONE);
 }
 
 static void read_board(uintptr_t dtb)
@@ -196,8 +198,8 @@ static void read_board(uintptr_t dtb)
 static void boot_thread(void *arg)
 {
 	(void)arg;
-	vm_boot_create();		/* the package's VMs; the autostart ones run */
-	health_monitor();		/* never returns */
+	vm_boot_create(); /* the package's VMs; the autostart ones run */
+	health_monitor(); /* never returns */
 }
 
 static void start_boot_thread(void)
@@ -220,23 +222,23 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 	kprintf("\nZVM %s (%s) starting on %s\n", ZVM_VERSION, __DATE__, board_info.name);
 	if (reason == BOOT_REASON_NOT_EL2)
 		boot_fail("entered below EL2; ZVM needs the virtualization extensions "
-			  "(QEMU: -M virt,virtualization=on)");
+		          "(QEMU: -M virt,virtualization=on)");
 	set_this_cpu(0, mpidr);
-	read_board(dtb);			/* MMU off: byte loads only */
+	read_board(dtb); /* MMU off: byte loads only */
 	build_identity_map();
 	mmu_enable_boot_cpu();
 	console_enable_locking();
 	switch_console_to_board_uart();
 	log_init();
-	init_memory(dtb, fdt_blob_size(dtb));	/* finds the system package too */
+	init_memory(dtb, fdt_blob_size(dtb)); /* finds the system package too */
 	init_gic();
 	init_psci();
 	number_cpus(mpidr);
 	init_this_cpu(0);
 	start_secondaries();
 	log_msg(LOG_INFO, "%u of %u CPUs online", cpus_online(), cpus_possible);
-	health_init();				/* before any VM can crash */
-	start_boot_thread();			/* VMs, then the health monitor */
+	health_init();       /* before any VM can crash */
+	start_boot_thread(); /* VMs, then the health monitor */
 	shell_start(0);
 	sched_start_cpu();
 }

@@ -8,7 +8,7 @@
 struct board_desc;
 
 extern struct board_desc board;
-extern uint64_t boot_started_at;	/* counter value at the first C code */
+extern uint64_t boot_started_at; /* counter value at the first C code */
 
 unsigned cpus_online(void);
 /* totalsize from a devicetree header; readable with the MMU off. */

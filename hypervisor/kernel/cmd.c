@@ -14,7 +14,7 @@
 #include "lib/string.h"
 
 /* Output is formatted into this much stack before each write call. */
-#define CMD_PRINTF_CHUNK	64
+#define CMD_PRINTF_CHUNK 64
 
 /* Weak, so that a program without any command still links. */
 extern const struct cmd __start_zvm_cmds[] __attribute__((weak));
@@ -73,8 +73,7 @@ const struct cmd *cmd_lookup(int argc, char *const *argv, int *words)
 		const struct cmd *c = cmd_at(i);
 		int n = cmd_words_count(c->name);
 
-		if (n > best_words && n <= argc &&
-		    cmd_words_match(c->name, argc, argv) == n) {
+		if (n > best_words && n <= argc && cmd_words_match(c->name, argc, argv) == n) {
 			best = c;
 			best_words = n;
 		}
@@ -105,8 +104,7 @@ static const char *usage_of(const struct cmd *c)
 
 void cmd_print_group(struct cmd_io *io, int depth, char *const *argv)
 {
-	for (const struct cmd *c = cmd_next_sorted(NULL); c;
-	     c = cmd_next_sorted(c)) {
+	for (const struct cmd *c = cmd_next_sorted(NULL); c; c = cmd_next_sorted(c)) {
 		if (cmd_words_match(c->name, depth, argv) == depth)
 			cmd_printf(io, "  %s\n", usage_of(c));
 	}
@@ -124,8 +122,7 @@ static int report_unknown(struct cmd_io *io, int argc, char *const *argv)
 	int depth = cmd_group_depth(argc, argv);
 
 	if (depth == 0) {
-		cmd_printf(io, "unknown command '%s'; type 'help' for a list\n",
-			   argv[0]);
+		cmd_printf(io, "unknown command '%s'; type 'help' for a list\n", argv[0]);
 		return CMD_ERR_NOT_FOUND;
 	}
 	cmd_write(io, "'", 1);
@@ -133,8 +130,7 @@ static int report_unknown(struct cmd_io *io, int argc, char *const *argv)
 	if (depth == argc)
 		cmd_printf(io, "' needs a subcommand, one of:\n");
 	else
-		cmd_printf(io, "' has no subcommand '%s'; one of:\n",
-			   argv[depth]);
+		cmd_printf(io, "' has no subcommand '%s'; one of:\n", argv[depth]);
 	cmd_print_group(io, depth, argv);
 	return depth == argc ? CMD_ERR_USAGE : CMD_ERR_NOT_FOUND;
 }
@@ -154,8 +150,7 @@ int cmd_execute_argv(struct cmd_io *io, int argc, char **argv)
 		return report_unknown(io, argc, argv);
 	nargs = argc - words + 1;
 	if (nargs > CMD_MAX_ARGS) {
-		cmd_printf(io, "too many arguments (at most %d)\n",
-			   CMD_MAX_ARGS);
+		cmd_printf(io, "too many arguments (at most %d)\n", CMD_MAX_ARGS);
 		return CMD_ERR_SYNTAX;
 	}
 	/* A private copy: handlers may write to every argv[i], argv[0] too. */

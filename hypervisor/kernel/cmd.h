@@ -19,16 +19,16 @@
 #include <stdint.h>
 
 /* Tokens on one line, command words included. */
-#define CMD_MAX_ARGS		16
+#define CMD_MAX_ARGS 16
 /* Longest command name (all words), excluding the terminating NUL. */
-#define CMD_NAME_MAX		47
+#define CMD_NAME_MAX 47
 
 /* Handler and dispatcher results. */
-#define CMD_OK			0
-#define CMD_ERR_FAIL		(-1)	/* the handler printed why */
-#define CMD_ERR_USAGE		(-2)	/* the registry prints "usage: ..." */
-#define CMD_ERR_NOT_FOUND	(-3)	/* no such command or subcommand */
-#define CMD_ERR_SYNTAX		(-4)	/* the line could not be tokenized */
+#define CMD_OK            0
+#define CMD_ERR_FAIL      (-1) /* the handler printed why */
+#define CMD_ERR_USAGE     (-2) /* the registry prints "usage: ..." */
+#define CMD_ERR_NOT_FOUND (-3) /* no such command or subcommand */
+#define CMD_ERR_SYNTAX    (-4) /* the line could not be tokenized */
 
 /* Where a handler's output goes: the UART, a reply buffer, a test log. */
 struct cmd_io {
@@ -49,17 +49,16 @@ struct cmd {
  * linker script defines them itself and KEEPs the section.  The alignment
  * makes the section a plain array of struct cmd.
  */
-#define CMD_REGISTER(ident, cmd_name, cmd_usage, cmd_help, cmd_handler)	\
-	static const struct cmd cmd_entry_##ident			\
-	__attribute__((used, section("zvm_cmds"), aligned(8))) = {	\
-		.name = (cmd_name),					\
-		.usage = (cmd_usage),					\
-		.help = (cmd_help),					\
-		.handler = (cmd_handler),				\
-	}
+#define CMD_REGISTER(ident, cmd_name, cmd_usage, cmd_help, cmd_handler)    \
+	static const struct cmd cmd_entry_##ident                          \
+	        __attribute__((used, section("zvm_cmds"), aligned(8))) = { \
+		        .name = (cmd_name),                                \
+		        .usage = (cmd_usage),                              \
+		        .help = (cmd_help),                                \
+		        .handler = (cmd_handler),                          \
+	        }
 
-int cmd_printf(struct cmd_io *io, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int cmd_printf(struct cmd_io *io, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cmd_write(struct cmd_io *io, const char *s, size_t n);
 /* Prints argv[0..n) separated by single spaces. */
 void cmd_print_words(struct cmd_io *io, int n, char *const *argv);
@@ -127,7 +126,6 @@ bool cmd_parse_int(const char *s, int *out);
  * lineedit_complete_fn.
  */
 size_t cmd_complete(const char *line, size_t len,
-		    void (*add)(void *sink, const char *word, size_t n),
-		    void *sink);
+                    void (*add)(void *sink, const char *word, size_t n), void *sink);
 
 #endif

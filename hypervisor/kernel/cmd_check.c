@@ -8,7 +8,7 @@
 
 static bool name_well_spaced(const char *name)
 {
-	char prev = ' ';	/* so that a leading space counts as doubled */
+	char prev = ' '; /* so that a leading space counts as doubled */
 
 	for (const char *p = name; *p; p++) {
 		bool printable = *p > ' ' && *p < 0x7f;
@@ -49,13 +49,11 @@ static int check_one(struct cmd_io *io, const struct cmd *table, size_t i)
 		return 1;
 	}
 	if (strlen(c->name) > CMD_NAME_MAX) {
-		cmd_printf(io, "'%s': name longer than %d characters\n",
-			   c->name, CMD_NAME_MAX);
+		cmd_printf(io, "'%s': name longer than %d characters\n", c->name, CMD_NAME_MAX);
 		problems++;
 	}
 	if (!name_well_spaced(c->name)) {
-		cmd_printf(io, "'%s': words must be separated by single spaces\n",
-			   c->name);
+		cmd_printf(io, "'%s': words must be separated by single spaces\n", c->name);
 		problems++;
 	}
 	if (named_before(table, i)) {
@@ -63,8 +61,7 @@ static int check_one(struct cmd_io *io, const struct cmd *table, size_t i)
 		problems++;
 	}
 	if (!usage_names(c)) {
-		cmd_printf(io, "'%s': usage '%s' must start with the name\n",
-			   c->name, c->usage);
+		cmd_printf(io, "'%s': usage '%s' must start with the name\n", c->name, c->usage);
 		problems++;
 	}
 	if (!c->handler) {

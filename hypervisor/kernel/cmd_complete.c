@@ -38,8 +38,8 @@ static bool span_equal(struct span a, struct span b)
  * word being typed (possibly empty).  Returns false when there are more
  * words than any command has.
  */
-static bool split_line(const char *line, size_t len, struct span *typed,
-		       int *ntyped, struct span *partial)
+static bool split_line(const char *line, size_t len, struct span *typed, int *ntyped,
+                       struct span *partial)
 {
 	size_t i = 0;
 
@@ -63,8 +63,8 @@ static bool split_line(const char *line, size_t len, struct span *typed,
 }
 
 /* The word of c that would complete partial after the typed words. */
-static bool candidate_of(const struct cmd *c, const struct span *typed,
-			 int ntyped, struct span partial, struct span *out)
+static bool candidate_of(const struct cmd *c, const struct span *typed, int ntyped,
+                         struct span partial, struct span *out)
 {
 	struct span word;
 
@@ -74,17 +74,15 @@ static bool candidate_of(const struct cmd *c, const struct span *typed,
 			return false;
 	}
 	word.s = cmd_word_at(c->name, ntyped, &word.n);
-	if (!word.s || word.n < partial.n ||
-	    memcmp(word.s, partial.s, partial.n) != 0)
+	if (!word.s || word.n < partial.n || memcmp(word.s, partial.s, partial.n) != 0)
 		return false;
 	*out = word;
 	return true;
 }
 
 /* The smallest candidate greater than *after (any candidate if NULL). */
-static bool next_candidate(const struct span *typed, int ntyped,
-			   struct span partial, const struct span *after,
-			   struct span *out)
+static bool next_candidate(const struct span *typed, int ntyped, struct span partial,
+                           const struct span *after, struct span *out)
 {
 	bool found = false;
 	struct span cand;
@@ -103,8 +101,7 @@ static bool next_candidate(const struct span *typed, int ntyped,
 }
 
 size_t cmd_complete(const char *line, size_t len,
-		    void (*add)(void *sink, const char *word, size_t n),
-		    void *sink)
+                    void (*add)(void *sink, const char *word, size_t n), void *sink)
 {
 	struct span typed[CMD_MAX_ARGS];
 	struct span partial, cand, last;
@@ -113,8 +110,7 @@ size_t cmd_complete(const char *line, size_t len,
 
 	if (!split_line(line, len, typed, &ntyped, &partial))
 		return 0;
-	while (next_candidate(typed, ntyped, partial, count ? &last : NULL,
-			      &cand)) {
+	while (next_candidate(typed, ntyped, partial, count ? &last : NULL, &cand)) {
 		add(sink, cand.s, cand.n);
 		last = cand;
 		count++;

@@ -6,7 +6,7 @@
 #include "lib/string.h"
 
 /* Usages longer than this push their help text right instead of aligning. */
-#define HELP_USAGE_COLUMN_MAX	32
+#define HELP_USAGE_COLUMN_MAX 32
 
 static int usage_column(void)
 {
@@ -19,8 +19,7 @@ static int usage_column(void)
 		if (len > widest)
 			widest = len;
 	}
-	return widest > HELP_USAGE_COLUMN_MAX ? HELP_USAGE_COLUMN_MAX :
-		(int)widest;
+	return widest > HELP_USAGE_COLUMN_MAX ? HELP_USAGE_COLUMN_MAX : (int)widest;
 }
 
 /* Only the first line of a help text fits in the overview. */
@@ -36,13 +35,11 @@ static void list_all(struct cmd_io *io)
 	int column = usage_column();
 
 	cmd_printf(io, "commands:\n");
-	for (const struct cmd *c = cmd_next_sorted(NULL); c;
-	     c = cmd_next_sorted(c)) {
+	for (const struct cmd *c = cmd_next_sorted(NULL); c; c = cmd_next_sorted(c)) {
 		const char *help = c->help ? c->help : "";
 
-		cmd_printf(io, "  %-*s  %.*s\n", column,
-			   c->usage ? c->usage : c->name,
-			   first_line_len(help), help);
+		cmd_printf(io, "  %-*s  %.*s\n", column, c->usage ? c->usage : c->name,
+		           first_line_len(help), help);
 	}
 }
 
@@ -80,5 +77,5 @@ static int help_handler(struct cmd_io *io, int argc, char **argv)
 	return describe(io, argc - 1, argv + 1);
 }
 
-CMD_REGISTER(help, "help", "help [<command>]",
-	     "Lists the commands, or shows how to use one.", help_handler);
+CMD_REGISTER(help, "help", "help [<command>]", "Lists the commands, or shows how to use one.",
+             help_handler);

@@ -5,22 +5,22 @@
  */
 #include "kernel/cmd.h"
 
-#define CHAR_ESCAPE		'\\'
-#define CHAR_DQUOTE		'"'
-#define CHAR_SQUOTE		'\''
+#define CHAR_ESCAPE '\\'
+#define CHAR_DQUOTE '"'
+#define CHAR_SQUOTE '\''
 
-#define HEX_PREFIX_LEN		2
-#define DECIMAL_BASE		10u
-#define HEX_BASE		16u
-#define HEX_DIGIT_OFFSET	10u
+#define HEX_PREFIX_LEN   2
+#define DECIMAL_BASE     10u
+#define HEX_BASE         16u
+#define HEX_DIGIT_OFFSET 10u
 /* Binary size suffixes: K = 2^10, M = 2^20, G = 2^30. */
-#define SHIFT_KIB		10u
-#define SHIFT_MIB		20u
-#define SHIFT_GIB		30u
+#define SHIFT_KIB        10u
+#define SHIFT_MIB        20u
+#define SHIFT_GIB        30u
 
-#define INT_MAX_VALUE		((int)(~0u >> 1))
+#define INT_MAX_VALUE     ((int)(~0u >> 1))
 /* The magnitude of INT_MIN, which has no positive int. */
-#define INT_MIN_MAGNITUDE	((uint64_t)INT_MAX_VALUE + 1)
+#define INT_MIN_MAGNITUDE ((uint64_t)INT_MAX_VALUE + 1)
 
 static bool is_separator(char c)
 {
@@ -46,12 +46,12 @@ static int copy_quoted(struct tokenizer *t, char quote)
 	while (*t->r != quote) {
 		if (!*t->r)
 			return syntax_error(t->io, quote == CHAR_DQUOTE ?
-					    "unterminated double quote" :
-					    "unterminated single quote");
+			                                   "unterminated double quote" :
+			                                   "unterminated single quote");
 		if (quote == CHAR_DQUOTE && *t->r == CHAR_ESCAPE) {
 			t->r++;
 			if (!*t->r)
-				continue;	/* reported as unterminated */
+				continue; /* reported as unterminated */
 		}
 		*t->w++ = *t->r++;
 	}
@@ -73,8 +73,7 @@ static int copy_token(struct tokenizer *t)
 				return err;
 		} else if (c == CHAR_ESCAPE) {
 			if (!*t->r)
-				return syntax_error(t->io,
-					"backslash at the end of the line");
+				return syntax_error(t->io, "backslash at the end of the line");
 			*t->w++ = *t->r++;
 		} else {
 			*t->w++ = c;
@@ -160,14 +159,13 @@ static bool parse_unsigned(const char **s, uint64_t *out)
 static unsigned suffix_shift(char c)
 {
 	switch (c) {
-	case 'k': case 'K':
-		return SHIFT_KIB;
-	case 'm': case 'M':
-		return SHIFT_MIB;
-	case 'g': case 'G':
-		return SHIFT_GIB;
-	default:
-		return 0;
+	case 'k':
+	case 'K': return SHIFT_KIB;
+	case 'm':
+	case 'M': return SHIFT_MIB;
+	case 'g':
+	case 'G': return SHIFT_GIB;
+	default: return 0;
 	}
 }
 
@@ -205,8 +203,7 @@ bool cmd_parse_int(const char *s, int *out)
 	if (magnitude > (negative ? INT_MIN_MAGNITUDE : (uint64_t)INT_MAX_VALUE))
 		return false;
 	if (negative)
-		*out = magnitude == INT_MIN_MAGNITUDE ? -INT_MAX_VALUE - 1 :
-			-(int)magnitude;
+		*out = magnitude == INT_MIN_MAGNITUDE ? -INT_MAX_VALUE - 1 : -(int)magnitude;
 	else
 		*out = (int)magnitude;
 	return true;

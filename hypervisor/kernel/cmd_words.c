@@ -5,7 +5,7 @@
 #include "kernel/cmd_words.h"
 #include "lib/string.h"
 
-#define CMD_WORD_SEPARATOR	' '
+#define CMD_WORD_SEPARATOR ' '
 
 static size_t word_len(const char *w)
 {
@@ -45,10 +45,8 @@ int cmd_words_match(const char *name, int argc, char *const *argv)
 	const char *w;
 	size_t len;
 
-	while (matched < argc &&
-	       (w = cmd_word_at(name, matched, &len)) != NULL) {
-		if (strlen(argv[matched]) != len ||
-		    strncmp(w, argv[matched], len) != 0)
+	while (matched < argc && (w = cmd_word_at(name, matched, &len)) != NULL) {
+		if (strlen(argv[matched]) != len || strncmp(w, argv[matched], len) != 0)
 			break;
 		matched++;
 	}

@@ -8,7 +8,7 @@
 #include "lib/string.h"
 #include "lib/zerror.h"
 
-#define LOG_DEFAULT_LINES	50
+#define LOG_DEFAULT_LINES 50
 
 static int cmd_irqs(struct cmd_io *io, int argc, char **argv)
 {
@@ -22,13 +22,15 @@ static int cmd_irqs(struct cmd_io *io, int argc, char **argv)
 		if (!name && !n)
 			continue;
 		cmd_printf(io, "%-6u %-5s %-11lu %s\n", i,
-			   i < GIC_PPI_BASE ? "SGI" : i < GIC_SPI_BASE ? "PPI" : "SPI", n,
-			   name ? name : "(none)");
+		           i < GIC_PPI_BASE ? "SGI" :
+		           i < GIC_SPI_BASE ? "PPI" :
+		                              "SPI",
+		           n, name ? name : "(none)");
 	}
 	return CMD_OK;
 }
 CMD_REGISTER(irqs, "irqs", "irqs", "Interrupts with a handler or that fired, with counts.",
-	     cmd_irqs);
+             cmd_irqs);
 
 static void print_thread(struct thread *t, void *ctx)
 {
@@ -39,8 +41,8 @@ static void print_thread(struct thread *t, void *ctx)
 		run += time_now() - t->switched_in;
 	uint64_t us = ticks_to_ns(run) / 1000;
 	cmd_printf(io, "%-4u %-15s %-4u %2u/%-3u %-8s %8lu.%03lu %lu\n", t->id, t->name, t->cpu,
-		   t->base_prio, t->prio, thread_state_name(t->state), us / 1000, us % 1000,
-		   t->switches);
+	           t->base_prio, t->prio, thread_state_name(t->state), us / 1000, us % 1000,
+	           t->switches);
 }
 
 static int cmd_threads(struct cmd_io *io, int argc, char **argv)
@@ -85,8 +87,8 @@ static int cmd_log(struct cmd_io *io, int argc, char **argv)
 	seq = st.next_seq > lines ? st.next_seq - lines : 0;
 	while (log_read(&seq, &rec, text, sizeof(text), level)) {
 		uint64_t us = ticks_to_ns(rec.timestamp) / 1000;
-		cmd_printf(io, "[%5lu.%06lu] cpu%u %-5s %s\n", us / 1000000, us % 1000000,
-			   rec.cpu, log_level_name(rec.level), rec.text);
+		cmd_printf(io, "[%5lu.%06lu] cpu%u %-5s %s\n", us / 1000000, us % 1000000, rec.cpu,
+		           log_level_name(rec.level), rec.text);
 		seq = rec.seq + 1;
 	}
 	if (st.dropped)
@@ -94,4 +96,4 @@ static int cmd_log(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(log, "log", "log [-l error|warn|info|debug] [-n lines]",
-	     "Shows the newest kernel log messages at or above a level.", cmd_log);
+             "Shows the newest kernel log messages at or above a level.", cmd_log);

@@ -11,7 +11,7 @@
 #include "drivers/uart.h"
 #include "lib/format.h"
 
-#define KPRINTF_CHUNK	256
+#define KPRINTF_CHUNK 256
 
 static uintptr_t uart_base;
 static const struct uart_driver *uart;

@@ -13,26 +13,26 @@
 #include "kernel/heap.h"
 
 /* Header states; arbitrary values unlikely to appear in stray memory. */
-#define MAGIC_USED	0x55534544u	/* "USED" */
-#define MAGIC_FREE	0x46524545u	/* "FREE" */
-#define MAGIC_END	0x454e4421u	/* "END!" */
+#define MAGIC_USED 0x55534544u /* "USED" */
+#define MAGIC_FREE 0x46524545u /* "FREE" */
+#define MAGIC_END  0x454e4421u /* "END!" */
 /* Mixed into the guard so a zeroed header never looks valid. */
-#define GUARD_SALT	0xa5c3e10fu
+#define GUARD_SALT 0xa5c3e10fu
 
 struct heap_block {
-	struct heap_block *prev_phys;	/* NULL for a region's first block */
-	size_t size;			/* whole block, header included */
+	struct heap_block *prev_phys; /* NULL for a region's first block */
+	size_t size;                  /* whole block, header included */
 	uint32_t magic;
-	uint32_t guard;			/* ties magic and size to this address */
+	uint32_t guard; /* ties magic and size to this address */
 	/* Payload starts here; free blocks store their list links in it. */
 	_Alignas(HEAP_ALIGN) struct heap_block *next_free;
 	struct heap_block *prev_free;
 };
 
-#define HEADER_SIZE	offsetof(struct heap_block, next_free)
-#define MIN_BLOCK	(sizeof(struct heap_block))
-#define SMALL_LIMIT	((size_t)1 << (HEAP_SL_SHIFT + HEAP_ALIGN_SHIFT))
-#define MAX_BLOCK	(((size_t)1 << HEAP_FL_MAX_SHIFT) - HEAP_ALIGN)
+#define HEADER_SIZE offsetof(struct heap_block, next_free)
+#define MIN_BLOCK   (sizeof(struct heap_block))
+#define SMALL_LIMIT ((size_t)1 << (HEAP_SL_SHIFT + HEAP_ALIGN_SHIFT))
+#define MAX_BLOCK   (((size_t)1 << HEAP_FL_MAX_SHIFT) - HEAP_ALIGN)
 
 _Static_assert(HEADER_SIZE % HEAP_ALIGN == 0, "payloads must stay aligned");
 _Static_assert(MIN_BLOCK % HEAP_ALIGN == 0, "block sizes are aligned");
@@ -58,8 +58,8 @@ static unsigned int lsb(uint32_t x)
 
 static uint32_t guard_of(const struct heap_block *b)
 {
-	return (uint32_t)((uintptr_t)b >> HEAP_ALIGN_SHIFT) ^ (uint32_t)b->size ^
-	       b->magic ^ GUARD_SALT;
+	return (uint32_t)((uintptr_t)b >> HEAP_ALIGN_SHIFT) ^ (uint32_t)b->size ^ b->magic ^
+	       GUARD_SALT;
 }
 
 static void set_header(struct heap_block *b, size_t size, uint32_t magic)
@@ -186,8 +186,7 @@ static void trim_tail(struct heap *h, struct heap_block *b, size_t size)
 }
 
 /* Splits off the first gap bytes of free block b as a free block. */
-static struct heap_block *trim_head(struct heap *h, struct heap_block *b,
-				    size_t gap)
+static struct heap_block *trim_head(struct heap *h, struct heap_block *b, size_t gap)
 {
 	struct heap_block *rest = (struct heap_block *)((uintptr_t)b + gap);
 
@@ -261,8 +260,7 @@ void heap_init(struct heap *h)
 	*h = (struct heap){ 0 };
 }
 
-static bool regions_overlap(const struct heap *h, uintptr_t start,
-			    uintptr_t end)
+static bool regions_overlap(const struct heap *h, uintptr_t start, uintptr_t end)
 {
 	for (unsigned int i = 0; i < h->region_count; i++) {
 		const struct heap_region *r = &h->regions[i];
@@ -299,7 +297,8 @@ int heap_add_region(struct heap *h, void *mem, size_t size)
 	sentinel->prev_phys = first;
 	set_header(sentinel, 0, MAGIC_END);
 	h->regions[h->region_count++] = (struct heap_region){
-		.start = start, .end = (uintptr_t)sentinel,
+		.start = start,
+		.end = (uintptr_t)sentinel,
 	};
 	insert_free(h, first);
 	return 0;
@@ -331,8 +330,7 @@ static bool is_live_block(const struct heap *h, const struct heap_block *b)
 	const struct heap_region *r = NULL;
 
 	for (unsigned int i = 0; i < h->region_count; i++) {
-		if ((uintptr_t)b >= h->regions[i].start &&
-		    (uintptr_t)b < h->regions[i].end)
+		if ((uintptr_t)b >= h->regions[i].start && (uintptr_t)b < h->regions[i].end)
 			r = &h->regions[i];
 	}
 	if (!r || b->magic != MAGIC_USED || b->size < MIN_BLOCK ||
@@ -410,8 +408,7 @@ static void largest_free(const struct heap *h, struct heap_stats *stats)
 		return;
 	fl = msb(h->fl_bitmap);
 	sl = msb(h->sl_bitmap[fl]);
-	for (const struct heap_block *b = h->free_lists[fl][sl]; b;
-	     b = b->next_free) {
+	for (const struct heap_block *b = h->free_lists[fl][sl]; b; b = b->next_free) {
 		if (b->size > best)
 			best = b->size;
 	}
@@ -437,8 +434,7 @@ struct walk_totals {
 };
 
 /* Walks one region block by block, from its first block to its sentinel. */
-static bool region_consistent(const struct heap_region *r,
-			      struct walk_totals *t)
+static bool region_consistent(const struct heap_region *r, struct walk_totals *t)
 {
 	const struct heap_block *prev = NULL;
 	uintptr_t at = r->start;
@@ -446,9 +442,8 @@ static bool region_consistent(const struct heap_region *r,
 	while (at < r->end) {
 		const struct heap_block *b = (const struct heap_block *)at;
 
-		if (!header_intact(b) || b->prev_phys != prev ||
-		    b->size < MIN_BLOCK || b->size % HEAP_ALIGN != 0 ||
-		    b->size > r->end - at)
+		if (!header_intact(b) || b->prev_phys != prev || b->size < MIN_BLOCK ||
+		    b->size % HEAP_ALIGN != 0 || b->size > r->end - at)
 			return false;
 		if (b->magic == MAGIC_FREE) {
 			/* Two free neighbours mean a merge was missed. */
@@ -466,33 +461,29 @@ static bool region_consistent(const struct heap_region *r,
 		at += b->size;
 	}
 	prev = (const struct heap_block *)r->end;
-	return at == r->end && header_intact(prev) && prev->magic == MAGIC_END &&
-	       prev->size == 0;
+	return at == r->end && header_intact(prev) && prev->magic == MAGIC_END && prev->size == 0;
 }
 
 static bool inside_regions(const struct heap *h, const struct heap_block *b)
 {
 	for (unsigned int i = 0; i < h->region_count; i++) {
-		if ((uintptr_t)b >= h->regions[i].start &&
-		    (uintptr_t)b < h->regions[i].end)
+		if ((uintptr_t)b >= h->regions[i].start && (uintptr_t)b < h->regions[i].end)
 			return true;
 	}
 	return false;
 }
 
 /* One list: linked both ways, every block free and of the list's class. */
-static bool list_consistent(const struct heap *h, unsigned int fl,
-			    unsigned int sl, size_t limit, size_t *count)
+static bool list_consistent(const struct heap *h, unsigned int fl, unsigned int sl, size_t limit,
+                            size_t *count)
 {
 	const struct heap_block *prev = NULL;
 
-	for (const struct heap_block *b = h->free_lists[fl][sl]; b;
-	     b = b->next_free) {
+	for (const struct heap_block *b = h->free_lists[fl][sl]; b; b = b->next_free) {
 		unsigned int bfl, bsl;
 
-		if (++*count > limit || !inside_regions(h, b) ||
-		    !header_intact(b) || b->magic != MAGIC_FREE ||
-		    b->prev_free != prev)
+		if (++*count > limit || !inside_regions(h, b) || !header_intact(b) ||
+		    b->magic != MAGIC_FREE || b->prev_free != prev)
 			return false;
 		mapping_insert(b->size, &bfl, &bsl);
 		if (bfl != fl || bsl != sl)

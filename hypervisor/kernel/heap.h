@@ -23,46 +23,46 @@
 
 #include "lib/zerror.h"
 
-#define HEAP_ALIGN_SHIFT	4
-#define HEAP_ALIGN		(1u << HEAP_ALIGN_SHIFT)	/* AAPCS64 stack/quad alignment */
-#define HEAP_SL_SHIFT		4
-#define HEAP_SL_COUNT		(1u << HEAP_SL_SHIFT)	/* second-level lists per class */
+#define HEAP_ALIGN_SHIFT  4
+#define HEAP_ALIGN        (1u << HEAP_ALIGN_SHIFT) /* AAPCS64 stack/quad alignment */
+#define HEAP_SL_SHIFT     4
+#define HEAP_SL_COUNT     (1u << HEAP_SL_SHIFT) /* second-level lists per class */
 /* Blocks must stay below 2^HEAP_FL_MAX_SHIFT bytes (4 GiB). */
-#define HEAP_FL_MAX_SHIFT	32
+#define HEAP_FL_MAX_SHIFT 32
 /* Sizes below 2^(SL_SHIFT + ALIGN_SHIFT) share first-level list 0. */
-#define HEAP_FL_COUNT		(HEAP_FL_MAX_SHIFT - HEAP_SL_SHIFT - HEAP_ALIGN_SHIFT + 1)
-#define HEAP_MAX_REGIONS	8
+#define HEAP_FL_COUNT     (HEAP_FL_MAX_SHIFT - HEAP_SL_SHIFT - HEAP_ALIGN_SHIFT + 1)
+#define HEAP_MAX_REGIONS  8
 
 struct heap_block;
 
 struct heap_region {
-	uintptr_t start;	/* first block header */
-	uintptr_t end;		/* the end sentinel header */
+	uintptr_t start; /* first block header */
+	uintptr_t end;   /* the end sentinel header */
 };
 
 struct heap {
-	uint32_t fl_bitmap;			/* bit f: some list in class f */
-	uint32_t sl_bitmap[HEAP_FL_COUNT];	/* bit s: list (f, s) non-empty */
+	uint32_t fl_bitmap;                /* bit f: some list in class f */
+	uint32_t sl_bitmap[HEAP_FL_COUNT]; /* bit s: list (f, s) non-empty */
 	struct heap_block *free_lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
 	struct heap_region regions[HEAP_MAX_REGIONS];
 	unsigned int region_count;
-	size_t used_bytes;	/* in allocated blocks, headers included */
-	size_t free_bytes;	/* in free blocks, headers included */
+	size_t used_bytes; /* in allocated blocks, headers included */
+	size_t free_bytes; /* in free blocks, headers included */
 	size_t alloc_count;
 };
 
 struct heap_stats {
-	size_t used_bytes;	/* allocated blocks, headers included */
-	size_t free_bytes;	/* free blocks, headers included */
-	size_t largest_free;	/* payload bytes of the largest free block */
+	size_t used_bytes;   /* allocated blocks, headers included */
+	size_t free_bytes;   /* free blocks, headers included */
+	size_t largest_free; /* payload bytes of the largest free block */
 	/*
 	 * Largest heap_alloc() size that succeeds now.  It can be below
 	 * largest_free: staying O(1) means rounding a request up to the
 	 * next size class and never searching inside a list.
 	 */
 	size_t max_alloc;
-	size_t alloc_count;	/* live allocations */
-	size_t overhead_bytes;	/* region sentinels */
+	size_t alloc_count;    /* live allocations */
+	size_t overhead_bytes; /* region sentinels */
 };
 
 void heap_init(struct heap *h);
@@ -94,6 +94,5 @@ void heap_stats(const struct heap *h, struct heap_stats *stats);
 
 /* Walks every block and every free list: 0 or -ZE_CORRUPT. */
 int heap_check(const struct heap *h);
-
 
 #endif

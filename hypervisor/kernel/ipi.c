@@ -11,13 +11,13 @@
 #include "kernel/time.h"
 #include "drivers/gicv3.h"
 
-#define IPI_GROUP_TRIES	100000	/* a group change is a few register writes */
+#define IPI_GROUP_TRIES 100000 /* a group change is a few register writes */
 
 struct call_slot {
-	struct spinlock lock;		/* one caller at a time per target */
+	struct spinlock lock; /* one caller at a time per target */
 	void (*fn)(void *arg);
 	void *arg;
-	volatile uint64_t done;		/* bumped by the target after each call */
+	volatile uint64_t done; /* bumped by the target after each call */
 };
 
 static struct call_slot slots[MAX_CPUS];
@@ -145,9 +145,8 @@ int ipi_call(unsigned cpu, void (*fn)(void *arg), void *arg, uint64_t timeout)
 		 * Give up only if the target has not taken the call yet (arg may
 		 * live on our stack) or has stopped for good inside it.
 		 */
-		if (time_now() > deadline &&
-		    (__atomic_exchange_n(&s->fn, 0, __ATOMIC_ACQ_REL) ||
-		     cpu_data(cpu)->state != CPU_ONLINE)) {
+		if (time_now() > deadline && (__atomic_exchange_n(&s->fn, 0, __ATOMIC_ACQ_REL) ||
+		                              cpu_data(cpu)->state != CPU_ONLINE)) {
 			err = -ZE_TIMEOUT;
 			break;
 		}

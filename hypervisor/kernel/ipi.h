@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 enum ipi_kind {
-	IPI_RESCHED = 0,	/* a higher-priority thread became ready */
-	IPI_CALL = 1,		/* run the posted function */
+	IPI_RESCHED = 0, /* a higher-priority thread became ready */
+	IPI_CALL = 1,    /* run the posted function */
 	IPI_KINDS,
 };
 

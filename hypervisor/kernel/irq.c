@@ -9,7 +9,7 @@ struct irq_slot {
 	irq_handler_fn fn;
 	void *arg;
 	const char *name;
-	uint64_t count;			/* summed over cores; approximate */
+	uint64_t count; /* summed over cores; approximate */
 };
 
 static struct irq_slot slots[GIC_INTID_SPECIAL];
@@ -69,7 +69,7 @@ void irq_dispatch(void)
 			group0 = true;
 		}
 		if (intid >= GIC_INTID_SPECIAL)
-			break;		/* spurious: nothing (more) pending */
+			break; /* spurious: nothing (more) pending */
 		handle_acked(cpu, intid, group0);
 	}
 	cpu->irq_depth--;

@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 enum irq_result {
-	IRQ_HANDLED,		/* done: ZVM deactivates it */
-	IRQ_FORWARDED,		/* handed to a guest, which deactivates it */
+	IRQ_HANDLED,   /* done: ZVM deactivates it */
+	IRQ_FORWARDED, /* handed to a guest, which deactivates it */
 };
 
 typedef enum irq_result (*irq_handler_fn)(unsigned intid, void *arg);

@@ -10,11 +10,11 @@
 
 /* ZVM's IPIs and timer as Group 0 FIQs on a core lent to a direct-delivery
  * guest: above anything that guest can program. */
-#define IRQ_PRIO_OWN_FIQ	0x10
-#define IRQ_PRIO_IPI		0x80	/* SGIs between ZVM's cores */
-#define IRQ_PRIO_TIMER		0x80	/* ZVM's EL2 physical timer */
-#define IRQ_PRIO_GUEST_PPI	0x80	/* a guest's timers, the vGIC maintenance IRQ */
-#define IRQ_PRIO_DEVICE		0xa0	/* the console UART, pass-through SPIs */
-#define IRQ_PRIO_DEFAULT	0xa0	/* what gic_init() gives every interrupt */
+#define IRQ_PRIO_OWN_FIQ   0x10
+#define IRQ_PRIO_IPI       0x80 /* SGIs between ZVM's cores */
+#define IRQ_PRIO_TIMER     0x80 /* ZVM's EL2 physical timer */
+#define IRQ_PRIO_GUEST_PPI 0x80 /* a guest's timers, the vGIC maintenance IRQ */
+#define IRQ_PRIO_DEVICE    0xa0 /* the console UART, pass-through SPIs */
+#define IRQ_PRIO_DEFAULT   0xa0 /* what gic_init() gives every interrupt */
 
 #endif

@@ -28,7 +28,7 @@ static void insert_sorted(struct timer_queue *q, struct ktimer *t)
 {
 	struct list *pos;
 
-	list_for_each(pos, &q->armed) {
+	list_for_each (pos, &q->armed) {
 		if (list_entry(pos, struct ktimer, node)->deadline > t->deadline)
 			break;
 	}
@@ -92,7 +92,7 @@ static enum irq_result timer_irq(unsigned intid, void *arg)
 			break;
 		remove_locked(q, t);
 		q->fired++;
-		spin_unlock(&q->lock);	/* the callback may arm timers */
+		spin_unlock(&q->lock); /* the callback may arm timers */
 		t->fn(t);
 		spin_lock(&q->lock);
 	}
@@ -117,7 +117,7 @@ unsigned ktimer_armed_count(unsigned cpu)
 	unsigned n = 0;
 	struct list *pos;
 
-	list_for_each(pos, &q->armed)
+	list_for_each (pos, &q->armed)
 		n++;
 	spin_unlock_irqrestore(&q->lock, flags);
 	return n;

@@ -15,7 +15,7 @@ typedef void (*ktimer_fn)(struct ktimer *timer);
 
 struct ktimer {
 	struct list node;
-	uint64_t deadline;		/* counter value */
+	uint64_t deadline; /* counter value */
 	ktimer_fn fn;
 	unsigned cpu;
 	bool armed;

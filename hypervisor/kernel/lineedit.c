@@ -11,38 +11,38 @@
 #include "lib/string.h"
 
 /* ASCII control characters (ECMA-6): a letter's Ctrl form drops bits 5-6. */
-#define CTRL(letter)		((letter) & 0x1f)
-#define KEY_BEL			0x07
-#define KEY_BACKSPACE		0x08
-#define KEY_TAB			0x09
-#define KEY_LF			0x0a
-#define KEY_CR			0x0d
-#define KEY_ESC			0x1b
-#define KEY_DEL			0x7f
-#define PRINTABLE_FIRST		0x20
-#define PRINTABLE_LAST		0x7e
+#define CTRL(letter)    ((letter)&0x1f)
+#define KEY_BEL         0x07
+#define KEY_BACKSPACE   0x08
+#define KEY_TAB         0x09
+#define KEY_LF          0x0a
+#define KEY_CR          0x0d
+#define KEY_ESC         0x1b
+#define KEY_DEL         0x7f
+#define PRINTABLE_FIRST 0x20
+#define PRINTABLE_LAST  0x7e
 
 /* ECMA-48 5.4: CSI parameter/intermediate bytes, then one final byte. */
-#define CSI_PARAM_FIRST		0x20
-#define CSI_PARAM_LAST		0x3f
-#define CSI_FINAL_FIRST		0x40
-#define CSI_FINAL_LAST		0x7e
+#define CSI_PARAM_FIRST 0x20
+#define CSI_PARAM_LAST  0x3f
+#define CSI_FINAL_FIRST 0x40
+#define CSI_FINAL_LAST  0x7e
 /* Larger parameters mean nothing to us; clamping avoids overflow. */
-#define CSI_PARAM_CLAMP		9999u
-#define DECIMAL_BASE		10u
+#define CSI_PARAM_CLAMP 9999u
+#define DECIMAL_BASE    10u
 
 /* VT220 "ESC [ n ~" editing keys. */
-#define VT_KEY_HOME		1
-#define VT_KEY_DELETE		3
-#define VT_KEY_END		4
-#define VT_KEY_HOME_RXVT	7
-#define VT_KEY_END_RXVT		8
+#define VT_KEY_HOME      1
+#define VT_KEY_DELETE    3
+#define VT_KEY_END       4
+#define VT_KEY_HOME_RXVT 7
+#define VT_KEY_END_RXVT  8
 
-#define VT_ERASE_TO_EOL		"\x1b[K"
-#define VT_CLEAR_SCREEN		"\x1b[H\x1b[2J"
-#define NEWLINE			"\r\n"
+#define VT_ERASE_TO_EOL "\x1b[K"
+#define VT_CLEAR_SCREEN "\x1b[H\x1b[2J"
+#define NEWLINE         "\r\n"
 /* Room for ESC [ <number> <final>. */
-#define VT_MOVE_MAX		16
+#define VT_MOVE_MAX     16
 
 void lineedit_emit(struct lineedit *le, const char *s, size_t n)
 {
@@ -94,8 +94,7 @@ static void refresh_tail(struct lineedit *le, size_t from)
 	move_columns(le, le->len - le->cursor, 'D');
 }
 
-bool lineedit_replace(struct lineedit *le, size_t start, size_t end,
-		      const char *text, size_t n)
+bool lineedit_replace(struct lineedit *le, size_t start, size_t end, const char *text, size_t n)
 {
 	size_t new_len = le->len - (end - start) + n;
 
@@ -119,8 +118,7 @@ void lineedit_redraw(struct lineedit *le)
 	move_columns(le, le->len - le->cursor, 'D');
 }
 
-void lineedit_init(struct lineedit *le, lineedit_out_fn out, void *ctx,
-		   const char *prompt)
+void lineedit_init(struct lineedit *le, lineedit_out_fn out, void *ctx, const char *prompt)
 {
 	memset(le, 0, sizeof(*le));
 	le->out = out;
@@ -219,7 +217,7 @@ static void clear_screen(struct lineedit *le)
 static int refuse_long_line(struct lineedit *le)
 {
 	lineedit_emit_str(le, NEWLINE "line longer than " LINEEDIT_MAX_TEXT
-			  " characters: not run" NEWLINE);
+	                              " characters: not run" NEWLINE);
 	lineedit_begin(le);
 	return LINEEDIT_MORE;
 }
@@ -240,12 +238,8 @@ static int enter_line(struct lineedit *le)
 static void cursor_key(struct lineedit *le, char final)
 {
 	switch (final) {
-	case 'A':
-		lineedit_history_up(le);
-		break;
-	case 'B':
-		lineedit_history_down(le);
-		break;
+	case 'A': lineedit_history_up(le); break;
+	case 'B': lineedit_history_down(le); break;
 	case 'C':
 		if (le->cursor < le->len)
 			lineedit_move_to(le, le->cursor + 1);
@@ -254,14 +248,9 @@ static void cursor_key(struct lineedit *le, char final)
 		if (le->cursor > 0)
 			lineedit_move_to(le, le->cursor - 1);
 		break;
-	case 'H':
-		lineedit_move_to(le, 0);
-		break;
-	case 'F':
-		lineedit_move_to(le, le->len);
-		break;
-	default:
-		break;		/* unknown: swallowed */
+	case 'H': lineedit_move_to(le, 0); break;
+	case 'F': lineedit_move_to(le, le->len); break;
+	default: break; /* unknown: swallowed */
 	}
 }
 
@@ -269,18 +258,11 @@ static void vt_key(struct lineedit *le, unsigned code)
 {
 	switch (code) {
 	case VT_KEY_HOME:
-	case VT_KEY_HOME_RXVT:
-		lineedit_move_to(le, 0);
-		break;
+	case VT_KEY_HOME_RXVT: lineedit_move_to(le, 0); break;
 	case VT_KEY_END:
-	case VT_KEY_END_RXVT:
-		lineedit_move_to(le, le->len);
-		break;
-	case VT_KEY_DELETE:
-		delete_at_cursor(le);
-		break;
-	default:
-		break;
+	case VT_KEY_END_RXVT: lineedit_move_to(le, le->len); break;
+	case VT_KEY_DELETE: delete_at_cursor(le); break;
+	default: break;
 	}
 }
 
@@ -288,12 +270,11 @@ static void csi_byte(struct lineedit *le, char c)
 {
 	if (c >= '0' && c <= '9') {
 		if (!le->escape_param_done && le->escape_param < CSI_PARAM_CLAMP)
-			le->escape_param = le->escape_param * DECIMAL_BASE +
-					   (unsigned)(c - '0');
+			le->escape_param = le->escape_param * DECIMAL_BASE + (unsigned)(c - '0');
 		return;
 	}
 	if (c >= CSI_PARAM_FIRST && c <= CSI_PARAM_LAST) {
-		le->escape_param_done = true;	/* ';' or an intermediate */
+		le->escape_param_done = true; /* ';' or an intermediate */
 		return;
 	}
 	le->escape = LINEEDIT_ESC_NONE;
@@ -316,7 +297,7 @@ static bool in_escape_range(char c)
 static bool escape_byte(struct lineedit *le, char c)
 {
 	if (c == KEY_ESC) {
-		le->escape = LINEEDIT_ESC_START;	/* ESC ESC: restart */
+		le->escape = LINEEDIT_ESC_START; /* ESC ESC: restart */
 		return true;
 	}
 	if (!in_escape_range(c)) {
@@ -332,11 +313,9 @@ static bool escape_byte(struct lineedit *le, char c)
 		else if (c == 'O')
 			le->escape = LINEEDIT_ESC_SS3;
 		else
-			le->escape = LINEEDIT_ESC_NONE;	/* Alt-<key> */
+			le->escape = LINEEDIT_ESC_NONE; /* Alt-<key> */
 		break;
-	case LINEEDIT_ESC_CSI:
-		csi_byte(le, c);
-		break;
+	case LINEEDIT_ESC_CSI: csi_byte(le, c); break;
 	default:
 		le->escape = LINEEDIT_ESC_NONE;
 		cursor_key(le, c);
@@ -348,54 +327,23 @@ static bool escape_byte(struct lineedit *le, char c)
 static void control_key(struct lineedit *le, char c)
 {
 	switch (c) {
-	case CTRL('A'):
-		lineedit_move_to(le, 0);
-		break;
-	case CTRL('B'):
-		cursor_key(le, 'D');
-		break;
-	case CTRL('C'):
-		abandon_line(le);
-		break;
-	case CTRL('D'):
-		delete_at_cursor(le);
-		break;
-	case CTRL('E'):
-		lineedit_move_to(le, le->len);
-		break;
-	case CTRL('F'):
-		cursor_key(le, 'C');
-		break;
+	case CTRL('A'): lineedit_move_to(le, 0); break;
+	case CTRL('B'): cursor_key(le, 'D'); break;
+	case CTRL('C'): abandon_line(le); break;
+	case CTRL('D'): delete_at_cursor(le); break;
+	case CTRL('E'): lineedit_move_to(le, le->len); break;
+	case CTRL('F'): cursor_key(le, 'C'); break;
 	case KEY_BACKSPACE:
-	case KEY_DEL:
-		delete_before_cursor(le);
-		break;
-	case KEY_TAB:
-		lineedit_complete(le);
-		break;
-	case CTRL('K'):
-		lineedit_replace(le, le->cursor, le->len, "", 0);
-		break;
-	case CTRL('L'):
-		clear_screen(le);
-		break;
-	case CTRL('N'):
-		lineedit_history_down(le);
-		break;
-	case CTRL('P'):
-		lineedit_history_up(le);
-		break;
-	case CTRL('U'):
-		lineedit_replace(le, 0, le->cursor, "", 0);
-		break;
-	case CTRL('W'):
-		delete_word_before_cursor(le);
-		break;
-	case KEY_ESC:
-		le->escape = LINEEDIT_ESC_START;
-		break;
-	default:
-		break;		/* other control characters mean nothing here */
+	case KEY_DEL: delete_before_cursor(le); break;
+	case KEY_TAB: lineedit_complete(le); break;
+	case CTRL('K'): lineedit_replace(le, le->cursor, le->len, "", 0); break;
+	case CTRL('L'): clear_screen(le); break;
+	case CTRL('N'): lineedit_history_down(le); break;
+	case CTRL('P'): lineedit_history_up(le); break;
+	case CTRL('U'): lineedit_replace(le, 0, le->cursor, "", 0); break;
+	case CTRL('W'): delete_word_before_cursor(le); break;
+	case KEY_ESC: le->escape = LINEEDIT_ESC_START; break;
+	default: break; /* other control characters mean nothing here */
 	}
 }
 
@@ -405,7 +353,7 @@ int lineedit_feed(struct lineedit *le, char c)
 
 	le->after_cr = c == KEY_CR;
 	if (c == KEY_LF && lf_ends_same_line)
-		return LINEEDIT_MORE;	/* the LF of a CR LF pair */
+		return LINEEDIT_MORE; /* the LF of a CR LF pair */
 	if (le->done)
 		lineedit_begin(le);
 	if (le->escape != LINEEDIT_ESC_NONE && escape_byte(le, c))

@@ -28,16 +28,16 @@
 #include <stddef.h>
 
 /* Characters in one line; more are refused with a bell. */
-#define LINEEDIT_MAX		256
-#define LINEEDIT_STR_(x)	#x
-#define LINEEDIT_STR(x)		LINEEDIT_STR_(x)
-#define LINEEDIT_MAX_TEXT	LINEEDIT_STR(LINEEDIT_MAX)	/* "256", for messages */
+#define LINEEDIT_MAX      256
+#define LINEEDIT_STR_(x)  #x
+#define LINEEDIT_STR(x)   LINEEDIT_STR_(x)
+#define LINEEDIT_MAX_TEXT LINEEDIT_STR(LINEEDIT_MAX) /* "256", for messages */
 /* Lines remembered for Up/Down. */
-#define LINEEDIT_HISTORY	16
+#define LINEEDIT_HISTORY  16
 
 /* lineedit_feed results. */
-#define LINEEDIT_MORE		0
-#define LINEEDIT_DONE		1
+#define LINEEDIT_MORE 0
+#define LINEEDIT_DONE 1
 
 typedef void (*lineedit_out_fn)(void *ctx, const char *s, size_t n);
 /* Receives one completion candidate: word[0..n), not NUL-terminated. */
@@ -48,15 +48,15 @@ typedef void (*lineedit_candidate_fn)(void *sink, const char *word, size_t n);
  * cmd_complete has this type.  It is called twice per Tab when there are
  * several candidates, so it must answer the same both times.
  */
-typedef size_t (*lineedit_complete_fn)(const char *line, size_t len,
-				       lineedit_candidate_fn add, void *sink);
+typedef size_t (*lineedit_complete_fn)(const char *line, size_t len, lineedit_candidate_fn add,
+                                       void *sink);
 
 /* Where the editor is inside an escape sequence. */
 enum lineedit_escape {
 	LINEEDIT_ESC_NONE,
-	LINEEDIT_ESC_START,	/* after ESC */
-	LINEEDIT_ESC_CSI,	/* after ESC [ */
-	LINEEDIT_ESC_SS3,	/* after ESC O */
+	LINEEDIT_ESC_START, /* after ESC */
+	LINEEDIT_ESC_CSI,   /* after ESC [ */
+	LINEEDIT_ESC_SS3,   /* after ESC O */
 };
 
 struct lineedit {
@@ -68,25 +68,24 @@ struct lineedit {
 	char buf[LINEEDIT_MAX + 1];
 	size_t len;
 	size_t cursor;
-	bool done;		/* the line was entered; next feed begins anew */
-	bool overflow;		/* a key was refused: the line is not whole */
-	bool after_cr;		/* an LF right now would end the same line */
+	bool done;     /* the line was entered; next feed begins anew */
+	bool overflow; /* a key was refused: the line is not whole */
+	bool after_cr; /* an LF right now would end the same line */
 
 	enum lineedit_escape escape;
-	unsigned escape_param;	/* the first number of a CSI sequence */
-	bool escape_param_done;	/* a ';' ended it */
+	unsigned escape_param;  /* the first number of a CSI sequence */
+	bool escape_param_done; /* a ';' ended it */
 
 	/* A ring of past lines; history_pos -1 is the line being edited. */
 	char history[LINEEDIT_HISTORY][LINEEDIT_MAX + 1];
 	size_t history_count;
 	size_t history_newest;
 	int history_pos;
-	char saved[LINEEDIT_MAX + 1];	/* the edited line while browsing */
+	char saved[LINEEDIT_MAX + 1]; /* the edited line while browsing */
 };
 
 /* Prints nothing: call lineedit_begin to show the first prompt. */
-void lineedit_init(struct lineedit *le, lineedit_out_fn out, void *ctx,
-		   const char *prompt);
+void lineedit_init(struct lineedit *le, lineedit_out_fn out, void *ctx, const char *prompt);
 /* NULL turns completion off (Tab then only rings the bell). */
 void lineedit_set_completion(struct lineedit *le, lineedit_complete_fn fn);
 /* Empties the line and prints the prompt. */

@@ -8,7 +8,7 @@
 #include "kernel/lineedit_internal.h"
 #include "lib/string.h"
 
-#define CANDIDATE_SEPARATOR	"  "
+#define CANDIDATE_SEPARATOR "  "
 
 struct common_prefix {
 	size_t count;
@@ -43,8 +43,7 @@ static size_t word_start(const struct lineedit *le)
 {
 	size_t start = le->cursor;
 
-	while (start > 0 && le->buf[start - 1] != ' ' &&
-	       le->buf[start - 1] != '\t')
+	while (start > 0 && le->buf[start - 1] != ' ' && le->buf[start - 1] != '\t')
 		start--;
 	return start;
 }
@@ -53,19 +52,16 @@ static size_t word_start(const struct lineedit *le)
  * Puts text in place of buf[start..cursor).  When text merely continues
  * what was typed, only the rest is inserted, which keeps the echo short.
  */
-static bool put_word(struct lineedit *le, size_t start, const char *text,
-		     size_t n)
+static bool put_word(struct lineedit *le, size_t start, const char *text, size_t n)
 {
 	size_t typed = le->cursor - start;
 
 	if (n >= typed && memcmp(text, le->buf + start, typed) == 0)
-		return lineedit_replace(le, le->cursor, le->cursor,
-					text + typed, n - typed);
+		return lineedit_replace(le, le->cursor, le->cursor, text + typed, n - typed);
 	return lineedit_replace(le, start, le->cursor, text, n);
 }
 
-static void complete_single(struct lineedit *le, size_t start,
-			    const struct common_prefix *cp)
+static void complete_single(struct lineedit *le, size_t start, const struct common_prefix *cp)
 {
 	if (!put_word(le, start, cp->text, cp->len)) {
 		lineedit_bell(le);

@@ -15,8 +15,7 @@ const char *lineedit_history_entry(const struct lineedit *le, size_t age)
 {
 	if (age >= le->history_count)
 		return NULL;
-	return le->history[(le->history_newest + LINEEDIT_HISTORY - age) %
-			   LINEEDIT_HISTORY];
+	return le->history[(le->history_newest + LINEEDIT_HISTORY - age) % LINEEDIT_HISTORY];
 }
 
 static bool is_blank_line(const char *s)
@@ -45,8 +44,9 @@ void lineedit_history_add(struct lineedit *le)
 /* Shows entry history_pos, or the saved line at -1. */
 static void show_history_pos(struct lineedit *le)
 {
-	const char *text = le->history_pos < 0 ? le->saved :
-		lineedit_history_entry(le, (size_t)le->history_pos);
+	const char *text = le->history_pos < 0 ?
+	                           le->saved :
+	                           lineedit_history_entry(le, (size_t)le->history_pos);
 
 	lineedit_replace(le, 0, le->len, text, strlen(text));
 }

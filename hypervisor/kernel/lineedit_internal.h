@@ -17,8 +17,7 @@ void lineedit_move_to(struct lineedit *le, size_t pos);
  * updates the screen.  Returns false (changing nothing) when the result
  * would be longer than LINEEDIT_MAX.
  */
-bool lineedit_replace(struct lineedit *le, size_t start, size_t end,
-		      const char *text, size_t n);
+bool lineedit_replace(struct lineedit *le, size_t start, size_t end, const char *text, size_t n);
 /* Prints the prompt and the whole line, the cursor where it belongs. */
 void lineedit_redraw(struct lineedit *le);
 

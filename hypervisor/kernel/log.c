@@ -8,8 +8,8 @@
 #include "kernel/time.h"
 #include "lib/format.h"
 
-#define LOG_RING_BYTES	(64 * 1024)
-#define LOG_LINE_MAX	200
+#define LOG_RING_BYTES (64 * 1024)
+#define LOG_LINE_MAX   200
 
 static uint8_t ring_mem[LOG_RING_BYTES];
 static struct logring ring;
@@ -27,7 +27,7 @@ static void print_line(uint64_t ts, unsigned cpu, enum log_level level, const ch
 	uint64_t us = ticks_to_ns(ts) / 1000;
 
 	kprintf("[%5lu.%06lu] cpu%u %s: %s\n", us / 1000000, us % 1000000, cpu,
-		log_level_name(level), text);
+	        log_level_name(level), text);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -63,7 +63,7 @@ enum log_level log_console_level(void)
 }
 
 bool log_read(uint64_t *seq, struct log_record *rec, char *buf, size_t buflen,
-	      enum log_level filter)
+              enum log_level filter)
 {
 	uint64_t flags = spin_lock_irqsave(&log_lock);
 	bool found = ready && logring_read_level(&ring, seq, rec, buf, buflen, filter);

@@ -20,7 +20,7 @@ struct record_header {
 };
 
 _Static_assert(sizeof(struct record_header) == LOGRING_RECORD_OVERHEAD,
-	       "header documents the per-record overhead");
+               "header documents the per-record overhead");
 _Static_assert(LOGRING_MAX_TEXT <= UINT16_MAX, "text_len is 16 bits");
 
 static const char *const level_names[LOG_LEVEL_COUNT] = {
@@ -30,28 +30,25 @@ static const char *const level_names[LOG_LEVEL_COUNT] = {
 	[LOG_DEBUG] = "debug",
 };
 
-static size_t ring_advance(const struct logring *ring, size_t offset,
-			   size_t bytes)
+static size_t ring_advance(const struct logring *ring, size_t offset, size_t bytes)
 {
 	offset += bytes;
 	return offset >= ring->size ? offset - ring->size : offset;
 }
 
-static void ring_put(struct logring *ring, size_t offset, const void *src,
-		     size_t len)
+static void ring_put(struct logring *ring, size_t offset, const void *src, size_t len)
 {
 	size_t first = ring->size - offset;
 
 	if (len == 0)
-		return;		/* src may be NULL for an empty text */
+		return; /* src may be NULL for an empty text */
 	if (first > len)
 		first = len;
 	memcpy(ring->buf + offset, src, first);
 	memcpy(ring->buf, (const uint8_t *)src + first, len - first);
 }
 
-static void ring_get(const struct logring *ring, size_t offset, void *dst,
-		     size_t len)
+static void ring_get(const struct logring *ring, size_t offset, void *dst, size_t len)
 {
 	size_t first = ring->size - offset;
 
@@ -86,16 +83,15 @@ static void drop_oldest(struct logring *ring)
 	ring->dropped++;
 }
 
-uint64_t logring_write(struct logring *ring, uint64_t timestamp, uint32_t cpu,
-		       enum log_level level, const char *text, size_t len)
+uint64_t logring_write(struct logring *ring, uint64_t timestamp, uint32_t cpu, enum log_level level,
+                       const char *text, size_t len)
 {
 	size_t room = ring->size - sizeof(struct record_header);
 	struct record_header h = {
 		.seq = ring->next_seq,
 		.timestamp = timestamp,
 		.cpu = (uint16_t)cpu,
-		.level = (uint8_t)((unsigned int)level < LOG_LEVEL_COUNT ?
-				   level : LOG_DEBUG),
+		.level = (uint8_t)((unsigned int)level < LOG_LEVEL_COUNT ? level : LOG_DEBUG),
 	};
 	size_t tail;
 
@@ -135,9 +131,8 @@ static size_t offset_of(const struct logring *ring, uint64_t seq)
 	return offset;
 }
 
-static void fill_record(const struct logring *ring, size_t offset,
-			const struct record_header *h, struct log_record *rec,
-			char *buf, size_t buflen)
+static void fill_record(const struct logring *ring, size_t offset, const struct record_header *h,
+                        struct log_record *rec, char *buf, size_t buflen)
 {
 	size_t copy = h->text_len;
 
@@ -162,9 +157,8 @@ static void fill_record(const struct logring *ring, size_t offset,
 	rec->text_len = copy;
 }
 
-bool logring_read_level(struct logring *ring, uint64_t *seq,
-			struct log_record *rec, char *buf, size_t buflen,
-			enum log_level filter)
+bool logring_read_level(struct logring *ring, uint64_t *seq, struct log_record *rec, char *buf,
+                        size_t buflen, enum log_level filter)
 {
 	uint64_t at = *seq, lost = 0;
 	size_t offset;
@@ -199,8 +193,8 @@ bool logring_read_level(struct logring *ring, uint64_t *seq,
 	return false;
 }
 
-bool logring_read(struct logring *ring, uint64_t *seq, struct log_record *rec,
-		  char *buf, size_t buflen)
+bool logring_read(struct logring *ring, uint64_t *seq, struct log_record *rec, char *buf,
+                  size_t buflen)
 {
 	return logring_read_level(ring, seq, rec, buf, buflen, LOG_DEBUG);
 }

@@ -27,18 +27,18 @@ enum log_level {
 };
 
 /* Longer texts are cut; keeps one record from flushing the whole ring. */
-#define LOGRING_MAX_TEXT	512
+#define LOGRING_MAX_TEXT        512
 /* Bytes a record takes in the ring besides its text. */
-#define LOGRING_RECORD_OVERHEAD	24
+#define LOGRING_RECORD_OVERHEAD 24
 
 struct logring {
 	uint8_t *buf;
 	size_t size;
-	size_t head;		/* offset of the oldest record */
-	size_t used;		/* bytes holding records */
-	uint64_t first_seq;	/* sequence number of the oldest record */
-	uint64_t next_seq;	/* sequence number of the next write */
-	uint64_t dropped;	/* records overwritten since init */
+	size_t head;        /* offset of the oldest record */
+	size_t used;        /* bytes holding records */
+	uint64_t first_seq; /* sequence number of the oldest record */
+	uint64_t next_seq;  /* sequence number of the next write */
+	uint64_t dropped;   /* records overwritten since init */
 	/* Where the last read stopped, so sequential reads do not rescan. */
 	uint64_t hint_seq;
 	size_t hint_offset;
@@ -46,19 +46,19 @@ struct logring {
 
 struct log_record {
 	uint64_t seq;
-	uint64_t timestamp;	/* counter ticks, as given to logring_write */
-	uint32_t cpu;		/* stored in 16 bits: CPUs 0..65535 */
+	uint64_t timestamp; /* counter ticks, as given to logring_write */
+	uint32_t cpu;       /* stored in 16 bits: CPUs 0..65535 */
 	enum log_level level;
-	uint64_t lost;		/* records dropped before the reader got them */
-	const char *text;	/* the caller's buf, NUL-terminated */
-	size_t text_len;	/* bytes in text */
-	bool truncated;		/* buf was too small for the whole text */
+	uint64_t lost;    /* records dropped before the reader got them */
+	const char *text; /* the caller's buf, NUL-terminated */
+	size_t text_len;  /* bytes in text */
+	bool truncated;   /* buf was too small for the whole text */
 };
 
 struct logring_stats {
 	uint64_t first_seq;
 	uint64_t next_seq;
-	uint64_t records;	/* held now */
+	uint64_t records; /* held now */
 	uint64_t dropped;
 	size_t used_bytes;
 	size_t size;
@@ -75,8 +75,8 @@ bool logring_init(struct logring *ring, void *buf, size_t size);
  * LOGRING_MAX_TEXT (or than the ring allows) are cut; an out-of-range level
  * is stored as LOG_DEBUG.
  */
-uint64_t logring_write(struct logring *ring, uint64_t timestamp, uint32_t cpu,
-		       enum log_level level, const char *text, size_t len);
+uint64_t logring_write(struct logring *ring, uint64_t timestamp, uint32_t cpu, enum log_level level,
+                       const char *text, size_t len);
 
 /*
  * Reads the first record whose sequence number is >= *seq and whose level
@@ -86,13 +86,12 @@ uint64_t logring_write(struct logring *ring, uint64_t timestamp, uint32_t cpu,
  * then points past everything skipped.  The ring is not const only because
  * it remembers where the last read stopped.
  */
-bool logring_read_level(struct logring *ring, uint64_t *seq,
-			struct log_record *rec, char *buf, size_t buflen,
-			enum log_level filter);
+bool logring_read_level(struct logring *ring, uint64_t *seq, struct log_record *rec, char *buf,
+                        size_t buflen, enum log_level filter);
 
 /* logring_read_level() with every level passing. */
-bool logring_read(struct logring *ring, uint64_t *seq, struct log_record *rec,
-		  char *buf, size_t buflen);
+bool logring_read(struct logring *ring, uint64_t *seq, struct log_record *rec, char *buf,
+                  size_t buflen);
 
 void logring_get_stats(const struct logring *ring, struct logring_stats *stats);
 

@@ -11,7 +11,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 
-#define HEAP_ORDER	11		/* 2^11 pages = 8 MiB of kernel heap */
+#define HEAP_ORDER 11 /* 2^11 pages = 8 MiB of kernel heap */
 
 static struct page_alloc pages;
 static struct heap heap;
@@ -28,14 +28,13 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 /* rc: the allocator's negated code, or 0 when it just had no memory. */
 static int fail(struct zerr_msg *msg, const char *what, int rc)
 {
-	enum zerror code = rc < 0 ? (enum zerror)-rc : ZE_NOMEM;
+	enum zerror code = rc < 0 ? (enum zerror) - rc : ZE_NOMEM;
 
 	return zerr_set(msg, code, "memory: %s (%d)", what, rc);
 }
 
-int mem_init(const struct phys_range *ram, unsigned ram_count,
-	     const struct phys_range *reserved, unsigned reserved_count,
-	     uint64_t free_after, struct zerr_msg *msg)
+int mem_init(const struct phys_range *ram, unsigned ram_count, const struct phys_range *reserved,
+             unsigned reserved_count, uint64_t free_after, struct zerr_msg *msg)
 {
 	extern char _head[];
 	uint64_t total_pages = 0;

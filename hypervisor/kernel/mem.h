@@ -18,9 +18,8 @@ struct phys_range {
  * reserved range out, and carves the kernel heap.  0, or a negated
  * enum zerror with a message in msg.
  */
-int mem_init(const struct phys_range *ram, unsigned ram_count,
-	     const struct phys_range *reserved, unsigned reserved_count,
-	     uint64_t free_after, struct zerr_msg *msg);
+int mem_init(const struct phys_range *ram, unsigned ram_count, const struct phys_range *reserved,
+             unsigned reserved_count, uint64_t free_after, struct zerr_msg *msg);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void *kmalloc_aligned(size_t size, size_t align);

@@ -22,7 +22,7 @@ void msgq_init(struct msgq *q, void *buffer, size_t msg_size, unsigned capacity)
  * on failure.  Loops because a woken thread may find the slot taken again.
  */
 static int wait_until(struct msgq *q, struct waitq *wq, bool (*ready)(struct msgq *),
-		      uint64_t deadline, uint64_t timeout)
+                      uint64_t deadline, uint64_t timeout)
 {
 	while (!ready(q)) {
 		uint64_t now = time_now();
@@ -31,7 +31,7 @@ static int wait_until(struct msgq *q, struct waitq *wq, bool (*ready)(struct msg
 			return timeout == NO_WAIT ? -ZE_AGAIN : -ZE_TIMEOUT;
 		}
 		int err = waitq_wait(wq, &q->lock,
-				     timeout == WAIT_FOREVER ? WAIT_FOREVER : deadline - now);
+		                     timeout == WAIT_FOREVER ? WAIT_FOREVER : deadline - now);
 		if (err)
 			return err;
 		spin_lock(&q->lock);

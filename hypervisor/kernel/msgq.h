@@ -9,13 +9,13 @@
 
 struct msgq {
 	struct spinlock lock;
-	uint8_t *buffer;		/* capacity * msg_size bytes, caller's */
+	uint8_t *buffer; /* capacity * msg_size bytes, caller's */
 	size_t msg_size;
 	unsigned capacity;
-	unsigned head;			/* oldest message */
+	unsigned head; /* oldest message */
 	unsigned count;
-	struct waitq senders;		/* waiting for room */
-	struct waitq receivers;		/* waiting for a message */
+	struct waitq senders;   /* waiting for room */
+	struct waitq receivers; /* waiting for a message */
 };
 
 void msgq_init(struct msgq *q, void *buffer, size_t msg_size, unsigned capacity);

@@ -8,7 +8,7 @@
 #include "lib/zerror.h"
 #include "kernel/thread.h"
 
-#define PI_CHAIN_MAX	16		/* a longer chain is a design error */
+#define PI_CHAIN_MAX 16 /* a longer chain is a design error */
 
 static struct spinlock pi_lock = SPINLOCK_INIT;
 
@@ -31,7 +31,7 @@ static unsigned effective_prio(struct thread *t)
 	unsigned prio = t->base_prio;
 	struct list *pos;
 
-	list_for_each(pos, &t->owned_mutexes) {
+	list_for_each (pos, &t->owned_mutexes) {
 		struct thread *w = waitq_first(&list_entry(pos, struct mutex, owner_node)->waiters);
 		if (w && w->prio < prio)
 			prio = w->prio;

@@ -14,7 +14,7 @@ struct thread;
 
 struct mutex {
 	struct thread *owner;
-	struct list owner_node;		/* in owner->owned_mutexes */
+	struct list owner_node; /* in owner->owned_mutexes */
 	struct waitq waiters;
 	const char *name;
 };

@@ -12,14 +12,14 @@ _Static_assert(PAGE_SIZE == 4096, "page_alloc assumes the 4 KiB granule");
 _Static_assert(sizeof(struct page_meta) == 12, "header documents 12 bytes");
 
 enum page_state {
-	PAGE_RESERVED = 0,	/* not managed: reservation, page 0 */
-	PAGE_TAIL,		/* inside a block, not its first page */
-	PAGE_FREE_HEAD,		/* first page of a free block */
-	PAGE_USED_HEAD,		/* first page of an allocated block */
+	PAGE_RESERVED = 0, /* not managed: reservation, page 0 */
+	PAGE_TAIL,         /* inside a block, not its first page */
+	PAGE_FREE_HEAD,    /* first page of a free block */
+	PAGE_USED_HEAD,    /* first page of an allocated block */
 };
 
-#define NO_PAGE		UINT32_MAX	/* end of a free list */
-#define SPAN_CONTINUES	1		/* page_meta.span: a later piece of one block */
+#define NO_PAGE        UINT32_MAX /* end of a free list */
+#define SPAN_CONTINUES 1          /* page_meta.span: a later piece of one block */
 
 static uint64_t block_bytes(unsigned int order)
 {
@@ -61,8 +61,7 @@ static struct page_meta *meta_at(struct page_alloc *pa, uint64_t addr)
 	return index == NO_PAGE ? NULL : &pa->meta[index];
 }
 
-static void free_list_push(struct page_alloc *pa, uint32_t index,
-			   unsigned int order)
+static void free_list_push(struct page_alloc *pa, uint32_t index, unsigned int order)
 {
 	struct page_meta *m = &pa->meta[index];
 
@@ -97,8 +96,7 @@ static void free_list_remove(struct page_alloc *pa, uint32_t index)
  * free_list_remove() makes each absorbed buddy head TAIL too, so only the
  * final head needs a state.
  */
-static void free_block_merge(struct page_alloc *pa, uint64_t addr,
-			     unsigned int order)
+static void free_block_merge(struct page_alloc *pa, uint64_t addr, unsigned int order)
 {
 	while (order < PAGE_MAX_ORDER) {
 		uint64_t buddy = addr ^ block_bytes(order);
@@ -133,8 +131,7 @@ static uint64_t containing_block(struct page_alloc *pa, uint64_t addr)
 	return 0;
 }
 
-static bool in_reservation(const struct page_alloc *pa, uint64_t addr,
-			   uint64_t *end)
+static bool in_reservation(const struct page_alloc *pa, uint64_t addr, uint64_t *end)
 {
 	for (unsigned int i = 0; i < pa->reserved_count; i++) {
 		if (addr >= pa->reserved[i].base && addr < pa->reserved[i].end) {
@@ -146,8 +143,7 @@ static bool in_reservation(const struct page_alloc *pa, uint64_t addr,
 }
 
 /* Start of the first reservation above addr, or limit when none is lower. */
-static uint64_t next_reservation(const struct page_alloc *pa, uint64_t addr,
-				 uint64_t limit)
+static uint64_t next_reservation(const struct page_alloc *pa, uint64_t addr, uint64_t limit)
 {
 	for (unsigned int i = 0; i < pa->reserved_count; i++) {
 		if (pa->reserved[i].base > addr && pa->reserved[i].base < limit)
@@ -193,8 +189,7 @@ static void free_span(struct page_alloc *pa, uint64_t addr, uint64_t end)
 	release_span(pa, addr, end);
 }
 
-void page_alloc_init(struct page_alloc *pa, struct page_meta *meta,
-		     size_t meta_count)
+void page_alloc_init(struct page_alloc *pa, struct page_meta *meta, size_t meta_count)
 {
 	*pa = (struct page_alloc){ 0 };
 	pa->meta = meta;
@@ -203,8 +198,7 @@ void page_alloc_init(struct page_alloc *pa, struct page_meta *meta,
 		pa->free_head[order] = NO_PAGE;
 }
 
-static bool overlaps_range(const struct page_alloc *pa, uint64_t base,
-			   uint64_t end)
+static bool overlaps_range(const struct page_alloc *pa, uint64_t base, uint64_t end)
 {
 	for (unsigned int i = 0; i < pa->range_count; i++) {
 		const struct page_range *r = &pa->ranges[i];
@@ -226,14 +220,13 @@ int page_alloc_add_range(struct page_alloc *pa, uint64_t base, uint64_t size)
 	end = align_down(base + size, PAGE_SIZE);
 	base = align_down(base + PAGE_SIZE - 1, PAGE_SIZE);
 	if (base == 0)
-		base = PAGE_SIZE;	/* address 0 means "no memory" */
+		base = PAGE_SIZE; /* address 0 means "no memory" */
 	if (end <= base)
 		return -ZE_BAD_ADDRESS;
 	if (overlaps_range(pa, base, end))
 		return -ZE_OVERLAP;
 	pages = (end - base) >> PAGE_SHIFT;
-	if (pa->range_count == PAGE_ALLOC_MAX_RANGES ||
-	    pages > pa->meta_capacity - pa->meta_used)
+	if (pa->range_count == PAGE_ALLOC_MAX_RANGES || pages > pa->meta_capacity - pa->meta_used)
 		return -ZE_NO_SPACE;
 
 	r = &pa->ranges[pa->range_count++];
@@ -243,7 +236,9 @@ int page_alloc_add_range(struct page_alloc *pa, uint64_t base, uint64_t size)
 	pa->meta_used += (uint32_t)pages;
 	for (uint32_t i = 0; i < r->pages; i++)
 		pa->meta[r->first_meta + i] = (struct page_meta){
-			.next = NO_PAGE, .prev = NO_PAGE, .state = PAGE_RESERVED,
+			.next = NO_PAGE,
+			.prev = NO_PAGE,
+			.state = PAGE_RESERVED,
 		};
 
 	while (base < end) {
@@ -265,8 +260,8 @@ int page_alloc_add_range(struct page_alloc *pa, uint64_t base, uint64_t size)
  * outside [rbase, rend); pages inside become RESERVED.  Recursion depth is
  * bounded by PAGE_MAX_ORDER.
  */
-static void carve_block(struct page_alloc *pa, uint64_t head, unsigned int order,
-			uint64_t rbase, uint64_t rend)
+static void carve_block(struct page_alloc *pa, uint64_t head, unsigned int order, uint64_t rbase,
+                        uint64_t rend)
 {
 	uint64_t end = head + block_bytes(order);
 
@@ -286,8 +281,7 @@ static void carve_block(struct page_alloc *pa, uint64_t head, unsigned int order
 }
 
 /* Narrows [*base, *end) to range r; false when they do not meet. */
-static bool clip_to_range(const struct page_range *r, uint64_t *base,
-			  uint64_t *end)
+static bool clip_to_range(const struct page_range *r, uint64_t *base, uint64_t *end)
 {
 	uint64_t r_end = r->base + ((uint64_t)r->pages << PAGE_SHIFT);
 
@@ -321,8 +315,8 @@ static bool any_allocated(struct page_alloc *pa, uint64_t base, uint64_t end)
 }
 
 /* Carves every free block meeting [base, end) within one range. */
-static void carve_range(struct page_alloc *pa, const struct page_range *r,
-			uint64_t base, uint64_t end)
+static void carve_range(struct page_alloc *pa, const struct page_range *r, uint64_t base,
+                        uint64_t end)
 {
 	uint64_t addr = base, stop = end;
 
@@ -347,8 +341,7 @@ int page_alloc_reserve(struct page_alloc *pa, uint64_t base, uint64_t size)
 {
 	uint64_t end;
 
-	if (size == 0 || base + size < base ||
-	    base + size > UINT64_MAX - PAGE_SIZE)
+	if (size == 0 || base + size < base || base + size > UINT64_MAX - PAGE_SIZE)
 		return -ZE_BAD_ADDRESS;
 	end = align_down(base + size + PAGE_SIZE - 1, PAGE_SIZE);
 	base = align_down(base, PAGE_SIZE);
@@ -356,8 +349,7 @@ int page_alloc_reserve(struct page_alloc *pa, uint64_t base, uint64_t size)
 		return -ZE_NO_SPACE;
 	if (any_allocated(pa, base, end))
 		return -ZE_BUSY;
-	pa->reserved[pa->reserved_count++] =
-		(struct page_reservation){ .base = base, .end = end };
+	pa->reserved[pa->reserved_count++] = (struct page_reservation){ .base = base, .end = end };
 	for (unsigned int i = 0; i < pa->range_count; i++)
 		carve_range(pa, &pa->ranges[i], base, end);
 	return 0;
@@ -427,8 +419,7 @@ int page_free(struct page_alloc *pa, uint64_t addr, unsigned int order)
 	struct page_meta *m;
 	uint64_t head;
 
-	if (order > PAGE_MAX_ORDER || addr == 0 ||
-	    (addr & (block_bytes(order) - 1)) != 0)
+	if (order > PAGE_MAX_ORDER || addr == 0 || (addr & (block_bytes(order) - 1)) != 0)
 		return -ZE_BAD_ADDRESS;
 	m = meta_at(pa, addr);
 	if (!m || m->state == PAGE_RESERVED)
@@ -486,7 +477,7 @@ int page_free_bytes(struct page_alloc *pa, uint64_t addr, uint64_t bytes)
 		unsigned int o = piece_order(at, addr + size - at);
 		struct page_meta *m = meta_at(pa, at);
 		if (at == addr && (!m || m->state != PAGE_USED_HEAD))
-			return page_free(pa, addr, o);	/* its error, nothing freed */
+			return page_free(pa, addr, o); /* its error, nothing freed */
 		if (!m || m->state != PAGE_USED_HEAD || m->order != o ||
 		    (m->span == SPAN_CONTINUES) != (at != addr))
 			return -ZE_WRONG_ORDER;
@@ -494,7 +485,7 @@ int page_free_bytes(struct page_alloc *pa, uint64_t addr, uint64_t bytes)
 	}
 	struct page_meta *next = meta_at(pa, at);
 	if (next && next->state == PAGE_USED_HEAD && next->span == SPAN_CONTINUES)
-		return -ZE_WRONG_ORDER;		/* the block goes on: freed too short */
+		return -ZE_WRONG_ORDER; /* the block goes on: freed too short */
 	for (at = addr; at < addr + size;) {
 		unsigned int o = piece_order(at, addr + size - at);
 		meta_at(pa, at)->span = 0;
@@ -522,8 +513,7 @@ int page_order_for_bytes(uint64_t bytes)
 	return -ZE_INVAL;
 }
 
-void page_alloc_get_stats(const struct page_alloc *pa,
-			  struct page_alloc_stats *stats)
+void page_alloc_get_stats(const struct page_alloc *pa, struct page_alloc_stats *stats)
 {
 	stats->total_pages = pa->total_pages;
 	stats->free_pages = pa->free_pages;
@@ -532,20 +522,17 @@ void page_alloc_get_stats(const struct page_alloc *pa,
 }
 
 /* Each free list is well linked, and its heads agree with the counters. */
-static bool free_lists_consistent(const struct page_alloc *pa,
-				  uint64_t *free_pages)
+static bool free_lists_consistent(const struct page_alloc *pa, uint64_t *free_pages)
 {
 	*free_pages = 0;
 	for (unsigned int order = 0; order <= PAGE_MAX_ORDER; order++) {
 		uint32_t prev = NO_PAGE, count = 0;
 
-		for (uint32_t i = pa->free_head[order]; i != NO_PAGE;
-		     i = pa->meta[i].next) {
+		for (uint32_t i = pa->free_head[order]; i != NO_PAGE; i = pa->meta[i].next) {
 			const struct page_meta *m = &pa->meta[i];
 
 			if (i >= pa->meta_used || count > pa->meta_used ||
-			    m->state != PAGE_FREE_HEAD || m->order != order ||
-			    m->prev != prev)
+			    m->state != PAGE_FREE_HEAD || m->order != order || m->prev != prev)
 				return false;
 			prev = i;
 			count++;
@@ -576,8 +563,7 @@ static bool blocks_consistent(const struct page_alloc *pa, uint64_t *managed)
 			tails++;
 			continue;
 		}
-		if (m->order > PAGE_MAX_ORDER ||
-		    (addr & (block_bytes(m->order) - 1)) != 0)
+		if (m->order > PAGE_MAX_ORDER || (addr & (block_bytes(m->order) - 1)) != 0)
 			return false;
 		pages = UINT64_C(1) << m->order;
 		for (uint64_t t = 1; t < pages; t++) {
@@ -596,8 +582,7 @@ int page_alloc_check(const struct page_alloc *pa)
 {
 	uint64_t free_pages, managed;
 
-	if (!free_lists_consistent(pa, &free_pages) ||
-	    free_pages != pa->free_pages ||
+	if (!free_lists_consistent(pa, &free_pages) || free_pages != pa->free_pages ||
 	    !blocks_consistent(pa, &managed) || managed != pa->total_pages)
 		return -ZE_CORRUPT;
 	return 0;

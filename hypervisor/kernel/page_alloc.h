@@ -30,38 +30,38 @@
 #include "lib/zerror.h"
 
 #ifndef PAGE_SHIFT
-#define PAGE_SHIFT		12	/* 4 KiB translation granule */
+#define PAGE_SHIFT 12 /* 4 KiB translation granule */
 #endif
 #ifndef PAGE_SIZE
-#define PAGE_SIZE		(UINT64_C(1) << PAGE_SHIFT)
+#define PAGE_SIZE (UINT64_C(1) << PAGE_SHIFT)
 #endif
 
 /* 2^18 pages = 1 GiB: whole guest RAM banks come out in one block. */
-#define PAGE_MAX_ORDER		18
-#define PAGE_ORDER_COUNT	(PAGE_MAX_ORDER + 1)
-#define PAGE_ALLOC_MAX_RANGES	8	/* RAM banks; boards have 1..4 */
-#define PAGE_ALLOC_MAX_RESERVED	16	/* image, DTB, metadata, firmware */
+#define PAGE_MAX_ORDER          18
+#define PAGE_ORDER_COUNT        (PAGE_MAX_ORDER + 1)
+#define PAGE_ALLOC_MAX_RANGES   8  /* RAM banks; boards have 1..4 */
+#define PAGE_ALLOC_MAX_RESERVED 16 /* image, DTB, metadata, firmware */
 
 /* Per-page bookkeeping: free-list links are indices into the meta array. */
 struct page_meta {
 	uint32_t next;
 	uint32_t prev;
-	uint8_t state;		/* enum page_state in page_alloc.c */
-	uint8_t order;		/* meaningful on the first page of a block */
-	uint16_t span;		/* on a used head: a later piece of page_alloc_bytes() */
+	uint8_t state; /* enum page_state in page_alloc.c */
+	uint8_t order; /* meaningful on the first page of a block */
+	uint16_t span; /* on a used head: a later piece of page_alloc_bytes() */
 };
 
 #define PAGE_ALLOC_META_BYTES(ram_bytes) \
 	(((uint64_t)(ram_bytes) >> PAGE_SHIFT) * sizeof(struct page_meta))
 
 struct page_range {
-	uint64_t base;		/* page aligned */
+	uint64_t base; /* page aligned */
 	uint32_t pages;
-	uint32_t first_meta;	/* index of the range's first page in meta */
+	uint32_t first_meta; /* index of the range's first page in meta */
 };
 
 struct page_reservation {
-	uint64_t base;		/* rounded out to whole pages */
+	uint64_t base; /* rounded out to whole pages */
 	uint64_t end;
 };
 
@@ -75,7 +75,7 @@ struct page_alloc {
 	unsigned int reserved_count;
 	uint32_t free_head[PAGE_ORDER_COUNT];
 	uint32_t free_blocks[PAGE_ORDER_COUNT];
-	uint64_t total_pages;	/* managed pages, reservations excluded */
+	uint64_t total_pages; /* managed pages, reservations excluded */
 	uint64_t free_pages;
 };
 
@@ -86,8 +86,7 @@ struct page_alloc_stats {
 };
 
 /* Starts empty; meta has room for meta_count pages over all ranges. */
-void page_alloc_init(struct page_alloc *pa, struct page_meta *meta,
-		     size_t meta_count);
+void page_alloc_init(struct page_alloc *pa, struct page_meta *meta, size_t meta_count);
 
 /*
  * Adds RAM [base, base + size), shrunk inward to whole pages.  Pages inside
@@ -134,11 +133,9 @@ uint64_t page_alloc_largest_free(const struct page_alloc *pa);
 /* Smallest order whose block holds bytes; -ZE_INVAL when larger than the max. */
 int page_order_for_bytes(uint64_t bytes);
 
-void page_alloc_get_stats(const struct page_alloc *pa,
-			  struct page_alloc_stats *stats);
+void page_alloc_get_stats(const struct page_alloc *pa, struct page_alloc_stats *stats);
 
 /* Walks every page and free list; 0 or -ZE_CORRUPT. */
 int page_alloc_check(const struct page_alloc *pa);
-
 
 #endif

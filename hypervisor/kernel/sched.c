@@ -189,10 +189,10 @@ void sched_start_cpu(void)
 		irq_disable();
 		if (!cpu->rq.ready_mask && !cpu->need_resched) {
 			uint64_t t0 = time_now();
-			wfi();		/* a pending IRQ ends it even while masked */
+			wfi(); /* a pending IRQ ends it even while masked */
 			cpu->idle_ticks += time_now() - t0;
 		}
-		irq_enable();		/* the IRQ is taken here and may switch */
+		irq_enable(); /* the IRQ is taken here and may switch */
 		if (cpu->rq.ready_mask) {
 			irq_disable();
 			schedule(true);

@@ -18,7 +18,7 @@
 #include "drivers/uart.h"
 #include "lib/spsc_ring.h"
 
-#define RX_RING_SLOTS	512		/* a pasted line or two */
+#define RX_RING_SLOTS 512 /* a pasted line or two */
 
 static uint8_t rx_storage[RX_RING_SLOTS];
 static struct spsc_ring rx_ring;

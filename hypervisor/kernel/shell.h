@@ -4,13 +4,13 @@
 
 #include "kernel/cmd.h"
 
-#define SHELL_PRIORITY	20		/* below device backends and tests */
-#define SHELL_PROMPT	"zvm> "
+#define SHELL_PRIORITY 20 /* below device backends and tests */
+#define SHELL_PROMPT   "zvm> "
 
 /* Starts the shell thread on cpu and routes the console UART's IRQ there. */
 void shell_start(unsigned cpu);
-#define SHELL_DETACH_KEY	0x1d	/* Ctrl-] */
-#define SHELL_RETRY_MS		5
+#define SHELL_DETACH_KEY 0x1d /* Ctrl-] */
+#define SHELL_RETRY_MS   5
 
 /* A cmd_io that writes to the console: for the shell and boot-time output. */
 extern struct cmd_io console_io;

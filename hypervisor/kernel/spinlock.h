@@ -15,7 +15,10 @@ struct spinlock {
 	uint16_t next;
 };
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT \
+	{             \
+		0, 0  \
+	}
 
 static inline void spin_lock(struct spinlock *lock)
 {

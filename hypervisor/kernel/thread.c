@@ -13,8 +13,7 @@ static struct spinlock all_lock = SPINLOCK_INIT;
 static struct list all_threads = LIST_INIT(all_threads);
 static unsigned next_id;
 
-static void thread_init_common(struct thread *t, const char *name, unsigned prio,
-			       unsigned cpu)
+static void thread_init_common(struct thread *t, const char *name, unsigned prio, unsigned cpu)
 {
 	strlcpy(t->name, name, sizeof(t->name));
 	t->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
@@ -41,8 +40,8 @@ void thread_init_idle(struct thread *idle, unsigned cpu)
 	thread_init_common(idle, name, PRIO_IDLE, cpu);
 }
 
-struct thread *thread_create(const char *name, void (*entry)(void *), void *arg,
-			     unsigned prio, unsigned cpu, size_t stack_size)
+struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, unsigned prio,
+                             unsigned cpu, size_t stack_size)
 {
 	if (prio >= PRIO_IDLE || cpu >= MAX_CPUS || cpu_data(cpu)->state != CPU_ONLINE)
 		return 0;
@@ -86,8 +85,7 @@ void thread_exit(void)
 
 static bool thread_finished(struct thread *t)
 {
-	return t->state == THREAD_DEAD &&
-	       !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE);
+	return t->state == THREAD_DEAD && !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE);
 }
 
 int thread_join(struct thread *t, uint64_t timeout)
@@ -104,7 +102,7 @@ int thread_join(struct thread *t, uint64_t timeout)
 			return -ZE_TIMEOUT;
 		}
 		waitq_wait(&t->exit_wq, &t->lock,
-			   timeout == WAIT_FOREVER ? WAIT_FOREVER : deadline - now);
+		           timeout == WAIT_FOREVER ? WAIT_FOREVER : deadline - now);
 		spin_lock(&t->lock);
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
@@ -158,7 +156,7 @@ void thread_for_each(void (*fn)(struct thread *t, void *ctx), void *ctx)
 	uint64_t flags = spin_lock_irqsave(&all_lock);
 	struct list *pos;
 
-	list_for_each(pos, &all_threads)
+	list_for_each (pos, &all_threads)
 		fn(list_entry(pos, struct thread, all_node), ctx);
 	spin_unlock_irqrestore(&all_lock, flags);
 }

@@ -16,10 +16,10 @@
 #include "kernel/spinlock.h"
 #include "kernel/waitq.h"
 
-#define THREAD_NAME_MAX		16
-#define THREAD_STACK_DEFAULT	(16 * 1024)
-#define WAIT_FOREVER		UINT64_MAX	/* timeouts are in counter ticks */
-#define NO_WAIT			0
+#define THREAD_NAME_MAX      16
+#define THREAD_STACK_DEFAULT (16 * 1024)
+#define WAIT_FOREVER         UINT64_MAX /* timeouts are in counter ticks */
+#define NO_WAIT              0
 
 enum thread_state {
 	THREAD_READY,
@@ -39,14 +39,14 @@ struct arch_context {
 struct mutex;
 
 struct thread {
-	struct arch_context ctx;	/* first: context.S relies on it */
+	struct arch_context ctx; /* first: context.S relies on it */
 	char name[THREAD_NAME_MAX];
 	unsigned id;
 	unsigned cpu;
-	uint8_t base_prio;		/* as created or set */
-	uint8_t prio;			/* effective: raised by priority inheritance */
+	uint8_t base_prio; /* as created or set */
+	uint8_t prio;      /* effective: raised by priority inheritance */
 	volatile enum thread_state state;
-	volatile bool on_cpu;		/* its stack is still in use */
+	volatile bool on_cpu; /* its stack is still in use */
 	struct list rq_node;
 
 	/* Waiting: protected by the lock of the object waited on. */
@@ -55,14 +55,14 @@ struct thread {
 	struct list wait_node;
 	int wait_result;
 	struct ktimer timeout;
-	struct mutex *blocked_on;	/* for priority-inheritance chains */
+	struct mutex *blocked_on; /* for priority-inheritance chains */
 	struct list owned_mutexes;
 
 	void (*entry)(void *arg);
 	void *arg;
 	void *stack;
 	size_t stack_size;
-	struct spinlock lock;		/* guards exit_wq */
+	struct spinlock lock; /* guards exit_wq */
 	struct waitq exit_wq;
 
 	uint64_t run_ticks;
@@ -71,8 +71,8 @@ struct thread {
 	struct list all_node;
 };
 
-struct thread *thread_create(const char *name, void (*entry)(void *), void *arg,
-			     unsigned prio, unsigned cpu, size_t stack_size);
+struct thread *thread_create(const char *name, void (*entry)(void *), void *arg, unsigned prio,
+                             unsigned cpu, size_t stack_size);
 /* Each core's boot context becomes its idle thread (boot only). */
 void thread_init_idle(struct thread *idle, unsigned cpu);
 void thread_exit(void) __attribute__((noreturn));

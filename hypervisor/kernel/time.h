@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include "arch/arm64/sysreg.h"
 
-#define NSEC_PER_SEC	1000000000ull
+#define NSEC_PER_SEC 1000000000ull
 
 static inline uint64_t time_now(void)
 {

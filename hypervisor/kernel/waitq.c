@@ -25,7 +25,7 @@ static void insert_by_priority(struct waitq *wq, struct thread *t)
 {
 	struct list *pos;
 
-	list_for_each(pos, &wq->waiters) {
+	list_for_each (pos, &wq->waiters) {
 		if (list_entry(pos, struct thread, wait_node)->prio > t->prio)
 			break;
 	}

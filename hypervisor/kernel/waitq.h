@@ -14,7 +14,7 @@
 struct thread;
 
 struct waitq {
-	struct list waiters;		/* highest priority first, FIFO among equals */
+	struct list waiters; /* highest priority first, FIFO among equals */
 };
 
 void waitq_init(struct waitq *wq);

@@ -11,16 +11,16 @@
 #include "kernel/page_alloc.h"
 #include "lib/string.h"
 
-#define RANDOM_BLOCKS		96
-#define RANDOM_MAX_SIZE		3000
-#define RANDOM_SEED		0x9e3779b9u
-#define BIG_BLOCK		(64 * 1024)
-#define MAX_ALIGN_SHIFT		13	/* up to 8 KiB alignment */
-#define PAGE_TEST_ORDERS	9	/* orders 0..8: 4 KiB .. 1 MiB */
+#define RANDOM_BLOCKS       96
+#define RANDOM_MAX_SIZE     3000
+#define RANDOM_SEED         0x9e3779b9u
+#define BIG_BLOCK           (64 * 1024)
+#define MAX_ALIGN_SHIFT     13 /* up to 8 KiB alignment */
+#define PAGE_TEST_ORDERS    9  /* orders 0..8: 4 KiB .. 1 MiB */
 /* Shared among the cores: lock handoffs between vCPUs are slow on QEMU. */
-#define STRESS_TOTAL_ROUNDS	800
-#define STRESS_SLOTS		8
-#define STRESS_MAX_SIZE		512
+#define STRESS_TOTAL_ROUNDS 800
+#define STRESS_SLOTS        8
+#define STRESS_MAX_SIZE     512
 
 struct block {
 	uint8_t *p;
@@ -131,13 +131,13 @@ ZTEST(alloc, bad_kfree_detected)
 
 	mem_get_stats(&s0);
 	p = kzalloc(64);
-	q = kzalloc(64);		/* keeps p from merging on the double free */
+	q = kzalloc(64); /* keeps p from merging on the double free */
 	ZT_CHECK(p && q);
-	kfree(0);			/* allowed, and not an error */
-	kfree(p + HEAP_ALIGN);		/* inside a block */
-	kfree(&not_heap);		/* never from the heap */
+	kfree(0);              /* allowed, and not an error */
+	kfree(p + HEAP_ALIGN); /* inside a block */
+	kfree(&not_heap);      /* never from the heap */
 	kfree(p);
-	kfree(p);			/* double free */
+	kfree(p); /* double free */
 	kfree(q);
 	mem_get_stats(&s1);
 	ZT_CHECK_EQ(s1.kfree_errors - s0.kfree_errors, 3);
@@ -199,7 +199,8 @@ ZTEST(alloc, page_orders)
 		misaligned += (addr[o] & (bytes - 1)) != 0;
 		/* ZVM maps RAM 1:1: the block's first and last words are ours. */
 		volatile uint64_t *first = (uint64_t *)(uintptr_t)addr[o];
-		volatile uint64_t *last = (uint64_t *)(uintptr_t)(addr[o] + bytes - sizeof(uint64_t));
+		volatile uint64_t *last =
+		        (uint64_t *)(uintptr_t)(addr[o] + bytes - sizeof(uint64_t));
 		*first = addr[o];
 		*last = ~addr[o];
 		unwritable += *first != addr[o] || *last != ~addr[o];
@@ -291,7 +292,7 @@ ZTEST(alloc, all_cores_at_once)
 	mem_get_stats(&s0);
 	for (unsigned i = 0; i < n; i++)
 		created += (ts[i] = zt_start("alloc", alloc_stress, &c[i], ZT_PRIO_WORKER,
-					     cpus[i])) != 0;
+		                             cpus[i])) != 0;
 	zt_set_own_prio(old);
 	ZT_CHECK(zt_join_all(ts, n));
 	mem_get_stats(&s1);

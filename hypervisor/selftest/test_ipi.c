@@ -10,10 +10,10 @@
 #include "kernel/sem.h"
 #include "kernel/time.h"
 
-#define CALLS_PER_CORE		5
-#define PAIR_CALLS		24
-#define PRIO_WAKER		5
-#define PRIO_BUSY		15
+#define CALLS_PER_CORE 5
+#define PAIR_CALLS     24
+#define PRIO_WAKER     5
+#define PRIO_BUSY      15
 
 struct call_probe {
 	volatile unsigned calls;
@@ -159,7 +159,7 @@ ZTEST(ipi, resched_wakes_other_core)
 		ZT_CHECK(c.busy_saw_wake);
 		ZT_CHECK(resched1 > resched0);
 	} else {
-		ZT_CHECK_EQ(resched1, resched0);	/* a local wake needs no IPI */
+		ZT_CHECK_EQ(resched1, resched0); /* a local wake needs no IPI */
 	}
 	ztest_figure(ctx, "wake_ticks", c.woke_at - c.given_at);
 	ztest_figure(ctx, "remote", target != self);
@@ -205,7 +205,7 @@ ZTEST(ipi, calls_cross_at_once)
 	for (unsigned i = 0; i < n; i++) {
 		c[i] = (struct pair_ctx){ .start = &start, .cpus = cpus, .n = n };
 		created += (ts[i] = zt_start("caller", call_everyone, &c[i], ZT_PRIO_WORKER,
-					     cpus[i])) != 0;
+		                             cpus[i])) != 0;
 	}
 	__atomic_store_n(&start, 1, __ATOMIC_RELEASE);
 	zt_set_own_prio(old);

@@ -14,13 +14,13 @@
 #include "kernel/sem.h"
 #include "kernel/time.h"
 
-#define PRIO_HIGH	5
-#define PRIO_LOW	12
-#define YIELD_ROUNDS	3
-#define WAIT_TIMEOUT_MS	5
-#define MSG_SLOTS	2
-#define CHURN_THREADS	48
-#define SHELL_PRIO_BELOW	25	/* runs only once the test waits */
+#define PRIO_HIGH        5
+#define PRIO_LOW         12
+#define YIELD_ROUNDS     3
+#define WAIT_TIMEOUT_MS  5
+#define MSG_SLOTS        2
+#define CHURN_THREADS    48
+#define SHELL_PRIO_BELOW 25 /* runs only once the test waits */
 
 static uint64_t switches_on(unsigned cpu)
 {
@@ -66,7 +66,12 @@ ZTEST(sched, priority_order)
 
 /* --- a higher priority made ready preempts at once ----------------------- */
 
-enum { EV_L_BEFORE = 1, EV_H_WOKE, EV_L_AFTER, EV_SHELL };
+enum {
+	EV_L_BEFORE = 1,
+	EV_H_WOKE,
+	EV_L_AFTER,
+	EV_SHELL
+};
 
 struct preempt_ctx {
 	struct sem go;
@@ -192,7 +197,8 @@ ZTEST(sched, fifo_yield)
 	zt_events_reset(&ev);
 	unsigned old = zt_set_own_prio(ZT_PRIO_STARTER);
 	for (unsigned i = 0; i < n; i++)
-		created += (ts[i] = zt_start(names[i], yield_rounds, &ev, ZT_PRIO_WORKER, cpu)) != 0;
+		created +=
+		        (ts[i] = zt_start(names[i], yield_rounds, &ev, ZT_PRIO_WORKER, cpu)) != 0;
 	zt_set_own_prio(old);
 	ZT_CHECK(zt_join_all(ts, n));
 	ZT_CHECK_EQ(created, n);
@@ -259,8 +265,8 @@ ZTEST(sched, sleep_deadline)
 
 	for (unsigned i = 0; i < n; i++)
 		created += (ts[i] = zt_start("sleeper", sleeper, &res[i], ZT_PRIO_WORKER,
-					     cpus[i])) != 0;
-	sleep_series(&res[n]);		/* and the test's own thread */
+		                             cpus[i])) != 0;
+	sleep_series(&res[n]); /* and the test's own thread */
 	ZT_CHECK(zt_join_all(ts, n));
 	ZT_CHECK_EQ(created, n);
 	for (unsigned i = 0; i <= n; i++) {
@@ -387,7 +393,7 @@ ZTEST(sched, all_cores_run)
 
 	for (unsigned i = 0; i < n; i++)
 		created += (ts[i] = zt_start("core", report_core, &w[i], ZT_PRIO_WORKER,
-					     cpus[i])) != 0;
+		                             cpus[i])) != 0;
 	ZT_CHECK(zt_join_all(ts, n));
 	ZT_CHECK_EQ(created, n);
 	/* Every online core not lent to a VM. */

@@ -11,22 +11,22 @@
 #include "kernel/sem.h"
 #include "kernel/time.h"
 
-#define SEM_MAX			3
-#define MUTEX_ROUNDS		200
-#define THREADS_PER_CORE	2
-#define MAX_WORKERS		(MAX_CPUS * THREADS_PER_CORE)
-#define PRIO_PI_HIGH		6
-#define PRIO_PI_MEDIUM		10
-#define PRIO_PI_LOW		14
-#define PI_GIVE_UP_MS		100
-#define QUEUE_SLOTS		8
-#define SMALL_QUEUE		2
-#define WRAP_CYCLES		3
-#define STREAM_QUEUE		4
-#define STREAM_MESSAGES		400
+#define SEM_MAX          3
+#define MUTEX_ROUNDS     200
+#define THREADS_PER_CORE 2
+#define MAX_WORKERS      (MAX_CPUS * THREADS_PER_CORE)
+#define PRIO_PI_HIGH     6
+#define PRIO_PI_MEDIUM   10
+#define PRIO_PI_LOW      14
+#define PI_GIVE_UP_MS    100
+#define QUEUE_SLOTS      8
+#define SMALL_QUEUE      2
+#define WRAP_CYCLES      3
+#define STREAM_QUEUE     4
+#define STREAM_MESSAGES  400
 /* Shared among the cores: a ticket handoff between vCPUs is slow on QEMU. */
-#define SPIN_TOTAL		800
-#define CRITICAL_SPIN		20	/* widens the window a broken lock would show */
+#define SPIN_TOTAL       800
+#define CRITICAL_SPIN    20 /* widens the window a broken lock would show */
 
 /* --- semaphores ------------------------------------------------------------- */
 
@@ -137,7 +137,7 @@ ZTEST(sync, mutex_excludes_across_cores)
 	unsigned old = zt_set_own_prio(ZT_PRIO_STARTER);
 	for (unsigned i = 0; i < workers; i++)
 		created += (ts[i] = zt_start("count", count_under_mutex, &c, ZT_PRIO_WORKER,
-					     cpus[i % n])) != 0;
+		                             cpus[i % n])) != 0;
 	zt_set_own_prio(old);
 	ZT_CHECK(zt_join_all(ts, workers));
 	ZT_CHECK_EQ(created, workers);
@@ -151,7 +151,12 @@ ZTEST(sync, mutex_excludes_across_cores)
 
 /* Priority inheritance: the classic low / medium / high inversion. */
 enum {
-	EV_L_LOCKED = 1, EV_H_START, EV_H_LOCKING, EV_L_RUNS, EV_H_LOCKED, EV_M_RUNS,
+	EV_L_LOCKED = 1,
+	EV_H_START,
+	EV_H_LOCKING,
+	EV_L_RUNS,
+	EV_H_LOCKED,
+	EV_M_RUNS,
 	EV_L_DONE,
 };
 
@@ -208,8 +213,7 @@ static void pi_high(void *arg)
 ZTEST(sync, mutex_priority_inheritance)
 {
 	static const int want[] = {
-		EV_L_LOCKED, EV_H_START, EV_H_LOCKING, EV_L_RUNS, EV_H_LOCKED, EV_M_RUNS,
-		EV_L_DONE,
+		EV_L_LOCKED, EV_H_START, EV_H_LOCKING, EV_L_RUNS, EV_H_LOCKED, EV_M_RUNS, EV_L_DONE,
 	};
 	struct pi_ctx c = { 0 };
 	struct thread *ts[3] = { 0 };
@@ -296,7 +300,7 @@ ZTEST(sync, mutex_timeout_drops_boost)
 
 struct msg {
 	uint32_t seq;
-	uint32_t check;			/* ~seq: catches torn or mixed copies */
+	uint32_t check; /* ~seq: catches torn or mixed copies */
 };
 
 static struct msg make_msg(uint32_t seq)
@@ -339,8 +343,16 @@ ZTEST(sync, msgq_fifo_order)
 	ZT_CHECK_EQ(msgq_count(&q), 0);
 }
 
-enum { EV_R_WAITING = 1, EV_SHELL_SENDING, EV_R_GOT, EV_SHELL_SENT,
-       EV_S_SENDING, EV_SHELL_RECEIVING, EV_S_SENT, EV_SHELL_RECEIVED };
+enum {
+	EV_R_WAITING = 1,
+	EV_SHELL_SENDING,
+	EV_R_GOT,
+	EV_SHELL_SENT,
+	EV_S_SENDING,
+	EV_SHELL_RECEIVING,
+	EV_S_SENT,
+	EV_SHELL_RECEIVED
+};
 
 struct blocking_ctx {
 	struct msgq q;
@@ -373,7 +385,10 @@ ZTEST(sync, msgq_blocks_when_empty_or_full)
 {
 	static const int want_recv[] = { EV_R_WAITING, EV_SHELL_SENDING, EV_R_GOT, EV_SHELL_SENT };
 	static const int want_send[] = {
-		EV_S_SENDING, EV_SHELL_RECEIVING, EV_S_SENT, EV_SHELL_RECEIVED,
+		EV_S_SENDING,
+		EV_SHELL_RECEIVING,
+		EV_S_SENT,
+		EV_SHELL_RECEIVED,
 	};
 	struct blocking_ctx c = { 0 };
 	struct thread *t;
@@ -533,7 +548,7 @@ ZTEST(sync, spinlock_contention)
 	for (unsigned i = 0; i < n; i++) {
 		w[i] = (struct spin_worker){ .shared = &c, .rounds = SPIN_TOTAL / n };
 		created += (ts[i] = zt_start("spin", count_under_spinlock, &w[i], ZT_PRIO_WORKER,
-					     cpus[i])) != 0;
+		                             cpus[i])) != 0;
 	}
 	__atomic_store_n(&c.start, 1, __ATOMIC_RELEASE);
 	zt_set_own_prio(old);

@@ -9,15 +9,15 @@
 #include "kernel/sem.h"
 #include "kernel/time.h"
 
-#define ORDER_TIMERS		32
-#define ORDER_SEED		0x2545f491u
-#define ORDER_STEP_US		200
-#define LEAD_US			1000	/* first deadline: after all are armed */
-#define PERIODIC_FIRES		5
-#define PERIOD_US		300
-#define FAR_FUTURE_MS		60000	/* never reached while the test runs */
-#define REMOTE_VICTIM_MS	300
-#define REMOTE_WITNESS_MS	350
+#define ORDER_TIMERS      32
+#define ORDER_SEED        0x2545f491u
+#define ORDER_STEP_US     200
+#define LEAD_US           1000 /* first deadline: after all are armed */
+#define PERIODIC_FIRES    5
+#define PERIOD_US         300
+#define FAR_FUTURE_MS     60000 /* never reached while the test runs */
+#define REMOTE_VICTIM_MS  300
+#define REMOTE_WITNESS_MS 350
 
 struct tt_run;
 
@@ -62,7 +62,7 @@ static void on_fire(struct ktimer *kt)
 	if (slot < ORDER_TIMERS)
 		run->order[slot] = t->index;
 	if (slot + 1 >= run->expected)
-		sem_give(&run->done);	/* a count of one: later gives just fail */
+		sem_give(&run->done); /* a count of one: later gives just fail */
 }
 
 static void timer_init(struct tt_timer *t, struct tt_run *run, unsigned index)
@@ -91,7 +91,7 @@ ZTEST(timer, deadline_order)
 
 	for (unsigned i = 0; i < ORDER_TIMERS; i++)
 		rank[i] = i;
-	for (unsigned i = ORDER_TIMERS - 1; i > 0; i--) {	/* Fisher-Yates */
+	for (unsigned i = ORDER_TIMERS - 1; i > 0; i--) { /* Fisher-Yates */
 		unsigned j = zt_rand(&seed) % (i + 1), tmp = rank[i];
 		rank[i] = rank[j];
 		rank[j] = tmp;
@@ -240,8 +240,8 @@ ZTEST(timer, rearm_from_callback)
 struct core_timers {
 	struct tt_run run;
 	struct tt_timer local;
-	struct tt_timer victim;		/* cancelled from another core */
-	struct tt_timer witness;	/* due after the victim */
+	struct tt_timer victim;  /* cancelled from another core */
+	struct tt_timer witness; /* due after the victim */
 	struct sem armed;
 	bool remote_cancel;
 	uint64_t fired_before, fired_after;
@@ -287,7 +287,7 @@ ZTEST(timer, each_core)
 		timer_init(&c[i].victim, &c[i].run, 1);
 		timer_init(&c[i].witness, &c[i].run, 2);
 		created += (ts[i] = zt_start("timers", arm_on_own_core, &c[i], ZT_PRIO_WORKER,
-					     cpus[i])) != 0;
+		                             cpus[i])) != 0;
 	}
 	if (ts[last] && c[last].remote_cancel &&
 	    sem_take(&c[last].armed, ms_to_ticks(ZT_SLACK_MS)) == 0)

@@ -17,11 +17,11 @@
 #include "vmm/vm.h"
 #include "vmm/vm_boot.h"
 
-#define TEST_VM_MIB		32
-#define WAIT_MS			5000
-#define POLL_MS			1
-#define QUIET_MS		300	/* three heartbeat periods of the guest */
-#define LIFECYCLE_ROUNDS	10
+#define TEST_VM_MIB      32
+#define WAIT_MS          5000
+#define POLL_MS          1
+#define QUIET_MS         300 /* three heartbeat periods of the guest */
+#define LIFECYCLE_ROUNDS 10
 
 /* Polls cond (bounded) while the VM runs on its own core. */
 static bool wait_for(bool (*cond)(struct vm *vm, uint64_t arg), struct vm *vm, uint64_t arg)
@@ -98,33 +98,37 @@ static void destroy(struct vm *vm)
 }
 
 /* Runs body; the VM is deleted whatever body decided. */
-#define WITH_VM(recovery, ...) do {					\
-	struct vm *vm = make_vm(ctx, recovery);				\
-	struct zerr_msg msg;						\
-	if (!vm)							\
-		return;							\
-	(void)msg;							\
-	__VA_ARGS__;							\
-	destroy(vm);							\
-} while (0)
+#define WITH_VM(recovery, ...)                          \
+	do {                                            \
+		struct vm *vm = make_vm(ctx, recovery); \
+		struct zerr_msg msg;                    \
+		if (!vm)                                \
+			return;                         \
+		(void)msg;                              \
+		__VA_ARGS__;                            \
+		destroy(vm);                            \
+	} while (0)
 
 static bool lifecycle_rounds(struct ztest_ctx *ctx, struct vm *vm, struct zerr_msg *msg)
 {
 	for (unsigned round = 0; round < LIFECYCLE_ROUNDS; round++) {
 		uint64_t t0 = time_now();
 		if (vm_start(vm, msg) || !wait_for(beat_after, vm, t0))
-			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: no heartbeat after start",
-					  round), false;
+			return ztest_fail(ctx, __FILE__, __LINE__,
+			                  "round %u: no heartbeat after start", round),
+			       false;
 		if (vm_pause(vm, msg) || vm->state != VM_PAUSED)
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: pause", round), false;
 		uint64_t frozen = vm->last_heartbeat;
 		thread_sleep(ms_to_ticks(QUIET_MS));
 		if (vm->last_heartbeat != frozen)
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: beat while paused",
-					  round), false;
+			                  round),
+			       false;
 		uint64_t t1 = time_now();
 		if (vm_resume(vm, msg) || !wait_for(beat_after, vm, t1))
-			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: resume", round), false;
+			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: resume", round),
+			       false;
 		if (vm_stop(vm, msg) || vm->state != VM_STOPPED || vm->threads_live)
 			return ztest_fail(ctx, __FILE__, __LINE__, "round %u: stop", round), false;
 	}
@@ -154,7 +158,7 @@ static bool isolated(struct ztest_ctx *ctx, struct vm *vm)
 {
 	extern char _head[], _end[];
 	const uint64_t unmapped[] = { GUEST_GICD_BASE, GUEST_GICR_BASE, GUEST_UART_BASE,
-				      vm->cfg.ram.base + vm->cfg.ram.size, 0 };
+		                      vm->cfg.ram.base + vm->cfg.ram.size, 0 };
 	uint64_t pa;
 	enum stage2_mem type;
 
@@ -170,12 +174,14 @@ static bool isolated(struct ztest_ctx *ctx, struct vm *vm)
 		if (other && other != vm &&
 		    overlaps(vm->ram_pa, vm->cfg.ram.size, other->ram_pa, other->cfg.ram.size))
 			return ztest_fail(ctx, __FILE__, __LINE__, "shares RAM with vm %u",
-					  other->id), false;
+			                  other->id),
+			       false;
 	}
 	for (unsigned i = 0; i < ZT_ARRAY_SIZE(unmapped); i++) {
 		if (stage2_translate(&vm->s2, unmapped[i], &pa, &type))
 			return ztest_fail(ctx, __FILE__, __LINE__, "IPA 0x%lx is mapped",
-					  unmapped[i]), false;
+			                  unmapped[i]),
+			       false;
 	}
 	return true;
 }
@@ -226,7 +232,8 @@ ZTEST(vm, psci_system_off)
 	WITH_VM(VM_RECOVERY_RESTART, {
 		if (crash_then(ctx, vm, 'o', &msg)) {
 			if (!wait_for(reaped_in_state, vm, VM_STOPPED) || vm->crashes)
-				ztest_fail(ctx, __FILE__, __LINE__, "still %s", vm_state_name(vm->state));
+				ztest_fail(ctx, __FILE__, __LINE__, "still %s",
+				           vm_state_name(vm->state));
 			else if (!strstr(vm->reason, "SYSTEM_OFF"))
 				ztest_fail(ctx, __FILE__, __LINE__, "reason: %s", vm->reason);
 		}
@@ -239,7 +246,8 @@ ZTEST(vm, recovery_restarts)
 	WITH_VM(VM_RECOVERY_RESTART, {
 		if (crash_then(ctx, vm, 'w', &msg)) {
 			if (!wait_for(restarted, vm, 1))
-				ztest_fail(ctx, __FILE__, __LINE__, "not restarted: %s", vm->reason);
+				ztest_fail(ctx, __FILE__, __LINE__, "not restarted: %s",
+				           vm->reason);
 			else if (!wait_for(beat_after, vm, time_now()))
 				ztest_fail(ctx, __FILE__, __LINE__, "no heartbeat after restart");
 			else

@@ -29,12 +29,12 @@
 
 #include "kernel/cmd.h"
 
-#define ZTEST_REASON_MAX	160
-#define ZTEST_FIGURES_MAX	240
+#define ZTEST_REASON_MAX  160
+#define ZTEST_FIGURES_MAX 240
 
 struct ztest_ctx {
-	uint64_t seed;		/* this test's own: from the run's seed and round */
-	unsigned round;		/* 1..repeat */
+	uint64_t seed;  /* this test's own: from the run's seed and round */
+	unsigned round; /* 1..repeat */
 	bool failed;
 	bool skipped;
 	char reason[ZTEST_REASON_MAX];
@@ -48,38 +48,47 @@ struct ztest {
 	void (*fn)(struct ztest_ctx *ctx);
 };
 
-#define ZTEST(grp, nm)							\
-	static void ztest_fn_##grp##_##nm(struct ztest_ctx *ctx);	\
-	static const struct ztest ztest_entry_##grp##_##nm		\
-	__attribute__((used, section("zvm_tests"), aligned(8))) = {	\
-		.group = #grp, .name = #nm, .fn = ztest_fn_##grp##_##nm, \
-	};								\
+#define ZTEST(grp, nm)                                                      \
+	static void ztest_fn_##grp##_##nm(struct ztest_ctx *ctx);           \
+	static const struct ztest ztest_entry_##grp##_##nm                  \
+	        __attribute__((used, section("zvm_tests"), aligned(8))) = { \
+		        .group = #grp,                                      \
+		        .name = #nm,                                        \
+		        .fn = ztest_fn_##grp##_##nm,                        \
+	        };                                                          \
 	static void ztest_fn_##grp##_##nm(struct ztest_ctx *ctx)
 
 void ztest_fail(struct ztest_ctx *ctx, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 /* Ends nothing by itself: the test returns after calling it. */
 void ztest_skip(struct ztest_ctx *ctx, const char *why);
 /* Adds "name=value" to the result line: what the test measured. */
 void ztest_figure(struct ztest_ctx *ctx, const char *name, uint64_t value);
 
-#define ZT_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		ztest_fail(ctx, __FILE__, __LINE__, "%s", #cond);	\
-		return;							\
-	}								\
-} while (0)
+#define ZT_CHECK(cond)                                                    \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			ztest_fail(ctx, __FILE__, __LINE__, "%s", #cond); \
+			return;                                           \
+		}                                                         \
+	} while (0)
 
-#define ZT_CHECK_EQ(a, b) do {						\
-	long long _za = (long long)(a), _zb = (long long)(b);		\
-	if (_za != _zb) {						\
-		ztest_fail(ctx, __FILE__, __LINE__, "%s == %s (%lld != %lld)", \
-			   #a, #b, _za, _zb);				\
-		return;							\
-	}								\
-} while (0)
+#define ZT_CHECK_EQ(a, b)                                                                      \
+	do {                                                                                   \
+		long long _za = (long long)(a), _zb = (long long)(b);                          \
+		if (_za != _zb) {                                                              \
+			ztest_fail(ctx, __FILE__, __LINE__, "%s == %s (%lld != %lld)", #a, #b, \
+			           _za, _zb);                                                  \
+			return;                                                                \
+		}                                                                              \
+	} while (0)
 
-enum ztest_outcome { ZTEST_PASS, ZTEST_FAIL, ZTEST_SKIP, ZTEST_OUTCOMES };
+enum ztest_outcome {
+	ZTEST_PASS,
+	ZTEST_FAIL,
+	ZTEST_SKIP,
+	ZTEST_OUTCOMES
+};
 
 /* The registry, in link order. */
 const struct ztest *ztest_first(void);

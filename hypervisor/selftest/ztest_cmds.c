@@ -11,8 +11,8 @@
 #include "selftest/ztest_report.h"
 #include "selftest/ztest_runner.h"
 
-#define CANCEL_KEY		0x03	/* Ctrl-C */
-#define WAIT_SLICE_MS		1000	/* a waiter rechecks the run this often */
+#define CANCEL_KEY    0x03 /* Ctrl-C */
+#define WAIT_SLICE_MS 1000 /* a waiter rechecks the run this often */
 
 /* --- zvm test list [group] --- */
 
@@ -56,7 +56,7 @@ static int cmd_test_list(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_test_list, "zvm test list", "zvm test list [<group>]",
-	     "Lists the built-in tests as group.name, all or one group's.", cmd_test_list);
+             "Lists the built-in tests as group.name, all or one group's.", cmd_test_list);
 
 /* --- zvm test run: options --- */
 
@@ -99,8 +99,8 @@ static int parse_run_options(struct cmd_io *io, int argc, char **argv, struct ru
 /* --- zvm test run: following a run --- */
 
 struct follower {
-	unsigned run;		/* its number */
-	unsigned next;		/* the next result to print */
+	unsigned run;  /* its number */
+	unsigned next; /* the next result to print */
 };
 
 static struct follower shell_follower;
@@ -139,7 +139,8 @@ static void follower_detach(void *ctx)
 	ztest_runner_on_progress(0);
 	ztest_results_info(&info);
 	if (info.state == ZTEST_RUN_ACTIVE)
-		cmd_printf(&console_io, "[the run goes on: 'zvm test status', 'zvm test results']\n");
+		cmd_printf(&console_io,
+		           "[the run goes on: 'zvm test status', 'zvm test results']\n");
 }
 
 static bool follower_waiting(void *ctx)
@@ -193,10 +194,10 @@ static int cmd_test_run(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_test_run, "zvm test run",
-	     "zvm test run <group|group.name|name|all> [--repeat <n>] [--seed <s>]",
-	     "Runs built-in tests: one result line each, then a summary. On the shell "
-	     "Ctrl-C cancels and Ctrl-] leaves the run going in the background.",
-	     cmd_test_run);
+             "zvm test run <group|group.name|name|all> [--repeat <n>] [--seed <s>]",
+             "Runs built-in tests: one result line each, then a summary. On the shell "
+             "Ctrl-C cancels and Ctrl-] leaves the run going in the background.",
+             cmd_test_run);
 
 /* --- status, results, cancel --- */
 
@@ -212,7 +213,7 @@ static int cmd_test_status(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_test_status, "zvm test status", "zvm test status",
-	     "Shows the test run in progress, or what the last one did.", cmd_test_status);
+             "Shows the test run in progress, or what the last one did.", cmd_test_status);
 
 static int cmd_test_results(struct cmd_io *io, int argc, char **argv)
 {
@@ -239,8 +240,8 @@ static int cmd_test_results(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_test_results, "zvm test results", "zvm test results [--json]",
-	     "Prints the last run's results, as result lines or as one JSON object.",
-	     cmd_test_results);
+             "Prints the last run's results, as result lines or as one JSON object.",
+             cmd_test_results);
 
 static int cmd_test_cancel(struct cmd_io *io, int argc, char **argv)
 {
@@ -255,4 +256,4 @@ static int cmd_test_cancel(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_test_cancel, "zvm test cancel", "zvm test cancel",
-	     "Stops the test run in progress after its current test.", cmd_test_cancel);
+             "Stops the test run in progress after its current test.", cmd_test_cancel);

@@ -14,13 +14,13 @@ static uint64_t run_time_us(const struct ztest_run_info *run)
 void ztest_report_header(struct cmd_io *io, const struct ztest_run_info *run)
 {
 	cmd_printf(io, "ZTEST RUN selector=%s tests=%u repeat=%u seed=%lu\n", run->selector,
-		   run->tests, run->repeat, run->seed);
+	           run->tests, run->repeat, run->seed);
 }
 
 void ztest_report_result(struct cmd_io *io, const struct ztest_result *r, unsigned repeat)
 {
 	cmd_printf(io, "ZTEST %s.%s %s time_us=%lu", r->test->group, r->test->name,
-		   verdicts[r->outcome], r->time_us);
+	           verdicts[r->outcome], r->time_us);
 	if (repeat > 1)
 		cmd_printf(io, " round=%u", r->round);
 	if (r->outcome == ZTEST_PASS)
@@ -32,8 +32,8 @@ void ztest_report_result(struct cmd_io *io, const struct ztest_result *r, unsign
 void ztest_report_summary(struct cmd_io *io, const struct ztest_run_info *run)
 {
 	cmd_printf(io, "ZTEST SUMMARY total=%u passed=%u failed=%u skipped=%u time_us=%lu%s\n",
-		   run->produced, run->count[ZTEST_PASS], run->count[ZTEST_FAIL],
-		   run->count[ZTEST_SKIP], run_time_us(run), run->cancelled ? " cancelled=1" : "");
+	           run->produced, run->count[ZTEST_PASS], run->count[ZTEST_FAIL],
+	           run->count[ZTEST_SKIP], run_time_us(run), run->cancelled ? " cancelled=1" : "");
 }
 
 void ztest_report_status(struct cmd_io *io, const struct ztest_run_info *run)
@@ -42,24 +42,23 @@ void ztest_report_status(struct cmd_io *io, const struct ztest_run_info *run)
 
 	switch (run->state) {
 	case ZTEST_RUN_ACTIVE:
-		cmd_printf(io, "running '%s' (seed %lu): %u of %u done, round %u of %u, now %s.%s%s",
-			   run->selector, run->seed, run->produced, run->tests * run->repeat,
-			   run->round, run->repeat, run->current ? run->current->group : "-",
-			   run->current ? run->current->name : "-",
-			   run->cancel_requested ? ", cancelling" : "");
+		cmd_printf(io,
+		           "running '%s' (seed %lu): %u of %u done, round %u of %u, now %s.%s%s",
+		           run->selector, run->seed, run->produced, run->tests * run->repeat,
+		           run->round, run->repeat, run->current ? run->current->group : "-",
+		           run->current ? run->current->name : "-",
+		           run->cancel_requested ? ", cancelling" : "");
 		break;
 	case ZTEST_RUN_DONE:
 		cmd_printf(io, "last run '%s' (seed %lu) %s: %u of %u", run->selector, run->seed,
-			   run->cancelled ? "was cancelled" : "finished", run->produced,
-			   run->tests * run->repeat);
+		           run->cancelled ? "was cancelled" : "finished", run->produced,
+		           run->tests * run->repeat);
 		break;
 	case ZTEST_RUN_NONE:
-	default:
-		cmd_printf(io, "no test has run since boot\n");
-		return;
+	default: cmd_printf(io, "no test has run since boot\n"); return;
 	}
 	cmd_printf(io, "; %u passed, %u failed, %u skipped; %lu.%03lu s\n", run->count[ZTEST_PASS],
-		   run->count[ZTEST_FAIL], run->count[ZTEST_SKIP], ms / 1000, ms % 1000);
+	           run->count[ZTEST_FAIL], run->count[ZTEST_SKIP], ms / 1000, ms % 1000);
 }
 
 void ztest_report_new(struct cmd_io *io, unsigned number, unsigned *next)
@@ -122,7 +121,7 @@ static void json_figures(struct cmd_io *io, const char *s)
 static void json_result(struct cmd_io *io, const struct ztest_result *r)
 {
 	cmd_printf(io, "{\"name\":\"%s.%s\",\"verdict\":\"%s\",\"round\":%u,\"time_us\":%lu,",
-		   r->test->group, r->test->name, verdicts[r->outcome], r->round, r->time_us);
+	           r->test->group, r->test->name, verdicts[r->outcome], r->round, r->time_us);
 	cmd_printf(io, "\"reason\":");
 	json_string(io, r->outcome == ZTEST_PASS ? "" : r->reason);
 	cmd_printf(io, ",\"figures\":");
@@ -146,14 +145,15 @@ void ztest_report_json(struct cmd_io *io)
 
 	ztest_results_info(&run);
 	cmd_printf(io, "{\"run\":{\"number\":%u,\"state\":\"%s\",\"selector\":", run.number,
-		   state_name(&run));
+	           state_name(&run));
 	json_string(io, run.selector);
-	cmd_printf(io, ",\"tests\":%u,\"repeat\":%u,\"seed\":%lu,\"total\":%u,\"passed\":%u,"
-		   "\"failed\":%u,\"skipped\":%u,\"time_us\":%lu,\"results_dropped\":%u},"
-		   "\"results\":[",
-		   run.tests, run.repeat, run.seed, run.produced, run.count[ZTEST_PASS],
-		   run.count[ZTEST_FAIL], run.count[ZTEST_SKIP],
-		   run.state == ZTEST_RUN_NONE ? 0 : run_time_us(&run), ztest_results_oldest(&run));
+	cmd_printf(io,
+	           ",\"tests\":%u,\"repeat\":%u,\"seed\":%lu,\"total\":%u,\"passed\":%u,"
+	           "\"failed\":%u,\"skipped\":%u,\"time_us\":%lu,\"results_dropped\":%u},"
+	           "\"results\":[",
+	           run.tests, run.repeat, run.seed, run.produced, run.count[ZTEST_PASS],
+	           run.count[ZTEST_FAIL], run.count[ZTEST_SKIP],
+	           run.state == ZTEST_RUN_NONE ? 0 : run_time_us(&run), ztest_results_oldest(&run));
 	/* Only this run's results: a run that began meanwhile ends the list. */
 	unsigned oldest = ztest_results_oldest(&run);
 	for (unsigned seq = oldest; seq < run.produced && ztest_results_get(run.number, seq, &r);

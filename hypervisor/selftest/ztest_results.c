@@ -9,8 +9,7 @@ static struct spinlock store_lock;
 static struct ztest_run_info run;
 static struct ztest_result kept[ZTEST_RESULTS_KEPT];
 
-unsigned ztest_results_begin(const char *selector, unsigned tests, unsigned repeat,
-			     uint64_t seed)
+unsigned ztest_results_begin(const char *selector, unsigned tests, unsigned repeat, uint64_t seed)
 {
 	uint64_t flags = spin_lock_irqsave(&store_lock);
 	unsigned number = run.number + 1;
@@ -94,7 +93,7 @@ bool ztest_results_get(unsigned number, unsigned seq, struct ztest_result *out)
 {
 	uint64_t flags = spin_lock_irqsave(&store_lock);
 	bool ok = number == run.number && seq < run.produced &&
-		  run.produced - seq <= ZTEST_RESULTS_KEPT;
+	          run.produced - seq <= ZTEST_RESULTS_KEPT;
 
 	if (ok)
 		*out = kept[seq % ZTEST_RESULTS_KEPT];

@@ -11,10 +11,14 @@
 
 #include "selftest/ztest.h"
 
-#define ZTEST_RESULTS_KEPT	256	/* the newest results of a run */
-#define ZTEST_SELECTOR_MAX	48
+#define ZTEST_RESULTS_KEPT 256 /* the newest results of a run */
+#define ZTEST_SELECTOR_MAX 48
 
-enum ztest_run_state { ZTEST_RUN_NONE, ZTEST_RUN_ACTIVE, ZTEST_RUN_DONE };
+enum ztest_run_state {
+	ZTEST_RUN_NONE,
+	ZTEST_RUN_ACTIVE,
+	ZTEST_RUN_DONE
+};
 
 struct ztest_result {
 	const struct ztest *test;
@@ -22,28 +26,27 @@ struct ztest_result {
 	unsigned round;
 	uint64_t time_us;
 	char reason[ZTEST_REASON_MAX];
-	char figures[ZTEST_FIGURES_MAX];	/* " name=value" ... */
+	char figures[ZTEST_FIGURES_MAX]; /* " name=value" ... */
 };
 
 struct ztest_run_info {
-	unsigned number;		/* runs since boot: 1, 2, ... */
+	unsigned number; /* runs since boot: 1, 2, ... */
 	enum ztest_run_state state;
 	char selector[ZTEST_SELECTOR_MAX];
-	unsigned tests;			/* selected, per round */
+	unsigned tests; /* selected, per round */
 	unsigned repeat;
 	uint64_t seed;
-	unsigned produced;		/* results so far, every round */
+	unsigned produced; /* results so far, every round */
 	unsigned count[ZTEST_OUTCOMES];
 	bool cancel_requested;
-	bool cancelled;			/* ended before its plan was done */
-	uint64_t started, finished;	/* counter ticks */
-	const struct ztest *current;	/* running now (ACTIVE) */
+	bool cancelled;              /* ended before its plan was done */
+	uint64_t started, finished;  /* counter ticks */
+	const struct ztest *current; /* running now (ACTIVE) */
 	unsigned round;
 };
 
 /* The runner's side.  Begins a run: its number, or 0 while one is active. */
-unsigned ztest_results_begin(const char *selector, unsigned tests, unsigned repeat,
-			     uint64_t seed);
+unsigned ztest_results_begin(const char *selector, unsigned tests, unsigned repeat, uint64_t seed);
 void ztest_results_current(const struct ztest *t, unsigned round);
 void ztest_results_add(const struct ztest_result *r);
 void ztest_results_end(void);

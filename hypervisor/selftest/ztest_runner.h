@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 /* At the shell's priority: the tests' own threads are placed around it. */
-#define ZTEST_RUNNER_PRIORITY	20
-#define ZTEST_REPEAT_MAX	1000
+#define ZTEST_RUNNER_PRIORITY 20
+#define ZTEST_REPEAT_MAX      1000
 
 /*
  * Starts a run; returns its number (> 0), or -ZE_BUSY while another runs,

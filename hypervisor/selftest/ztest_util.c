@@ -57,7 +57,7 @@ unsigned zt_online_cpus(unsigned *cpus, unsigned max)
 }
 
 struct thread *zt_start(const char *name, void (*fn)(void *), void *arg, unsigned prio,
-			unsigned cpu)
+                        unsigned cpu)
 {
 	return thread_create(name, fn, arg, prio, cpu, 0);
 }

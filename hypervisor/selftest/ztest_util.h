@@ -12,16 +12,16 @@
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
 
-#define ZT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define ZT_EVENTS_MAX		64
+#define ZT_ARRAY_SIZE(a)   (sizeof(a) / sizeof((a)[0]))
+#define ZT_EVENTS_MAX      64
 /* A test thread that has not ended after this long is a failure, not a hang. */
-#define ZT_JOIN_TIMEOUT_MS	30000
+#define ZT_JOIN_TIMEOUT_MS 30000
 /* "About the right time": generous, because QEMU without icount may stall. */
-#define ZT_SLACK_MS		5000
+#define ZT_SLACK_MS        5000
 /* Priority of test threads that must run before the shell (20) does. */
-#define ZT_PRIO_WORKER		10
+#define ZT_PRIO_WORKER     10
 /* A test's own priority while it lines threads up: none of them runs yet. */
-#define ZT_PRIO_STARTER		1
+#define ZT_PRIO_STARTER    1
 
 /* An ordered record of what happened, safe to append from any core or IRQ. */
 struct zt_events {
@@ -41,7 +41,7 @@ uint32_t zt_rand(uint32_t *state);
 unsigned zt_online_cpus(unsigned *cpus, unsigned max);
 
 struct thread *zt_start(const char *name, void (*fn)(void *), void *arg, unsigned prio,
-			unsigned cpu);
+                        unsigned cpu);
 /* Joins every non-NULL thread in ts[0..n); false if any did not end in time. */
 bool zt_join_all(struct thread **ts, unsigned n);
 

@@ -23,8 +23,7 @@ void console_ring_clear(struct console_ring *r)
 }
 
 /* Stores n bytes as offsets at.., wrapping once at most (n <= size). */
-static void copy_in(struct console_ring *r, uint64_t at, const uint8_t *src,
-		    size_t n)
+static void copy_in(struct console_ring *r, uint64_t at, const uint8_t *src, size_t n)
 {
 	size_t pos = (size_t)(at % r->size);
 	size_t first = r->size - pos < n ? r->size - pos : n;
@@ -67,8 +66,8 @@ uint64_t console_ring_dropped(const struct console_ring *r)
 	return r->dropped;
 }
 
-size_t console_ring_read(const struct console_ring *r, uint64_t *offset,
-			 void *out, size_t len, uint64_t *lost)
+size_t console_ring_read(const struct console_ring *r, uint64_t *offset, void *out, size_t len,
+                         uint64_t *lost)
 {
 	uint64_t from = *offset;
 	size_t n, pos, first;

@@ -22,9 +22,9 @@
 struct console_ring {
 	uint8_t *buf;
 	size_t size;
-	uint64_t start;		/* offset of the oldest byte held */
-	uint64_t written;	/* bytes ever written: the next byte's offset */
-	uint64_t dropped;	/* bytes overwritten to make room */
+	uint64_t start;   /* offset of the oldest byte held */
+	uint64_t written; /* bytes ever written: the next byte's offset */
+	uint64_t dropped; /* bytes overwritten to make room */
 };
 
 /* Uses buf[0..size) for the ring; false when buf is NULL or size is 0. */
@@ -50,7 +50,7 @@ uint64_t console_ring_dropped(const struct console_ring *r);
  * byte held, with *lost (may be NULL) = the bytes skipped; one beyond the
  * end reads nothing.  Returns the number of bytes copied.
  */
-size_t console_ring_read(const struct console_ring *r, uint64_t *offset,
-			 void *out, size_t len, uint64_t *lost);
+size_t console_ring_read(const struct console_ring *r, uint64_t *offset, void *out, size_t len,
+                         uint64_t *lost);
 
 #endif

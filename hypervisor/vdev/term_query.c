@@ -2,11 +2,11 @@
 #include "vdev/term_query.h"
 #include "lib/string.h"
 
-#define ESC	'\x1b'
+#define ESC '\x1b'
 
-static const char *const queries[] = { "\x1b[5n", "\x1b[6n", "\x1b[c", "\x1b[0c", "\x1b[>c",
-				       "\x1b[>0c" };
-#define QUERY_COUNT	(sizeof(queries) / sizeof(queries[0]))
+static const char *const queries[] = { "\x1b[5n", "\x1b[6n", "\x1b[c",
+	                               "\x1b[0c", "\x1b[>c", "\x1b[>0c" };
+#define QUERY_COUNT (sizeof(queries) / sizeof(queries[0]))
 
 void term_query_init(struct term_query *q)
 {
@@ -47,7 +47,7 @@ size_t term_query_filter(struct term_query *q, const char *in, size_t n, char *o
 		q->held[q->held_len++] = in[i];
 		int m = match(q);
 		if (m == 2) {
-			q->held_len = 0;	/* a whole query: dropped */
+			q->held_len = 0; /* a whole query: dropped */
 		} else if (m == 0) {
 			/* Not a query after all: out it goes, and this byte may
 			 * start the next one. */

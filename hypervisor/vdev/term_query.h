@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define TERM_QUERY_MAX	5	/* ESC [ > 0 c */
+#define TERM_QUERY_MAX 5 /* ESC [ > 0 c */
 
 struct term_query {
 	char held[TERM_QUERY_MAX];

@@ -6,35 +6,35 @@
 #include "lib/string.h"
 
 /* Reset values (DDI 0183, table 3-1). */
-#define CR_RESET		(VUART_CR_TXE | VUART_CR_RXE)
-#define IFLS_RESET		0x12u	/* both trigger levels at 1/2 */
+#define CR_RESET   (VUART_CR_TXE | VUART_CR_RXE)
+#define IFLS_RESET 0x12u /* both trigger levels at 1/2 */
 
 /* Widths of the stored registers (DDI 0183, 3.3). */
-#define ILPR_MASK		0xffu
-#define IBRD_MASK		0xffffu
-#define FBRD_MASK		0x3fu
-#define LCR_H_MASK		0xffu
-#define CR_MASK			0xffffu
-#define IFLS_MASK		0x3fu
-#define DMACR_MASK		0x7u
-#define DR_DATA_MASK		0xffu
+#define ILPR_MASK    0xffu
+#define IBRD_MASK    0xffffu
+#define FBRD_MASK    0x3fu
+#define LCR_H_MASK   0xffu
+#define CR_MASK      0xffffu
+#define IFLS_MASK    0x3fu
+#define DMACR_MASK   0x7u
+#define DR_DATA_MASK 0xffu
 
 /* UARTIFLS RXIFLSEL, bits 5:3: the RX trigger in eighths (DDI 0183, 3.3.9). */
-#define IFLS_RX_SHIFT		3
-#define IFLS_RX_MASK		0x7u
-#define IFLS_RX_LEVELS		5	/* 1/8, 1/4, 1/2, 3/4, 7/8; others reserved */
-#define IFLS_RX_HALF		2
-#define FIFO_EIGHTH		(VUART_FIFO_SIZE / 8)
+#define IFLS_RX_SHIFT  3
+#define IFLS_RX_MASK   0x7u
+#define IFLS_RX_LEVELS 5 /* 1/8, 1/4, 1/2, 3/4, 7/8; others reserved */
+#define IFLS_RX_HALF   2
+#define FIFO_EIGHTH    (VUART_FIFO_SIZE / 8)
 
 /* Identification registers, one byte each (DDI 0183, 3.3.14-3.3.15). */
-#define ID_REGS			8
-#define ID_LAST			(VUART_PERIPH_ID0 + 4 * (ID_REGS - 1))
+#define ID_REGS 8
+#define ID_LAST (VUART_PERIPH_ID0 + 4 * (ID_REGS - 1))
 static const uint8_t pl011_ids[ID_REGS] = {
-	0x11, 0x10, 0x14, 0x00,		/* UARTPeriphID0-3: part 0x011, ARM, r1 */
-	0x0d, 0xf0, 0x05, 0xb1,		/* UARTPCellID0-3: the PrimeCell preamble */
+	0x11, 0x10, 0x14, 0x00, /* UARTPeriphID0-3: part 0x011, ARM, r1 */
+	0x0d, 0xf0, 0x05, 0xb1, /* UARTPCellID0-3: the PrimeCell preamble */
 };
 
-#define REG_WIDTH		4u
+#define REG_WIDTH 4u
 
 static void update_irq(struct vuart *v)
 {
@@ -123,8 +123,7 @@ size_t vuart_input(struct vuart *v, const char *s, size_t n)
 	if (n > room)
 		n = room;
 	for (i = 0; i < n; i++) {
-		v->rx_fifo[(v->rx_head + v->rx_count) % VUART_FIFO_SIZE] =
-			(uint8_t)s[i];
+		v->rx_fifo[(v->rx_head + v->rx_count) % VUART_FIFO_SIZE] = (uint8_t)s[i];
 		v->rx_count++;
 	}
 	if (n)
@@ -170,34 +169,22 @@ static uint32_t read_fr(const struct vuart *v)
 static uint32_t read_reg(struct vuart *v, uint32_t reg)
 {
 	switch (reg) {
-	case VUART_DR:
-		return read_dr(v);
-	case VUART_FR:
-		return read_fr(v);
-	case VUART_ILPR:
-		return v->ilpr;
-	case VUART_IBRD:
-		return v->ibrd;
-	case VUART_FBRD:
-		return v->fbrd;
-	case VUART_LCR_H:
-		return v->lcr_h;
-	case VUART_CR:
-		return v->cr;
-	case VUART_IFLS:
-		return v->ifls;
-	case VUART_IMSC:
-		return v->imsc;
-	case VUART_RIS:
-		return v->ris;
-	case VUART_MIS:
-		return v->ris & v->imsc;
-	case VUART_DMACR:
-		return v->dmacr;
+	case VUART_DR: return read_dr(v);
+	case VUART_FR: return read_fr(v);
+	case VUART_ILPR: return v->ilpr;
+	case VUART_IBRD: return v->ibrd;
+	case VUART_FBRD: return v->fbrd;
+	case VUART_LCR_H: return v->lcr_h;
+	case VUART_CR: return v->cr;
+	case VUART_IFLS: return v->ifls;
+	case VUART_IMSC: return v->imsc;
+	case VUART_RIS: return v->ris;
+	case VUART_MIS: return v->ris & v->imsc;
+	case VUART_DMACR: return v->dmacr;
 	default:
 		if (reg >= VUART_PERIPH_ID0 && reg <= ID_LAST)
 			return pl011_ids[(reg - VUART_PERIPH_ID0) / REG_WIDTH];
-		return 0;	/* RSR (no errors), ICR, reserved */
+		return 0; /* RSR (no errors), ICR, reserved */
 	}
 }
 
@@ -213,25 +200,15 @@ static void write_dr(struct vuart *v, uint32_t value)
 static void write_reg(struct vuart *v, uint32_t reg, uint32_t value)
 {
 	switch (reg) {
-	case VUART_DR:
-		write_dr(v, value);
-		break;
-	case VUART_ILPR:
-		v->ilpr = value & ILPR_MASK;
-		break;
-	case VUART_IBRD:
-		v->ibrd = value & IBRD_MASK;
-		break;
-	case VUART_FBRD:
-		v->fbrd = value & FBRD_MASK;
-		break;
+	case VUART_DR: write_dr(v, value); break;
+	case VUART_ILPR: v->ilpr = value & ILPR_MASK; break;
+	case VUART_IBRD: v->ibrd = value & IBRD_MASK; break;
+	case VUART_FBRD: v->fbrd = value & FBRD_MASK; break;
 	case VUART_LCR_H:
 		v->lcr_h = value & LCR_H_MASK;
-		update_rx_status(v, false);	/* the trigger may have moved */
+		update_rx_status(v, false); /* the trigger may have moved */
 		break;
-	case VUART_CR:
-		v->cr = value & CR_MASK;
-		break;
+	case VUART_CR: v->cr = value & CR_MASK; break;
 	case VUART_IFLS:
 		v->ifls = value & IFLS_MASK;
 		update_rx_status(v, false);
@@ -244,16 +221,12 @@ static void write_reg(struct vuart *v, uint32_t reg, uint32_t value)
 		v->ris &= ~(value & VUART_INT_ALL);
 		update_irq(v);
 		break;
-	case VUART_DMACR:
-		v->dmacr = value & DMACR_MASK;
-		break;
-	default:
-		break;		/* ECR (no errors to clear), read-only, reserved */
+	case VUART_DMACR: v->dmacr = value & DMACR_MASK; break;
+	default: break; /* ECR (no errors to clear), read-only, reserved */
 	}
 }
 
-int vuart_access(struct vuart *v, uint64_t offset, unsigned size, bool write,
-		 uint64_t *value)
+int vuart_access(struct vuart *v, uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
 	uint64_t lane_mask;
 

@@ -7,9 +7,9 @@
 #include "lib/zerror.h"
 #include "lib/string.h"
 
-#define UPPER_AFFINITY		(GIC_AFF_FIELD << GIC_AFF1_SHIFT | \
-				 GIC_AFF_FIELD << GIC_AFF2_SHIFT | \
-				 GIC_AFF_FIELD << GIC_AFF3_SHIFT)
+#define UPPER_AFFINITY                                                       \
+	(GIC_AFF_FIELD << GIC_AFF1_SHIFT | GIC_AFF_FIELD << GIC_AFF2_SHIFT | \
+	 GIC_AFF_FIELD << GIC_AFF3_SHIFT)
 
 static struct vgic_irq *irq_at(struct vgic *vgic, unsigned intid, unsigned vcpu)
 {
@@ -56,8 +56,7 @@ bool vgic_irq_pending(const struct vgic_irq *irq)
  */
 bool vgic_irq_deliverable(const struct vgic *vgic, const struct vgic_irq *irq)
 {
-	return vgic_irq_pending(irq) && irq->enabled && irq->group1 &&
-	       vgic->enable_grp1;
+	return vgic_irq_pending(irq) && irq->enabled && irq->group1 && vgic->enable_grp1;
 }
 
 static unsigned first_awake_vcpu(const struct vgic *vgic)
@@ -80,7 +79,7 @@ static unsigned spi_target(const struct vgic *vgic, const struct vgic_irq *irq)
 		if ((vgic->redist[v].mpidr & VGIC_AFF_MASK) == (route & VGIC_AFF_MASK))
 			return v;
 	}
-	return VGIC_NO_VCPU;	/* stays pending until IROUTER names a vCPU */
+	return VGIC_NO_VCPU; /* stays pending until IROUTER names a vCPU */
 }
 
 unsigned vgic_irq_target(const struct vgic *vgic, const struct vgic_irq *irq)
@@ -99,8 +98,7 @@ unsigned vgic_irq_target(const struct vgic *vgic, const struct vgic_irq *irq)
  */
 static bool hidden_in_lr(const struct vgic *vgic, const struct vgic_irq *irq)
 {
-	return irq->lr_vcpu != VGIC_NO_VCPU && irq->latch &&
-	       vgic_irq_deliverable(vgic, irq);
+	return irq->lr_vcpu != VGIC_NO_VCPU && irq->latch && vgic_irq_deliverable(vgic, irq);
 }
 
 /* Waiting means: pending or active, and in no list register. */
@@ -145,8 +143,7 @@ void vgic_irq_withdraw(struct vgic *vgic, struct vgic_irq *irq)
 		irq->count.cleared++;
 	}
 	/* The LR cannot be reached from here; forget it when it comes back. */
-	if (irq->lr_vcpu != VGIC_NO_VCPU && irq->lr_took_latch &&
-	    !irq->lr_latch_cleared) {
+	if (irq->lr_vcpu != VGIC_NO_VCPU && irq->lr_took_latch && !irq->lr_latch_cleared) {
 		irq->lr_latch_cleared = true;
 		irq->count.cleared++;
 	}
@@ -187,8 +184,7 @@ static bool mpidrs_distinct(const uint64_t *mpidr, unsigned count)
 	return true;
 }
 
-int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr,
-	      unsigned spi_count)
+int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr, unsigned spi_count)
 {
 	if (!vgic || vcpus == 0 || vcpus > VGIC_MAX_VCPUS || spi_count > VGIC_MAX_SPIS)
 		return -ZE_INVAL;
@@ -200,16 +196,15 @@ int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr,
 	for (unsigned v = 0; v < VGIC_MAX_VCPUS; v++) {
 		vgic->queue[v].head = VGIC_NIL;
 		vgic->queue[v].tail = VGIC_NIL;
-		vgic->redist[v].sleep = true;	/* GICR_WAKER resets asleep */
+		vgic->redist[v].sleep = true; /* GICR_WAKER resets asleep */
 		if (v < vcpus)
 			vgic->redist[v].mpidr = vcpu_mpidr ? vcpu_mpidr[v] & VGIC_AFF_MASK :
-						(uint64_t)v << GIC_AFF0_SHIFT;
+			                                     (uint64_t)v << GIC_AFF0_SHIFT;
 		for (unsigned i = 0; i < GIC_PRIVATE_COUNT; i++)
 			reset_irq(irq_at(vgic, i, v), i, v);
 	}
 	for (unsigned s = 0; s < VGIC_MAX_SPIS; s++) {
-		reset_irq(irq_at(vgic, GIC_SPI_BASE + s, 0), GIC_SPI_BASE + s,
-			  VGIC_NO_VCPU);
+		reset_irq(irq_at(vgic, GIC_SPI_BASE + s, 0), GIC_SPI_BASE + s, VGIC_NO_VCPU);
 		/* As on the board, where CPU 0 has affinity 0.0.0.0. */
 		vgic->irouter[s] = vgic->redist[0].mpidr;
 	}
@@ -236,7 +231,7 @@ int vgic_set_level(struct vgic *vgic, unsigned intid, unsigned vcpu, bool level)
 	rising = level && !irq->line;
 	irq->line = level;
 	if (rising && irq->edge) {
-		vgic_irq_request(vgic, irq);	/* an edge input: the edge counts */
+		vgic_irq_request(vgic, irq); /* an edge input: the edge counts */
 		return 0;
 	}
 	if (rising) {
@@ -247,16 +242,15 @@ int vgic_set_level(struct vgic *vgic, unsigned intid, unsigned vcpu, bool level)
 	return 0;
 }
 
-static bool sgi_targets(const struct vgic *vgic, unsigned from, unsigned to,
-			uint64_t sgi1r)
+static bool sgi_targets(const struct vgic *vgic, unsigned from, unsigned to, uint64_t sgi1r)
 {
 	uint64_t mpidr = vgic->redist[to].mpidr;
 	uint64_t upper = (sgi1r >> ICC_SGI1R_AFF1_SHIFT & GIC_AFF_FIELD) << GIC_AFF1_SHIFT |
-			 (sgi1r >> ICC_SGI1R_AFF2_SHIFT & GIC_AFF_FIELD) << GIC_AFF2_SHIFT |
-			 (sgi1r >> ICC_SGI1R_AFF3_SHIFT & GIC_AFF_FIELD) << GIC_AFF3_SHIFT;
+	                 (sgi1r >> ICC_SGI1R_AFF2_SHIFT & GIC_AFF_FIELD) << GIC_AFF2_SHIFT |
+	                 (sgi1r >> ICC_SGI1R_AFF3_SHIFT & GIC_AFF_FIELD) << GIC_AFF3_SHIFT;
 	unsigned aff0 = (unsigned)(mpidr >> GIC_AFF0_SHIFT & GIC_AFF_FIELD);
 	unsigned first = (unsigned)(sgi1r >> ICC_SGI1R_RS_SHIFT & ICC_SGI1R_RS_MASK) *
-			 ICC_SGI1R_TARGETS_PER_RS;
+	                 ICC_SGI1R_TARGETS_PER_RS;
 
 	if (sgi1r & ICC_SGI1R_IRM)
 		return to != from;
@@ -315,8 +309,8 @@ uint32_t vgic_writes(const struct vgic *vgic)
 	return __atomic_load_n(&vgic->writes, __ATOMIC_ACQUIRE);
 }
 
-const struct vgic_irq_counters *vgic_counters(const struct vgic *vgic,
-					      unsigned intid, unsigned vcpu)
+const struct vgic_irq_counters *vgic_counters(const struct vgic *vgic, unsigned intid,
+                                              unsigned vcpu)
 {
 	struct vgic_irq *irq = vgic_irq_get((struct vgic *)vgic, intid, vcpu);
 
@@ -333,8 +327,7 @@ static bool counted(const struct vgic *vgic, const struct vgic_irq *irq)
 /* Latched requests still waiting: in the latch or in a list register. */
 static uint64_t outstanding(const struct vgic_irq *irq)
 {
-	bool in_lr = irq->lr_vcpu != VGIC_NO_VCPU && irq->lr_took_latch &&
-		     !irq->lr_latch_cleared;
+	bool in_lr = irq->lr_vcpu != VGIC_NO_VCPU && irq->lr_took_latch && !irq->lr_latch_cleared;
 
 	return (uint64_t)irq->latch + in_lr;
 }
@@ -355,8 +348,8 @@ void vgic_stats(const struct vgic *vgic, struct vgic_stats *out)
 			continue;
 		waiting = outstanding(irq);
 		requests = irq->count.injected - irq->line_rises;
-		ended = (uint64_t)irq->taken_latch + irq->count.merged +
-			irq->count.cleared + waiting;
+		ended = (uint64_t)irq->taken_latch + irq->count.merged + irq->count.cleared +
+		        waiting;
 		out->injected += irq->count.injected;
 		out->delivered += irq->count.delivered;
 		out->merged += irq->count.merged;

@@ -33,11 +33,11 @@
 #include "lib/gicv3_defs.h"
 #include "zvm/guest_layout.h"
 
-#define VGIC_MAX_VCPUS		GUEST_MAX_VCPUS
-#define VGIC_MAX_SPIS		GUEST_SPI_COUNT
-#define VGIC_MAX_INTID		(GIC_SPI_BASE + VGIC_MAX_SPIS - 1)
-#define VGIC_IRQ_COUNT		(VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + VGIC_MAX_SPIS)
-#define VGIC_NO_VCPU		0xff
+#define VGIC_MAX_VCPUS GUEST_MAX_VCPUS
+#define VGIC_MAX_SPIS  GUEST_SPI_COUNT
+#define VGIC_MAX_INTID (GIC_SPI_BASE + VGIC_MAX_SPIS - 1)
+#define VGIC_IRQ_COUNT (VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + VGIC_MAX_SPIS)
+#define VGIC_NO_VCPU   0xff
 
 /* ICH_LR<n>_EL2.State encoding (IHI 0069, 12.4.6): pass the field as is. */
 enum vgic_lr_state {
@@ -49,43 +49,43 @@ enum vgic_lr_state {
 
 /* What one list register should hold, from vgic_pick(). */
 struct vgic_pick {
-	uint16_t intid;		/* virtual INTID (ICH_LR.vINTID) */
-	uint16_t hw_intid;	/* physical INTID when hw (ICH_LR.pINTID) */
-	uint8_t priority;	/* ICH_LR.Priority */
-	uint8_t state;		/* enum vgic_lr_state */
-	bool hw;		/* hardware-linked: set ICH_LR.HW */
-	bool eoi_maint;		/* level-sensitive: set ICH_LR.EOI so that the
+	uint16_t intid;    /* virtual INTID (ICH_LR.vINTID) */
+	uint16_t hw_intid; /* physical INTID when hw (ICH_LR.pINTID) */
+	uint8_t priority;  /* ICH_LR.Priority */
+	uint8_t state;     /* enum vgic_lr_state */
+	bool hw;           /* hardware-linked: set ICH_LR.HW */
+	bool eoi_maint;    /* level-sensitive: set ICH_LR.EOI so that the
 				 * line is sampled again when the guest is done */
 };
 
 struct vgic_irq_counters {
-	uint32_t injected;	/* pending requests: inject, SGI, ISPENDR, line rising */
-	uint32_t delivered;	/* times the guest took it (pending left its LR) */
-	uint32_t merged;	/* requests that found it already pending */
-	uint32_t cleared;	/* pending requests withdrawn by ICPENDR */
+	uint32_t injected;  /* pending requests: inject, SGI, ISPENDR, line rising */
+	uint32_t delivered; /* times the guest took it (pending left its LR) */
+	uint32_t merged;    /* requests that found it already pending */
+	uint32_t cleared;   /* pending requests withdrawn by ICPENDR */
 };
 
 struct vgic_irq {
-	uint16_t prev, next;	/* pending queue links (irq indices) */
+	uint16_t prev, next; /* pending queue links (irq indices) */
 	uint16_t intid;
 	uint16_t hw_intid;
-	uint8_t owner;		/* vCPU of a banked SGI/PPI; VGIC_NO_VCPU for SPIs */
-	uint8_t queued_on;	/* vCPU whose queue holds it, or VGIC_NO_VCPU */
-	uint8_t lr_vcpu;	/* vCPU whose list register holds it, or VGIC_NO_VCPU */
-	uint8_t lr_state;	/* the state vgic_pick() handed out */
+	uint8_t owner;     /* vCPU of a banked SGI/PPI; VGIC_NO_VCPU for SPIs */
+	uint8_t queued_on; /* vCPU whose queue holds it, or VGIC_NO_VCPU */
+	uint8_t lr_vcpu;   /* vCPU whose list register holds it, or VGIC_NO_VCPU */
+	uint8_t lr_state;  /* the state vgic_pick() handed out */
 	uint8_t priority;
 	bool group1;
 	bool enabled;
-	bool edge;		/* ICFGR: edge-triggered, else level-sensitive */
-	bool latch;		/* edge pending, or software pending of a level irq */
-	bool line;		/* level input as set by vgic_set_level() */
+	bool edge;  /* ICFGR: edge-triggered, else level-sensitive */
+	bool latch; /* edge pending, or software pending of a level irq */
+	bool line;  /* level input as set by vgic_set_level() */
 	bool active;
 	bool hw;
-	bool lr_took_latch;	/* the pending state in the LR came from the latch */
-	bool lr_latch_cleared;	/* the guest cleared that pending state meanwhile */
+	bool lr_took_latch;    /* the pending state in the LR came from the latch */
+	bool lr_latch_cleared; /* the guest cleared that pending state meanwhile */
 	struct vgic_irq_counters count;
-	uint32_t line_rises;	/* injected by a level line, not by the latch */
-	uint32_t taken_latch;	/* deliveries that consumed a latched request */
+	uint32_t line_rises;  /* injected by a level line, not by the latch */
+	uint32_t taken_latch; /* deliveries that consumed a latched request */
 };
 
 struct vgic_queue {
@@ -95,23 +95,23 @@ struct vgic_queue {
 
 struct vgic_redist {
 	uint64_t mpidr;
-	bool sleep;		/* GICR_WAKER.ProcessorSleep */
+	bool sleep; /* GICR_WAKER.ProcessorSleep */
 };
 
 struct vgic_stats {
 	uint64_t injected, delivered, merged, cleared;
-	uint64_t outstanding;	/* pending requests not yet taken */
-	uint64_t lost;		/* requests unaccounted for: must stay 0 */
-	uint64_t unhandled;	/* accesses to registers we do not model */
+	uint64_t outstanding; /* pending requests not yet taken */
+	uint64_t lost;        /* requests unaccounted for: must stay 0 */
+	uint64_t unhandled;   /* accesses to registers we do not model */
 };
 
 struct vgic {
 	unsigned vcpus;
 	unsigned spis;
-	bool enable_grp0, enable_grp1;	/* GICD_CTLR */
-	uint32_t kicks;			/* vCPUs with new deliverable work */
-	uint64_t unhandled;		/* RAZ/WI accesses to unmodelled registers */
-	uint32_t writes;		/* guest register writes: the arch half
+	bool enable_grp0, enable_grp1; /* GICD_CTLR */
+	uint32_t kicks;                /* vCPUs with new deliverable work */
+	uint64_t unhandled;            /* RAZ/WI accesses to unmodelled registers */
+	uint32_t writes;               /* guest register writes: the arch half
 					 * re-reads the model when this moves */
 	struct vgic_redist redist[VGIC_MAX_VCPUS];
 	struct vgic_queue queue[VGIC_MAX_VCPUS];
@@ -124,8 +124,7 @@ struct vgic {
  * what IROUTER and ICC_SGI1R_EL1 route by); NULL gives vCPU i Aff0 = i.
  * spi_count SPIs occupy INTIDs 32.. .  Returns 0 or -ZE_INVAL.
  */
-int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr,
-	      unsigned spi_count);
+int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr, unsigned spi_count);
 
 /*
  * Emulated MMIO.  offset is from GUEST_GICD_BASE, or from the start of the
@@ -135,19 +134,17 @@ int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr,
  * register does not support, an offset outside the frame): the caller
  * turns that into an abort for the guest.
  */
-int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
-		     bool write, uint64_t *value);
-int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
-		       unsigned size, bool write, uint64_t *value);
+int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size, bool write,
+                     uint64_t *value);
+int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigned size, bool write,
+                       uint64_t *value);
 /*
  * The same as MMIO region handlers (vmm/mmio.h), dev being the struct
  * vgic: the distributor's window, and the redistributors' (one frame per
  * vCPU, offset from the first).
  */
-int vgic_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
-		   uint64_t *value);
-int vgic_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
-		     uint64_t *value);
+int vgic_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value);
+int vgic_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value);
 /* Guest writes so far: a change means the model may have changed. */
 uint32_t vgic_writes(const struct vgic *vgic);
 
@@ -165,8 +162,7 @@ int vgic_set_level(struct vgic *vgic, unsigned intid, unsigned vcpu, bool level)
  */
 int vgic_send_sgi(struct vgic *vgic, unsigned from_vcpu, uint64_t sgi1r);
 /* Links a virtual INTID to a physical one (0 unlinks): ICH_LR.HW. */
-int vgic_set_hw(struct vgic *vgic, unsigned intid, unsigned vcpu,
-		unsigned hw_intid);
+int vgic_set_hw(struct vgic *vgic, unsigned intid, unsigned vcpu, unsigned hw_intid);
 
 /* Returns and forgets the mask of vCPUs that have new deliverable work. */
 uint32_t vgic_take_kicks(struct vgic *vgic);
@@ -177,18 +173,15 @@ uint32_t vgic_take_kicks(struct vgic *vgic);
  * deliverable pending ones, by priority (lower value first), then arrival.
  * Each one is handed out once until vgic_lr_return() gives it back.
  */
-unsigned vgic_pick(struct vgic *vgic, unsigned vcpu, struct vgic_pick *out,
-		   unsigned max);
+unsigned vgic_pick(struct vgic *vgic, unsigned vcpu, struct vgic_pick *out, unsigned max);
 /*
  * The list register holding intid on vcpu is given up, holding state now.
  * Pending gone from the LR means the guest took the interrupt.  Returns 0,
  * or -ZE_INVAL if that LR was not handed out by vgic_pick().
  */
-int vgic_lr_return(struct vgic *vgic, unsigned vcpu, unsigned intid,
-		   enum vgic_lr_state state);
+int vgic_lr_return(struct vgic *vgic, unsigned vcpu, unsigned intid, enum vgic_lr_state state);
 /* Shorthand: the LR went invalid (or stays active only). */
-int vgic_completed(struct vgic *vgic, unsigned vcpu, unsigned intid,
-		   bool still_active);
+int vgic_completed(struct vgic *vgic, unsigned vcpu, unsigned intid, bool still_active);
 
 /* Something waits in the queue that vgic_pick() would hand out as pending. */
 bool vgic_has_deliverable(const struct vgic *vgic, unsigned vcpu);
@@ -196,8 +189,8 @@ bool vgic_has_deliverable(const struct vgic *vgic, unsigned vcpu);
 int vgic_top_priority(const struct vgic *vgic, unsigned vcpu);
 
 /* Counters of one INTID (vcpu names the bank of SGIs/PPIs); NULL if none. */
-const struct vgic_irq_counters *vgic_counters(const struct vgic *vgic,
-					      unsigned intid, unsigned vcpu);
+const struct vgic_irq_counters *vgic_counters(const struct vgic *vgic, unsigned intid,
+                                              unsigned vcpu);
 void vgic_stats(const struct vgic *vgic, struct vgic_stats *out);
 /* Checks the queues against the interrupt states; 0 or -ZE_INVAL. */
 int vgic_check(const struct vgic *vgic);

@@ -12,7 +12,6 @@
 #include "vgic/vgic_internal.h"
 #include "vmm/vm.h"
 
-
 static const unsigned guest_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

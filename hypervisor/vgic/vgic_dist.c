@@ -6,9 +6,9 @@
 #include "vgic/vgic_internal.h"
 #include "lib/zerror.h"
 
-#define TYPER_IDBITS		10	/* INTIDs 0..1023: no LPIs */
-#define IROUTER_WRITABLE	(VGIC_AFF_MASK | GICD_IROUTER_IRM)
-#define HALF_SHIFT		32
+#define TYPER_IDBITS     10 /* INTIDs 0..1023: no LPIs */
+#define IROUTER_WRITABLE (VGIC_AFF_MASK | GICD_IROUTER_IRM)
+#define HALF_SHIFT       32
 
 static uint32_t ctlr_read(const struct vgic *vgic)
 {
@@ -24,7 +24,7 @@ static void ctlr_write(struct vgic *vgic, uint32_t value)
 	vgic->enable_grp0 = value & GICD_CTLR_ENABLE_GRP0;
 	if (grp1 != vgic->enable_grp1) {
 		vgic->enable_grp1 = grp1;
-		vgic_update_all(vgic);	/* gates every interrupt at once */
+		vgic_update_all(vgic); /* gates every interrupt at once */
 	}
 }
 
@@ -44,8 +44,7 @@ static bool is_scalar(uint64_t offset)
 	       offset == GICD_TYPER2 || offset == GIC_PIDR2;
 }
 
-static void scalar_access(struct vgic *vgic, uint64_t offset, bool write,
-			  uint64_t *value)
+static void scalar_access(struct vgic *vgic, uint64_t offset, bool write, uint64_t *value)
 {
 	uint64_t result = 0;
 
@@ -55,25 +54,18 @@ static void scalar_access(struct vgic *vgic, uint64_t offset, bool write,
 			ctlr_write(vgic, (uint32_t)*value);
 		result = ctlr_read(vgic);
 		break;
-	case GICD_TYPER:
-		result = typer_read(vgic);
-		break;
-	case GICD_IIDR:
-		result = VGIC_IIDR;
-		break;
-	case GICD_TYPER2:
-		break;		/* no extended SPIs, no vPEs: all zero */
-	default:
-		result = GIC_PIDR2_ARCH_GICV3;
-		break;
+	case GICD_TYPER: result = typer_read(vgic); break;
+	case GICD_IIDR: result = VGIC_IIDR; break;
+	case GICD_TYPER2: break; /* no extended SPIs, no vPEs: all zero */
+	default: result = GIC_PIDR2_ARCH_GICV3; break;
 	}
 	if (!write)
 		*value = result;
 }
 
 /* 64 bits, readable and writable whole or as 32-bit halves (IHI 0069 12.1.3). */
-static int irouter_access(struct vgic *vgic, uint64_t offset, unsigned size,
-			  bool write, uint64_t *value)
+static int irouter_access(struct vgic *vgic, uint64_t offset, unsigned size, bool write,
+                          uint64_t *value)
 {
 	unsigned intid = (unsigned)((offset - GICD_IROUTER) / VGIC_DOUBLE);
 	unsigned shift = offset % VGIC_DOUBLE ? HALF_SHIFT : 0;
@@ -82,9 +74,9 @@ static int irouter_access(struct vgic *vgic, uint64_t offset, unsigned size,
 	uint64_t *route;
 
 	if (size != VGIC_DOUBLE && size != VGIC_WORD)
-		return -ZE_INVAL;	/* alignment was checked by the caller */
+		return -ZE_INVAL; /* alignment was checked by the caller */
 	irq = intid >= GIC_SPI_BASE ? vgic_irq_get(vgic, intid, 0) : NULL;
-	if (!irq) {		/* not an implemented SPI: RAZ/WI */
+	if (!irq) { /* not an implemented SPI: RAZ/WI */
 		if (!write)
 			*value = 0;
 		return 0;
@@ -95,12 +87,11 @@ static int irouter_access(struct vgic *vgic, uint64_t offset, unsigned size,
 		return 0;
 	}
 	*route = (*route & ~mask) | ((*value << shift) & mask & IROUTER_WRITABLE);
-	vgic_irq_update(vgic, irq);	/* may move to another vCPU's queue */
+	vgic_irq_update(vgic, irq); /* may move to another vCPU's queue */
 	return 0;
 }
 
-int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
-		     bool write, uint64_t *value)
+int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
 	int err;
 
@@ -108,12 +99,12 @@ int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
 		return -ZE_INVAL;
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER_END)
 		return irouter_access(vgic, offset, size, write, value);
-	err = vgic_bank_access(vgic, 0, GIC_SPI_BASE, GIC_SPI_BASE + vgic->spis,
-			       GIC_INTID_LIMIT, offset, size, write, value);
+	err = vgic_bank_access(vgic, 0, GIC_SPI_BASE, GIC_SPI_BASE + vgic->spis, GIC_INTID_LIMIT,
+	                       offset, size, write, value);
 	if (err != VGIC_REG_UNKNOWN)
 		return err;
 	if (is_scalar(offset & ~(uint64_t)(VGIC_WORD - 1))) {
-		if (size != VGIC_WORD)	/* words only, and aligned */
+		if (size != VGIC_WORD) /* words only, and aligned */
 			return -ZE_INVAL;
 		scalar_access(vgic, offset, write, value);
 		return 0;
@@ -124,8 +115,7 @@ int vgic_dist_access(struct vgic *vgic, uint64_t offset, unsigned size,
 	return 0;
 }
 
-int vgic_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
-		   uint64_t *value)
+int vgic_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
 	struct vgic *g = vgic;
 	int err = vgic_dist_access(g, offset, size, write, value);

@@ -4,22 +4,20 @@
 
 #include "vgic/vgic.h"
 
-#define VGIC_NIL		0xffff	/* end of a queue */
-#define VGIC_REG_UNKNOWN	1	/* not a register of the interrupt banks */
-#define VGIC_WORD		4
-#define VGIC_DOUBLE		8
+#define VGIC_NIL         0xffff /* end of a queue */
+#define VGIC_REG_UNKNOWN 1      /* not a register of the interrupt banks */
+#define VGIC_WORD        4
+#define VGIC_DOUBLE      8
 
 /* All four affinity fields of an MPIDR or IROUTER value. */
-#define VGIC_AFF_MASK		(GIC_AFF_FIELD << GIC_AFF0_SHIFT | \
-				 GIC_AFF_FIELD << GIC_AFF1_SHIFT | \
-				 GIC_AFF_FIELD << GIC_AFF2_SHIFT | \
-				 GIC_AFF_FIELD << GIC_AFF3_SHIFT)
+#define VGIC_AFF_MASK                                                        \
+	(GIC_AFF_FIELD << GIC_AFF0_SHIFT | GIC_AFF_FIELD << GIC_AFF1_SHIFT | \
+	 GIC_AFF_FIELD << GIC_AFF2_SHIFT | GIC_AFF_FIELD << GIC_AFF3_SHIFT)
 
 /* What GICD_IIDR / GICR_IIDR say: JEP106 of Arm, as emulations do. */
-#define VGIC_IIDR_IMPLEMENTER	0x43b
-#define VGIC_IIDR_PRODUCT	0x5a		/* 'Z' */
-#define VGIC_IIDR		(VGIC_IIDR_PRODUCT << GIC_IIDR_PRODUCT_SHIFT | \
-				 VGIC_IIDR_IMPLEMENTER)
+#define VGIC_IIDR_IMPLEMENTER 0x43b
+#define VGIC_IIDR_PRODUCT     0x5a /* 'Z' */
+#define VGIC_IIDR             (VGIC_IIDR_PRODUCT << GIC_IIDR_PRODUCT_SHIFT | VGIC_IIDR_IMPLEMENTER)
 
 struct vgic_irq *vgic_irq_get(struct vgic *vgic, unsigned intid, unsigned vcpu);
 unsigned vgic_irq_index(const struct vgic *vgic, const struct vgic_irq *irq);
@@ -45,9 +43,8 @@ void vgic_queue_remove(struct vgic *vgic, struct vgic_irq *irq);
  * the frame models INTIDs [lo, hi) and has registers for INTIDs below
  * limit.  Returns 0, -ZE_INVAL, or VGIC_REG_UNKNOWN.
  */
-int vgic_bank_access(struct vgic *vgic, unsigned vcpu, unsigned lo, unsigned hi,
-		     unsigned limit, uint64_t offset, unsigned size, bool write,
-		     uint64_t *value);
+int vgic_bank_access(struct vgic *vgic, unsigned vcpu, unsigned lo, unsigned hi, unsigned limit,
+                     uint64_t offset, unsigned size, bool write, uint64_t *value);
 bool vgic_access_size_ok(uint64_t offset, unsigned size);
 
 #endif

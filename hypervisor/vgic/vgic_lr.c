@@ -22,30 +22,58 @@
  * physical timer cannot fire again before the guest deactivates it through
  * that LR, so LR 0 is always free when it does.
  */
-#define TIMER_LR		0
-#define MODEL_LR_FIRST		1
+#define TIMER_LR       0
+#define MODEL_LR_FIRST 1
 
 static const unsigned forwarded_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
 
-#define LR_CASE(n) case n: return read_sysreg(ich_lr##n##_el2);
+#define LR_CASE(n) \
+	case n: return read_sysreg(ich_lr##n##_el2);
 static uint64_t lr_read(unsigned n)
 {
 	switch (n) {
-	LR_CASE(0) LR_CASE(1) LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5)
-	LR_CASE(6) LR_CASE(7) LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11)
-	LR_CASE(12) LR_CASE(13) LR_CASE(14) LR_CASE(15)
-	default: break;		/* lr_count() never allows more */
+		LR_CASE(0)
+		LR_CASE(1)
+		LR_CASE(2)
+		LR_CASE(3)
+		LR_CASE(4)
+		LR_CASE(5)
+		LR_CASE(6)
+		LR_CASE(7)
+		LR_CASE(8)
+		LR_CASE(9)
+		LR_CASE(10)
+		LR_CASE(11)
+		LR_CASE(12)
+		LR_CASE(13)
+		LR_CASE(14)
+		LR_CASE(15)
+	default: break; /* lr_count() never allows more */
 	}
 	return 0;
 }
 
-#define LW_CASE(n) case n: write_sysreg(ich_lr##n##_el2, v); return;
+#define LW_CASE(n) \
+	case n: write_sysreg(ich_lr##n##_el2, v); return;
 static void lr_write(unsigned n, uint64_t v)
 {
 	switch (n) {
-	LW_CASE(0) LW_CASE(1) LW_CASE(2) LW_CASE(3) LW_CASE(4) LW_CASE(5)
-	LW_CASE(6) LW_CASE(7) LW_CASE(8) LW_CASE(9) LW_CASE(10) LW_CASE(11)
-	LW_CASE(12) LW_CASE(13) LW_CASE(14) LW_CASE(15)
+		LW_CASE(0)
+		LW_CASE(1)
+		LW_CASE(2)
+		LW_CASE(3)
+		LW_CASE(4)
+		LW_CASE(5)
+		LW_CASE(6)
+		LW_CASE(7)
+		LW_CASE(8)
+		LW_CASE(9)
+		LW_CASE(10)
+		LW_CASE(11)
+		LW_CASE(12)
+		LW_CASE(13)
+		LW_CASE(14)
+		LW_CASE(15)
 	default: break;
 	}
 }
@@ -60,7 +88,7 @@ static unsigned lr_count(void)
 static uint64_t lr_encode(const struct vgic_pick *p)
 {
 	uint64_t lr = p->intid | ICH_LR_GROUP1 | ((uint64_t)p->priority << ICH_LR_PRIORITY_SHIFT) |
-		      ((uint64_t)p->state << ICH_LR_STATE_SHIFT);
+	              ((uint64_t)p->state << ICH_LR_STATE_SHIFT);
 
 	if (p->hw)
 		lr |= ICH_LR_HW | ((uint64_t)p->hw_intid << ICH_LR_PINTID_SHIFT);
@@ -75,12 +103,12 @@ static void update_fast_timer(struct vcpu *v);
 static void fold_back(struct vcpu *v)
 {
 	if (v->lrs_used)
-		v->irq_dirty = true;	/* what came back may be due again */
+		v->irq_dirty = true; /* what came back may be due again */
 	for (unsigned n = MODEL_LR_FIRST; n < MODEL_LR_FIRST + v->lrs_used; n++) {
 		uint64_t lr = lr_read(n);
 		lr_write(n, 0);
 		vgic_lr_return(&v->vm->vgic, v->index, (unsigned)(lr & ICH_LR_VINTID_MASK),
-			       (enum vgic_lr_state)(lr >> ICH_LR_STATE_SHIFT));
+		               (enum vgic_lr_state)(lr >> ICH_LR_STATE_SHIFT));
 	}
 	v->lrs_used = 0;
 }
@@ -114,8 +142,9 @@ void vgic_lr_sync(struct vcpu *v)
 		lr_write(MODEL_LR_FIRST + i, lr_encode(&picks[i]));
 	v->lrs_used = n;
 	v->stats.injected += n;
-	write_sysreg(ich_hcr_el2, ICH_HCR_EN |
-		     (vgic_has_deliverable(&v->vm->vgic, v->index) ? ICH_HCR_NPIE : 0));
+	write_sysreg(ich_hcr_el2,
+	             ICH_HCR_EN |
+	                     (vgic_has_deliverable(&v->vm->vgic, v->index) ? ICH_HCR_NPIE : 0));
 	spin_unlock_irqrestore(&v->vm->lock, flags);
 }
 

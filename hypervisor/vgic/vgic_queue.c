@@ -11,8 +11,8 @@
 #include "vgic/vgic_internal.h"
 #include "lib/zerror.h"
 
-#define LR_PENDING_BIT	VGIC_LR_PENDING
-#define LR_ACTIVE_BIT	VGIC_LR_ACTIVE
+#define LR_PENDING_BIT VGIC_LR_PENDING
+#define LR_ACTIVE_BIT  VGIC_LR_ACTIVE
 
 static struct vgic_irq *node(struct vgic *vgic, uint16_t index)
 {
@@ -61,8 +61,7 @@ void vgic_queue_remove(struct vgic *vgic, struct vgic_irq *irq)
 }
 
 /* The pending state moves into the LR; the LR owns it until returned. */
-static void hand_out(struct vgic *vgic, unsigned vcpu, struct vgic_irq *irq,
-		     struct vgic_pick *out)
+static void hand_out(struct vgic *vgic, unsigned vcpu, struct vgic_irq *irq, struct vgic_pick *out)
 {
 	uint8_t state = irq->active ? LR_ACTIVE_BIT : 0;
 
@@ -84,31 +83,29 @@ static void hand_out(struct vgic *vgic, unsigned vcpu, struct vgic_irq *irq,
 	out->eoi_maint = !irq->edge && !irq->hw;
 }
 
-static bool wants_lr(const struct vgic *vgic, const struct vgic_irq *irq,
-		     bool active_pass)
+static bool wants_lr(const struct vgic *vgic, const struct vgic_irq *irq, bool active_pass)
 {
 	if (active_pass)
 		return irq->active;
 	return !irq->active && vgic_irq_deliverable(vgic, irq);
 }
 
-static unsigned pick_pass(struct vgic *vgic, unsigned vcpu, struct vgic_pick *out,
-			  unsigned n, unsigned max, bool active_pass)
+static unsigned pick_pass(struct vgic *vgic, unsigned vcpu, struct vgic_pick *out, unsigned n,
+                          unsigned max, bool active_pass)
 {
 	uint16_t at = vgic->queue[vcpu].head;
 
 	while (at != VGIC_NIL && n < max) {
 		struct vgic_irq *irq = node(vgic, at);
 
-		at = irq->next;		/* hand_out() unlinks irq */
+		at = irq->next; /* hand_out() unlinks irq */
 		if (wants_lr(vgic, irq, active_pass))
 			hand_out(vgic, vcpu, irq, &out[n++]);
 	}
 	return n;
 }
 
-unsigned vgic_pick(struct vgic *vgic, unsigned vcpu, struct vgic_pick *out,
-		   unsigned max)
+unsigned vgic_pick(struct vgic *vgic, unsigned vcpu, struct vgic_pick *out, unsigned max)
 {
 	unsigned n;
 
@@ -132,12 +129,11 @@ static void fold_back_pending(struct vgic_irq *irq)
 	if (!irq->lr_took_latch || irq->lr_latch_cleared)
 		return;
 	if (irq->latch)
-		irq->count.merged++;	/* a newer request joins this one */
+		irq->count.merged++; /* a newer request joins this one */
 	irq->latch = true;
 }
 
-int vgic_lr_return(struct vgic *vgic, unsigned vcpu, unsigned intid,
-		   enum vgic_lr_state state)
+int vgic_lr_return(struct vgic *vgic, unsigned vcpu, unsigned intid, enum vgic_lr_state state)
 {
 	struct vgic_irq *irq = vgic_irq_get(vgic, intid, vcpu);
 	unsigned now = (unsigned)state;
@@ -162,20 +158,16 @@ int vgic_lr_return(struct vgic *vgic, unsigned vcpu, unsigned intid,
 	return 0;
 }
 
-int vgic_completed(struct vgic *vgic, unsigned vcpu, unsigned intid,
-		   bool still_active)
+int vgic_completed(struct vgic *vgic, unsigned vcpu, unsigned intid, bool still_active)
 {
-	return vgic_lr_return(vgic, vcpu, intid,
-			      still_active ? VGIC_LR_ACTIVE : VGIC_LR_INVALID);
+	return vgic_lr_return(vgic, vcpu, intid, still_active ? VGIC_LR_ACTIVE : VGIC_LR_INVALID);
 }
 
-static const struct vgic_irq *first_deliverable(const struct vgic *vgic,
-						unsigned vcpu)
+static const struct vgic_irq *first_deliverable(const struct vgic *vgic, unsigned vcpu)
 {
 	if (vcpu >= vgic->vcpus)
 		return NULL;
-	for (uint16_t at = vgic->queue[vcpu].head; at != VGIC_NIL;
-	     at = vgic->irq[at].next) {
+	for (uint16_t at = vgic->queue[vcpu].head; at != VGIC_NIL; at = vgic->irq[at].next) {
 		if (wants_lr(vgic, &vgic->irq[at], false))
 			return &vgic->irq[at];
 	}

@@ -6,8 +6,8 @@
 #include "vgic/vgic_internal.h"
 #include "lib/zerror.h"
 
-#define GICR_FRAME_SIZE		GUEST_GICR_STRIDE
-#define HALF_SHIFT		32
+#define GICR_FRAME_SIZE GUEST_GICR_STRIDE
+#define HALF_SHIFT      32
 
 static uint64_t packed_affinity(uint64_t mpidr)
 {
@@ -20,7 +20,7 @@ static uint64_t packed_affinity(uint64_t mpidr)
 static uint64_t typer_read(const struct vgic *vgic, unsigned vcpu)
 {
 	uint64_t typer = packed_affinity(vgic->redist[vcpu].mpidr) << GICR_TYPER_AFF_SHIFT |
-			 (uint64_t)vcpu << GICR_TYPER_PROC_NUM_SHIFT;
+	                 (uint64_t)vcpu << GICR_TYPER_PROC_NUM_SHIFT;
 
 	if (vcpu == vgic->vcpus - 1)
 		typer |= GICR_TYPER_LAST;
@@ -43,11 +43,11 @@ static void waker_write(struct vgic *vgic, unsigned vcpu, uint32_t value)
 	if (sleep == vgic->redist[vcpu].sleep)
 		return;
 	vgic->redist[vcpu].sleep = sleep;
-	vgic_update_all(vgic);	/* 1-of-N SPIs prefer an awake vCPU */
+	vgic_update_all(vgic); /* 1-of-N SPIs prefer an awake vCPU */
 }
 
-static int typer_access(const struct vgic *vgic, unsigned vcpu, uint64_t offset,
-			unsigned size, uint64_t *value)
+static int typer_access(const struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigned size,
+                        uint64_t *value)
 {
 	uint64_t typer = typer_read(vgic, vcpu);
 
@@ -66,41 +66,36 @@ static bool is_scalar(uint64_t offset)
 	       offset == GIC_PIDR2;
 }
 
-static int rd_base_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
-			  unsigned size, bool write, uint64_t *value)
+static int rd_base_access(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigned size,
+                          bool write, uint64_t *value)
 {
 	uint64_t result = 0;
 	uint64_t word = offset & ~(uint64_t)(VGIC_WORD - 1);
 	uint64_t ignored;
 
-	if (word == GICR_TYPER || word == GICR_TYPER_HIGH)	/* read-only */
+	if (word == GICR_TYPER || word == GICR_TYPER_HIGH) /* read-only */
 		return typer_access(vgic, vcpu, offset, size, write ? &ignored : value);
 	if (!is_scalar(word))
 		return VGIC_REG_UNKNOWN;
-	if (size != VGIC_WORD)	/* words only, and aligned */
+	if (size != VGIC_WORD) /* words only, and aligned */
 		return -ZE_INVAL;
 	switch (offset) {
-	case GICR_CTLR:
-		break;		/* EnableLPIs RAZ/WI, writes complete at once */
-	case GICR_IIDR:
-		result = VGIC_IIDR;
-		break;
+	case GICR_CTLR: break; /* EnableLPIs RAZ/WI, writes complete at once */
+	case GICR_IIDR: result = VGIC_IIDR; break;
 	case GICR_WAKER:
 		if (write)
 			waker_write(vgic, vcpu, (uint32_t)*value);
 		result = waker_read(&vgic->redist[vcpu]);
 		break;
-	default:
-		result = GIC_PIDR2_ARCH_GICV3;
-		break;
+	default: result = GIC_PIDR2_ARCH_GICV3; break;
 	}
 	if (!write)
 		*value = result;
 	return 0;
 }
 
-int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
-		       unsigned size, bool write, uint64_t *value)
+int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsigned size, bool write,
+                       uint64_t *value)
 {
 	int err;
 
@@ -109,9 +104,8 @@ int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
 	if (offset < GICR_SGI_BASE)
 		err = rd_base_access(vgic, vcpu, offset, size, write, value);
 	else
-		err = vgic_bank_access(vgic, vcpu, 0, GIC_PRIVATE_COUNT,
-				       GIC_PRIVATE_COUNT, offset - GICR_SGI_BASE,
-				       size, write, value);
+		err = vgic_bank_access(vgic, vcpu, 0, GIC_PRIVATE_COUNT, GIC_PRIVATE_COUNT,
+		                       offset - GICR_SGI_BASE, size, write, value);
 	if (err != VGIC_REG_UNKNOWN)
 		return err;
 	vgic->unhandled++;
@@ -120,8 +114,7 @@ int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset,
 	return 0;
 }
 
-int vgic_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
-		     uint64_t *value)
+int vgic_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
 	struct vgic *g = vgic;
 	unsigned frame = (unsigned)(offset / GICR_FRAME_SIZE);

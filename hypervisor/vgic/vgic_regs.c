@@ -8,7 +8,7 @@
 #include "vgic/vgic_internal.h"
 #include "lib/zerror.h"
 
-#define BITS_PER_BYTE		8
+#define BITS_PER_BYTE 8
 
 /* The seven blocks in address order, from GICD_IGROUPR. */
 enum bits_block {
@@ -25,13 +25,13 @@ enum bits_block {
 struct frame {
 	struct vgic *vgic;
 	unsigned vcpu;
-	unsigned lo, hi;	/* INTIDs the frame models */
+	unsigned lo, hi; /* INTIDs the frame models */
 };
 
 static struct vgic_irq *frame_irq(const struct frame *f, unsigned intid)
 {
 	if (intid < f->lo || intid >= f->hi)
-		return NULL;	/* RAZ/WI: not this frame's, or not implemented */
+		return NULL; /* RAZ/WI: not this frame's, or not implemented */
 	return vgic_irq_get(f->vgic, intid, f->vcpu);
 }
 
@@ -41,22 +41,17 @@ static bool read_bit(const struct vgic_irq *irq, enum bits_block block)
 	bool in_lr = irq->lr_vcpu != VGIC_NO_VCPU;
 
 	switch (block) {
-	case BLOCK_GROUP:
-		return irq->group1;
+	case BLOCK_GROUP: return irq->group1;
 	case BLOCK_SET_ENABLE:
-	case BLOCK_CLEAR_ENABLE:
-		return irq->enabled;
+	case BLOCK_CLEAR_ENABLE: return irq->enabled;
 	case BLOCK_SET_PENDING:
 	case BLOCK_CLEAR_PENDING:
-		return irq->latch || irq->line ||
-		       (in_lr && (irq->lr_state & VGIC_LR_PENDING));
-	default:
-		return irq->active || (in_lr && (irq->lr_state & VGIC_LR_ACTIVE));
+		return irq->latch || irq->line || (in_lr && (irq->lr_state & VGIC_LR_PENDING));
+	default: return irq->active || (in_lr && (irq->lr_state & VGIC_LR_ACTIVE));
 	}
 }
 
-static void write_bit(struct vgic *vgic, struct vgic_irq *irq,
-		      enum bits_block block, bool one)
+static void write_bit(struct vgic *vgic, struct vgic_irq *irq, enum bits_block block, bool one)
 {
 	switch (block) {
 	case BLOCK_GROUP:
@@ -65,7 +60,7 @@ static void write_bit(struct vgic *vgic, struct vgic_irq *irq,
 		return;
 	case BLOCK_SET_ENABLE:
 	case BLOCK_CLEAR_ENABLE:
-		if (one) {	/* write-1-to-set / write-1-to-clear */
+		if (one) { /* write-1-to-set / write-1-to-clear */
 			irq->enabled = block == BLOCK_SET_ENABLE;
 			vgic_irq_update(vgic, irq);
 		}
@@ -85,8 +80,8 @@ static void write_bit(struct vgic *vgic, struct vgic_irq *irq,
 	}
 }
 
-static void bits_access(const struct frame *f, enum bits_block block,
-			unsigned first, bool write, uint64_t *value)
+static void bits_access(const struct frame *f, enum bits_block block, unsigned first, bool write,
+                        uint64_t *value)
 {
 	uint32_t word = 0;
 
@@ -115,8 +110,8 @@ static void set_priority(struct vgic *vgic, struct vgic_irq *irq, uint8_t prio)
 	vgic_irq_update(vgic, irq);
 }
 
-static void priority_access(const struct frame *f, unsigned first, unsigned size,
-			    bool write, uint64_t *value)
+static void priority_access(const struct frame *f, unsigned first, unsigned size, bool write,
+                            uint64_t *value)
 {
 	uint64_t bytes = 0;
 
@@ -135,8 +130,7 @@ static void priority_access(const struct frame *f, unsigned first, unsigned size
 }
 
 /* SGIs are always edge-triggered: their Int_config is read-only. */
-static void config_access(const struct frame *f, unsigned first, bool write,
-			  uint64_t *value)
+static void config_access(const struct frame *f, unsigned first, bool write, uint64_t *value)
 {
 	unsigned per_word = GIC_BITS_PER_REG / GIC_ICFGR_BITS;
 	uint32_t word = 0;
@@ -157,15 +151,13 @@ static void config_access(const struct frame *f, unsigned first, bool write,
 		*value = word;
 }
 
-static bool in_block(uint64_t offset, uint64_t base, unsigned limit,
-		     unsigned bits_per_intid)
+static bool in_block(uint64_t offset, uint64_t base, unsigned limit, unsigned bits_per_intid)
 {
 	return offset >= base && offset < base + limit * bits_per_intid / BITS_PER_BYTE;
 }
 
-int vgic_bank_access(struct vgic *vgic, unsigned vcpu, unsigned lo, unsigned hi,
-		     unsigned limit, uint64_t offset, unsigned size, bool write,
-		     uint64_t *value)
+int vgic_bank_access(struct vgic *vgic, unsigned vcpu, unsigned lo, unsigned hi, unsigned limit,
+                     uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
 	struct frame f = { vgic, vcpu, lo, hi };
 	bool word_access = size == VGIC_WORD && !(offset & (VGIC_WORD - 1));
@@ -192,11 +184,10 @@ int vgic_bank_access(struct vgic *vgic, unsigned vcpu, unsigned lo, unsigned hi,
 		if (!word_access)
 			return -ZE_INVAL;
 		config_access(&f, (unsigned)(offset - GICD_ICFGR) * BITS_PER_BYTE / GIC_ICFGR_BITS,
-			      write, value);
+		              write, value);
 		return 0;
 	}
-	if (in_block(offset, GICD_IGRPMODR, limit, 1) ||
-	    in_block(offset, GICD_NSACR, limit, 2)) {
+	if (in_block(offset, GICD_IGRPMODR, limit, 1) || in_block(offset, GICD_NSACR, limit, 2)) {
 		if (!word_access)
 			return -ZE_INVAL;
 		if (!write)

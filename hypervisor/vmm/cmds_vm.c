@@ -53,12 +53,14 @@ static int cmd_list(struct cmd_io *io, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return CMD_ERR_USAGE;
-	cmd_printf(io, "ID  NAME             OS         STATE     CORES   MEMORY    UPTIME    RESTARTS\n");
+	cmd_printf(
+	        io,
+	        "ID  NAME             OS         STATE     CORES   MEMORY    UPTIME    RESTARTS\n");
 	for (unsigned i = 0; i < VM_MAX; i++) {
 		if (!vm_snapshot_at(i, &vm))
 			continue;
 		cmd_printf(io, "%-3u %-16s %-10s %-9s ", vm.id, vm.cfg.name,
-			   vm_os_type_name(vm.cfg.os_type), vm_state_name(vm.state));
+		           vm_os_type_name(vm.cfg.os_type), vm_state_name(vm.state));
 		print_cores(io, &vm);
 		cmd_printf(io, "%5lu MiB ", vm.cfg.ram.size >> 20);
 		print_uptime(io, &vm);
@@ -67,7 +69,7 @@ static int cmd_list(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_list, "zvm list", "zvm list",
-	     "Lists the VMs: id, name, state, cores, memory, uptime, restarts.", cmd_list);
+             "Lists the VMs: id, name, state, cores, memory, uptime, restarts.", cmd_list);
 
 /* What a vCPU really is: its core may have died, its thread be gone. */
 static const char *vcpu_state(const struct vm_snapshot *vm, const struct vcpu_snapshot *v)
@@ -83,11 +85,13 @@ static void print_vcpus(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu_snapshot *v = &vm->vcpus[i];
-		cmd_printf(io, "  vcpu%u on core %u: %s, traps %lu (hvc %lu, mmio %lu, sysreg %lu, irq %lu), "
-			   "interrupts loaded %lu (+%lu timer fast path)\n", i, v->cpu,
-			   vcpu_state(vm, v), v->stats.traps, v->stats.hypercalls,
-			   v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected,
-			   v->fast_timer);
+		cmd_printf(io,
+		           "  vcpu%u on core %u: %s, traps %lu (hvc %lu, mmio %lu, sysreg %lu, irq "
+		           "%lu), "
+		           "interrupts loaded %lu (+%lu timer fast path)\n",
+		           i, v->cpu, vcpu_state(vm, v), v->stats.traps, v->stats.hypercalls,
+		           v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected,
+		           v->fast_timer);
 	}
 }
 
@@ -108,18 +112,20 @@ static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	if (vm->cfg.uart)
 		cmd_printf(io, "  uart@%llx: PL011 (emulated), INTID %u\n",
-			   (unsigned long long)GUEST_UART_BASE, GUEST_INTID_UART);
+		           (unsigned long long)GUEST_UART_BASE, GUEST_INTID_UART);
 	for (unsigned i = 0; i < vm->virtio_count; i++) {
 		const struct vm_virtio_snapshot *d = &vm->virtio[i];
 		uint64_t queue_errors = 0;
 		for (unsigned e = 0; e < VIRTQ_ERR_COUNT; e++)
 			queue_errors += d->stats.queue_errors[e];
-		cmd_printf(io, "  virtio@%x: %s (VirtIO, virtio-mmio v2), INTID %u, %s (status 0x%x): "
-			   "requests %lu, bytes out %lu in %lu, notifications %lu, interrupts %lu, "
-			   "errors %lu (malformed rings %lu), resets %lu\n", d->slot, d->kind, d->intid,
-			   virtio_state(d->status), d->status, d->stats.requests, d->bytes_out,
-			   d->bytes_in, d->stats.notifications, d->stats.interrupts,
-			   d->stats.driver_errors, queue_errors, d->stats.resets);
+		cmd_printf(io,
+		           "  virtio@%x: %s (VirtIO, virtio-mmio v2), INTID %u, %s (status 0x%x): "
+		           "requests %lu, bytes out %lu in %lu, notifications %lu, interrupts %lu, "
+		           "errors %lu (malformed rings %lu), resets %lu\n",
+		           d->slot, d->kind, d->intid, virtio_state(d->status), d->status,
+		           d->stats.requests, d->bytes_out, d->bytes_in, d->stats.notifications,
+		           d->stats.interrupts, d->stats.driver_errors, queue_errors,
+		           d->stats.resets);
 	}
 }
 
@@ -133,24 +139,28 @@ static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 		gs.delivered += vm->vcpus[i].fast_timer;
 	}
 	cmd_printf(io, "vm %u '%s' (%s): %s - %s\n", vm->id, vm->cfg.name,
-		   vm_os_type_name(vm->cfg.os_type), vm_state_name(vm->state), vm->reason);
-	cmd_printf(io, "  memory: guest 0x%lx, %lu MiB at host 0x%lx; stage-2 VMID %u: "
-		   "%lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB, %u tables\n", vm->cfg.ram.base,
-		   vm->cfg.ram.size >> 20, vm->ram_pa, vm->vmid, vm->s2.blocks_1g,
-		   vm->s2.blocks_2m, vm->s2.pages_4k, vm->s2.tables);
-	cmd_printf(io, "  image: %s (%lu bytes)%s%s; recovery: %s; restarts %u, crashes %lu, "
-		   "faults %lu, aborts %lu\n", vm->cfg.image, vm->image_size,
-		   vm->cfg.initrd[0] ? ", initrd " : "", vm->cfg.initrd,
-		   vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
-		   vm->guest_faults, vm->aborts_injected);
+	           vm_os_type_name(vm->cfg.os_type), vm_state_name(vm->state), vm->reason);
+	cmd_printf(io,
+	           "  memory: guest 0x%lx, %lu MiB at host 0x%lx; stage-2 VMID %u: "
+	           "%lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB, %u tables\n",
+	           vm->cfg.ram.base, vm->cfg.ram.size >> 20, vm->ram_pa, vm->vmid, vm->s2.blocks_1g,
+	           vm->s2.blocks_2m, vm->s2.pages_4k, vm->s2.tables);
+	cmd_printf(io,
+	           "  image: %s (%lu bytes)%s%s; recovery: %s; restarts %u, crashes %lu, "
+	           "faults %lu, aborts %lu\n",
+	           vm->cfg.image, vm->image_size, vm->cfg.initrd[0] ? ", initrd " : "",
+	           vm->cfg.initrd, vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
+	           vm->guest_faults, vm->aborts_injected);
 	cmd_printf(io, "  health: heartbeat timeout %u ms (once the guest beats)\n",
-		   vm->cfg.heartbeat_timeout_ms);
-	cmd_printf(io, "  vgic: %lu injected, %lu delivered, %lu outstanding, %lu lost; "
-		   "interrupts %s\n", gs.injected, gs.delivered, gs.outstanding, gs.lost,
-		   vm->cfg.direct_irq ? "delivered directly" : "through list registers");
+	           vm->cfg.heartbeat_timeout_ms);
+	cmd_printf(io,
+	           "  vgic: %lu injected, %lu delivered, %lu outstanding, %lu lost; "
+	           "interrupts %s\n",
+	           gs.injected, gs.delivered, gs.outstanding, gs.lost,
+	           vm->cfg.direct_irq ? "delivered directly" : "through list registers");
 	for (unsigned i = 0; i < vm->cfg.passthrough_count; i++)
 		cmd_printf(io, "  pass-through: 0x%lx-0x%lx\n", vm->cfg.passthrough[i].base,
-			   vm->cfg.passthrough[i].base + vm->cfg.passthrough[i].size - 1);
+		           vm->cfg.passthrough[i].base + vm->cfg.passthrough[i].size - 1);
 	for (unsigned i = 0; i < vm->cfg.intid_count; i++)
 		cmd_printf(io, "  pass-through interrupt: INTID %u\n", vm->cfg.intids[i]);
 	print_devices(io, vm);
@@ -171,7 +181,7 @@ static int cmd_info(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_info, "zvm info", "zvm info <vm>",
-	     "Everything about one VM: state, memory, stage-2, interrupts, vCPUs.", cmd_info);
+             "Everything about one VM: state, memory, stage-2, interrupts, vCPUs.", cmd_info);
 
 typedef int (*vm_op)(struct vm *vm, struct zerr_msg *msg);
 
@@ -194,40 +204,41 @@ static int run_op(struct cmd_io *io, int argc, char **argv, vm_op op, const char
 	return CMD_OK;
 }
 
-#define VM_OP_COMMAND(op, verb, done, help)					\
-	static int cmd_##op(struct cmd_io *io, int argc, char **argv)		\
-	{									\
-		return run_op(io, argc, argv, vm_##op, done);			\
-	}									\
+#define VM_OP_COMMAND(op, verb, done, help)                           \
+	static int cmd_##op(struct cmd_io *io, int argc, char **argv) \
+	{                                                             \
+		return run_op(io, argc, argv, vm_##op, done);         \
+	}                                                             \
 	CMD_REGISTER(zvm_##op, "zvm " verb, "zvm " verb " <vm>", help, cmd_##op)
 
 VM_OP_COMMAND(start, "start", "started", "Boots a stopped or crashed VM from its pristine image.");
 VM_OP_COMMAND(stop, "stop", "stopped",
-	      "Destroys a VM's run at once (no guest shutdown): its cores go idle.");
+              "Destroys a VM's run at once (no guest shutdown): its cores go idle.");
 VM_OP_COMMAND(shutdown, "shutdown", "shut down",
-	      "Asks the guest to power off and waits for it (Linux: serial SysRq 'o').");
+              "Asks the guest to power off and waits for it (Linux: serial SysRq 'o').");
 VM_OP_COMMAND(pause, "pause", "paused", "Freezes a running VM in place.");
 VM_OP_COMMAND(resume, "resume", "resumed", "Lets a paused VM run on.");
 VM_OP_COMMAND(restart, "restart", "restarted", "Stops and starts a VM again.");
 VM_OP_COMMAND(delete, "delete", "deleted", "Removes a stopped VM and frees its cores and memory.");
 
 static void print_irq_line(struct cmd_io *io, unsigned intid, unsigned vcpu,
-			   const struct vgic_irq_counters *c)
+                           const struct vgic_irq_counters *c)
 {
 	if (!c->injected && !c->delivered)
 		return;
 	cmd_printf(io, "%-6u %-5u %-10u %-10u %-8u %u\n", intid, vcpu, c->injected, c->delivered,
-		   c->merged, c->cleared);
+	           c->merged, c->cleared);
 }
 
 static void print_uart(struct cmd_io *io, const struct uart_snapshot *s)
 {
 	const struct vgic_irq *u = &s->line;
 
-	cmd_printf(io, "uart: imsc 0x%x ris 0x%x line %d rx %u | vgic %u: line %d latch %d "
-		   "active %d enabled %d queued %u lr %u\n", s->imsc, s->ris, s->irq_level,
-		   s->rx_count, u->intid, u->line, u->latch, u->active, u->enabled, u->queued_on,
-		   u->lr_vcpu);
+	cmd_printf(io,
+	           "uart: imsc 0x%x ris 0x%x line %d rx %u | vgic %u: line %d latch %d "
+	           "active %d enabled %d queued %u lr %u\n",
+	           s->imsc, s->ris, s->irq_level, s->rx_count, u->intid, u->line, u->latch,
+	           u->active, u->enabled, u->queued_on, u->lr_vcpu);
 }
 
 static int cmd_vm_irqs(struct cmd_io *io, int argc, char **argv)
@@ -262,4 +273,4 @@ out:
 	return rc;
 }
 CMD_REGISTER(zvm_irqs, "zvm irqs", "zvm irqs <vm>",
-	     "A VM's virtual interrupts: injected, delivered, merged, cleared.", cmd_vm_irqs);
+             "A VM's virtual interrupts: injected, delivered, merged, cleared.", cmd_vm_irqs);

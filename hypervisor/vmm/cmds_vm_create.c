@@ -10,10 +10,11 @@
 #include "vmm/vm.h"
 #include "vmm/vm_boot.h"
 
-#define MIN_MIB		16
-#define MAX_MIB		1024
+#define MIN_MIB 16
+#define MAX_MIB 1024
 
-struct template {
+struct template
+{
 	const char *type;
 	enum vm_os_type os;
 	const char *image;
@@ -51,23 +52,31 @@ static int parse(struct cmd_io *io, int argc, char **argv, struct create_args *a
 		if (!strcmp(opt, "-t")) {
 			a->t = template_for(val);
 			if (!a->t) {
-				cmd_printf(io, "zvm create: unknown type '%s' (rtos, linux or baremetal)\n", val);
+				cmd_printf(io,
+				           "zvm create: unknown type '%s' (rtos, linux or "
+				           "baremetal)\n",
+				           val);
 				return CMD_ERR_FAIL;
 			}
 		} else if (!strcmp(opt, "-c")) {
-			if (!cmd_parse_u64(val, &a->vcpus) || a->vcpus < 1 || a->vcpus > GUEST_MAX_VCPUS)
+			if (!cmd_parse_u64(val, &a->vcpus) || a->vcpus < 1 ||
+			    a->vcpus > GUEST_MAX_VCPUS)
 				return CMD_ERR_USAGE;
 		} else if (!strcmp(opt, "-m")) {
 			if (!cmd_parse_u64(val, &a->mib) || a->mib < MIN_MIB || a->mib > MAX_MIB ||
 			    a->mib % 2) {
-				cmd_printf(io, "zvm create: memory must be an even number of MiB from %u to %u\n",
-					   MIN_MIB, MAX_MIB);
+				cmd_printf(io,
+				           "zvm create: memory must be an even number of MiB from "
+				           "%u to %u\n",
+				           MIN_MIB, MAX_MIB);
 				return CMD_ERR_FAIL;
 			}
 		} else if (!strcmp(opt, "-n")) {
 			if (!vm_config_name_ok(val)) {
-				cmd_printf(io, "zvm create: VM name '%s': " VM_NAME_RULE
-					   ", at most %u characters\n", val, VM_NAME_MAX - 1);
+				cmd_printf(io,
+				           "zvm create: VM name '%s': " VM_NAME_RULE
+				           ", at most %u characters\n",
+				           val, VM_NAME_MAX - 1);
 				return CMD_ERR_FAIL;
 			}
 			a->name = val;
@@ -89,9 +98,10 @@ static int pick_cores(struct cmd_io *io, struct vm_config *c)
 	}
 	if (found == c->vcpu_count)
 		return 0;
-	cmd_printf(io, "zvm create: %u vCPU(s) need %u free core(s), only %u free: "
-		   "ZVM keeps core 0 and each vCPU needs a core of its own\n",
-		   c->vcpu_count, c->vcpu_count, found);
+	cmd_printf(io,
+	           "zvm create: %u vCPU(s) need %u free core(s), only %u free: "
+	           "ZVM keeps core 0 and each vCPU needs a core of its own\n",
+	           c->vcpu_count, c->vcpu_count, found);
 	return -ZE_BUSY;
 }
 
@@ -130,7 +140,7 @@ static int find_blob(struct cmd_io *io, const char *name, struct vm_blob *b)
 
 static int cmd_create(struct cmd_io *io, int argc, char **argv)
 {
-	static struct vm_config cfg;	/* large; the shell runs one command at a time */
+	static struct vm_config cfg; /* large; the shell runs one command at a time */
 	struct create_args a = { 0 };
 	struct vm_blob image, initrd;
 	struct zerr_msg msg;
@@ -153,6 +163,5 @@ static int cmd_create(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_create, "zvm create",
-	     "zvm create -t rtos|linux|baremetal -c <vcpus> -m <MiB> [-n <name>]",
-	     "Creates a VM from a template on free cores; it starts with 'zvm start'.",
-	     cmd_create);
+             "zvm create -t rtos|linux|baremetal -c <vcpus> -m <MiB> [-n <name>]",
+             "Creates a VM from a template on free cores; it starts with 'zvm start'.", cmd_create);

@@ -14,33 +14,32 @@
 #include <stdarg.h>
 
 /* Fixed phandles: the root's interrupt-parent names the GIC up front. */
-#define PHANDLE_GIC		1u
-#define PHANDLE_APB_PCLK	2u
+#define PHANDLE_GIC      1u
+#define PHANDLE_APB_PCLK 2u
 
 /* Trigger flags as QEMU virt gives them with a GICv3 (IRQ_TYPE_*). */
-#define IRQ_LEVEL_HIGH		4u
+#define IRQ_LEVEL_HIGH 4u
 
-
-#define DT_MODEL		"zvm,guest"
-#define DT_COMPATIBLE		"linux,dummy-virt"
-#define ROOT_ADDR_CELLS		2u
-#define ROOT_SIZE_CELLS		2u
-#define CPUS_ADDR_CELLS		1u	/* reg is MPIDR Aff0, enough for 8 vCPUs */
-#define CPUS_SIZE_CELLS		0u
-#define GIC_REDIST_REGIONS	1u
-#define UART_NODE		"serial"
-#define UART_ALIAS		"serial0"
-#define ERR_PREFIX		"guest devicetree: "
-#define PATH_MAX_LEN		32
+#define DT_MODEL           "zvm,guest"
+#define DT_COMPATIBLE      "linux,dummy-virt"
+#define ROOT_ADDR_CELLS    2u
+#define ROOT_SIZE_CELLS    2u
+#define CPUS_ADDR_CELLS    1u /* reg is MPIDR Aff0, enough for 8 vCPUs */
+#define CPUS_SIZE_CELLS    0u
+#define GIC_REDIST_REGIONS 1u
+#define UART_NODE          "serial"
+#define UART_ALIAS         "serial0"
+#define ERR_PREFIX         "guest devicetree: "
+#define PATH_MAX_LEN       32
 
 struct dt_ctx {
 	const struct guest_dt_params *p;
 	struct fdt_writer w;
-	char uart_path[PATH_MAX_LEN];	/* "/serial@9000000" */
+	char uart_path[PATH_MAX_LEN]; /* "/serial@9000000" */
 };
 
 static int fail(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static int fail(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
 {
@@ -137,7 +136,9 @@ static void write_cpus(struct dt_ctx *c)
 static void write_psci(struct dt_ctx *c)
 {
 	static const char *const compat[] = {
-		"arm,psci-1.0", "arm,psci-0.2", "arm,psci",
+		"arm,psci-1.0",
+		"arm,psci-0.2",
+		"arm,psci",
 	};
 
 	fdt_write_begin_node(&c->w, "psci");
@@ -154,8 +155,10 @@ static void write_psci(struct dt_ctx *c)
 static void write_gic(struct dt_ctx *c)
 {
 	const uint64_t reg[] = {
-		GUEST_GICD_BASE, GUEST_GICD_SIZE,
-		GUEST_GICR_BASE, (uint64_t)c->p->vcpus * GUEST_GICR_STRIDE,
+		GUEST_GICD_BASE,
+		GUEST_GICD_SIZE,
+		GUEST_GICR_BASE,
+		(uint64_t)c->p->vcpus * GUEST_GICR_STRIDE,
 	};
 
 	fdt_write_begin_node_at(&c->w, "interrupt-controller", GUEST_GICD_BASE);
@@ -175,8 +178,10 @@ static void write_gic(struct dt_ctx *c)
 static void write_timer(struct dt_ctx *c)
 {
 	static const uint32_t intids[] = {
-		GUEST_INTID_SEC_TIMER, GUEST_INTID_PHYS_TIMER,
-		GUEST_INTID_VIRT_TIMER, GUEST_INTID_HYP_TIMER,
+		GUEST_INTID_SEC_TIMER,
+		GUEST_INTID_PHYS_TIMER,
+		GUEST_INTID_VIRT_TIMER,
+		GUEST_INTID_HYP_TIMER,
 	};
 	uint32_t cells[4 * GIC_DT_IRQ_CELLS];
 	size_t i;
@@ -240,51 +245,39 @@ static void write_virtio(struct dt_ctx *c)
 /* RAM must not cover the devices below it; the initrd lies inside it. */
 static int check_params(const struct guest_dt_params *p, struct zerr_msg *msg)
 {
-	uint64_t devices_end = GUEST_VIRTIO_BASE +
-			       GUEST_DT_MAX_VIRTIO * GUEST_VIRTIO_STRIDE;
+	uint64_t devices_end = GUEST_VIRTIO_BASE + GUEST_DT_MAX_VIRTIO * GUEST_VIRTIO_STRIDE;
 
 	if (p->vcpus < 1 || p->vcpus > GUEST_MAX_VCPUS)
-		return fail(msg, ZE_INVAL,
-			    "%u vCPUs (1 to %u allowed)", (unsigned)p->vcpus,
-			    (unsigned)GUEST_MAX_VCPUS);
+		return fail(msg, ZE_INVAL, "%u vCPUs (1 to %u allowed)", (unsigned)p->vcpus,
+		            (unsigned)GUEST_MAX_VCPUS);
 	if (p->ram_size == 0 || p->ram_base + p->ram_size < p->ram_base)
-		return fail(msg, ZE_INVAL,
-			    "RAM at 0x%llx of 0x%llx bytes is empty or wraps",
-			    (unsigned long long)p->ram_base,
-			    (unsigned long long)p->ram_size);
+		return fail(msg, ZE_INVAL, "RAM at 0x%llx of 0x%llx bytes is empty or wraps",
+		            (unsigned long long)p->ram_base, (unsigned long long)p->ram_size);
 	if (p->ram_base < devices_end && p->ram_base + p->ram_size > GUEST_GICD_BASE)
-		return fail(msg, ZE_INVAL,
-			    "RAM at 0x%llx overlaps the devices at 0x%llx-0x%llx",
-			    (unsigned long long)p->ram_base,
-			    (unsigned long long)GUEST_GICD_BASE,
-			    (unsigned long long)devices_end);
-	if (p->has_initrd &&
-	    (p->initrd_start >= p->initrd_end || p->initrd_start < p->ram_base ||
-	     p->initrd_end > p->ram_base + p->ram_size))
-		return fail(msg, ZE_INVAL,
-			    "initrd 0x%llx-0x%llx is empty or not inside RAM",
-			    (unsigned long long)p->initrd_start,
-			    (unsigned long long)p->initrd_end);
-	if (p->bootargs && strnlen(p->bootargs, GUEST_DT_BOOTARGS_MAX) >=
-			   GUEST_DT_BOOTARGS_MAX)
-		return fail(msg, ZE_INVAL,
-			    "bootargs longer than %u characters",
-			    (unsigned)GUEST_DT_BOOTARGS_MAX - 1);
+		return fail(msg, ZE_INVAL, "RAM at 0x%llx overlaps the devices at 0x%llx-0x%llx",
+		            (unsigned long long)p->ram_base, (unsigned long long)GUEST_GICD_BASE,
+		            (unsigned long long)devices_end);
+	if (p->has_initrd && (p->initrd_start >= p->initrd_end || p->initrd_start < p->ram_base ||
+	                      p->initrd_end > p->ram_base + p->ram_size))
+		return fail(msg, ZE_INVAL, "initrd 0x%llx-0x%llx is empty or not inside RAM",
+		            (unsigned long long)p->initrd_start, (unsigned long long)p->initrd_end);
+	if (p->bootargs && strnlen(p->bootargs, GUEST_DT_BOOTARGS_MAX) >= GUEST_DT_BOOTARGS_MAX)
+		return fail(msg, ZE_INVAL, "bootargs longer than %u characters",
+		            (unsigned)GUEST_DT_BOOTARGS_MAX - 1);
 	for (uint32_t i = 0; i < GUEST_DT_MAX_VIRTIO; i++) {
 		uint32_t intid = virtio_intid(p, i);
 
 		if ((p->virtio_mask & (1u << i)) &&
 		    (intid < GIC_SPI_BASE || intid >= GIC_SPI_BASE + GUEST_SPI_COUNT))
 			return fail(msg, ZE_INVAL,
-				    "virtio slot %u: INTID %u is not a guest SPI (%u-%u)",
-				    (unsigned)i, (unsigned)intid, (unsigned)GIC_SPI_BASE,
-				    (unsigned)(GIC_SPI_BASE + GUEST_SPI_COUNT - 1));
+			            "virtio slot %u: INTID %u is not a guest SPI (%u-%u)",
+			            (unsigned)i, (unsigned)intid, (unsigned)GIC_SPI_BASE,
+			            (unsigned)(GIC_SPI_BASE + GUEST_SPI_COUNT - 1));
 	}
 	return 0;
 }
 
-int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
-		   struct zerr_msg *msg)
+int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size, struct zerr_msg *msg)
 {
 	struct dt_ctx c = { .p = p };
 	size_t total = 0;
@@ -297,7 +290,7 @@ int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
 	if (rc)
 		return rc;
 	fmt_snprintf(c.uart_path, sizeof(c.uart_path), "/%s@%llx", UART_NODE,
-		     (unsigned long long)GUEST_UART_BASE);
+	             (unsigned long long)GUEST_UART_BASE);
 	fdt_write_init(&c.w, buf, size);
 	fdt_write_begin_node(&c.w, "");
 	write_root_props(&c);
@@ -314,10 +307,10 @@ int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
 	rc = fdt_write_finish(&c.w, &total);
 	if (rc == -ZE_FDT_NO_SPACE)
 		return fail(msg, ZE_FDT_NO_SPACE,
-			    "a buffer of %zu bytes is too small (ran out at \"%s\")",
-			    size, fdt_write_error_name(&c.w));
+		            "a buffer of %zu bytes is too small (ran out at \"%s\")", size,
+		            fdt_write_error_name(&c.w));
 	if (rc)
-		return fail(msg, ZE_INTERNAL, "%s at \"%s\"",
-			    zerror_name(rc), fdt_write_error_name(&c.w));
+		return fail(msg, ZE_INTERNAL, "%s at \"%s\"", zerror_name(rc),
+		            fdt_write_error_name(&c.w));
 	return (int)total;
 }

@@ -20,28 +20,28 @@
 #include "zvm/guest_layout.h"
 
 /* QEMU virt's number of virtio-mmio transports (SPIs 16..47). */
-#define GUEST_DT_MAX_VIRTIO	GUEST_VIRTIO_SLOTS
+#define GUEST_DT_MAX_VIRTIO    GUEST_VIRTIO_SLOTS
 /* QEMU virt's "apb-pclk" fixed clock, which feeds the PL011. */
-#define GUEST_DT_UART_CLOCK_HZ	24000000u
+#define GUEST_DT_UART_CLOCK_HZ 24000000u
 /* Longest bootargs, with its NUL: Linux arm64's COMMAND_LINE_SIZE. */
-#define GUEST_DT_BOOTARGS_MAX	2048u
+#define GUEST_DT_BOOTARGS_MAX  2048u
 /* A buffer this large holds the largest tree guest_dt_build() makes. */
-#define GUEST_DT_MAX_SIZE	8192u
+#define GUEST_DT_MAX_SIZE      8192u
 
 struct guest_dt_params {
-	uint32_t vcpus;			/* 1 .. GUEST_MAX_VCPUS */
-	uint64_t ram_base;		/* guest physical */
+	uint32_t vcpus;    /* 1 .. GUEST_MAX_VCPUS */
+	uint64_t ram_base; /* guest physical */
 	uint64_t ram_size;
-	const char *bootargs;		/* NULL or "": none; < BOOTARGS_MAX */
+	const char *bootargs; /* NULL or "": none; < BOOTARGS_MAX */
 	bool has_initrd;
-	uint64_t initrd_start;		/* guest physical, inside the RAM */
-	uint64_t initrd_end;		/* exclusive */
+	uint64_t initrd_start; /* guest physical, inside the RAM */
+	uint64_t initrd_end;   /* exclusive */
 	/* virtio-mmio devices: bit i set = a device in slot i (at
 	 * GUEST_VIRTIO_BASE + i * GUEST_VIRTIO_STRIDE); its interrupt is
 	 * virtio_intid[i], or GUEST_INTID_VIRTIO0 + i when that is 0. */
 	uint32_t virtio_mask;
 	uint32_t virtio_intid[GUEST_DT_MAX_VIRTIO];
-	bool has_uart;			/* the emulated PL011 */
+	bool has_uart; /* the emulated PL011 */
 };
 
 /*
@@ -51,7 +51,6 @@ struct guest_dt_params {
  * refused the tree: a bug), with a one-line reason in msg (lib/zerror.h;
  * may be NULL; "" on success).
  */
-int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size,
-		   struct zerr_msg *msg);
+int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size, struct zerr_msg *msg);
 
 #endif

@@ -15,10 +15,10 @@
 #include "vmm/heartbeat.h"
 #include "vmm/vm_snapshot.h"
 
-#define HEALTH_PERIOD_MS	50
+#define HEALTH_PERIOD_MS  50
 /* A VM that crashes this often is not helped by restarting it. */
-#define RESTART_LIMIT		5
-#define RESTART_WINDOW_MS	10000
+#define RESTART_LIMIT     5
+#define RESTART_WINDOW_MS 10000
 
 static struct sem wakeup;
 
@@ -40,10 +40,10 @@ static void check_heartbeat(unsigned slot, struct vm *vm, const struct vm_snapsh
 	for (unsigned i = 0; i < snap->vcpu_count; i++)
 		progress += snap->vcpus[i].stats.traps;
 	enum heartbeat_verdict verdict = heartbeat_check(
-		&watches[slot], time_now(), snap->state == VM_RUNNING ? snap->last_heartbeat : 0,
-		ms_to_ticks(timeout_ms), progress);
+	        &watches[slot], time_now(), snap->state == VM_RUNNING ? snap->last_heartbeat : 0,
+	        ms_to_ticks(timeout_ms), progress);
 	if (verdict == HEARTBEAT_OVERDUE) {
-		vm_kick_vcpus(vm, ~0u);		/* the probe: a trap once they run */
+		vm_kick_vcpus(vm, ~0u); /* the probe: a trap once they run */
 	} else if (verdict == HEARTBEAT_MISSED) {
 		char reason[VM_REASON_MAX];
 		fmt_snprintf(reason, sizeof(reason), "missed its heartbeat for %u ms", timeout_ms);
@@ -71,8 +71,10 @@ static void check_cores(struct vm *vm, const struct vm_snapshot *snap)
 	for (unsigned i = 0; i < snap->vcpu_count; i++) {
 		if (snap->vcpus[i].core_dead) {
 			char reason[VM_REASON_MAX];
-			fmt_snprintf(reason, sizeof(reason), "core %u of vCPU %u stopped on an "
-				     "exception ZVM could not handle", snap->vcpus[i].cpu, i);
+			fmt_snprintf(reason, sizeof(reason),
+			             "core %u of vCPU %u stopped on an "
+			             "exception ZVM could not handle",
+			             snap->vcpus[i].cpu, i);
 			vm_crash_from_outside(vm, reason);
 			return;
 		}
@@ -96,17 +98,17 @@ static void recover(struct vm *vm, const struct vm_snapshot *snap)
 	if (!reap(vm, VM_CRASHED) || snap->cfg.recovery != VM_RECOVERY_RESTART)
 		return;
 	if (!restart_allowed(vm)) {
-		log_msg(LOG_ERROR, "vm %u '%s': %u crashes within %u s; no more restarts",
-			vm->id, vm->cfg.name, RESTART_LIMIT, RESTART_WINDOW_MS / 1000);
-		fmt_snprintf(vm->reason + strnlen(vm->reason, sizeof(vm->reason) - 24),
-			     24, " (restart limit)");
+		log_msg(LOG_ERROR, "vm %u '%s': %u crashes within %u s; no more restarts", vm->id,
+		        vm->cfg.name, RESTART_LIMIT, RESTART_WINDOW_MS / 1000);
+		fmt_snprintf(vm->reason + strnlen(vm->reason, sizeof(vm->reason) - 24), 24,
+		             " (restart limit)");
 		return;
 	}
 	if (vm_restart(vm, &msg))
 		log_msg(LOG_ERROR, "vm %u: restart failed: %s", vm->id, msg.text);
 	else
 		log_msg(LOG_WARN, "vm %u '%s' restarted (%u restarts)", vm->id, vm->cfg.name,
-			vm->restarts);
+		        vm->restarts);
 }
 
 /* The guest powered off or reset itself: reap it, and boot it again if

@@ -1,11 +1,10 @@
 /* Heartbeat deadlines confirmed by the vCPUs' progress: see heartbeat.h. */
 #include "vmm/heartbeat.h"
 
-enum heartbeat_verdict heartbeat_check(struct heartbeat_watch *w, uint64_t now,
-				       uint64_t last_beat, uint64_t timeout,
-				       uint64_t progress)
+enum heartbeat_verdict heartbeat_check(struct heartbeat_watch *w, uint64_t now, uint64_t last_beat,
+                                       uint64_t timeout, uint64_t progress)
 {
-	uint64_t since = w->checked ? now - w->checked : 0;	/* 0: a first look */
+	uint64_t since = w->checked ? now - w->checked : 0; /* 0: a first look */
 	int moved = progress != w->progress;
 
 	w->checked = now;

@@ -15,20 +15,19 @@
 #include <stdint.h>
 
 struct heartbeat_watch {
-	uint64_t checked;	/* time of the last check */
-	uint64_t progress;	/* the vCPUs' trap count then */
-	uint64_t ran;		/* overdue time during which they progressed */
+	uint64_t checked;  /* time of the last check */
+	uint64_t progress; /* the vCPUs' trap count then */
+	uint64_t ran;      /* overdue time during which they progressed */
 };
 
 enum heartbeat_verdict {
-	HEARTBEAT_FINE,		/* beating, or not watched */
-	HEARTBEAT_OVERDUE,	/* late: probe the vCPUs (kick them) and wait */
-	HEARTBEAT_MISSED,	/* late although the vCPUs ran: a hang */
+	HEARTBEAT_FINE,    /* beating, or not watched */
+	HEARTBEAT_OVERDUE, /* late: probe the vCPUs (kick them) and wait */
+	HEARTBEAT_MISSED,  /* late although the vCPUs ran: a hang */
 };
 
 /* last_beat 0: the guest never beat, so it is not watched. */
-enum heartbeat_verdict heartbeat_check(struct heartbeat_watch *w, uint64_t now,
-				       uint64_t last_beat, uint64_t timeout,
-				       uint64_t progress);
+enum heartbeat_verdict heartbeat_check(struct heartbeat_watch *w, uint64_t now, uint64_t last_beat,
+                                       uint64_t timeout, uint64_t progress);
 
 #endif

@@ -7,11 +7,11 @@
 #include "lib/zerror.h"
 
 /* HPFAR_EL2.FIPA holds IPA[51:12] in bits [43:4] (ARM ARM D13.2.55). */
-#define HPFAR_FIPA_MASK		0x00000ffffffffff0ull
-#define HPFAR_FIPA_SHIFT	8
-#define PAGE_OFFSET_MASK	0xfffull
-#define BITS_PER_BYTE		8u
-#define WORD_BITS		32u
+#define HPFAR_FIPA_MASK  0x00000ffffffffff0ull
+#define HPFAR_FIPA_SHIFT 8
+#define PAGE_OFFSET_MASK 0xfffull
+#define BITS_PER_BYTE    8u
+#define WORD_BITS        32u
 
 struct guest_abort arch_decode_abort(uint64_t esr, uint64_t far, uint64_t hpfar)
 {
@@ -93,9 +93,9 @@ int mmio_register(struct mmio_table *t, const struct mmio_region *r)
 	unsigned at = upper_bound(t, r->base);
 
 	if (at > 0 && region_last(&t->region[at - 1]) >= r->base)
-		return -ZE_OVERLAP;	/* the one below reaches into it */
+		return -ZE_OVERLAP; /* the one below reaches into it */
 	if (at < t->count && t->region[at].base <= region_last(r))
-		return -ZE_OVERLAP;	/* it reaches into the one above */
+		return -ZE_OVERLAP; /* it reaches into the one above */
 	if (t->count == MMIO_MAX_REGIONS)
 		return -ZE_NO_SPACE;
 	for (unsigned i = t->count; i > at; i--)

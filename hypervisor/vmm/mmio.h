@@ -19,16 +19,16 @@
 
 /* A stage-2 data abort as ESR_EL2, FAR_EL2 and HPFAR_EL2 describe it. */
 struct guest_abort {
-	uint64_t ipa;		/* guest-physical address accessed */
-	uint64_t va;		/* the guest's virtual address (FAR) */
-	unsigned size;		/* bytes: 1, 2, 4 or 8 (ISS.SAS) */
-	unsigned reg;		/* ISS.SRT; 31 is XZR */
-	unsigned fsc;		/* fault status code (ISS.DFSC) */
-	bool write;		/* ISS.WnR */
-	bool sign_extend;	/* ISS.SSE: a load that sign-extends */
-	bool reg64;		/* ISS.SF: the register is an X register */
-	bool syndrome_valid;	/* ISS.ISV: size/reg/sign are meaningful */
-	bool walk;		/* ISS.S1PTW: the guest's own table walk faulted */
+	uint64_t ipa;        /* guest-physical address accessed */
+	uint64_t va;         /* the guest's virtual address (FAR) */
+	unsigned size;       /* bytes: 1, 2, 4 or 8 (ISS.SAS) */
+	unsigned reg;        /* ISS.SRT; 31 is XZR */
+	unsigned fsc;        /* fault status code (ISS.DFSC) */
+	bool write;          /* ISS.WnR */
+	bool sign_extend;    /* ISS.SSE: a load that sign-extends */
+	bool reg64;          /* ISS.SF: the register is an X register */
+	bool syndrome_valid; /* ISS.ISV: size/reg/sign are meaningful */
+	bool walk;           /* ISS.S1PTW: the guest's own table walk faulted */
 };
 
 /* ESR_EL2 (EC = data abort from a lower EL), FAR_EL2, HPFAR_EL2 -> abort. */
@@ -50,18 +50,17 @@ uint64_t abort_store_value(const struct guest_abort *a, uint64_t reg);
  * device refuses the access (a width or alignment its register does not
  * support): the guest then gets a synchronous external abort.
  */
-typedef int (*mmio_handler)(void *dev, uint64_t offset, unsigned size, bool write,
-			    uint64_t *value);
+typedef int (*mmio_handler)(void *dev, uint64_t offset, unsigned size, bool write, uint64_t *value);
 
 struct mmio_region {
 	uint64_t base, size;
 	mmio_handler handler;
-	void *dev;		/* the device's state, given to its handler */
-	const char *name;	/* for messages: "gicd", "uart", ... */
+	void *dev;        /* the device's state, given to its handler */
+	const char *name; /* for messages: "gicd", "uart", ... */
 };
 
 /* GICD, GICR, UART, 32 virtio-mmio slots, shared-memory windows. */
-#define MMIO_MAX_REGIONS	48
+#define MMIO_MAX_REGIONS 48
 
 /* Sorted by base, never overlapping. */
 struct mmio_table {

@@ -12,7 +12,7 @@
 
 #include <stdarg.h>
 
-#define ERR_PREFIX	"package: "
+#define ERR_PREFIX "package: "
 
 int pkg_fail(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
 {
@@ -32,8 +32,8 @@ uint32_t pkg_table_crc(const uint8_t *base, uint32_t count)
 	crc = crc32_update(0, base, PKG_HDR_TABLE_CRC);
 	crc = crc32_update(crc, zero, sizeof(zero));
 	return crc32_update(crc, base + PKG_HDR_TABLE_CRC + sizeof(zero),
-			    PACKAGE_HEADER_SIZE - PKG_HDR_TABLE_CRC - sizeof(zero) +
-			    (uint64_t)count * PACKAGE_ENTRY_SIZE);
+	                    PACKAGE_HEADER_SIZE - PKG_HDR_TABLE_CRC - sizeof(zero) +
+	                            (uint64_t)count * PACKAGE_ENTRY_SIZE);
 }
 
 static bool all_zero(const uint8_t *p, size_t len)
@@ -50,52 +50,41 @@ static int check_header(const uint8_t *b, size_t avail, struct zerr_msg *msg)
 	uint64_t size;
 
 	if (avail < PACKAGE_HEADER_SIZE)
-		return pkg_fail(msg, ZE_TRUNCATED,
-				"%zu bytes cannot hold the %u-byte header",
-				avail, PACKAGE_HEADER_SIZE);
+		return pkg_fail(msg, ZE_TRUNCATED, "%zu bytes cannot hold the %u-byte header",
+		                avail, PACKAGE_HEADER_SIZE);
 	if (memcmp(b + PKG_HDR_MAGIC, PACKAGE_MAGIC, PACKAGE_MAGIC_LEN) != 0)
-		return pkg_fail(msg, ZE_NOENT,
-				"no package (bad magic)");
+		return pkg_fail(msg, ZE_NOENT, "no package (bad magic)");
 	if (pkg_get32(b + PKG_HDR_VERSION) != PACKAGE_VERSION)
-		return pkg_fail(msg, ZE_PKG_HEADER,
-				"version %u, expected %u",
-				pkg_get32(b + PKG_HDR_VERSION), PACKAGE_VERSION);
+		return pkg_fail(msg, ZE_PKG_HEADER, "version %u, expected %u",
+		                pkg_get32(b + PKG_HDR_VERSION), PACKAGE_VERSION);
 	if (pkg_get32(b + PKG_HDR_HEADER_SIZE) != PACKAGE_HEADER_SIZE ||
 	    pkg_get32(b + PKG_HDR_ENTRY_SIZE) != PACKAGE_ENTRY_SIZE)
-		return pkg_fail(msg, ZE_PKG_HEADER,
-				"header/entry sizes %u/%u, expected %u/%u",
-				pkg_get32(b + PKG_HDR_HEADER_SIZE),
-				pkg_get32(b + PKG_HDR_ENTRY_SIZE),
-				PACKAGE_HEADER_SIZE, PACKAGE_ENTRY_SIZE);
+		return pkg_fail(msg, ZE_PKG_HEADER, "header/entry sizes %u/%u, expected %u/%u",
+		                pkg_get32(b + PKG_HDR_HEADER_SIZE),
+		                pkg_get32(b + PKG_HDR_ENTRY_SIZE), PACKAGE_HEADER_SIZE,
+		                PACKAGE_ENTRY_SIZE);
 	if (pkg_get32(b + PKG_HDR_FLAGS) != 0 ||
 	    !all_zero(b + PKG_HDR_RESERVED, PACKAGE_HEADER_SIZE - PKG_HDR_RESERVED))
-		return pkg_fail(msg, ZE_PKG_HEADER,
-				"flags or reserved header bytes are not zero");
+		return pkg_fail(msg, ZE_PKG_HEADER, "flags or reserved header bytes are not zero");
 	count = pkg_get32(b + PKG_HDR_ENTRY_COUNT);
 	if (count == 0 || count > PACKAGE_MAX_ENTRIES)
-		return pkg_fail(msg, ZE_PKG_HEADER,
-				"%u entries (1..%u allowed)", count,
-				PACKAGE_MAX_ENTRIES);
+		return pkg_fail(msg, ZE_PKG_HEADER, "%u entries (1..%u allowed)", count,
+		                PACKAGE_MAX_ENTRIES);
 	size = pkg_get64(b + PKG_HDR_PACKAGE_SIZE);
 	if (size < package_table_size(count))
-		return pkg_fail(msg, ZE_PKG_HEADER,
-				"package size %llu is smaller than its table",
-				(unsigned long long)size);
+		return pkg_fail(msg, ZE_PKG_HEADER, "package size %llu is smaller than its table",
+		                (unsigned long long)size);
 	if (size > avail)
-		return pkg_fail(msg, ZE_TRUNCATED,
-				"package of %llu bytes, only %zu available",
-				(unsigned long long)size, avail);
+		return pkg_fail(msg, ZE_TRUNCATED, "package of %llu bytes, only %zu available",
+		                (unsigned long long)size, avail);
 	if (pkg_table_crc(b, count) != pkg_get32(b + PKG_HDR_TABLE_CRC))
-		return pkg_fail(msg, ZE_CRC,
-				"table checksum mismatch");
+		return pkg_fail(msg, ZE_CRC, "table checksum mismatch");
 	return 0;
 }
 
-static void decode_entry(const struct package *pkg, uint32_t index,
-			 struct package_entry *out)
+static void decode_entry(const struct package *pkg, uint32_t index, struct package_entry *out)
 {
-	const uint8_t *e = pkg->base + PACKAGE_HEADER_SIZE +
-			   (uint64_t)index * PACKAGE_ENTRY_SIZE;
+	const uint8_t *e = pkg->base + PACKAGE_HEADER_SIZE + (uint64_t)index * PACKAGE_ENTRY_SIZE;
 	uint64_t offset = pkg_get64(e + PKG_ENT_OFFSET);
 
 	out->kind = (enum package_kind)pkg_get32(e + PKG_ENT_KIND);
@@ -113,11 +102,10 @@ static bool kind_is_known(uint32_t kind)
 }
 
 /* Bounds, alignment, order and name of entry index; *next_free advances. */
-static int check_entry(const struct package *pkg, uint32_t index,
-		       uint64_t *next_free, struct zerr_msg *msg)
+static int check_entry(const struct package *pkg, uint32_t index, uint64_t *next_free,
+                       struct zerr_msg *msg)
 {
-	const uint8_t *e = pkg->base + PACKAGE_HEADER_SIZE +
-			   (uint64_t)index * PACKAGE_ENTRY_SIZE;
+	const uint8_t *e = pkg->base + PACKAGE_HEADER_SIZE + (uint64_t)index * PACKAGE_ENTRY_SIZE;
 	uint32_t kind = pkg_get32(e + PKG_ENT_KIND);
 	uint64_t offset = pkg_get64(e + PKG_ENT_OFFSET);
 	uint64_t size = pkg_get64(e + PKG_ENT_SIZE);
@@ -125,25 +113,22 @@ static int check_entry(const struct package *pkg, uint32_t index,
 	size_t len = strnlen((const char *)name, PACKAGE_NAME_MAX);
 
 	if (!kind_is_known(kind))
+		return pkg_fail(msg, ZE_PKG_ENTRY, "entry %u has unknown kind %u", index, kind);
+	if (len == 0 || len == PACKAGE_NAME_MAX || !all_zero(name + len, PACKAGE_NAME_MAX - len))
 		return pkg_fail(msg, ZE_PKG_ENTRY,
-				"entry %u has unknown kind %u", index, kind);
-	if (len == 0 || len == PACKAGE_NAME_MAX ||
-	    !all_zero(name + len, PACKAGE_NAME_MAX - len))
-		return pkg_fail(msg, ZE_PKG_ENTRY,
-				"entry %u has an empty, unterminated or unpadded name",
-				index);
+		                "entry %u has an empty, unterminated or unpadded name", index);
 	if (offset % PACKAGE_ALIGN || offset < *next_free)
 		return pkg_fail(msg, ZE_PKG_ENTRY,
-				"entry %u '%s' at offset %llu: not %u-aligned or "
-				"overlaps the table or the entry before it",
-				index, (const char *)name,
-				(unsigned long long)offset, PACKAGE_ALIGN);
+		                "entry %u '%s' at offset %llu: not %u-aligned or "
+		                "overlaps the table or the entry before it",
+		                index, (const char *)name, (unsigned long long)offset,
+		                PACKAGE_ALIGN);
 	if (offset > pkg->size || size > pkg->size - offset)
 		return pkg_fail(msg, ZE_PKG_ENTRY,
-				"entry %u '%s' (%llu bytes at %llu) ends outside "
-				"the %llu-byte package", index, (const char *)name,
-				(unsigned long long)size, (unsigned long long)offset,
-				(unsigned long long)pkg->size);
+		                "entry %u '%s' (%llu bytes at %llu) ends outside "
+		                "the %llu-byte package",
+		                index, (const char *)name, (unsigned long long)size,
+		                (unsigned long long)offset, (unsigned long long)pkg->size);
 	*next_free = offset + size;
 	return 0;
 }
@@ -160,14 +145,13 @@ static int check_names_and_config(const struct package *pkg, struct zerr_msg *ms
 		for (j = i + 1; j < pkg->count; j++) {
 			decode_entry(pkg, j, &b);
 			if (strcmp(a.name, b.name) == 0)
-				return pkg_fail(msg, ZE_PKG_ENTRY,
-						"name '%s' appears twice", a.name);
+				return pkg_fail(msg, ZE_PKG_ENTRY, "name '%s' appears twice",
+				                a.name);
 		}
 	}
 	if (configs != 1)
-		return pkg_fail(msg, ZE_PKG_ENTRY,
-				"%u configuration entries, expected exactly 1",
-				configs);
+		return pkg_fail(msg, ZE_PKG_ENTRY, "%u configuration entries, expected exactly 1",
+		                configs);
 	return 0;
 }
 
@@ -181,14 +165,13 @@ static int check_payloads(const struct package *pkg, struct zerr_msg *msg)
 		crc = crc32(e.data, (size_t)e.size);
 		if (crc != e.crc)
 			return pkg_fail(msg, ZE_CRC,
-					"'%s' is damaged (CRC 0x%08x, table says 0x%08x)",
-					e.name, crc, e.crc);
+			                "'%s' is damaged (CRC 0x%08x, table says 0x%08x)", e.name,
+			                crc, e.crc);
 	}
 	return 0;
 }
 
-int package_open(struct package *pkg, const void *blob, size_t avail,
-		 struct zerr_msg *msg)
+int package_open(struct package *pkg, const void *blob, size_t avail, struct zerr_msg *msg)
 {
 	uint64_t next_free;
 	uint32_t i;
@@ -217,8 +200,7 @@ int package_open(struct package *pkg, const void *blob, size_t avail,
 	return rc;
 }
 
-int package_get(const struct package *pkg, uint32_t index,
-		struct package_entry *out)
+int package_get(const struct package *pkg, uint32_t index, struct package_entry *out)
 {
 	if (!pkg || !out || !pkg->base)
 		return -ZE_INVAL;
@@ -228,8 +210,7 @@ int package_get(const struct package *pkg, uint32_t index,
 	return 0;
 }
 
-int package_find(const struct package *pkg, const char *name,
-		 struct package_entry *out)
+int package_find(const struct package *pkg, const char *name, struct package_entry *out)
 {
 	uint32_t i;
 

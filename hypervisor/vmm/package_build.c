@@ -12,36 +12,32 @@ static uint64_t align_up(uint64_t v, uint64_t align)
 
 uint64_t package_table_size(uint32_t count)
 {
-	return align_up(PACKAGE_HEADER_SIZE + (uint64_t)count * PACKAGE_ENTRY_SIZE,
-			PACKAGE_ALIGN);
+	return align_up(PACKAGE_HEADER_SIZE + (uint64_t)count * PACKAGE_ENTRY_SIZE, PACKAGE_ALIGN);
 }
 
-static int check_items(const struct package_item *items, uint32_t count,
-		       struct zerr_msg *msg)
+static int check_items(const struct package_item *items, uint32_t count, struct zerr_msg *msg)
 {
 	uint32_t i, j;
 
 	if (!items || count == 0 || count > PACKAGE_MAX_ENTRIES)
-		return pkg_fail(msg, ZE_INVAL,
-				"%u entries (1..%u allowed)", count,
-				PACKAGE_MAX_ENTRIES);
+		return pkg_fail(msg, ZE_INVAL, "%u entries (1..%u allowed)", count,
+		                PACKAGE_MAX_ENTRIES);
 	for (i = 0; i < count; i++) {
 		if (!items[i].name || !items[i].name[0] ||
 		    strlen(items[i].name) >= PACKAGE_NAME_MAX)
 			return pkg_fail(msg, ZE_INVAL,
-					"entry %u: name empty or longer than %d characters",
-					i, PACKAGE_NAME_MAX - 1);
+			                "entry %u: name empty or longer than %d characters", i,
+			                PACKAGE_NAME_MAX - 1);
 		for (j = 0; j < i; j++)
 			if (strcmp(items[i].name, items[j].name) == 0)
-				return pkg_fail(msg, ZE_INVAL,
-						"name '%s' appears twice",
-						items[i].name);
+				return pkg_fail(msg, ZE_INVAL, "name '%s' appears twice",
+				                items[i].name);
 	}
 	return 0;
 }
 
-int package_layout(struct package_item *items, uint32_t count,
-		   uint64_t *package_size, struct zerr_msg *msg)
+int package_layout(struct package_item *items, uint32_t count, uint64_t *package_size,
+                   struct zerr_msg *msg)
 {
 	uint64_t next;
 	uint32_t i;
@@ -59,10 +55,8 @@ int package_layout(struct package_item *items, uint32_t count,
 	return 0;
 }
 
-int package_write_table(void *buf, size_t buflen,
-			const struct package_item *items, uint32_t count,
-			uint64_t package_size, uint64_t image_offset,
-			struct zerr_msg *msg)
+int package_write_table(void *buf, size_t buflen, const struct package_item *items, uint32_t count,
+                        uint64_t package_size, uint64_t image_offset, struct zerr_msg *msg)
 {
 	uint8_t *b = buf, *e;
 	uint32_t i;
@@ -71,8 +65,7 @@ int package_write_table(void *buf, size_t buflen,
 	if (rc)
 		return rc;
 	if (!buf || buflen < package_table_size(count))
-		return pkg_fail(msg, ZE_INVAL,
-				"table buffer of %zu bytes is too small", buflen);
+		return pkg_fail(msg, ZE_INVAL, "table buffer of %zu bytes is too small", buflen);
 	memset(b, 0, (size_t)package_table_size(count));
 	memcpy(b + PKG_HDR_MAGIC, PACKAGE_MAGIC, PACKAGE_MAGIC_LEN);
 	pkg_put32(b + PKG_HDR_VERSION, PACKAGE_VERSION);

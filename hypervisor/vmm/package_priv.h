@@ -7,8 +7,7 @@
 /* Byte loads and stores: the package may sit at any alignment. */
 static inline uint32_t pkg_get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static inline uint64_t pkg_get64(const uint8_t *p)
@@ -32,7 +31,7 @@ static inline void pkg_put64(uint8_t *p, uint64_t v)
 
 /* Formats "package: <reason>" into msg (when given) and returns -code. */
 int pkg_fail(struct zerr_msg *msg, enum zerror code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* CRC-32 of header and entries, reading the table_crc field as zero. */
 uint32_t pkg_table_crc(const uint8_t *base, uint32_t count);

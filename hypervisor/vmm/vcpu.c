@@ -17,8 +17,8 @@
 #include "vgic/vgic_lr.h"
 #include "vmm/vm.h"
 
-#define VCPU_PRIORITY		1
-#define VCPU_STACK_SIZE		(16 * 1024)
+#define VCPU_PRIORITY   1
+#define VCPU_STACK_SIZE (16 * 1024)
 
 struct vcpu *vcpu_current(void)
 {
@@ -36,7 +36,7 @@ void vcpu_set_boot(struct vcpu *v, uint64_t pc, uint64_t x0)
 void vcpu_kick(struct vcpu *v)
 {
 	if (v->cpu == this_cpu_id())
-		return;		/* checked on our own way back to the guest */
+		return; /* checked on our own way back to the guest */
 	ipi_send(v->cpu, IPI_RESCHED);
 }
 
@@ -85,7 +85,7 @@ static void vcpu_thread(void *arg)
 		if (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) & VCPU_REQ_STOP)
 			return;
 		if (run_guest(v) != VCPU_EXIT_OFF)
-			return;		/* left for good: stop or crash */
+			return; /* left for good: stop or crash */
 	}
 }
 
@@ -95,5 +95,5 @@ int vcpu_create_thread(struct vcpu *v)
 
 	fmt_snprintf(name, sizeof(name), "vm%u.vcpu%u", v->vm->id, v->index);
 	v->thread = thread_create(name, vcpu_thread, v, VCPU_PRIORITY, v->cpu, VCPU_STACK_SIZE);
-	return v->thread ? 0 : -ZE_NOMEM;	/* its struct or stack */
+	return v->thread ? 0 : -ZE_NOMEM; /* its struct or stack */
 }

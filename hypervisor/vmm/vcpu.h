@@ -18,21 +18,21 @@ struct vm;
 struct thread;
 
 enum vcpu_power {
-	VCPU_OFF,		/* waiting for PSCI CPU_ON (secondaries) */
+	VCPU_OFF, /* waiting for PSCI CPU_ON (secondaries) */
 	VCPU_ON,
 };
 
 /* Why a vCPU left its guest (guest_exit reasons). */
 enum vcpu_exit {
 	VCPU_EXIT_NONE,
-	VCPU_EXIT_STOP,		/* ZVM stops the VM */
-	VCPU_EXIT_OFF,		/* PSCI CPU_OFF */
-	VCPU_EXIT_CRASH,	/* the VM crashed; reason in the VM */
+	VCPU_EXIT_STOP,  /* ZVM stops the VM */
+	VCPU_EXIT_OFF,   /* PSCI CPU_OFF */
+	VCPU_EXIT_CRASH, /* the VM crashed; reason in the VM */
 };
 
 /* Requests from other cores, checked on every return to the guest. */
-#define VCPU_REQ_STOP		(1u << 0)
-#define VCPU_REQ_PAUSE		(1u << 1)
+#define VCPU_REQ_STOP  (1u << 0)
+#define VCPU_REQ_PAUSE (1u << 1)
 
 struct vcpu_stats {
 	uint64_t traps;
@@ -41,24 +41,24 @@ struct vcpu_stats {
 	uint64_t sysreg;
 	uint64_t irqs;
 	uint64_t injected;
-	uint64_t timer_fast;		/* virtual-timer interrupts by the fast path */
+	uint64_t timer_fast; /* virtual-timer interrupts by the fast path */
 };
 
 struct vcpu {
 	struct vm *vm;
 	unsigned index;
-	unsigned cpu;			/* the physical core, for life */
-	uint64_t mpidr;			/* what the guest reads */
+	unsigned cpu;   /* the physical core, for life */
+	uint64_t mpidr; /* what the guest reads */
 	struct thread *thread;
 	struct guest_host_ctx host;
-	struct trap_frame boot;		/* registers for the next guest entry */
+	struct trap_frame boot; /* registers for the next guest entry */
 	volatile enum vcpu_power power;
 	volatile uint32_t requests;
 	bool in_guest;
-	unsigned lrs_used;		/* list registers loaded for the guest */
-	volatile bool irq_dirty;	/* the model may have something new for it */
-	uint32_t vgic_writes_seen;	/* vgic_writes() when last applied here */
-	struct sem wake;		/* CPU_ON, resume and start */
+	unsigned lrs_used;         /* list registers loaded for the guest */
+	volatile bool irq_dirty;   /* the model may have something new for it */
+	uint32_t vgic_writes_seen; /* vgic_writes() when last applied here */
+	struct sem wake;           /* CPU_ON, resume and start */
 	struct vcpu_stats stats;
 };
 

@@ -20,16 +20,16 @@
 #include "vmm/vm.h"
 #include "vmm/vpsci.h"
 
-#define INSN_SIZE		4
-#define XZR			31
+#define INSN_SIZE 4
+#define XZR       31
 
 /* ICC_SGI1R_EL1 as an MSR trap ISS (ARM ARM D13.2.37, EC 0x18). */
-#define SYSREG_ISS_MASK		0x3ffc1eu	/* Op0 Op2 Op1 CRn CRm, no Rt/dir */
+#define SYSREG_ISS_MASK 0x3ffc1eu /* Op0 Op2 Op1 CRn CRm, no Rt/dir */
 #define SYSREG_ISS(op0, op1, crn, crm, op2) \
 	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define ISS_ICC_SGI1R		SYSREG_ISS(3, 0, 12, 11, 5)
-#define SYSREG_ISS_RT(iss)	(((iss) >> 5) & 0x1f)
-#define SYSREG_ISS_READ		1u
+#define ISS_ICC_SGI1R      SYSREG_ISS(3, 0, 12, 11, 5)
+#define SYSREG_ISS_RT(iss) (((iss) >> 5) & 0x1f)
+#define SYSREG_ISS_READ    1u
 
 static uint64_t reg_read(const struct trap_frame *f, unsigned r)
 {
@@ -60,8 +60,14 @@ static void handle_call(struct vcpu *v, struct trap_frame *f)
 	switch (fn) {
 	case ZVM_HC_VERSION: f->x[0] = ZVM_HC_ABI_VERSION; break;
 	case ZVM_HC_NULL: f->x[0] = 0; break;
-	case ZVM_HC_HEARTBEAT: vm_heartbeat(v->vm); f->x[0] = 0; break;
-	case ZVM_HC_CONSOLE_PUTC: vm_console_putc(v->vm, (char)f->x[1]); f->x[0] = 0; break;
+	case ZVM_HC_HEARTBEAT:
+		vm_heartbeat(v->vm);
+		f->x[0] = 0;
+		break;
+	case ZVM_HC_CONSOLE_PUTC:
+		vm_console_putc(v->vm, (char)f->x[1]);
+		f->x[0] = 0;
+		break;
 	case ZVM_HC_VM_ID: f->x[0] = v->vm->id; break;
 	default: f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED; break;
 	}
@@ -89,7 +95,7 @@ static void give_abort(struct vcpu *v, struct trap_frame *f, const struct guest_
 /* The device's handler runs under the VM's lock; whom it interrupted is
  * kicked after. */
 static int emulate(struct vm *vm, const struct mmio_region *r, const struct guest_abort *a,
-		   uint64_t *value)
+                   uint64_t *value)
 {
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
 	int err = r->handler(r->dev, a->ipa - r->base, a->size, a->write, value);
@@ -117,12 +123,12 @@ static bool handle_data_abort(struct vcpu *v, struct trap_frame *f)
 	if (!r) {
 		__atomic_fetch_add(&v->vm->guest_faults, 1, __ATOMIC_RELAXED);
 		vm_crash(v, "%s of IPA 0x%lx outside its memory at PC 0x%lx",
-			 a.write ? "write" : "read", a.ipa, f->elr);
+		         a.write ? "write" : "read", a.ipa, f->elr);
 	}
 	v->stats.mmio++;
 	value = a.write ? abort_store_value(&a, reg_read(f, a.reg)) : 0;
 	if (emulate(v->vm, r, &a, &value)) {
-		give_abort(v, f, &a);	/* a width or alignment the register refuses */
+		give_abort(v, f, &a); /* a width or alignment the register refuses */
 		return false;
 	}
 	if (!a.write)
@@ -135,18 +141,12 @@ static void handle_sync(struct vcpu *v, struct trap_frame *f)
 	unsigned ec = esr_class(f->esr);
 
 	switch (ec) {
-	case ESR_EC_HVC64:
-		handle_call(v, f);
-		return;			/* HVC's ELR already points past it */
-	case ESR_EC_SMC64:
-		handle_call(v, f);
-		break;
-	case ESR_EC_SYSREG:
-		handle_sysreg(v, f, esr_iss(f->esr));
-		break;
+	case ESR_EC_HVC64: handle_call(v, f); return; /* HVC's ELR already points past it */
+	case ESR_EC_SMC64: handle_call(v, f); break;
+	case ESR_EC_SYSREG: handle_sysreg(v, f, esr_iss(f->esr)); break;
 	case ESR_EC_DABT_LOWER:
 		if (!handle_data_abort(v, f))
-			return;		/* the guest takes an abort instead */
+			return; /* the guest takes an abort instead */
 		break;
 	case ESR_EC_IABT_LOWER:
 		vm_crash(v, "instruction fetch from IPA outside its memory, PC 0x%lx", f->elr);
@@ -171,7 +171,7 @@ static void before_guest_return(struct vcpu *v)
 	while (req & VCPU_REQ_PAUSE) {
 		if (!direct)
 			vgic_lr_save(v);
-		sem_take(&v->wake, WAIT_FOREVER);	/* the core idles meanwhile */
+		sem_take(&v->wake, WAIT_FOREVER); /* the core idles meanwhile */
 		req = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE);
 		if (req & VCPU_REQ_STOP)
 			vcpu_leave(v, VCPU_EXIT_STOP);
@@ -188,7 +188,7 @@ void vcpu_trap(struct trap_frame *frame, unsigned kind)
 	struct vcpu *v = vcpu_current();
 
 	if (!v)
-		trap_fault_report(frame, kind);	/* a lower EL, but no guest: a bug */
+		trap_fault_report(frame, kind); /* a lower EL, but no guest: a bug */
 	v->stats.traps++;
 	if (kind == VEC_IRQ_LOWER || kind == VEC_FIQ_LOWER) {
 		v->stats.irqs++;
@@ -198,7 +198,7 @@ void vcpu_trap(struct trap_frame *frame, unsigned kind)
 		handle_sync(v, frame);
 	} else {
 		vm_crash(v, "%s from the guest at PC 0x%lx",
-			 kind == VEC_SERROR_LOWER ? "SError" : "AArch32 exception", frame->elr);
+		         kind == VEC_SERROR_LOWER ? "SError" : "AArch32 exception", frame->elr);
 	}
 	before_guest_return(v);
 }

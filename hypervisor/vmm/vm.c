@@ -83,7 +83,7 @@ static void *table_alloc(void *ctx)
 
 	if (pa) {
 		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
-		dsb(ishst);	/* walkers on other cores must see the zeroes */
+		dsb(ishst); /* walkers on other cores must see the zeroes */
 	}
 	return (void *)(uintptr_t)pa;
 }
@@ -105,7 +105,7 @@ static int check_cores(const struct vm_config *cfg, struct zerr_msg *msg)
 {
 	if (cfg->direct_irq && cfg->vcpu_count != 1)
 		return fail(msg, ZE_INVAL, "%s: direct interrupt delivery needs exactly one vCPU",
-			    cfg->name);
+		            cfg->name);
 	for (unsigned i = 0; i < cfg->vcpu_count; i++) {
 		unsigned c = cfg->cpus[i];
 		char num[12];
@@ -129,9 +129,10 @@ static int claim_memory(struct vm *vm, struct zerr_msg *msg)
 	}
 	vm->ram_pa = page_alloc_size(vm->cfg.ram.size);
 	if (!vm->ram_pa)
-		return zerr_set(msg, ZE_NOMEM, "not enough free memory for %s (%lu MiB): the "
-				"largest that fits now is %lu MiB", vm->cfg.name,
-				vm->cfg.ram.size >> 20, page_largest_free() >> 20);
+		return zerr_set(msg, ZE_NOMEM,
+		                "not enough free memory for %s (%lu MiB): the "
+		                "largest that fits now is %lu MiB",
+		                vm->cfg.name, vm->cfg.ram.size >> 20, page_largest_free() >> 20);
 	return 0;
 }
 
@@ -145,13 +146,14 @@ static int build_stage2(struct vm *vm, struct zerr_msg *msg)
 		return fail(msg, ZE_LIMIT, "no free VMID for %s", c->name);
 	vm->vmid = (uint16_t)vmid;
 	if (stage2_init(&vm->s2, vm->vmid, stage2_pa_bits(read_sysreg(id_aa64mmfr0_el1)),
-			&stage2_pages) ||
+	                &stage2_pages) ||
 	    stage2_map(&vm->s2, c->ram.base, vm->ram_pa, c->ram.size, STAGE2_RAM))
 		return fail(msg, ZE_NOMEM, "cannot build the stage-2 map of %s", c->name);
 	for (unsigned i = 0; i < c->passthrough_count; i++) {
 		if (stage2_map(&vm->s2, c->passthrough[i].base, c->passthrough[i].base,
-			       c->passthrough[i].size, STAGE2_DEVICE))
-			return fail(msg, ZE_NOMEM, "cannot map a pass-through region of %s", c->name);
+		               c->passthrough[i].size, STAGE2_DEVICE))
+			return fail(msg, ZE_NOMEM, "cannot map a pass-through region of %s",
+			            c->name);
 	}
 	return 0;
 }
@@ -203,7 +205,7 @@ static bool name_taken(const char *name)
 }
 
 int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
-	      const struct vm_blob *initrd, struct vm **out, struct zerr_msg *msg)
+              const struct vm_blob *initrd, struct vm **out, struct zerr_msg *msg)
 {
 	struct vm *vm;
 	int rc;
@@ -247,7 +249,7 @@ int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
 	vm->state = VM_STOPPED;
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "created");
 	log_msg(LOG_INFO, "vm %u '%s' created: %u vCPU(s), %lu MiB", vm->id, cfg->name,
-		cfg->vcpu_count, cfg->ram.size >> 20);
+	        cfg->vcpu_count, cfg->ram.size >> 20);
 	*out = vm;
 	rc = 0;
 out:
@@ -261,12 +263,12 @@ int vm_delete(struct vm *vm, struct zerr_msg *msg)
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED) {
 		mutex_unlock(&vm->ops);
 		return zerr_set(msg, ZE_STATE, "'%s' is %s: stop it first", vm->cfg.name,
-				vm_state_name(vm->state));
+		                vm_state_name(vm->state));
 	}
 	/* A guest that may still run must keep its tables, VMID and cores. */
 	if (vm_reap(vm)) {
 		int rc = zerr_set(msg, ZE_STATE, "'%s' is stuck (%s): nothing of it can be freed",
-				  vm->cfg.name, vm->reason);
+		                  vm->cfg.name, vm->reason);
 		mutex_unlock(&vm->ops);
 		return rc;
 	}

@@ -25,15 +25,15 @@
 #include "vmm/vm_config.h"
 #include "vmm/vm_virtio.h"
 
-#define VM_MAX			VM_CONFIG_MAX_VMS
-#define VM_REASON_MAX		120
-#define VM_CONSOLE_BYTES	(16 * 1024)
+#define VM_MAX           VM_CONFIG_MAX_VMS
+#define VM_REASON_MAX    120
+#define VM_CONSOLE_BYTES (16 * 1024)
 
 enum vm_state {
-	VM_STOPPED,		/* created or stopped: not running */
+	VM_STOPPED, /* created or stopped: not running */
 	VM_RUNNING,
 	VM_PAUSED,
-	VM_CRASHED,		/* with a reason; the recovery policy applies */
+	VM_CRASHED, /* with a reason; the recovery policy applies */
 	/* A stop could not prove every vCPU out of its guest: its memory,
 	 * stage-2 tables, VMID and cores stay held until a stop succeeds. */
 	VM_STUCK,
@@ -41,13 +41,13 @@ enum vm_state {
 
 /* What a guest asked for through PSCI. */
 enum vm_event {
-	VM_EVENT_SYSTEM_OFF,	/* it powered itself off: an event, not a crash */
-	VM_EVENT_SYSTEM_RESET,	/* it rebooted itself: boot it again */
-	VM_EVENT_PANIC_RESET,	/* Linux's reset after a panic: a crash */
+	VM_EVENT_SYSTEM_OFF,   /* it powered itself off: an event, not a crash */
+	VM_EVENT_SYSTEM_RESET, /* it rebooted itself: boot it again */
+	VM_EVENT_PANIC_RESET,  /* Linux's reset after a panic: a crash */
 };
 
 struct vm_blob {
-	const void *data;	/* pristine copy: never written */
+	const void *data; /* pristine copy: never written */
 	size_t size;
 };
 
@@ -56,44 +56,44 @@ struct vm {
 	unsigned id;
 	struct vm_config cfg;
 	volatile enum vm_state state;
-	char reason[VM_REASON_MAX];	/* why it stopped or crashed */
+	char reason[VM_REASON_MAX]; /* why it stopped or crashed */
 	unsigned vcpu_count;
 	struct vcpu vcpus[GUEST_MAX_VCPUS];
 	bool threads_live;
 
-	uint64_t ram_pa;		/* host RAM behind guest RAM */
-	bool ram_fixed;			/* placed by the configuration, reserved at boot */
+	uint64_t ram_pa; /* host RAM behind guest RAM */
+	bool ram_fixed;  /* placed by the configuration, reserved at boot */
 	struct stage2 s2;
 	uint16_t vmid;
 	uint64_t cntvoff;
 	struct vm_blob image, initrd;
 
-	struct spinlock lock;		/* vgic, uart, console, state */
-	struct mutex ops;		/* one lifecycle operation at a time */
+	struct spinlock lock; /* vgic, uart, console, state */
+	struct mutex ops;     /* one lifecycle operation at a time */
 	struct vgic vgic;
 	struct vuart uart;
-	struct mmio_table mmio;		/* the emulated devices' windows */
-	struct vm_virtio_devs virtio;	/* its VirtIO devices (vm_virtio.c) */
+	struct mmio_table mmio;       /* the emulated devices' windows */
+	struct vm_virtio_devs virtio; /* its VirtIO devices (vm_virtio.c) */
 	struct console_ring console;
 	uint8_t console_mem[VM_CONSOLE_BYTES];
-	void (*console_notify)(void);	/* an attached console wants output */
+	void (*console_notify)(void); /* an attached console wants output */
 
 	uint64_t started_at;
-	uint64_t last_heartbeat;	/* 0: the guest has never beaten */
+	uint64_t last_heartbeat; /* 0: the guest has never beaten */
 	unsigned restarts;
-	unsigned boots;			/* starts since it was created */
+	unsigned boots; /* starts since it was created */
 	uint64_t crashes;
-	uint64_t guest_faults;		/* accesses outside its map */
-	uint64_t aborts_injected;	/* accesses refused, given back as aborts */
-	volatile bool reboot_pending;	/* the guest asked for SYSTEM_RESET */
-	uint64_t restart_window_start;	/* restart rate limiting */
+	uint64_t guest_faults;         /* accesses outside its map */
+	uint64_t aborts_injected;      /* accesses refused, given back as aborts */
+	volatile bool reboot_pending;  /* the guest asked for SYSTEM_RESET */
+	uint64_t restart_window_start; /* restart rate limiting */
 	unsigned restarts_in_window;
 };
 
 /* --- registry and lifecycle (ZVM's core, may block): 0, or a negated
  * enum zerror with the operator's message in msg (lib/zerror.h) --- */
 int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
-	      const struct vm_blob *initrd, struct vm **out, struct zerr_msg *msg);
+              const struct vm_blob *initrd, struct vm **out, struct zerr_msg *msg);
 int vm_delete(struct vm *vm, struct zerr_msg *msg);
 int vm_start(struct vm *vm, struct zerr_msg *msg);
 int vm_stop(struct vm *vm, struct zerr_msg *msg);
@@ -124,8 +124,7 @@ int vm_reap(struct vm *vm);
 bool vm_vcpu_core_dead(const struct vcpu *v);
 
 /* --- services for the trap path (the VM's own cores) --- */
-void vm_crash(struct vcpu *v, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
+void vm_crash(struct vcpu *v, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void vm_guest_power_event(struct vcpu *v, enum vm_event ev) __attribute__((noreturn));
 /* The health monitor's verdict on a VM it sees from ZVM's core. */
 void vm_crash_from_outside(struct vm *vm, const char *reason);
@@ -152,7 +151,7 @@ bool vm_console_break(struct vm *vm);
  * sequence (kernel/boot.c) initialises it before any VM exists, and its
  * thread becomes the monitor once the configured VMs are created.
  */
-#define HEALTH_PRIORITY		10	/* above the shell */
+#define HEALTH_PRIORITY 10 /* above the shell */
 void health_init(void);
 void health_monitor(void) __attribute__((noreturn));
 void health_notify(void);

@@ -8,7 +8,7 @@
 
 static struct package pkg;
 static bool have_package;
-static struct system_config config;	/* several KiB: not on a stack */
+static struct system_config config; /* several KiB: not on a stack */
 static bool have_config;
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -32,8 +32,8 @@ static bool open_package(const struct board_desc *board, uint64_t at)
 	struct zerr_msg msg;
 	uint64_t avail = ram_left(board, at);
 
-	if (avail < PACKAGE_HEADER_SIZE || memcmp((const void *)(uintptr_t)at, PACKAGE_MAGIC,
-						   PACKAGE_MAGIC_LEN)) {
+	if (avail < PACKAGE_HEADER_SIZE ||
+	    memcmp((const void *)(uintptr_t)at, PACKAGE_MAGIC, PACKAGE_MAGIC_LEN)) {
 		log_msg(LOG_INFO, "no system package after ZVM's image: no VMs configured");
 		return false;
 	}
@@ -60,8 +60,10 @@ static bool read_config(const struct board_desc *board)
 	}
 	/* Validated, but not mapped yet: say so rather than pretend. */
 	for (unsigned i = 0; i < config.channel_count; i++)
-		log_msg(LOG_WARN, "zshm: channel '%s' is valid but not mapped yet: "
-			"no VM sees it", config.channels[i].name);
+		log_msg(LOG_WARN,
+		        "zshm: channel '%s' is valid but not mapped yet: "
+		        "no VM sees it",
+		        config.channels[i].name);
 	return true;
 }
 
@@ -73,14 +75,15 @@ static bool zvm_fits(uint64_t end)
 
 	if ((uintptr_t)_head >= lo && end <= hi)
 		return true;
-	log_msg(LOG_ERROR, "configuration: ZVM and its package (0x%lx-0x%lx) lie outside "
-		"zvm-memory (0x%lx-0x%lx); starting no VMs", (uint64_t)(uintptr_t)_head, end - 1,
-		lo, hi - 1);
+	log_msg(LOG_ERROR,
+	        "configuration: ZVM and its package (0x%lx-0x%lx) lie outside "
+	        "zvm-memory (0x%lx-0x%lx); starting no VMs",
+	        (uint64_t)(uintptr_t)_head, end - 1, lo, hi - 1);
 	return false;
 }
 
 unsigned vm_boot_scan(const struct board_desc *board, struct phys_range *reserved,
-		      uint64_t *free_after)
+                      uint64_t *free_after)
 {
 	extern char _end[];
 	uint64_t at = align_up((uintptr_t)_end, PACKAGE_ALIGN);
@@ -95,8 +98,8 @@ unsigned vm_boot_scan(const struct board_desc *board, struct phys_range *reserve
 	if (!have_config)
 		return 0;
 	for (unsigned i = 0; i < config.vm_count; i++)
-		reserved[n++] = (struct phys_range){ config.vms[i].ram_host_base,
-						     config.vms[i].ram.size };
+		reserved[n++] =
+		        (struct phys_range){ config.vms[i].ram_host_base, config.vms[i].ram.size };
 	return n;
 }
 

@@ -9,14 +9,14 @@
 #include <stdint.h>
 #include "kernel/mem.h"
 
-#define VM_BOOT_MAX_RESERVED	(1 + 8)
+#define VM_BOOT_MAX_RESERVED (1 + 8)
 
 struct board_desc;
 
 /* Returns how many ranges it wrote to reserved; *free_after gets the first
  * address past ZVM's image and package. */
 unsigned vm_boot_scan(const struct board_desc *board, struct phys_range *reserved,
-		      uint64_t *free_after);
+                      uint64_t *free_after);
 void vm_boot_create(void);
 /* The package's blob of that name, for `zvm create`: 0, or -ZE_NOENT. */
 int vm_boot_image(const char *name, const void **data, size_t *size);

@@ -17,21 +17,21 @@
 #include "zvm/guest_layout.h"
 #include "vmm/package.h"
 
-#define VM_CONFIG_COMPATIBLE	"zvm,system-v1"
-#define VM_CONFIG_MAX_VMS	8
-#define VM_NAME_MAX		32	/* node name, NUL included */
+#define VM_CONFIG_COMPATIBLE    "zvm,system-v1"
+#define VM_CONFIG_MAX_VMS       8
+#define VM_NAME_MAX             32 /* node name, NUL included */
 /* heartbeat-timeout-ms: its default and the range ZVM accepts. */
-#define VM_HEARTBEAT_DEFAULT_MS	500
-#define VM_HEARTBEAT_MIN_MS	50	/* a few periods of the health monitor */
-#define VM_HEARTBEAT_MAX_MS	600000
-#define VM_FILE_NAME_MAX	PACKAGE_NAME_MAX	/* image, initrd */
-#define VM_BOOTARGS_MAX		256
-#define VM_MAX_PASSTHROUGH	8	/* regions per VM */
-#define VM_MAX_SPIS		16	/* pass-through interrupts per VM */
+#define VM_HEARTBEAT_DEFAULT_MS 500
+#define VM_HEARTBEAT_MIN_MS     50 /* a few periods of the health monitor */
+#define VM_HEARTBEAT_MAX_MS     600000
+#define VM_FILE_NAME_MAX        PACKAGE_NAME_MAX /* image, initrd */
+#define VM_BOOTARGS_MAX         256
+#define VM_MAX_PASSTHROUGH      8  /* regions per VM */
+#define VM_MAX_SPIS             16 /* pass-through interrupts per VM */
 /* Guest RAM, host placement and ZVM's memory are in 2 MiB blocks. */
-#define VM_MEM_ALIGN		0x200000ull
+#define VM_MEM_ALIGN            0x200000ull
 /* Pass-through regions are mapped with 4 KiB pages. */
-#define VM_PASSTHROUGH_ALIGN	0x1000ull
+#define VM_PASSTHROUGH_ALIGN    0x1000ull
 
 enum vm_os_type {
 	VM_OS_RTOS,
@@ -40,9 +40,9 @@ enum vm_os_type {
 };
 
 enum vm_recovery {
-	VM_RECOVERY_NONE,	/* a crashed VM stays crashed */
-	VM_RECOVERY_RESTART,	/* boot again from a pristine image */
-	VM_RECOVERY_PAUSE,	/* keep its state for inspection */
+	VM_RECOVERY_NONE,    /* a crashed VM stays crashed */
+	VM_RECOVERY_RESTART, /* boot again from a pristine image */
+	VM_RECOVERY_PAUSE,   /* keep its state for inspection */
 };
 
 struct vm_region {
@@ -51,32 +51,32 @@ struct vm_region {
 };
 
 /* VirtIO devices of a VM (virtio@<slot> nodes, vm_config_virtio.c). */
-#define VM_MAX_VIRTIO		8
+#define VM_MAX_VIRTIO 8
 enum vm_virtio_type {
 	VM_VIRTIO_CONSOLE, /* hvc0, on the VM's console ring */
 };
 struct vm_virtio {
-	uint32_t slot;		  /* 0 .. GUEST_VIRTIO_SLOTS - 1: where its window is */
+	uint32_t slot; /* 0 .. GUEST_VIRTIO_SLOTS - 1: where its window is */
 	enum vm_virtio_type type;
-	uint32_t intid;		  /* the guest INTID it interrupts on (an SPI) */
+	uint32_t intid; /* the guest INTID it interrupts on (an SPI) */
 };
 
 struct vm_config {
 	char name[VM_NAME_MAX];
 	enum vm_os_type os_type;
 	uint32_t vcpu_count;
-	uint32_t cpus[GUEST_MAX_VCPUS];	/* logical core of vCPU i */
-	struct vm_region ram;		/* guest-physical */
-	uint64_t ram_host_base;		/* where ram lives in host memory */
-	bool ram_host_fixed;		/* host-address given, else placed */
+	uint32_t cpus[GUEST_MAX_VCPUS]; /* logical core of vCPU i */
+	struct vm_region ram;           /* guest-physical */
+	uint64_t ram_host_base;         /* where ram lives in host memory */
+	bool ram_host_fixed;            /* host-address given, else placed */
 	char image[VM_FILE_NAME_MAX];
-	char initrd[VM_FILE_NAME_MAX];	/* "" when none */
-	char bootargs[VM_BOOTARGS_MAX];	/* "" when none */
-	bool uart;			/* emulated PL011 console */
+	char initrd[VM_FILE_NAME_MAX];  /* "" when none */
+	char bootargs[VM_BOOTARGS_MAX]; /* "" when none */
+	bool uart;                      /* emulated PL011 console */
 	bool autostart;
 	bool direct_irq;
 	enum vm_recovery recovery;
-	uint32_t heartbeat_timeout_ms;	/* a beating guest's longest silence */
+	uint32_t heartbeat_timeout_ms; /* a beating guest's longest silence */
 	/* Identity-mapped device regions and their interrupts (INTIDs). */
 	struct vm_region passthrough[VM_MAX_PASSTHROUGH];
 	uint32_t passthrough_count;
@@ -92,24 +92,24 @@ struct vm_config {
  * reader but itself.  Members are indices into system_config.vms; writers
  * and readers are bit masks over the member list.
  */
-#define ZSHM_MAX_CHANNELS	8
-#define ZSHM_MAX_MEMBERS	VM_CONFIG_MAX_VMS
-#define ZSHM_SECTION_ALIGN	0x1000ull	/* stage-2 maps 4 KiB pages */
-#define ZSHM_SECTION_MAX	0x1000000ull	/* 16 MiB per member */
+#define ZSHM_MAX_CHANNELS  8
+#define ZSHM_MAX_MEMBERS   VM_CONFIG_MAX_VMS
+#define ZSHM_SECTION_ALIGN 0x1000ull    /* stage-2 maps 4 KiB pages */
+#define ZSHM_SECTION_MAX   0x1000000ull /* 16 MiB per member */
 
 struct zshm_channel_config {
 	char name[VM_NAME_MAX];
 	uint64_t section_size;
 	uint32_t member_count;
 	uint32_t members[ZSHM_MAX_MEMBERS];
-	uint32_t writers;		/* bit i: member i writes */
-	uint32_t readers;		/* bit i: member i reads */
-	bool multicast;			/* a writer has several readers */
+	uint32_t writers; /* bit i: member i writes */
+	uint32_t readers; /* bit i: member i reads */
+	bool multicast;   /* a writer has several readers */
 };
 
 struct system_config {
-	uint32_t zvm_cpu;		/* logical core, board order */
-	struct vm_region zvm_memory;	/* host RAM ZVM keeps */
+	uint32_t zvm_cpu;            /* logical core, board order */
+	struct vm_region zvm_memory; /* host RAM ZVM keeps */
 	struct vm_config vms[VM_CONFIG_MAX_VMS];
 	uint32_t vm_count;
 	struct zshm_channel_config channels[ZSHM_MAX_CHANNELS];
@@ -125,7 +125,7 @@ struct system_config {
  * The struct is several KiB: keep it static, not on a small stack.
  */
 int vm_config_parse(const void *blob, size_t size, const struct board_desc *board,
-		    struct system_config *out, struct zerr_msg *msg);
+                    struct system_config *out, struct zerr_msg *msg);
 
 /*
  * Size of the file name, for vm_config_check_images(); 0 when found,
@@ -137,8 +137,8 @@ typedef int (*vm_image_size_fn)(void *ctx, const char *name, uint64_t *size);
  * Checks that every VM's image and initrd exist and that the image, and
  * image plus initrd, fit in the VM's RAM: 0 or -ZE_IMAGE, with a message.
  */
-int vm_config_check_images(const struct system_config *cfg,
-			   vm_image_size_fn lookup, void *ctx, struct zerr_msg *msg);
+int vm_config_check_images(const struct system_config *cfg, vm_image_size_fn lookup, void *ctx,
+                           struct zerr_msg *msg);
 
 /*
  * A VM's name is typed on the command line and looked up next to VM ids:

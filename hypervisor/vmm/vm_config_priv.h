@@ -7,35 +7,33 @@
 #include "lib/gicv3_defs.h"
 
 /* Longest "where" prefix of a message: "vm '<name>' passthrough@<addr>". */
-#define CFG_WHERE_MAX		96
+#define CFG_WHERE_MAX 96
 
 struct cfg_ctx {
 	struct fdt fdt;
 	const struct board_desc *board;
 	struct system_config *out;
 	struct zerr_msg *msg;
-	bool placed[VM_CONFIG_MAX_VMS];	/* host memory decided (check phase) */
+	bool placed[VM_CONFIG_MAX_VMS]; /* host memory decided (check phase) */
 };
 
 /* Writes "config: <where>: <reason>" to ctx->msg and returns -code. */
-int cfg_fail(struct cfg_ctx *ctx, enum zerror code, const char *where,
-	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int cfg_fail(struct cfg_ctx *ctx, enum zerror code, const char *where, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 
 /* Fails (-ZE_UNKNOWN) on any property of node not in allowed. */
-int cfg_check_props(struct cfg_ctx *ctx, int node, const char *where,
-		    const char *const *allowed);
+int cfg_check_props(struct cfg_ctx *ctx, int node, const char *where, const char *const *allowed);
 /* A single non-empty string of fewer than size bytes, copied to buf. */
-int cfg_read_string(struct cfg_ctx *ctx, int node, const char *where,
-		    const char *name, char *buf, size_t size, bool required);
+int cfg_read_string(struct cfg_ctx *ctx, int node, const char *where, const char *name, char *buf,
+                    size_t size, bool required);
 /* An empty property: present means true. */
-int cfg_read_flag(struct cfg_ctx *ctx, int node, const char *where,
-		  const char *name, bool *out);
+int cfg_read_flag(struct cfg_ctx *ctx, int node, const char *where, const char *name, bool *out);
 /* Exactly one cell. */
-int cfg_read_cell(struct cfg_ctx *ctx, int node, const char *where,
-		  const char *name, uint32_t *out);
+int cfg_read_cell(struct cfg_ctx *ctx, int node, const char *where, const char *name,
+                  uint32_t *out);
 /* <base size> as two 64-bit values (four cells). */
-int cfg_read_region(struct cfg_ctx *ctx, int node, const char *where,
-		    const char *name, struct vm_region *out);
+int cfg_read_region(struct cfg_ctx *ctx, int node, const char *where, const char *name,
+                    struct vm_region *out);
 
 /* One VM node: its own properties and pass-through nodes (vm_config_vm.c). */
 int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm);
@@ -52,15 +50,13 @@ int cfg_parse_channels(struct cfg_ctx *ctx, int node);
 /* Checks between VMs, ZVM and the board, then host placement (vm_config_check.c). */
 int cfg_check_system(struct cfg_ctx *ctx);
 
-static inline bool cfg_overlaps(uint64_t a, uint64_t asize, uint64_t b,
-				uint64_t bsize)
+static inline bool cfg_overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
 {
 	return a < b + bsize && b < a + asize;
 }
 
 /* [base, base + size) lies inside [outer, outer + osize). */
-static inline bool cfg_inside(uint64_t base, uint64_t size, uint64_t outer,
-			      uint64_t osize)
+static inline bool cfg_inside(uint64_t base, uint64_t size, uint64_t outer, uint64_t osize)
 {
 	return base >= outer && size <= osize && base - outer <= osize - size;
 }

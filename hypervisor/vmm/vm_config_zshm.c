@@ -7,9 +7,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 
-static const char *const channel_props[] = {
-	"size", "writers", "readers", "multicast", NULL
-};
+static const char *const channel_props[] = { "size", "writers", "readers", "multicast", NULL };
 
 static int find_vm(const struct system_config *cfg, const char *name)
 {
@@ -33,36 +31,33 @@ static uint32_t member_of(struct zshm_channel_config *ch, uint32_t vm)
 
 /* A list of VM names; sets one bit per member in *mask. */
 static int read_role(struct cfg_ctx *ctx, int node, const char *where,
-		     struct zshm_channel_config *ch, const char *role,
-		     uint32_t *mask)
+                     struct zshm_channel_config *ch, const char *role, uint32_t *mask)
 {
 	int len, vm;
 	const char *names = fdt_getprop(&ctx->fdt, node, role, &len), *end;
 	uint32_t bit;
 
 	if (!names)
-		return cfg_fail(ctx, ZE_MISSING, where,
-				"missing required property '%s'", role);
+		return cfg_fail(ctx, ZE_MISSING, where, "missing required property '%s'", role);
 	if (len < 2 || names[len - 1] != '\0')
-		return cfg_fail(ctx, ZE_MALFORMED, where,
-				"'%s' must be a list of VM names", role);
+		return cfg_fail(ctx, ZE_MALFORMED, where, "'%s' must be a list of VM names", role);
 	for (end = names + len; names < end; names += strlen(names) + 1) {
 		vm = find_vm(ctx->out, names);
 		if (vm < 0)
 			return cfg_fail(ctx, ZE_MALFORMED, where,
-					"%s: '%s' is not a VM of this system", role,
-					names[0] ? names : "");
+			                "%s: '%s' is not a VM of this system", role,
+			                names[0] ? names : "");
 		bit = 1u << member_of(ch, (uint32_t)vm);
 		if (*mask & bit)
-			return cfg_fail(ctx, ZE_CONFLICT, where,
-					"%s: '%s' is listed twice", role, names);
+			return cfg_fail(ctx, ZE_CONFLICT, where, "%s: '%s' is listed twice", role,
+			                names);
 		*mask |= bit;
 	}
 	return 0;
 }
 
 static int read_size(struct cfg_ctx *ctx, int node, const char *where,
-		     struct zshm_channel_config *ch)
+                     struct zshm_channel_config *ch)
 {
 	uint32_t size;
 	int rc = cfg_read_cell(ctx, node, where, "size", &size);
@@ -72,14 +67,14 @@ static int read_size(struct cfg_ctx *ctx, int node, const char *where,
 	ch->section_size = size;
 	if (size == 0 || size % ZSHM_SECTION_ALIGN || size > ZSHM_SECTION_MAX)
 		return cfg_fail(ctx, ZE_MALFORMED, where,
-				"size 0x%x must be a non-zero multiple of 4 KiB, "
-				"at most 16 MiB", size);
+		                "size 0x%x must be a non-zero multiple of 4 KiB, "
+		                "at most 16 MiB",
+		                size);
 	return 0;
 }
 
 /* Every writer has a reader other than itself; several need 'multicast'. */
-static int check_roles(struct cfg_ctx *ctx, const char *where,
-		       const struct zshm_channel_config *ch)
+static int check_roles(struct cfg_ctx *ctx, const char *where, const struct zshm_channel_config *ch)
 {
 	bool several = false;
 	uint32_t i, others;
@@ -90,21 +85,20 @@ static int check_roles(struct cfg_ctx *ctx, const char *where,
 		others = ch->readers & ~(1u << i);
 		if (others == 0)
 			return cfg_fail(ctx, ZE_MALFORMED, where,
-					"writer '%s' has no reader but itself",
-					ctx->out->vms[ch->members[i]].name);
+			                "writer '%s' has no reader but itself",
+			                ctx->out->vms[ch->members[i]].name);
 		several |= (others & (others - 1)) != 0;
 	}
 	if (several && !ch->multicast)
 		return cfg_fail(ctx, ZE_MALFORMED, where,
-				"a writer has several readers: add 'multicast;'");
+		                "a writer has several readers: add 'multicast;'");
 	if (!several && ch->multicast)
 		return cfg_fail(ctx, ZE_MALFORMED, where,
-				"'multicast' but no writer has more than one reader");
+		                "'multicast' but no writer has more than one reader");
 	return 0;
 }
 
-static int parse_channel(struct cfg_ctx *ctx, int node,
-			 struct zshm_channel_config *ch)
+static int parse_channel(struct cfg_ctx *ctx, int node, struct zshm_channel_config *ch)
 {
 	const char *name = fdt_get_name(&ctx->fdt, node, NULL);
 	char where[CFG_WHERE_MAX];
@@ -112,8 +106,9 @@ static int parse_channel(struct cfg_ctx *ctx, int node,
 
 	if (!name || !name[0] || strlen(name) >= VM_NAME_MAX || strchr(name, '@'))
 		return cfg_fail(ctx, ZE_MALFORMED, "/zvm/channels",
-				"channel name '%s': at most %d characters, no unit "
-				"address", name ? name : "", VM_NAME_MAX - 1);
+		                "channel name '%s': at most %d characters, no unit "
+		                "address",
+		                name ? name : "", VM_NAME_MAX - 1);
 	memcpy(ch->name, name, strlen(name) + 1);
 	fmt_snprintf(where, sizeof(where), "channel '%s'", ch->name);
 	rc = cfg_check_props(ctx, node, where, channel_props);
@@ -133,14 +128,14 @@ static int parse_channel(struct cfg_ctx *ctx, int node,
 int cfg_parse_channels(struct cfg_ctx *ctx, int channels)
 {
 	struct system_config *out = ctx->out;
-	int node, rc = cfg_check_props(ctx, channels, "/zvm/channels",
-				       (const char *const[]){ NULL });
+	int node,
+	        rc = cfg_check_props(ctx, channels, "/zvm/channels", (const char *const[]){ NULL });
 
 	for (node = fdt_first_subnode(&ctx->fdt, channels); node >= 0 && rc == 0;
 	     node = fdt_next_subnode(&ctx->fdt, node)) {
 		if (out->channel_count >= ZSHM_MAX_CHANNELS)
-			return cfg_fail(ctx, ZE_LIMIT, "/zvm/channels",
-					"more than %d channels", ZSHM_MAX_CHANNELS);
+			return cfg_fail(ctx, ZE_LIMIT, "/zvm/channels", "more than %d channels",
+			                ZSHM_MAX_CHANNELS);
 		rc = parse_channel(ctx, node, &out->channels[out->channel_count]);
 		if (rc == 0)
 			out->channel_count++;

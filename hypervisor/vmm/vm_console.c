@@ -10,23 +10,23 @@
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
 
-#define REPLAY_BYTES	VM_CONSOLE_BYTES	/* all the ring holds */
-#define DRAIN_CHUNK	128
+#define REPLAY_BYTES VM_CONSOLE_BYTES /* all the ring holds */
+#define DRAIN_CHUNK  128
 
 /*
  * Typed bytes wait here while the guest's UART FIFO is full, as a UART with
  * flow control would hold them, instead of being dropped.
  */
-#define PENDING_BYTES	1024
+#define PENDING_BYTES 1024
 
 struct console_session {
 	struct vm *vm;
-	uint64_t pos;			/* next console-ring offset to print */
-	uint64_t live_from;		/* offsets below: the replay */
-	struct term_query replay;	/* the replay asks the terminal nothing */
+	uint64_t pos;             /* next console-ring offset to print */
+	uint64_t live_from;       /* offsets below: the replay */
+	struct term_query replay; /* the replay asks the terminal nothing */
 	char pending[PENDING_BYTES];
 	size_t pending_len;
-	bool told_dropped;		/* the operator knows keys were dropped */
+	bool told_dropped; /* the operator knows keys were dropped */
 };
 
 static struct console_session session;
@@ -50,8 +50,8 @@ static void session_input(void *ctx, char c)
 	} else if (!s->told_dropped) {
 		/* Never silently: a paused (or stuck) guest reads nothing. */
 		kprintf("\n[zvm: '%s' is %s and not reading its console: %u typed keys wait, "
-			"more are dropped]\n", s->vm->cfg.name, vm_state_name(s->vm->state),
-			PENDING_BYTES);
+		        "more are dropped]\n",
+		        s->vm->cfg.name, vm_state_name(s->vm->state), PENDING_BYTES);
 		s->told_dropped = true;
 	}
 	flush_pending(s);
@@ -85,7 +85,8 @@ static void session_drain(void *ctx)
 	for (;;) {
 		bool replay = s->pos < s->live_from;
 		size_t want = replay && s->live_from - s->pos < sizeof(buf) ?
-			      (size_t)(s->live_from - s->pos) : sizeof(buf);
+		                      (size_t)(s->live_from - s->pos) :
+		                      sizeof(buf);
 		uint64_t flags = spin_lock_irqsave(&s->vm->lock);
 		n = console_ring_read(&s->vm->console, &s->pos, buf, want, &lost);
 		spin_unlock_irqrestore(&s->vm->lock, flags);
@@ -139,11 +140,11 @@ static int cmd_console(struct cmd_io *io, int argc, char **argv)
 	term_query_init(&session.replay);
 	session.pos = end > REPLAY_BYTES ? end - REPLAY_BYTES : 0;
 	cmd_printf(io, "[console of vm %u '%s' (%s); Ctrl-] returns to ZVM]\n", snap.id,
-		   snap.cfg.name, vm_state_name(snap.state));
+	           snap.cfg.name, vm_state_name(snap.state));
 	vm->console_notify = shell_wake;
 	shell_attach(&attachment);
 	shell_wake();
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_console, "zvm console", "zvm console <vm>",
-	     "Attaches the terminal to a VM's console; Ctrl-] comes back.", cmd_console);
+             "Attaches the terminal to a VM's console; Ctrl-] comes back.", cmd_console);

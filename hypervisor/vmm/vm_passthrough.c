@@ -10,7 +10,6 @@
 #include "kernel/percpu.h"
 #include "vmm/vm.h"
 
-
 static enum irq_result forward_spi(unsigned intid, void *arg)
 {
 	struct vm *vm = arg;

@@ -14,9 +14,9 @@
 #include "lib/string.h"
 #include "vmm/guest_dt.h"
 
-#define DTB_SLOT		0x200000ull	/* the last 2 MiB of guest RAM */
-#define REAP_TIMEOUT_MS		2000
-#define BOOT_MARK_MAX		(VM_NAME_MAX + 48)	/* "[ZVM: vm <id> '<name>' boot <n>]" */
+#define DTB_SLOT        0x200000ull /* the last 2 MiB of guest RAM */
+#define REAP_TIMEOUT_MS 2000
+#define BOOT_MARK_MAX   (VM_NAME_MAX + 48) /* "[ZVM: vm <id> '<name>' boot <n>]" */
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -50,12 +50,12 @@ static void *guest_ptr(struct vm *vm, uint64_t ipa)
  * while an ordinary reboot is SYSTEM_RESET (vpsci.c).  Appended last, so
  * they win over the configuration's own.
  */
-#define LINUX_PANIC_ARGS	" panic=-1 reboot=panic_warm"
+#define LINUX_PANIC_ARGS " panic=-1 reboot=panic_warm"
 
 static void guest_bootargs(const struct vm_config *c, char *out, size_t len)
 {
 	fmt_snprintf(out, len, "%s%s", c->bootargs,
-		     c->os_type == VM_OS_LINUX ? LINUX_PANIC_ARGS : "");
+	             c->os_type == VM_OS_LINUX ? LINUX_PANIC_ARGS : "");
 }
 
 static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr_msg *msg)
@@ -65,16 +65,20 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr
 	uint64_t load = c->ram.base + image_offset(&vm->image);
 	char bootargs[VM_BOOTARGS_MAX + sizeof(LINUX_PANIC_ARGS)];
 	struct guest_dt_params p = {
-		.vcpus = vm->vcpu_count, .ram_base = c->ram.base, .ram_size = c->ram.size,
-		.bootargs = bootargs, .has_uart = c->uart,
+		.vcpus = vm->vcpu_count,
+		.ram_base = c->ram.base,
+		.ram_size = c->ram.size,
+		.bootargs = bootargs,
+		.has_uart = c->uart,
 	};
 
 	guest_bootargs(c, bootargs, sizeof(bootargs));
 	vm_virtio_dt(vm, &p);
 	*dtb = ram_end - DTB_SLOT;
-	if (load + vm->image.size > *dtb || (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size))
+	if (load + vm->image.size > *dtb ||
+	    (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size))
 		return zerr_set(msg, ZE_IMAGE, "%s: image and initrd do not fit in %lu MiB",
-				c->name, c->ram.size >> 20);
+		                c->name, c->ram.size >> 20);
 	memset(guest_ptr(vm, c->ram.base), 0, c->ram.size);
 	memcpy(guest_ptr(vm, load), vm->image.data, vm->image.size);
 	if (vm->initrd.size) {
@@ -196,9 +200,10 @@ int vm_reap(struct vm *vm)
 	if (stuck >= 0) {
 		const struct vcpu *v = &vm->vcpus[stuck];
 		vm->state = VM_STUCK;
-		fmt_snprintf(vm->reason, sizeof(vm->reason), "vCPU %d on core %u did not leave "
-			     "its guest within %u ms; memory, VMID and cores held", stuck, v->cpu,
-			     REAP_TIMEOUT_MS);
+		fmt_snprintf(vm->reason, sizeof(vm->reason),
+		             "vCPU %d on core %u did not leave "
+		             "its guest within %u ms; memory, VMID and cores held",
+		             stuck, v->cpu, REAP_TIMEOUT_MS);
 		log_msg(LOG_ERROR, "vm %u '%s' stuck: %s", vm->id, vm->cfg.name, vm->reason);
 		return -ZE_TIMEOUT;
 	}
@@ -211,17 +216,18 @@ static int cores_alive(struct vm *vm, struct zerr_msg *msg)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		if (vm_vcpu_core_dead(&vm->vcpus[i]))
-			return zerr_set(msg, ZE_STATE, "%s: core %u stopped on an exception (see "
-					"'cpus'); the VM cannot run there", vm->cfg.name,
-					vm->vcpus[i].cpu);
+			return zerr_set(msg, ZE_STATE,
+			                "%s: core %u stopped on an exception (see "
+			                "'cpus'); the VM cannot run there",
+			                vm->cfg.name, vm->vcpus[i].cpu);
 	}
 	return 0;
 }
 
 static int stuck_error(struct vm *vm, struct zerr_msg *msg)
 {
-	return zerr_set(msg, ZE_STATE, "'%s' is stuck: %s; 'zvm stop %s' tries again",
-			vm->cfg.name, vm->reason, vm->cfg.name);
+	return zerr_set(msg, ZE_STATE, "'%s' is stuck: %s; 'zvm stop %s' tries again", vm->cfg.name,
+	                vm->reason, vm->cfg.name);
 }
 
 /*
@@ -235,11 +241,12 @@ static void mark_boot(struct vm *vm)
 	if (++vm->boots == 1)
 		return;
 	int n = fmt_snprintf(line, sizeof(line), "\r\n[ZVM: vm %u '%s' boot %u]\r\n", vm->id,
-			     vm->cfg.name, vm->boots);
+	                     vm->cfg.name, vm->boots);
 	if (n <= 0)
 		return;
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
-	console_ring_write(&vm->console, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	console_ring_write(&vm->console, line,
+	                   (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	spin_unlock_irqrestore(&vm->lock, flags);
 	if (vm->console_notify)
 		vm->console_notify();
@@ -259,8 +266,8 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 		return rc;
 	rc = reset_devices(vm);
 	if (rc)
-		return zerr_set(msg, (enum zerror)-rc, "%s: cannot set up its virtual GIC",
-				vm->cfg.name);
+		return zerr_set(msg, (enum zerror) - rc, "%s: cannot set up its virtual GIC",
+		                vm->cfg.name);
 	mark_boot(vm);
 	vm->cntvoff = time_now();
 	vm->last_heartbeat = 0;
@@ -271,11 +278,12 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 	rc = start_vcpus(vm, entry, dtb);
 	if (rc) {
 		vm->state = VM_STOPPED;
-		fmt_snprintf(vm->reason, sizeof(vm->reason), "its vCPU threads could not be created");
+		fmt_snprintf(vm->reason, sizeof(vm->reason),
+		             "its vCPU threads could not be created");
 		if (vm_reap(vm))
 			return stuck_error(vm, msg);
-		return zerr_set(msg, (enum zerror)-rc, "%s: cannot create its vCPU threads",
-				vm->cfg.name);
+		return zerr_set(msg, (enum zerror) - rc, "%s: cannot create its vCPU threads",
+		                vm->cfg.name);
 	}
 	log_msg(LOG_INFO, "vm %u '%s' started", vm->id, vm->cfg.name);
 	return 0;
@@ -283,8 +291,8 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 
 static int refuse(struct zerr_msg *msg, struct vm *vm, const char *why)
 {
-	int rc = zerr_set(msg, ZE_STATE, "'%s' is %s: %s", vm->cfg.name,
-			  vm_state_name(vm->state), why);
+	int rc = zerr_set(msg, ZE_STATE, "'%s' is %s: %s", vm->cfg.name, vm_state_name(vm->state),
+	                  why);
 	mutex_unlock(&vm->ops);
 	return rc;
 }
@@ -350,7 +358,7 @@ int vm_reboot(struct vm *vm, struct zerr_msg *msg)
 	mutex_lock(&vm->ops, WAIT_FOREVER);
 	if (!vm->reboot_pending || vm->state != VM_STOPPED) {
 		mutex_unlock(&vm->ops);
-		return 0;	/* the operator acted meanwhile: that wins */
+		return 0; /* the operator acted meanwhile: that wins */
 	}
 	int rc = restart_locked(vm, "rebooting", msg);
 	if (!rc)

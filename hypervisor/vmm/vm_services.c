@@ -22,8 +22,8 @@ void vm_kick_vcpus(struct vm *vm, uint32_t mask)
 	}
 }
 
-static int add_region(struct vm *vm, uint64_t base, uint64_t size, mmio_handler handler,
-		      void *dev, const char *name)
+static int add_region(struct vm *vm, uint64_t base, uint64_t size, mmio_handler handler, void *dev,
+                      const char *name)
 {
 	struct mmio_region r = { base, size, handler, dev, name };
 
@@ -39,9 +39,10 @@ int vm_register_mmio(struct vm *vm)
 	err = add_region(vm, GUEST_GICD_BASE, GUEST_GICD_SIZE, vgic_dist_mmio, &vm->vgic, "gicd");
 	if (!err)
 		err = add_region(vm, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->vcpu_count,
-				 vgic_redist_mmio, &vm->vgic, "gicr");
+		                 vgic_redist_mmio, &vm->vgic, "gicr");
 	if (!err && vm->cfg.uart)
-		err = add_region(vm, GUEST_UART_BASE, GUEST_UART_SIZE, vuart_mmio, &vm->uart, "uart");
+		err = add_region(vm, GUEST_UART_BASE, GUEST_UART_SIZE, vuart_mmio, &vm->uart,
+		                 "uart");
 	if (!err)
 		err = vm_virtio_register(vm);
 	return err;
@@ -74,8 +75,9 @@ size_t vm_console_input(struct vm *vm, const char *s, size_t n)
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
 	/* Input goes to hvc0 once its driver runs, else to the UART. */
 	struct virtio_console *hvc = vm_virtio_live_console(vm);
-	size_t taken = hvc ? virtio_console_input(hvc, s, n)
-			   : vm->cfg.uart ? vuart_input(&vm->uart, s, n) : 0;
+	size_t taken = hvc          ? virtio_console_input(hvc, s, n) :
+	               vm->cfg.uart ? vuart_input(&vm->uart, s, n) :
+	                              0;
 	uint32_t kicks = vgic_take_kicks(&vm->vgic);
 
 	spin_unlock_irqrestore(&vm->lock, flags);
@@ -167,7 +169,7 @@ void vm_crash(struct vcpu *v, const char *fmt, ...)
 	va_end(ap);
 	if (mark_ended(vm, VM_CRASHED, reason)) {
 		log_msg(LOG_ERROR, "vm %u '%s' crashed on vCPU %u: %s", vm->id, vm->cfg.name,
-			v->index, reason);
+		        v->index, reason);
 		vm_kick_vcpus(vm, ~(1u << v->index));
 		health_notify();
 	}
@@ -197,7 +199,6 @@ void vm_guest_power_event(struct vcpu *v, enum vm_event ev)
 	case VM_EVENT_PANIC_RESET:
 		vm_crash(v, "kernel panic (the guest's reset after a panic, PSCI SYSTEM_RESET2)");
 	case VM_EVENT_SYSTEM_OFF:
-	default:
-		guest_ended(v, false, "powered off by the guest (PSCI SYSTEM_OFF)");
+	default: guest_ended(v, false, "powered off by the guest (PSCI SYSTEM_OFF)");
 	}
 }

@@ -13,9 +13,9 @@
 #include "kernel/time.h"
 #include "vmm/vm.h"
 
-#define SHUTDOWN_TIMEOUT_MS	30000	/* a guest that does not act by then won't */
-#define SHUTDOWN_POLL_MS	50
-#define SYSRQ_POWER_OFF		'o'	/* Documentation/admin-guide/sysrq.rst */
+#define SHUTDOWN_TIMEOUT_MS 30000 /* a guest that does not act by then won't */
+#define SHUTDOWN_POLL_MS    50
+#define SYSRQ_POWER_OFF     'o' /* Documentation/admin-guide/sysrq.rst */
 
 static bool powered_off(const struct vm *vm)
 {
@@ -27,23 +27,27 @@ int vm_shutdown(struct vm *vm, struct zerr_msg *msg)
 	const char key = SYSRQ_POWER_OFF;
 
 	if (vm->cfg.os_type != VM_OS_LINUX || !vm->cfg.uart)
-		return zerr_set(msg, ZE_STATE, "'%s' (%s) takes no shutdown request; 'zvm stop %s' "
-				"stops it at once", vm->cfg.name, vm_os_type_name(vm->cfg.os_type),
-				vm->cfg.name);
+		return zerr_set(msg, ZE_STATE,
+		                "'%s' (%s) takes no shutdown request; 'zvm stop %s' "
+		                "stops it at once",
+		                vm->cfg.name, vm_os_type_name(vm->cfg.os_type), vm->cfg.name);
 	if (vm->state != VM_RUNNING)
 		return zerr_set(msg, ZE_STATE, "'%s' is %s: only a running VM can shut down",
-				vm->cfg.name, vm_state_name(vm->state));
+		                vm->cfg.name, vm_state_name(vm->state));
 	if (!vm_console_break(vm) || vm_console_input(vm, &key, 1) != 1)
-		return zerr_set(msg, ZE_BUSY, "'%s' is not reading its console: no shutdown "
-				"request could be sent; 'zvm stop %s' stops it at once",
-				vm->cfg.name, vm->cfg.name);
+		return zerr_set(msg, ZE_BUSY,
+		                "'%s' is not reading its console: no shutdown "
+		                "request could be sent; 'zvm stop %s' stops it at once",
+		                vm->cfg.name, vm->cfg.name);
 	uint64_t deadline = time_now_plus(ms_to_ticks(SHUTDOWN_TIMEOUT_MS));
 	while (time_now() < deadline) {
 		if (powered_off(vm))
 			return 0;
 		thread_sleep(ms_to_ticks(SHUTDOWN_POLL_MS));
 	}
-	return zerr_set(msg, ZE_TIMEOUT, "'%s' did not power off within %u s (it is %s); "
-			"'zvm stop %s' destroys it", vm->cfg.name, SHUTDOWN_TIMEOUT_MS / 1000,
-			vm_state_name(vm->state), vm->cfg.name);
+	return zerr_set(msg, ZE_TIMEOUT,
+	                "'%s' did not power off within %u s (it is %s); "
+	                "'zvm stop %s' destroys it",
+	                vm->cfg.name, SHUTDOWN_TIMEOUT_MS / 1000, vm_state_name(vm->state),
+	                vm->cfg.name);
 }

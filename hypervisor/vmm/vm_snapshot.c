@@ -19,8 +19,8 @@ static bool with_vm_locked(struct vm *vm, void (*fn)(struct vm *vm, void *out), 
 
 static void copy_uart(const struct vm *vm, struct uart_snapshot *u)
 {
-	const struct vgic_irq *line = &vm->vgic.irq[VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT +
-						    GUEST_INTID_UART - GIC_SPI_BASE];
+	const struct vgic_irq *line =
+	        &vm->vgic.irq[VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + GUEST_INTID_UART - GIC_SPI_BASE];
 
 	u->imsc = vm->uart.imsc;
 	u->ris = vm->uart.ris;
@@ -41,9 +41,12 @@ static void copy_summary(struct vm *vm, void *out)
 	s->vcpu_count = vm->vcpu_count;
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
-		s->vcpus[i] = (struct vcpu_snapshot){ v->cpu, vm->threads_live && v->power == VCPU_ON,
-						      vm_vcpu_core_dead(v), v->thread != 0, v->stats,
-						      vgic_lr_fast_timer_count(v) };
+		s->vcpus[i] = (struct vcpu_snapshot){ v->cpu,
+			                              vm->threads_live && v->power == VCPU_ON,
+			                              vm_vcpu_core_dead(v),
+			                              v->thread != 0,
+			                              v->stats,
+			                              vgic_lr_fast_timer_count(v) };
 	}
 	s->ram_pa = vm->ram_pa;
 	s->vmid = vm->vmid;
@@ -64,7 +67,7 @@ static void copy_summary(struct vm *vm, void *out)
 }
 
 static void copy_counters(const struct vgic *vgic, unsigned intid, unsigned vcpu,
-			  struct vgic_irq_counters *out)
+                          struct vgic_irq_counters *out)
 {
 	const struct vgic_irq_counters *c = vgic_counters(vgic, intid, vcpu);
 

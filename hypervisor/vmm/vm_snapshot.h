@@ -19,8 +19,8 @@
 struct vcpu_snapshot {
 	unsigned cpu;
 	bool on;
-	bool core_dead;	/* its core stopped on an exception */
-	bool in_guest;	/* its thread has not left the guest */
+	bool core_dead; /* its core stopped on an exception */
+	bool in_guest;  /* its thread has not left the guest */
 	struct vcpu_stats stats;
 	uint64_t fast_timer; /* timer interrupts the vector fast path took */
 };
@@ -51,7 +51,7 @@ struct vm_snapshot {
 	uint64_t aborts_injected;
 	bool reboot_pending;
 	bool threads_live;
-	struct vgic_stats vgic;	   /* the model's own figures */
+	struct vgic_stats vgic;    /* the model's own figures */
 	struct uart_snapshot uart; /* valid when cfg.uart */
 	unsigned virtio_count;
 	struct vm_virtio_snapshot virtio[VM_MAX_VIRTIO];

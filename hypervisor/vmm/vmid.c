@@ -19,8 +19,7 @@ void vmid_pool_init(struct vmid_pool *pool)
 
 bool vmid_in_use(const struct vmid_pool *pool, unsigned int vmid)
 {
-	return valid_vmid(vmid) &&
-	       (pool->used[vmid / VMID_WORD_BITS] & vmid_bit(vmid)) != 0;
+	return valid_vmid(vmid) && (pool->used[vmid / VMID_WORD_BITS] & vmid_bit(vmid)) != 0;
 }
 
 /* The VMID after vmid, going round 1..255 and skipping the reserved 0. */

@@ -13,16 +13,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VMID_RESERVED		0	/* ZVM itself, never a VM's */
-#define VMID_FIRST		1
-#define VMID_LAST		255
-#define VMID_SPACE		(VMID_LAST + 1)
-#define VMID_WORD_BITS		64
-#define VMID_WORDS		(VMID_SPACE / VMID_WORD_BITS)
+#define VMID_RESERVED  0 /* ZVM itself, never a VM's */
+#define VMID_FIRST     1
+#define VMID_LAST      255
+#define VMID_SPACE     (VMID_LAST + 1)
+#define VMID_WORD_BITS 64
+#define VMID_WORDS     (VMID_SPACE / VMID_WORD_BITS)
 
 struct vmid_pool {
-	uint64_t used[VMID_WORDS];	/* bit n set: VMID n is in use */
-	uint16_t next;			/* where the next search starts */
+	uint64_t used[VMID_WORDS]; /* bit n set: VMID n is in use */
+	uint16_t next;             /* where the next search starts */
 	uint16_t in_use;
 };
 

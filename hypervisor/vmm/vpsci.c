@@ -10,9 +10,9 @@
 #include "vmm/vm.h"
 
 /* SYSTEM_RESET2's reset type in x1 (DEN 0022D 5.1.19). */
-#define RESET2_VENDOR		(1ull << 31)
-#define RESET2_WARM		0	/* SYSTEM_WARM_RESET, architectural */
-#define RESET2_TYPE_MASK	0xffffffffull
+#define RESET2_VENDOR    (1ull << 31)
+#define RESET2_WARM      0 /* SYSTEM_WARM_RESET, architectural */
+#define RESET2_TYPE_MASK 0xffffffffull
 
 static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 {
@@ -44,13 +44,19 @@ static int64_t affinity_info(struct vcpu *v, uint64_t mpidr, uint64_t level)
 static int64_t features(uint32_t fn)
 {
 	switch (fn) {
-	case PSCI_VERSION: case PSCI_CPU_OFF: case PSCI_CPU_ON_64: case PSCI_CPU_ON_32:
-	case PSCI_AFFINITY_INFO_64: case PSCI_AFFINITY_INFO_32: case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET: case PSCI_FEATURES: case PSCI_MIGRATE_INFO_TYPE:
-	case PSCI_SYSTEM_RESET2_32: case PSCI_SYSTEM_RESET2_64:
-		return 0;
-	default:
-		return PSCI_NOT_SUPPORTED;
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_64:
+	case PSCI_CPU_ON_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_RESET2_32:
+	case PSCI_SYSTEM_RESET2_64: return 0;
+	default: return PSCI_NOT_SUPPORTED;
 	}
 }
 
@@ -75,28 +81,18 @@ int64_t vpsci_call(struct vcpu *v, struct trap_frame *f)
 	uint32_t fn = (uint32_t)f->x[0];
 
 	switch (fn) {
-	case PSCI_VERSION:
-		return VPSCI_VERSION_1_1;
-	case PSCI_FEATURES:
-		return features((uint32_t)f->x[1]);
-	case PSCI_MIGRATE_INFO_TYPE:
-		return PSCI_MIGRATE_NOT_REQUIRED;
+	case PSCI_VERSION: return VPSCI_VERSION_1_1;
+	case PSCI_FEATURES: return features((uint32_t)f->x[1]);
+	case PSCI_MIGRATE_INFO_TYPE: return PSCI_MIGRATE_NOT_REQUIRED;
 	case PSCI_CPU_ON_64:
-	case PSCI_CPU_ON_32:
-		return cpu_on(v, f->x[1], f->x[2], f->x[3]);
+	case PSCI_CPU_ON_32: return cpu_on(v, f->x[1], f->x[2], f->x[3]);
 	case PSCI_AFFINITY_INFO_64:
-	case PSCI_AFFINITY_INFO_32:
-		return affinity_info(v, f->x[1], f->x[2]);
-	case PSCI_CPU_OFF:
-		vcpu_leave(v, VCPU_EXIT_OFF);
-	case PSCI_SYSTEM_OFF:
-		vm_guest_power_event(v, VM_EVENT_SYSTEM_OFF);
-	case PSCI_SYSTEM_RESET:
-		vm_guest_power_event(v, VM_EVENT_SYSTEM_RESET);
+	case PSCI_AFFINITY_INFO_32: return affinity_info(v, f->x[1], f->x[2]);
+	case PSCI_CPU_OFF: vcpu_leave(v, VCPU_EXIT_OFF);
+	case PSCI_SYSTEM_OFF: vm_guest_power_event(v, VM_EVENT_SYSTEM_OFF);
+	case PSCI_SYSTEM_RESET: vm_guest_power_event(v, VM_EVENT_SYSTEM_RESET);
 	case PSCI_SYSTEM_RESET2_32:
-	case PSCI_SYSTEM_RESET2_64:
-		return system_reset2(v, f->x[1]);
-	default:
-		return PSCI_NOT_SUPPORTED;
+	case PSCI_SYSTEM_RESET2_64: return system_reset2(v, f->x[1]);
+	default: return PSCI_NOT_SUPPORTED;
 	}
 }

@@ -7,7 +7,7 @@
 
 struct vcpu;
 
-#define VPSCI_VERSION_1_1	0x00010001
+#define VPSCI_VERSION_1_1 0x00010001
 
 /* Handles the PSCI call in the guest's x0..x3; returns the x0 result. */
 int64_t vpsci_call(struct vcpu *v, struct trap_frame *f);

@@ -8,15 +8,15 @@
 #ifndef VMM_HYPERCALL_H
 #define VMM_HYPERCALL_H
 
-#define ZVM_HC_BASE		0xc6000000u
-#define ZVM_HC_VERSION		(ZVM_HC_BASE + 0)	/* -> ZVM_HC_ABI_VERSION */
-#define ZVM_HC_NULL		(ZVM_HC_BASE + 1)	/* does nothing: a benchmark */
-#define ZVM_HC_HEARTBEAT	(ZVM_HC_BASE + 2)	/* "I am alive" for the health monitor */
-#define ZVM_HC_CONSOLE_PUTC	(ZVM_HC_BASE + 3)	/* x1: a byte for the VM's console */
-#define ZVM_HC_VM_ID		(ZVM_HC_BASE + 4)	/* -> this VM's id */
+#define ZVM_HC_BASE         0xc6000000u
+#define ZVM_HC_VERSION      (ZVM_HC_BASE + 0) /* -> ZVM_HC_ABI_VERSION */
+#define ZVM_HC_NULL         (ZVM_HC_BASE + 1) /* does nothing: a benchmark */
+#define ZVM_HC_HEARTBEAT    (ZVM_HC_BASE + 2) /* "I am alive" for the health monitor */
+#define ZVM_HC_CONSOLE_PUTC (ZVM_HC_BASE + 3) /* x1: a byte for the VM's console */
+#define ZVM_HC_VM_ID        (ZVM_HC_BASE + 4) /* -> this VM's id */
 
-#define ZVM_HC_ABI_VERSION	0x00010000		/* 1.0 */
+#define ZVM_HC_ABI_VERSION 0x00010000 /* 1.0 */
 
-#define SMCCC_NOT_SUPPORTED	(-1)
+#define SMCCC_NOT_SUPPORTED (-1)
 
 #endif

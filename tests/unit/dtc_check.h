@@ -16,7 +16,7 @@
  * assertion jumps out of the test, which must not leak it.  Test files
  * define _POSIX_C_SOURCE before any include, for mkdtemp().
  */
-#define DTC_DIAG_MAX	8192
+#define DTC_DIAG_MAX 8192
 
 static inline const char *dtc_diagnostics(const void *blob, size_t size)
 {
@@ -32,8 +32,7 @@ static inline const char *dtc_diagnostics(const void *blob, size_t size)
 	f = fopen(path, "wb");
 	if (!f || fwrite(blob, 1, size, f) != size || fclose(f) != 0)
 		abort();
-	snprintf(cmd, sizeof(cmd),
-		 "dtc -I dtb -O dts -o %s/blob.dts %s 2>%s/err", dir, path, dir);
+	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts -o %s/blob.dts %s 2>%s/err", dir, path, dir);
 	rc = system(cmd);
 	snprintf(path, sizeof(path), "%s/err", dir);
 	f = fopen(path, "rb");
@@ -51,12 +50,12 @@ static inline const char *dtc_diagnostics(const void *blob, size_t size)
 }
 
 /* Fails the test unless dtc takes blob silently. */
-#define assert_dtc_accepts(blob, size)					\
-	do {								\
-		const char *diag_ = dtc_diagnostics((blob), (size));	\
-		if (diag_[0])						\
-			fprintf(stderr, "dtc: %s\n", diag_);		\
-		assert_string_equal(diag_, "");				\
+#define assert_dtc_accepts(blob, size)                               \
+	do {                                                         \
+		const char *diag_ = dtc_diagnostics((blob), (size)); \
+		if (diag_[0])                                        \
+			fprintf(stderr, "dtc: %s\n", diag_);         \
+		assert_string_equal(diag_, "");                      \
 	} while (0)
 
 #endif

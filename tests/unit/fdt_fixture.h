@@ -33,8 +33,7 @@ static inline struct blob fixture_load(const char *name)
 		fprintf(stderr, "cannot open fixture %s\n", path);
 		abort();
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0 ||
-	    fseek(f, 0, SEEK_SET) != 0)
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0)
 		abort();
 	b.size = (size_t)len;
 	b.data = malloc(b.size);

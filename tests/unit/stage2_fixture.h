@@ -18,33 +18,33 @@
 
 #include "arch/arm64/stage2.h"
 
-#define KIB		(UINT64_C(1) << 10)
-#define MIB		(UINT64_C(1) << 20)
-#define GIB		(UINT64_C(1) << 30)
-#define PAGE		(4 * KIB)
-#define TABLE_BYTES	4096
-#define POOL_TABLES	4096		/* 16 MiB: more than any test needs */
-#define POISON_BYTE	0xa5		/* freed tables read as garbage */
-#define MAX_WATCHED	64		/* flushes whose observation is kept */
+#define KIB         (UINT64_C(1) << 10)
+#define MIB         (UINT64_C(1) << 20)
+#define GIB         (UINT64_C(1) << 30)
+#define PAGE        (4 * KIB)
+#define TABLE_BYTES 4096
+#define POOL_TABLES 4096 /* 16 MiB: more than any test needs */
+#define POISON_BYTE 0xa5 /* freed tables read as garbage */
+#define MAX_WATCHED 64   /* flushes whose observation is kept */
 
 /* ARM ARM D8 descriptor fields, written out independently of stage2.c. */
-#define ENTRIES			512
-#define IPA_LIMIT		(UINT64_C(1) << 39)
-#define DESC_KIND_MASK		UINT64_C(3)	/* bits [1:0] */
-#define DESC_KIND_BLOCK		UINT64_C(1)	/* 0b01 at levels 1 and 2 */
-#define DESC_KIND_TABLE		UINT64_C(3)	/* 0b11: table, or page at L3 */
-#define DESC_OA_MASK		UINT64_C(0x0000fffffffff000)
+#define ENTRIES         512
+#define IPA_LIMIT       (UINT64_C(1) << 39)
+#define DESC_KIND_MASK  UINT64_C(3) /* bits [1:0] */
+#define DESC_KIND_BLOCK UINT64_C(1) /* 0b01 at levels 1 and 2 */
+#define DESC_KIND_TABLE UINT64_C(3) /* 0b11: table, or page at L3 */
+#define DESC_OA_MASK    UINT64_C(0x0000fffffffff000)
 
 static inline uint64_t field(uint64_t desc, unsigned int lo, unsigned int width)
 {
 	return (desc >> lo) & ((UINT64_C(1) << width) - 1);
 }
 
-#define MEMATTR(d)	field(d, 2, 4)
-#define S2AP(d)		field(d, 6, 2)
-#define SH(d)		field(d, 8, 2)
-#define AF(d)		field(d, 10, 1)
-#define XN(d)		field(d, 54, 1)
+#define MEMATTR(d) field(d, 2, 4)
+#define S2AP(d)    field(d, 6, 2)
+#define SH(d)      field(d, 8, 2)
+#define AF(d)      field(d, 10, 1)
+#define XN(d)      field(d, 54, 1)
 
 /* --- the table pool -------------------------------------------------- */
 
@@ -56,20 +56,19 @@ struct pool_slot {
 static uint8_t *pool_mem;
 static struct pool_slot pool_slots[POOL_TABLES];
 static unsigned int pool_allocs, pool_frees;
-static long pool_fail_after = -1;	/* allocations left before NULL; -1: never */
-static struct stage2 *watched_s2;	/* the map the flush hook inspects */
+static long pool_fail_after = -1; /* allocations left before NULL; -1: never */
+static struct stage2 *watched_s2; /* the map the flush hook inspects */
 static unsigned int flush_count;
 static unsigned int frees_at_last_flush;
 static uint64_t watch_ipa;
 static bool watch_active;
-static bool watch_mapped[MAX_WATCHED];	/* was watch_ipa mapped at flush n? */
+static bool watch_mapped[MAX_WATCHED]; /* was watch_ipa mapped at flush n? */
 
 static long slot_of(const void *table)
 {
 	ptrdiff_t off = (const uint8_t *)table - pool_mem;
 
-	if (!table || off < 0 || off >= (ptrdiff_t)POOL_TABLES * TABLE_BYTES ||
-	    off % TABLE_BYTES)
+	if (!table || off < 0 || off >= (ptrdiff_t)POOL_TABLES * TABLE_BYTES || off % TABLE_BYTES)
 		return -1;
 	return off / TABLE_BYTES;
 }
@@ -93,8 +92,7 @@ static void *pool_alloc(void *ctx)
 	return NULL;
 }
 
-static bool table_reachable(const uint64_t *table, int level,
-			    const uint64_t *wanted);
+static bool table_reachable(const uint64_t *table, int level, const uint64_t *wanted);
 
 static bool still_linked(const void *table)
 {
@@ -145,8 +143,7 @@ static bool is_table(uint64_t desc, int level)
 	return level < 3 && (desc & DESC_KIND_MASK) == DESC_KIND_TABLE;
 }
 
-static bool table_reachable(const uint64_t *table, int level,
-			    const uint64_t *wanted)
+static bool table_reachable(const uint64_t *table, int level, const uint64_t *wanted)
 {
 	for (unsigned int i = 0; i < ENTRIES; i++) {
 		if (!is_table(table[i], level))
@@ -199,8 +196,7 @@ void stage2_flush_tlb(const struct stage2 *s2)
 {
 	assert_ptr_equal(s2, watched_s2);
 	if (watch_active && flush_count < MAX_WATCHED)
-		watch_mapped[flush_count] =
-			stage2_translate(s2, watch_ipa, NULL, NULL);
+		watch_mapped[flush_count] = stage2_translate(s2, watch_ipa, NULL, NULL);
 	flush_count++;
 	frees_at_last_flush = pool_frees;
 	snapshot_reachable();
@@ -235,7 +231,7 @@ static int pool_teardown(void **state)
 	return leaked ? -1 : 0;
 }
 
-#define S2_TEST(fn)	cmocka_unit_test_setup_teardown(fn, pool_setup, pool_teardown)
+#define S2_TEST(fn) cmocka_unit_test_setup_teardown(fn, pool_setup, pool_teardown)
 
 static void s2_new(struct stage2 *s2, uint16_t vmid)
 {

@@ -12,12 +12,12 @@
 #include "kernel/board_dt.h"
 #include "tests/unit/fdt_fixture.h"
 
-#define HDR_TOTALSIZE		4	/* DT spec v0.4, 5.2 */
-#define HDR_OFF_STRUCT		8
-#define QEMU_VIRTIO_BASE	0x0a000000u
-#define QEMU_VIRTIO_STRIDE	0x200u
-#define QEMU_VIRTIO_FIRST_INTID	48u
-#define SZ_1G			0x40000000u
+#define HDR_TOTALSIZE           4 /* DT spec v0.4, 5.2 */
+#define HDR_OFF_STRUCT          8
+#define QEMU_VIRTIO_BASE        0x0a000000u
+#define QEMU_VIRTIO_STRIDE      0x200u
+#define QEMU_VIRTIO_FIRST_INTID 48u
+#define SZ_1G                   0x40000000u
 
 static struct board_desc board;
 static struct zerr_msg msg;
@@ -85,7 +85,7 @@ static void test_qemu_virt_devices(void **state)
 	assert_int_equal(board.virtio_count, 32);
 	for (i = 0; i < 32; i++) {
 		assert_int_equal(board.virtio[i].reg.base,
-				 QEMU_VIRTIO_BASE + i * QEMU_VIRTIO_STRIDE);
+		                 QEMU_VIRTIO_BASE + i * QEMU_VIRTIO_STRIDE);
 		assert_int_equal(board.virtio[i].reg.size, QEMU_VIRTIO_STRIDE);
 		assert_int_equal(board.virtio[i].intid, QEMU_VIRTIO_FIRST_INTID + i);
 	}
@@ -171,23 +171,21 @@ static void test_broken_boards_say_why(void **state)
 {
 	(void)state;
 	expect_failure("broken_no_gic", -ZE_MISSING,
-		       "devicetree: no GICv3 node (compatible \"arm,gic-v3\")");
+	               "devicetree: no GICv3 node (compatible \"arm,gic-v3\")");
 	expect_failure("broken_no_memory", -ZE_MISSING,
-		       "devicetree: no memory node (device_type \"memory\")");
+	               "devicetree: no memory node (device_type \"memory\")");
 	expect_failure("broken_memory_no_reg", -ZE_MISSING,
-		       "devicetree: memory node without reg (/memory@40000000)");
-	expect_failure("broken_no_cpus", -ZE_MISSING,
-		       "devicetree: no /cpus node");
-	expect_failure("broken_no_cpu_nodes", -ZE_MISSING,
-		       "devicetree: /cpus has no cpu nodes");
+	               "devicetree: memory node without reg (/memory@40000000)");
+	expect_failure("broken_no_cpus", -ZE_MISSING, "devicetree: no /cpus node");
+	expect_failure("broken_no_cpu_nodes", -ZE_MISSING, "devicetree: /cpus has no cpu nodes");
 	expect_failure("broken_no_uart", -ZE_MISSING,
-		       "devicetree: no console UART (no /chosen stdout-path and "
-		       "no \"arm,pl011\" node)");
+	               "devicetree: no console UART (no /chosen stdout-path and "
+	               "no \"arm,pl011\" node)");
 	expect_failure("broken_no_timer", -ZE_MISSING,
-		       "devicetree: no generic timer node (compatible "
-		       "\"arm,armv8-timer\")");
+	               "devicetree: no generic timer node (compatible "
+	               "\"arm,armv8-timer\")");
 	expect_failure("broken_bad_stdout", -ZE_MALFORMED,
-		       "devicetree: stdout-path \"serial0:115200n8\" names no node");
+	               "devicetree: stdout-path \"serial0:115200n8\" names no node");
 }
 
 /* board_from_fdt on a patched copy of the QEMU blob. */
@@ -209,14 +207,14 @@ static void test_bad_blobs_say_why(void **state)
 {
 	(void)state;
 	assert_int_equal(parse_patched(0, 0, 0x12345678), -ZE_NOT_A_BLOB);
-	assert_string_equal(msg.text, "devicetree: invalid blob: bad magic (not a devicetree blob)");
+	assert_string_equal(msg.text,
+	                    "devicetree: invalid blob: bad magic (not a devicetree blob)");
 	assert_int_equal(parse_patched(100, -1, 0), -ZE_NOT_A_BLOB);
 	assert_string_equal(msg.text, "devicetree: invalid blob: blob truncated");
 	assert_int_equal(parse_patched(0, HDR_OFF_STRUCT, 0x7ffffff0u), -ZE_NOT_A_BLOB);
 	assert_string_equal(msg.text, "devicetree: invalid blob: block outside the "
-			    "blob or misaligned");
-	assert_int_equal(board_from_fdt(NULL, 0, &board, &msg),
-			 -ZE_INVAL);
+	                              "blob or misaligned");
+	assert_int_equal(board_from_fdt(NULL, 0, &board, &msg), -ZE_INVAL);
 }
 
 /* A caller that wants no words still gets the code (truncation of a long
@@ -246,14 +244,12 @@ static void check_outcome(int rc, const unsigned char *blob, size_t *accepted)
 }
 
 /* Parses the QEMU blob with byte off replaced by value. */
-static void parse_with_byte(const struct blob *b, size_t off, unsigned char value,
-			    size_t *accepted)
+static void parse_with_byte(const struct blob *b, size_t off, unsigned char value, size_t *accepted)
 {
 	unsigned char *copy = blob_copy(b, b->size);
 
 	copy[off] = value;
-	check_outcome(board_from_fdt(copy, b->size, &board, &msg),
-		      copy, accepted);
+	check_outcome(board_from_fdt(copy, b->size, &board, &msg), copy, accepted);
 	free(copy);
 }
 
@@ -299,8 +295,7 @@ static void test_truncate_at_every_offset(void **state)
 		copy = blob_copy(&b, len);
 		if (len >= HDR_TOTALSIZE + 4)
 			blob_put_be32(copy + HDR_TOTALSIZE, (uint32_t)len);
-		check_outcome(board_from_fdt(copy, len, &board, &msg),
-			      copy, &accepted);
+		check_outcome(board_from_fdt(copy, len, &board, &msg), copy, &accepted);
 		free(copy);
 	}
 	assert_int_equal(accepted, 0);

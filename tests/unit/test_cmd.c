@@ -13,9 +13,9 @@
 #include "kernel/cmd.h"
 #include "kernel/lineedit.h"
 
-#define OUT_CAP		8192
-#define ARG_CAP		64
-#define COMMANDS_HERE	7	/* six below plus the built-in help */
+#define OUT_CAP       8192
+#define ARG_CAP       64
+#define COMMANDS_HERE 7 /* six below plus the built-in help */
 
 /* Everything the commands print. */
 static char out[OUT_CAP];
@@ -119,16 +119,15 @@ static int test_run_handler(struct cmd_io *cio, int argc, char **argv)
 	return CMD_OK;
 }
 
-CMD_REGISTER(echo, "echo", "echo [<word>...]", "print the arguments",
-	     echo_handler);
+CMD_REGISTER(echo, "echo", "echo [<word>...]", "print the arguments", echo_handler);
 CMD_REGISTER(exit, "exit", "exit <code>", "return <code>", exit_handler);
 CMD_REGISTER(zvm_list, "zvm list", "zvm list", "list the VMs", list_handler);
-CMD_REGISTER(zvm_info, "zvm info", "zvm info <vm>",
-	     "show one VM\nits state, cores and memory", info_handler);
-CMD_REGISTER(zvm_test_list, "zvm test list", "zvm test list",
-	     "list the built-in tests", test_list_handler);
-CMD_REGISTER(zvm_test_run, "zvm test run", "zvm test run <group|name|all>",
-	     "run built-in tests", test_run_handler);
+CMD_REGISTER(zvm_info, "zvm info", "zvm info <vm>", "show one VM\nits state, cores and memory",
+             info_handler);
+CMD_REGISTER(zvm_test_list, "zvm test list", "zvm test list", "list the built-in tests",
+             test_list_handler);
+CMD_REGISTER(zvm_test_run, "zvm test run", "zvm test run <group|name|all>", "run built-in tests",
+             test_run_handler);
 
 static void assert_seen(const char *handler, int argc, const char *const *argv)
 {
@@ -155,14 +154,12 @@ static void test_registry_is_consistent(void **state)
 static void test_sorted_walk_visits_each_once(void **state)
 {
 	static const char *const order[] = {
-		"echo", "exit", "help", "zvm info", "zvm list",
-		"zvm test list", "zvm test run",
+		"echo", "exit", "help", "zvm info", "zvm list", "zvm test list", "zvm test run",
 	};
 	size_t n = 0;
 
 	(void)state;
-	for (const struct cmd *c = cmd_next_sorted(NULL); c;
-	     c = cmd_next_sorted(c)) {
+	for (const struct cmd *c = cmd_next_sorted(NULL); c; c = cmd_next_sorted(c)) {
 		assert_true(n < COMMANDS_HERE);
 		assert_string_equal(c->name, order[n]);
 		n++;
@@ -201,16 +198,16 @@ static void test_multi_word_dispatch(void **state)
 static void test_quoting_and_escapes(void **state)
 {
 	static const char *const argv[] = {
-		"echo", "a b", "c d", "e f", "x\"y", "it\\s", "", "premidpost",
-		"tab\there",
+		"echo", "a b", "c d", "e f", "x\"y", "it\\s", "", "premidpost", "tab\there",
 	};
 
 	(void)state;
 	assert_int_equal(run("echo \"a b\" 'c d' e\\ f \"x\\\"y\" 'it\\s' \"\""
-			     " pre\"mid\"'post' tab\"\t\"here"), CMD_OK);
+	                     " pre\"mid\"'post' tab\"\t\"here"),
+	                 CMD_OK);
 	assert_seen("echo", 9, argv);
 	assert_string_equal(out, "[a b][c d][e f][x\"y][it\\s][][premidpost]"
-			    "[tab\there]\n");
+	                         "[tab\there]\n");
 }
 
 static void test_syntax_errors(void **state)
@@ -223,8 +220,7 @@ static void test_syntax_errors(void **state)
 	assert_int_equal(run("echo \"ab\\"), CMD_ERR_SYNTAX);
 	assert_string_equal(out, "syntax error: unterminated double quote\n");
 	assert_int_equal(run("echo ab\\"), CMD_ERR_SYNTAX);
-	assert_string_equal(out,
-		"syntax error: backslash at the end of the line\n");
+	assert_string_equal(out, "syntax error: backslash at the end of the line\n");
 	assert_int_equal(seen.calls, 0);
 }
 
@@ -232,12 +228,10 @@ static void test_argument_limit(void **state)
 {
 	(void)state;
 	/* Sixteen tokens in all are fine, seventeen are not. */
-	assert_int_equal(run("echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15"),
-			 CMD_OK);
+	assert_int_equal(run("echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15"), CMD_OK);
 	assert_int_equal(seen.argc, CMD_MAX_ARGS);
 	assert_string_equal(seen.argv[15], "15");
-	assert_int_equal(run("echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"),
-			 CMD_ERR_SYNTAX);
+	assert_int_equal(run("echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"), CMD_ERR_SYNTAX);
 	assert_string_equal(out, "too many arguments (at most 16)\n");
 	assert_int_equal(seen.calls, 0);
 }
@@ -255,36 +249,31 @@ static void test_unknown_command(void **state)
 {
 	(void)state;
 	assert_int_equal(run("foo bar"), CMD_ERR_NOT_FOUND);
-	assert_string_equal(out,
-		"unknown command 'foo'; type 'help' for a list\n");
+	assert_string_equal(out, "unknown command 'foo'; type 'help' for a list\n");
 	assert_int_equal(seen.calls, 0);
 }
 
 static void test_group_prefix_lists_subcommands(void **state)
 {
-	static const char *const zvm_group =
-		"  zvm info <vm>\n"
-		"  zvm list\n"
-		"  zvm test list\n"
-		"  zvm test run <group|name|all>\n";
+	static const char *const zvm_group = "  zvm info <vm>\n"
+	                                     "  zvm list\n"
+	                                     "  zvm test list\n"
+	                                     "  zvm test run <group|name|all>\n";
 	char expect[512];
 
 	(void)state;
 	assert_int_equal(run("zvm"), CMD_ERR_USAGE);
-	snprintf(expect, sizeof(expect), "'zvm' needs a subcommand, one of:\n%s",
-		 zvm_group);
+	snprintf(expect, sizeof(expect), "'zvm' needs a subcommand, one of:\n%s", zvm_group);
 	assert_string_equal(out, expect);
 
 	assert_int_equal(run("zvm bogus 1"), CMD_ERR_NOT_FOUND);
-	snprintf(expect, sizeof(expect),
-		 "'zvm' has no subcommand 'bogus'; one of:\n%s", zvm_group);
+	snprintf(expect, sizeof(expect), "'zvm' has no subcommand 'bogus'; one of:\n%s", zvm_group);
 	assert_string_equal(out, expect);
 
 	assert_int_equal(run("zvm test nope"), CMD_ERR_NOT_FOUND);
-	assert_string_equal(out,
-		"'zvm test' has no subcommand 'nope'; one of:\n"
-		"  zvm test list\n"
-		"  zvm test run <group|name|all>\n");
+	assert_string_equal(out, "'zvm test' has no subcommand 'nope'; one of:\n"
+	                         "  zvm test list\n"
+	                         "  zvm test run <group|name|all>\n");
 	assert_int_equal(seen.calls, 0);
 }
 
@@ -326,15 +315,16 @@ static void test_help_lists_every_command_sorted(void **state)
 	(void)state;
 	assert_int_equal(run("help"), CMD_OK);
 	/* The usage column is as wide as the widest usage, 29 characters. */
-	assert_string_equal(out,
-		"commands:\n"
-		"  echo [<word>...]               print the arguments\n"
-		"  exit <code>                    return <code>\n"
-		"  help [<command>]               Lists the commands, or shows how to use one.\n"
-		"  zvm info <vm>                  show one VM\n"
-		"  zvm list                       list the VMs\n"
-		"  zvm test list                  list the built-in tests\n"
-		"  zvm test run <group|name|all>  run built-in tests\n");
+	assert_string_equal(
+	        out,
+	        "commands:\n"
+	        "  echo [<word>...]               print the arguments\n"
+	        "  exit <code>                    return <code>\n"
+	        "  help [<command>]               Lists the commands, or shows how to use one.\n"
+	        "  zvm info <vm>                  show one VM\n"
+	        "  zvm list                       list the VMs\n"
+	        "  zvm test list                  list the built-in tests\n"
+	        "  zvm test run <group|name|all>  run built-in tests\n");
 }
 
 static void test_help_for_one_command(void **state)
@@ -342,17 +332,16 @@ static void test_help_for_one_command(void **state)
 	(void)state;
 	assert_int_equal(run("help zvm info"), CMD_OK);
 	assert_string_equal(out, "usage: zvm info <vm>\n"
-			    "show one VM\nits state, cores and memory\n");
+	                         "show one VM\nits state, cores and memory\n");
 	assert_int_equal(run("help help"), CMD_OK);
 	assert_string_equal(out, "usage: help [<command>]\n"
-			    "Lists the commands, or shows how to use one.\n");
+	                         "Lists the commands, or shows how to use one.\n");
 	assert_int_equal(run("help zvm test"), CMD_OK);
 	assert_string_equal(out, "'zvm test' commands:\n"
-			    "  zvm test list\n"
-			    "  zvm test run <group|name|all>\n");
+	                         "  zvm test list\n"
+	                         "  zvm test run <group|name|all>\n");
 	assert_int_equal(run("help zvm nope"), CMD_ERR_NOT_FOUND);
-	assert_string_equal(out,
-		"help: no command 'zvm nope'; type 'help' for a list\n");
+	assert_string_equal(out, "help: no command 'zvm nope'; type 'help' for a list\n");
 	assert_int_equal(run("help zvm info extra"), CMD_ERR_NOT_FOUND);
 }
 
@@ -381,26 +370,24 @@ static void test_check_reports_bad_tables(void **state)
 		{ "named", "other <x>", "", nop_handler },
 		{ "named2", "named2x", "", nop_handler },
 		{ "nohandler", "nohandler", "", NULL },
-		{ "a-name-that-is-much-longer-than-forty-seven-chars", NULL,
-		  "", nop_handler },
+		{ "a-name-that-is-much-longer-than-forty-seven-chars", NULL, "", nop_handler },
 	};
 
 	reset(state);
 	assert_int_equal(cmd_check_table(&io, good, 2), 0);
 	assert_int_equal(out_len, 0);
 	assert_int_equal(cmd_check_table(&io, bad, 11), 10);
-	assert_string_equal(out,
-		"command #0 has no name\n"
-		"'dup': registered twice\n"
-		"' lead': words must be separated by single spaces\n"
-		"'two  spaces': words must be separated by single spaces\n"
-		"'tab\tsep': words must be separated by single spaces\n"
-		"'trail ': words must be separated by single spaces\n"
-		"'named': usage 'other <x>' must start with the name\n"
-		"'named2': usage 'named2x' must start with the name\n"
-		"'nohandler': no handler\n"
-		"'a-name-that-is-much-longer-than-forty-seven-chars': name "
-		"longer than 47 characters\n");
+	assert_string_equal(out, "command #0 has no name\n"
+	                         "'dup': registered twice\n"
+	                         "' lead': words must be separated by single spaces\n"
+	                         "'two  spaces': words must be separated by single spaces\n"
+	                         "'tab\tsep': words must be separated by single spaces\n"
+	                         "'trail ': words must be separated by single spaces\n"
+	                         "'named': usage 'other <x>' must start with the name\n"
+	                         "'named2': usage 'named2x' must start with the name\n"
+	                         "'nohandler': no handler\n"
+	                         "'a-name-that-is-much-longer-than-forty-seven-chars': name "
+	                         "longer than 47 characters\n");
 }
 
 static void test_parse_u64_accepts(void **state)
@@ -409,9 +396,15 @@ static void test_parse_u64_accepts(void **state)
 		const char *text;
 		uint64_t value;
 	} cases[] = {
-		{ "0", 0 }, { "42", 42 }, { "0x1f", 0x1f }, { "0X1F", 0x1f },
-		{ "4K", 4096 }, { "4k", 4096 }, { "2M", 2u << 20 },
-		{ "3g", 3ull << 30 }, { "0x10M", 16u << 20 },
+		{ "0", 0 },
+		{ "42", 42 },
+		{ "0x1f", 0x1f },
+		{ "0X1F", 0x1f },
+		{ "4K", 4096 },
+		{ "4k", 4096 },
+		{ "2M", 2u << 20 },
+		{ "3g", 3ull << 30 },
+		{ "0x10M", 16u << 20 },
 		{ "18446744073709551615", UINT64_MAX },
 		{ "0xffffffffffffffff", UINT64_MAX },
 		{ "17179869183G", 17179869183ull << 30 },
@@ -429,9 +422,22 @@ static void test_parse_u64_accepts(void **state)
 static void test_parse_u64_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"", "x", "12x", "0x", "0xg", "-1", "+1", " 1", "1 ", "4KB",
-		"K", "1.5", "18446744073709551616", "0x10000000000000000",
-		"17179869184G", "99999999999999999999",
+		"",
+		"x",
+		"12x",
+		"0x",
+		"0xg",
+		"-1",
+		"+1",
+		" 1",
+		"1 ",
+		"4KB",
+		"K",
+		"1.5",
+		"18446744073709551616",
+		"0x10000000000000000",
+		"17179869184G",
+		"99999999999999999999",
 	};
 
 	(void)state;
@@ -450,13 +456,16 @@ static void test_parse_int(void **state)
 		const char *text;
 		int value;
 	} good[] = {
-		{ "0", 0 }, { "-5", -5 }, { "+7", 7 }, { "0x10", 16 },
-		{ "-0x10", -16 }, { "2147483647", 2147483647 },
+		{ "0", 0 },
+		{ "-5", -5 },
+		{ "+7", 7 },
+		{ "0x10", 16 },
+		{ "-0x10", -16 },
+		{ "2147483647", 2147483647 },
 		{ "-2147483648", -2147483647 - 1 },
 	};
 	static const char *const bad[] = {
-		"", "-", "+", "2147483648", "-2147483649", "1.5", "5K", "--1",
-		"0x80000000", "abc",
+		"", "-", "+", "2147483648", "-2147483649", "1.5", "5K", "--1", "0x80000000", "abc",
 	};
 
 	(void)state;
@@ -482,8 +491,8 @@ static void collect(void *sink, const char *word, size_t n)
 	size_t used = strlen(completions);
 
 	assert_ptr_equal(sink, completions);
-	snprintf(completions + used, sizeof(completions) - used, "%s%.*s",
-		 used ? "," : "", (int)n, word);
+	snprintf(completions + used, sizeof(completions) - used, "%s%.*s", used ? "," : "", (int)n,
+	         word);
 }
 
 /* The shell hands cmd_complete to the line editor: the types must agree. */
@@ -526,8 +535,7 @@ static void test_printf_longer_than_its_chunk(void **state)
 	reset(state);
 	memset(big, 'z', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(cmd_printf(&io, "<%s>%d", big, 42),
-			 (int)sizeof(big) - 1 + 4);
+	assert_int_equal(cmd_printf(&io, "<%s>%d", big, 42), (int)sizeof(big) - 1 + 4);
 	assert_int_equal(out_len, sizeof(big) - 1 + 4);
 	assert_int_equal(out[0], '<');
 	assert_string_equal(out + sizeof(big), ">42");

@@ -13,12 +13,12 @@
 
 #include "vdev/console_ring.h"
 
-#define RING_SIZE	16
-#define GUARD		8
-#define GUARD_BYTE	0xee
-#define LOG_SIZE	20000
-#define RANDOM_ROUNDS	5000
-#define RANDOM_SEED	12345u
+#define RING_SIZE     16
+#define GUARD         8
+#define GUARD_BYTE    0xee
+#define LOG_SIZE      20000
+#define RANDOM_ROUNDS 5000
+#define RANDOM_SEED   12345u
 
 static uint8_t storage[RING_SIZE + GUARD];
 static struct console_ring ring;
@@ -94,7 +94,7 @@ static void test_wrap_keeps_newest(void **state)
 
 	(void)state;
 	put("0123456789");
-	put("abcdefghij");		/* 20 bytes into 16 */
+	put("abcdefghij"); /* 20 bytes into 16 */
 	assert_int_equal(console_ring_start(&ring), 4);
 	assert_int_equal(console_ring_end(&ring), 20);
 	assert_int_equal(console_ring_dropped(&ring), 4);
@@ -111,7 +111,7 @@ static void test_write_longer_than_ring(void **state)
 
 	(void)state;
 	put("abc");
-	put("ABCDEFGHIJKLMNOPQRSTUVWXYZ");	/* 26 bytes */
+	put("ABCDEFGHIJKLMNOPQRSTUVWXYZ"); /* 26 bytes */
 	assert_int_equal(console_ring_end(&ring), 29);
 	assert_int_equal(console_ring_start(&ring), 13);
 	assert_int_equal(console_ring_dropped(&ring), 13);
@@ -133,11 +133,11 @@ static void test_partial_reads_resume(void **state)
 	assert_int_equal(n, 4);
 	assert_memory_equal(small, "hell", 4);
 	assert_int_equal(off, 4);
-	put("!!!!!!!!");			/* 19 bytes: "hel" dropped */
+	put("!!!!!!!!"); /* 19 bytes: "hel" dropped */
 	n = console_ring_read(&ring, &off, small, 4, &lost);
-	assert_int_equal(lost, 0);		/* the reader was past them */
+	assert_int_equal(lost, 0); /* the reader was past them */
 	assert_memory_equal(small, "o wo", 4);
-	put("########");			/* 27: the reader at 8 lost 3 */
+	put("########"); /* 27: the reader at 8 lost 3 */
 	assert_int_equal(read_all(&off, &lost), 16);
 	assert_int_equal(lost, 3);
 	assert_string_equal(out, "!!!!!!!!########");
@@ -193,8 +193,7 @@ static void test_random_against_log(void **state)
 		logged += chunk;
 		if (rand() % 3)
 			continue;
-		expect_off = off < console_ring_start(&ring) ?
-			     console_ring_start(&ring) : off;
+		expect_off = off < console_ring_start(&ring) ? console_ring_start(&ring) : off;
 		before = off;
 		n = read_all(&off, &lost);
 		assert_int_equal(lost, expect_off - before);

@@ -13,14 +13,14 @@
 #include "tests/unit/fdt_fixture.h"
 
 /* Header field offsets (Devicetree Specification v0.4, 5.2). */
-#define HDR_TOTALSIZE		4
-#define HDR_OFF_STRUCT		8
-#define HDR_OFF_STRINGS		12
-#define HDR_OFF_RSVMAP		16
-#define HDR_VERSION		20
-#define HDR_LAST_COMP		24
-#define HDR_SIZE_STRINGS	32
-#define HDR_SIZE_STRUCT		36
+#define HDR_TOTALSIZE    4
+#define HDR_OFF_STRUCT   8
+#define HDR_OFF_STRINGS  12
+#define HDR_OFF_RSVMAP   16
+#define HDR_VERSION      20
+#define HDR_LAST_COMP    24
+#define HDR_SIZE_STRINGS 32
+#define HDR_SIZE_STRUCT  36
 
 struct fixtures {
 	struct blob qemu;
@@ -53,8 +53,7 @@ static int teardown(void **state)
 }
 
 /* fdt_init on a patched copy of the QEMU blob: one be32 header field. */
-static int init_with_field(const struct blob *b, int field, uint32_t value,
-			   size_t max_size)
+static int init_with_field(const struct blob *b, int field, uint32_t value, size_t max_size)
 {
 	unsigned char *copy = blob_copy(b, b->size);
 	struct fdt fdt;
@@ -91,17 +90,13 @@ static void test_init_rejects_bad_headers(void **state)
 
 	assert_int_equal(fdt_init(NULL, b->data, b->size), -ZE_INVAL);
 	assert_int_equal(fdt_init(&fdt, NULL, b->size), -ZE_INVAL);
-	assert_int_equal(init_with_field(b, 0, 0xfeedd00d, total),
-			 -ZE_FDT_MAGIC);
+	assert_int_equal(init_with_field(b, 0, 0xfeedd00d, total), -ZE_FDT_MAGIC);
 	assert_int_equal(fdt_init(&fdt, b->data, 3), -ZE_TRUNCATED);
 	assert_int_equal(fdt_init(&fdt, b->data, 20), -ZE_TRUNCATED);
 	assert_int_equal(fdt_init(&fdt, b->data, total - 1), -ZE_TRUNCATED);
-	assert_int_equal(init_with_field(b, HDR_VERSION, 15, total),
-			 -ZE_FDT_VERSION);
-	assert_int_equal(init_with_field(b, HDR_LAST_COMP, 18, total),
-			 -ZE_FDT_VERSION);
-	assert_int_equal(init_with_field(b, HDR_TOTALSIZE, 12, total),
-			 -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_VERSION, 15, total), -ZE_FDT_VERSION);
+	assert_int_equal(init_with_field(b, HDR_LAST_COMP, 18, total), -ZE_FDT_VERSION);
+	assert_int_equal(init_with_field(b, HDR_TOTALSIZE, 12, total), -ZE_FDT_LAYOUT);
 }
 
 static void test_init_rejects_blocks_outside_blob(void **state)
@@ -111,29 +106,20 @@ static void test_init_rejects_blocks_outside_blob(void **state)
 	uint32_t total = (uint32_t)b->size;
 	uint32_t off_struct = header_field(b, HDR_OFF_STRUCT);
 
-	assert_int_equal(init_with_field(b, HDR_OFF_STRUCT, total, total),
-			 -ZE_FDT_LAYOUT);
-	assert_int_equal(init_with_field(b, HDR_OFF_STRUCT, 0xfffffff0u, total),
-			 -ZE_FDT_LAYOUT);
-	assert_int_equal(init_with_field(b, HDR_OFF_STRUCT, off_struct + 2,
-					 total), -ZE_FDT_LAYOUT);
-	assert_int_equal(init_with_field(b, HDR_SIZE_STRUCT, total, total),
-			 -ZE_FDT_LAYOUT);
-	assert_int_equal(init_with_field(b, HDR_OFF_STRINGS, total + 4, total),
-			 -ZE_FDT_LAYOUT);
-	assert_int_equal(init_with_field(b, HDR_SIZE_STRINGS, 0xffffffffu,
-					 total), -ZE_FDT_LAYOUT);
-	assert_int_equal(init_with_field(b, HDR_OFF_RSVMAP, 44, total),
-			 -ZE_FDT_LAYOUT);
-	assert_int_equal(init_with_field(b, HDR_OFF_RSVMAP, total - 8, total),
-			 -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_OFF_STRUCT, total, total), -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_OFF_STRUCT, 0xfffffff0u, total), -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_OFF_STRUCT, off_struct + 2, total), -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_SIZE_STRUCT, total, total), -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_OFF_STRINGS, total + 4, total), -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_SIZE_STRINGS, 0xffffffffu, total), -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_OFF_RSVMAP, 44, total), -ZE_FDT_LAYOUT);
+	assert_int_equal(init_with_field(b, HDR_OFF_RSVMAP, total - 8, total), -ZE_FDT_LAYOUT);
 	/* A struct block cut short loses its FDT_END token. */
-	assert_int_equal(init_with_field(b, HDR_SIZE_STRUCT,
-					 header_field(b, HDR_SIZE_STRUCT) - 4,
-					 total), -ZE_FDT_STRUCTURE);
+	assert_int_equal(
+	        init_with_field(b, HDR_SIZE_STRUCT, header_field(b, HDR_SIZE_STRUCT) - 4, total),
+	        -ZE_FDT_STRUCTURE);
 	/* Property names must lie in the strings block. */
-	assert_int_equal(init_with_field(b, HDR_SIZE_STRINGS, 4, total),
-			 -ZE_FDT_STRUCTURE);
+	assert_int_equal(init_with_field(b, HDR_SIZE_STRINGS, 4, total), -ZE_FDT_STRUCTURE);
 }
 
 static void test_init_accepts_version_16(void **state)
@@ -187,10 +173,18 @@ static void test_memreserve_entries(void **state)
 static void test_subnodes_in_document_order(void **state)
 {
 	static const char *const expected[] = {
-		"aliases", "chosen", "memory@0", "memory@100000000",
-		"reserved-memory", "psci", "cpus", "timer",
-		"interrupt-controller@fe600000", "serial@feb50000",
-		"pl011@9000000", "bus@a000000",
+		"aliases",
+		"chosen",
+		"memory@0",
+		"memory@100000000",
+		"reserved-memory",
+		"psci",
+		"cpus",
+		"timer",
+		"interrupt-controller@fe600000",
+		"serial@feb50000",
+		"pl011@9000000",
+		"bus@a000000",
 	};
 	struct fixtures *fx = *state;
 	const struct fdt *fdt = &fx->custom_fdt;
@@ -204,8 +198,7 @@ static void test_subnodes_in_document_order(void **state)
 	}
 	assert_int_equal(node, -ZE_NOENT);
 	assert_int_equal(i, sizeof(expected) / sizeof(expected[0]));
-	assert_int_equal(fdt_first_subnode(fdt, fdt_path_offset(fdt, "/psci")),
-			 -ZE_NOENT);
+	assert_int_equal(fdt_first_subnode(fdt, fdt_path_offset(fdt, "/psci")), -ZE_NOENT);
 }
 
 static void test_walk_visits_every_node(void **state)
@@ -246,19 +239,17 @@ static void test_path_lookup(void **state)
 	assert_string_equal(fdt_get_name(fdt, node, NULL), "cpu@100");
 	assert_int_equal(fdt_path_offset(fdt, "/"), fdt_root(fdt));
 	assert_int_equal(fdt_path_offset(fdt, "//cpus/"), fdt_path_offset(fdt, "/cpus"));
-	assert_string_equal(fdt_get_name(fdt, fdt_path_offset(fdt, "/memory"),
-					 NULL), "memory@0");
-	assert_string_equal(fdt_get_name(fdt,
-		fdt_path_offset(fdt, "/bus@a000000/virtio@a000200"), NULL),
-		"virtio@a000200");
+	assert_string_equal(fdt_get_name(fdt, fdt_path_offset(fdt, "/memory"), NULL), "memory@0");
+	assert_string_equal(
+	        fdt_get_name(fdt, fdt_path_offset(fdt, "/bus@a000000/virtio@a000200"), NULL),
+	        "virtio@a000200");
 	assert_int_equal(fdt_path_offset(fdt, "/cpus/cpu@300"), -ZE_NOENT);
 	assert_int_equal(fdt_path_offset(fdt, "/cpu"), -ZE_NOENT);
 	assert_int_equal(fdt_path_offset(fdt, "/cpus/cpu@1"), -ZE_NOENT);
 	assert_int_equal(fdt_path_offset(fdt, ""), -ZE_FDT_PATH);
 	assert_int_equal(fdt_path_offset(fdt, NULL), -ZE_INVAL);
 	/* stdout-path style: only the first len bytes count. */
-	assert_int_equal(fdt_path_offset_n(fdt, "/psci:junk", 5),
-			 fdt_path_offset(fdt, "/psci"));
+	assert_int_equal(fdt_path_offset_n(fdt, "/psci:junk", 5), fdt_path_offset(fdt, "/psci"));
 }
 
 static void test_aliases(void **state)
@@ -266,14 +257,13 @@ static void test_aliases(void **state)
 	struct fixtures *fx = *state;
 	const struct fdt *fdt = &fx->custom_fdt;
 
-	assert_string_equal(fdt_get_name(fdt, fdt_path_offset(fdt, "serial0"),
-					 NULL), "serial@feb50000");
-	assert_string_equal(fdt_get_name(fdt, fdt_path_offset(fdt, "serial1"),
-					 NULL), "pl011@9000000");
+	assert_string_equal(fdt_get_name(fdt, fdt_path_offset(fdt, "serial0"), NULL),
+	                    "serial@feb50000");
+	assert_string_equal(fdt_get_name(fdt, fdt_path_offset(fdt, "serial1"), NULL),
+	                    "pl011@9000000");
 	assert_int_equal(fdt_path_offset(fdt, "broken"), -ZE_FDT_PATH);
 	assert_int_equal(fdt_path_offset(fdt, "serial7"), -ZE_FDT_PATH);
-	assert_int_equal(fdt_path_offset(&fx->qemu_fdt, "serial0"),
-			 -ZE_FDT_PATH);
+	assert_int_equal(fdt_path_offset(&fx->qemu_fdt, "serial0"), -ZE_FDT_PATH);
 }
 
 static void test_parent_and_depth(void **state)
@@ -284,9 +274,8 @@ static void test_parent_and_depth(void **state)
 
 	assert_int_equal(fdt_node_depth(fdt, core), 4);
 	assert_int_equal(fdt_parent_offset(fdt, core),
-			 fdt_path_offset(fdt, "/cpus/cpu-map/cluster0"));
-	assert_int_equal(fdt_parent_offset(fdt, fdt_path_offset(fdt, "/cpus")),
-			 fdt_root(fdt));
+	                 fdt_path_offset(fdt, "/cpus/cpu-map/cluster0"));
+	assert_int_equal(fdt_parent_offset(fdt, fdt_path_offset(fdt, "/cpus")), fdt_root(fdt));
 	assert_int_equal(fdt_parent_offset(fdt, fdt_root(fdt)), -ZE_NOENT);
 	assert_int_equal(fdt_node_depth(fdt, fdt_root(fdt)), 0);
 }

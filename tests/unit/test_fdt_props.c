@@ -56,24 +56,24 @@ static void test_getprop_and_typed_readers(void **state)
 	assert_null(fdt_getprop(&custom, root, "mod", &len));
 	assert_int_equal(fdt_read_u32(&custom, root, "#address-cells", &u32), 0);
 	assert_int_equal(u32, 2);
-	assert_int_equal(fdt_read_u32(&custom, root, "model", &u32),
-			 -ZE_FDT_VALUE);
-	assert_int_equal(fdt_read_u64(&custom,
-				      node(&custom, "/interrupt-controller@fe600000"),
-				      "redistributor-stride", &u64), 0);
+	assert_int_equal(fdt_read_u32(&custom, root, "model", &u32), -ZE_FDT_VALUE);
+	assert_int_equal(fdt_read_u64(&custom, node(&custom, "/interrupt-controller@fe600000"),
+	                              "redistributor-stride", &u64),
+	                 0);
 	assert_int_equal(u64, 0x40000);
-	assert_int_equal(fdt_read_u32_index(&custom, node(&custom, "/timer"),
-					    "interrupts", 4, &u32), 0);
+	assert_int_equal(
+	        fdt_read_u32_index(&custom, node(&custom, "/timer"), "interrupts", 4, &u32), 0);
 	assert_int_equal(u32, 14);
-	assert_int_equal(fdt_read_u32_index(&custom, node(&custom, "/timer"),
-					    "interrupts", 15, &u32),
-			 -ZE_NOENT);
+	assert_int_equal(
+	        fdt_read_u32_index(&custom, node(&custom, "/timer"), "interrupts", 15, &u32),
+	        -ZE_NOENT);
 	/* Boolean (empty) properties are present with length 0. */
 	assert_non_null(fdt_getprop(&custom, node(&custom, "/reserved-memory/tee@8400000"),
-				    "no-map", &len));
+	                            "no-map", &len));
 	assert_int_equal(len, 0);
 	assert_int_equal(fdt_read_string(&custom, node(&custom, "/reserved-memory/tee@8400000"),
-					 "no-map", &str), -ZE_FDT_VALUE);
+	                                 "no-map", &str),
+	                 -ZE_FDT_VALUE);
 }
 
 static void test_property_iteration(void **state)
@@ -103,8 +103,7 @@ static void test_string_lists(void **state)
 
 	(void)state;
 	assert_int_equal(fdt_stringlist_count(&custom, psci, "compatible"), 3);
-	assert_string_equal(fdt_stringlist_get(&custom, psci, "compatible", 1),
-			    "arm,psci-0.2");
+	assert_string_equal(fdt_stringlist_get(&custom, psci, "compatible", 1), "arm,psci-0.2");
 	assert_null(fdt_stringlist_get(&custom, psci, "compatible", 3));
 	assert_null(fdt_stringlist_get(&custom, psci, "compatible", -1));
 	assert_true(fdt_node_is_compatible(&custom, psci, "arm,psci"));
@@ -127,21 +126,18 @@ static void test_status_and_searches(void **state)
 	assert_int_equal(n, -ZE_NOENT);
 	assert_int_equal(count, 4);
 	assert_int_equal(available, 3);
-	for (n = -1, count = 0;
-	     (n = fdt_node_offset_by_compatible(&qemu, n, "virtio,mmio")) >= 0;)
+	for (n = -1, count = 0; (n = fdt_node_offset_by_compatible(&qemu, n, "virtio,mmio")) >= 0;)
 		count++;
 	assert_int_equal(count, 32);
-	for (n = -1, count = 0;
-	     (n = fdt_node_offset_by_device_type(&custom, n, "cpu")) >= 0;)
+	for (n = -1, count = 0; (n = fdt_node_offset_by_device_type(&custom, n, "cpu")) >= 0;)
 		count++;
 	assert_int_equal(count, 4);
 	n = fdt_node_offset_by_device_type(&qemu, -1, "memory");
 	assert_string_equal(fdt_get_name(&qemu, n, NULL), "memory@40000000");
-	assert_int_equal(fdt_node_offset_by_device_type(&qemu, n, "memory"),
-			 -ZE_NOENT);
+	assert_int_equal(fdt_node_offset_by_device_type(&qemu, n, "memory"), -ZE_NOENT);
 	/* The root itself is searched too. */
 	assert_int_equal(fdt_node_offset_by_compatible(&custom, -1, "zvm,generic"),
-			 fdt_root(&custom));
+	                 fdt_root(&custom));
 }
 
 static void test_phandles(void **state)
@@ -152,12 +148,10 @@ static void test_phandles(void **state)
 	(void)state;
 	assert_true(phandle != 0);
 	assert_int_equal(fdt_node_offset_by_phandle(&custom, phandle), gic);
-	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0x8005),
-			 node(&qemu, "/intc@8000000"));
+	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0x8005), node(&qemu, "/intc@8000000"));
 	assert_int_equal(fdt_get_phandle(&custom, node(&custom, "/psci")), 0);
 	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0), -ZE_NOENT);
-	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0xffffffff),
-			 -ZE_NOENT);
+	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0xffffffff), -ZE_NOENT);
 	assert_int_equal(fdt_node_offset_by_phandle(&qemu, 0x7777), -ZE_NOENT);
 }
 
@@ -188,8 +182,7 @@ static void test_reg_and_cells(void **state)
 	/* Defaults 2/1 where #address-cells / #size-cells are absent. */
 	assert_int_equal(fdt_address_cells(&custom, node(&custom, "/psci")), 2);
 	assert_int_equal(fdt_size_cells(&custom, node(&custom, "/psci")), 1);
-	assert_int_equal(fdt_read_reg(&custom, node(&custom, "/psci"), 0, &addr, &size),
-			 -ZE_NOENT);
+	assert_int_equal(fdt_read_reg(&custom, node(&custom, "/psci"), 0, &addr, &size), -ZE_NOENT);
 	/* PCI declares 3 cells for its children; its own reg uses the root's. */
 	assert_int_equal(fdt_reg_count(&qemu, node(&qemu, "/pcie@10000000")), 1);
 	assert_int_equal(fdt_address_cells(&qemu, node(&qemu, "/pcie@10000000")), 3);
@@ -216,15 +209,15 @@ static void test_chosen(void **state)
 
 /* --- hand-assembled blobs ------------------------------------------------ */
 
-#define TOK_BEGIN	1
-#define TOK_END_NODE	2
-#define TOK_PROP	3
-#define TOK_NOP		4
-#define TOK_END		9
-#define HDR_SIZE	40
-#define RSV_SIZE	16	/* the terminating entry only */
-#define BUILD_MAX	4096
-#define STRINGS		"model\0"
+#define TOK_BEGIN    1
+#define TOK_END_NODE 2
+#define TOK_PROP     3
+#define TOK_NOP      4
+#define TOK_END      9
+#define HDR_SIZE     40
+#define RSV_SIZE     16 /* the terminating entry only */
+#define BUILD_MAX    4096
+#define STRINGS      "model\0"
 
 /* A v17 blob around the struct-block words given (names are "n"). */
 static size_t assemble(unsigned char *out, const uint32_t *words, size_t count)
@@ -259,10 +252,11 @@ static int init_words(const uint32_t *words, size_t count, struct fdt *fdt)
 	return fdt_init(fdt, buf, size);
 }
 
-#define NAME_N		0x6e000000u	/* "n" + NUL + padding */
-#define NAME_ROOT	0u		/* "" + padding */
-#define INIT(fdt, ...) init_words((const uint32_t[]){ __VA_ARGS__ }, \
-	sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t), (fdt))
+#define NAME_N    0x6e000000u /* "n" + NUL + padding */
+#define NAME_ROOT 0u          /* "" + padding */
+#define INIT(fdt, ...)                                \
+	init_words((const uint32_t[]){ __VA_ARGS__ }, \
+	           sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t), (fdt))
 
 static void test_assembled_structures(void **state)
 {
@@ -271,39 +265,40 @@ static void test_assembled_structures(void **state)
 
 	(void)state;
 	/* NOPs anywhere are skipped. */
-	assert_int_equal(INIT(&fdt, TOK_NOP, TOK_BEGIN, NAME_ROOT, TOK_NOP,
-			      TOK_PROP, 1, 0, 0x41000000, TOK_NOP,
-			      TOK_BEGIN, NAME_N, TOK_END_NODE, TOK_NOP,
-			      TOK_END_NODE, TOK_NOP, TOK_END), 0);
+	assert_int_equal(INIT(&fdt, TOK_NOP, TOK_BEGIN, NAME_ROOT, TOK_NOP, TOK_PROP, 1, 0,
+	                      0x41000000, TOK_NOP, TOK_BEGIN, NAME_N, TOK_END_NODE, TOK_NOP,
+	                      TOK_END_NODE, TOK_NOP, TOK_END),
+	                 0);
 	child = fdt_first_subnode(&fdt, fdt_root(&fdt));
 	assert_string_equal(fdt_get_name(&fdt, child, NULL), "n");
 	assert_string_equal(fdt_getprop(&fdt, fdt_root(&fdt), "model", NULL), "A");
 	assert_int_equal(fdt_next_subnode(&fdt, child), -ZE_NOENT);
 	/* A property after a child node. */
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_BEGIN, NAME_N,
-			      TOK_END_NODE, TOK_PROP, 0, 0, TOK_END_NODE, TOK_END),
-			 -ZE_FDT_STRUCTURE);
+	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_BEGIN, NAME_N, TOK_END_NODE, TOK_PROP,
+	                      0, 0, TOK_END_NODE, TOK_END),
+	                 -ZE_FDT_STRUCTURE);
 	/* Two roots; an END_NODE too many; no FDT_END; no root at all. */
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE,
-			      TOK_BEGIN, NAME_ROOT, TOK_END_NODE, TOK_END),
-			 -ZE_FDT_STRUCTURE);
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE,
-			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE),
-			 -ZE_FDT_STRUCTURE);
+	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE, TOK_BEGIN, NAME_ROOT,
+	                      TOK_END_NODE, TOK_END),
+	                 -ZE_FDT_STRUCTURE);
+	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE, TOK_END_NODE, TOK_END),
+	                 -ZE_FDT_STRUCTURE);
+	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_END_NODE), -ZE_FDT_STRUCTURE);
 	assert_int_equal(INIT(&fdt, TOK_END), -ZE_FDT_STRUCTURE);
 	/* Unknown token; property name outside the strings block. */
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, 7, TOK_END_NODE, TOK_END),
-			 -ZE_FDT_STRUCTURE);
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0, 4096,
-			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
+	                 -ZE_FDT_STRUCTURE);
+	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0, 4096, TOK_END_NODE, TOK_END),
+	                 -ZE_FDT_STRUCTURE);
 	/* A property length running past the block; an unterminated name. */
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0x7fffffff, 0,
-			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
+	assert_int_equal(
+	        INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0x7fffffff, 0, TOK_END_NODE, TOK_END),
+	        -ZE_FDT_STRUCTURE);
 	assert_int_equal(INIT(&fdt, TOK_BEGIN, 0x41414141), -ZE_FDT_STRUCTURE);
 	/* A length that would wrap the offset back to an earlier token. */
-	assert_int_equal(INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0xffffffec, 0,
-			      TOK_END_NODE, TOK_END), -ZE_FDT_STRUCTURE);
+	assert_int_equal(
+	        INIT(&fdt, TOK_BEGIN, NAME_ROOT, TOK_PROP, 0xffffffec, 0, TOK_END_NODE, TOK_END),
+	        -ZE_FDT_STRUCTURE);
 }
 
 static void test_nesting_limit(void **state)
@@ -324,7 +319,7 @@ static void test_nesting_limit(void **state)
 			words[n++] = TOK_END_NODE;
 		words[n++] = TOK_END;
 		assert_int_equal(init_words(words, n, &fdt),
-				 depth > FDT_MAX_DEPTH ? -ZE_TOO_DEEP : 0);
+		                 depth > FDT_MAX_DEPTH ? -ZE_TOO_DEEP : 0);
 	}
 }
 

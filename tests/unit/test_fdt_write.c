@@ -15,11 +15,11 @@
 #include "lib/fdt_write.h"
 #include "tests/unit/dtc_check.h"
 
-#define BUF_SIZE		4096
-#define GUARD_SIZE		64
-#define GUARD_BYTE		0xa5
-#define HDR_SIZE_STRINGS	32	/* DT spec v0.4, 5.2 */
-#define HDR_LAST_COMP		24
+#define BUF_SIZE         4096
+#define GUARD_SIZE       64
+#define GUARD_BYTE       0xa5
+#define HDR_SIZE_STRINGS 32 /* DT spec v0.4, 5.2 */
+#define HDR_LAST_COMP    24
 
 static uint8_t buf[BUF_SIZE];
 static struct fdt_writer w;
@@ -31,8 +31,7 @@ static uint32_t be32_at(const uint8_t *p)
 }
 
 /* A small but complete tree using every kind of property. */
-static int build_sample(struct fdt_writer *wr, void *out, size_t size,
-			size_t *total)
+static int build_sample(struct fdt_writer *wr, void *out, size_t size, size_t *total)
 {
 	static const uint32_t cells[] = { 1, 2, 0xdeadbeef };
 	static const uint64_t reg[] = { 0x40000000, 0x8000000 };
@@ -109,7 +108,7 @@ static void test_sample_reads_back(void **state)
 
 	assert_int_equal(fdt_stringlist_count(&fdt, fdt_root(&fdt), "compatible"), 2);
 	assert_string_equal(fdt_stringlist_get(&fdt, fdt_root(&fdt), "compatible", 1),
-			    "simple-bus");
+	                    "simple-bus");
 	assert_int_equal(fdt_read_string(&fdt, fdt_root(&fdt), "model", &s), 0);
 	assert_string_equal(s, "ZVM writer test");
 
@@ -136,8 +135,7 @@ static void test_sample_reads_back(void **state)
 	node = fdt_path_offset(&fdt, "/ctrl/child");
 	assert_true(node >= 0);
 	assert_int_equal(fdt_read_u32(&fdt, node, "owner", &v), 0);
-	assert_int_equal(fdt_node_offset_by_phandle(&fdt, v),
-			 fdt_path_offset(&fdt, "/ctrl"));
+	assert_int_equal(fdt_node_offset_by_phandle(&fdt, v), fdt_path_offset(&fdt, "/ctrl"));
 	assert_dtc_accepts(buf, total);
 }
 
@@ -165,15 +163,13 @@ static void test_strings_are_shared(void **state)
 	assert_int_equal(fdt_write_finish(&w, &total), 0);
 	/* Only "#size-cells\0" and "value\0" are stored. */
 	assert_int_equal(be32_at(buf + HDR_SIZE_STRINGS),
-			 strlen("#size-cells") + 1 + strlen("value") + 1);
+	                 strlen("#size-cells") + 1 + strlen("value") + 1);
 	assert_int_equal(fdt_init(&fdt, buf, total), 0);
-	assert_int_equal(fdt_read_u32(&fdt, fdt_path_offset(&fdt, "/b"),
-				      "size-cells", &v), 0);
+	assert_int_equal(fdt_read_u32(&fdt, fdt_path_offset(&fdt, "/b"), "size-cells", &v), 0);
 	assert_int_equal(v, 3);
 	assert_int_equal(fdt_read_u32(&fdt, fdt_root(&fdt), "cells", &v), 0);
 	assert_int_equal(v, 1);
-	assert_int_equal(fdt_read_u32(&fdt, fdt_path_offset(&fdt, "/a"),
-				      "#size-cells", &v), 0);
+	assert_int_equal(fdt_read_u32(&fdt, fdt_path_offset(&fdt, "/a"), "#size-cells", &v), 0);
 	assert_int_equal(v, 2);
 	assert_dtc_accepts(buf, total);
 }
@@ -312,7 +308,7 @@ static void test_bad_names(void **state)
 	expect_bad_node_name("node@");
 	expect_bad_node_name("a/b");
 	expect_bad_node_name("a@b@c");
-	expect_bad_node_name("abcdefghijklmnopqrstuvwxyz012345");	/* 32 */
+	expect_bad_node_name("abcdefghijklmnopqrstuvwxyz012345"); /* 32 */
 	expect_bad_prop_name("");
 	expect_bad_prop_name("a b");
 	expect_bad_prop_name("x@y");
@@ -342,8 +338,8 @@ static void test_duplicates(void **state)
 	fdt_write_begin_node(&w, "y");
 	fdt_write_end_node(&w);
 	fdt_write_end_node(&w);
-	fdt_write_begin_node(&w, "y");	/* same name, other parent: fine */
-	fdt_write_prop_u32(&w, "a", 1);	/* and so is a name of another node */
+	fdt_write_begin_node(&w, "y");  /* same name, other parent: fine */
+	fdt_write_prop_u32(&w, "a", 1); /* and so is a name of another node */
 	fdt_write_end_node(&w);
 	assert_int_equal(fdt_write_error(&w), 0);
 	assert_int_equal(fdt_write_begin_node(&w, "x"), -ZE_FDT_DUPLICATE);
@@ -392,7 +388,7 @@ static void test_bad_args(void **state)
 	fdt_write_init(&w, buf, sizeof(buf));
 	fdt_write_begin_node(&w, "");
 	assert_int_equal(fdt_write_prop_strings(&w, "l", (const char *[]){ "a", NULL }, 2),
-			 -ZE_INVAL);
+	                 -ZE_INVAL);
 }
 
 /*
@@ -410,8 +406,7 @@ static void test_every_short_buffer(void **state)
 		memset(mem, GUARD_BYTE, BUF_SIZE + GUARD_SIZE);
 		total = 0;
 		if (size < need) {
-			assert_int_equal(build_sample(&w, mem, size, &total),
-					 -ZE_FDT_NO_SPACE);
+			assert_int_equal(build_sample(&w, mem, size, &total), -ZE_FDT_NO_SPACE);
 			assert_int_equal(fdt_write_error(&w), -ZE_FDT_NO_SPACE);
 		} else {
 			assert_int_equal(build_sample(&w, mem, size, &total), 0);

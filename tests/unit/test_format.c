@@ -9,13 +9,14 @@
 
 #include "lib/format.h"
 
-#define SAME_AS_LIBC(...) do {						\
-	char want[128], got[128];					\
-	int nw = snprintf(want, sizeof(want), __VA_ARGS__);		\
-	int ng = fmt_snprintf(got, sizeof(got), __VA_ARGS__);		\
-	assert_string_equal(got, want);					\
-	assert_int_equal(ng, nw);					\
-} while (0)
+#define SAME_AS_LIBC(...)                                             \
+	do {                                                          \
+		char want[128], got[128];                             \
+		int nw = snprintf(want, sizeof(want), __VA_ARGS__);   \
+		int ng = fmt_snprintf(got, sizeof(got), __VA_ARGS__); \
+		assert_string_equal(got, want);                       \
+		assert_int_equal(ng, nw);                             \
+	} while (0)
 
 static void integers(void **state)
 {

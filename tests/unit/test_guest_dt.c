@@ -18,14 +18,14 @@
 #include "zvm/guest_layout.h"
 #include "tests/unit/dtc_check.h"
 
-#define GUARD_SIZE	64
-#define GUARD_BYTE	0x5a
-#define SZ_1M		0x100000ull
-#define SZ_256M		0x10000000ull
-#define GIC_PPI		1u
-#define GIC_SPI		0u
-#define LEVEL_HIGH	4u
-#define ALL_SLOTS	0xffffffffu	/* every virtio-mmio slot */
+#define GUARD_SIZE 64
+#define GUARD_BYTE 0x5a
+#define SZ_1M      0x100000ull
+#define SZ_256M    0x10000000ull
+#define GIC_PPI    1u
+#define GIC_SPI    0u
+#define LEVEL_HIGH 4u
+#define ALL_SLOTS  0xffffffffu /* every virtio-mmio slot */
 
 static uint8_t blob[GUEST_DT_MAX_SIZE];
 static struct zerr_msg msg;
@@ -90,8 +90,7 @@ static uint32_t cell_of(int node, const char *name, int index)
 }
 
 /* Checks interrupt index of node is <type num flags>. */
-static void assert_irq(int node, int index, uint32_t type, uint32_t num,
-		       uint32_t flags)
+static void assert_irq(int node, int index, uint32_t type, uint32_t num, uint32_t flags)
 {
 	assert_int_equal(cell_of(node, "interrupts", index * 3), type);
 	assert_int_equal(cell_of(node, "interrupts", index * 3 + 1), num);
@@ -113,7 +112,7 @@ static void test_root_memory_chosen(void **state)
 	assert_int_equal(fdt_address_cells(&fdt, root), 2);
 	assert_int_equal(fdt_size_cells(&fdt, root), 2);
 	assert_int_equal(cell_of(root, "interrupt-parent", 0),
-			 fdt_get_phandle(&fdt, node_at("/interrupt-controller@8000000")));
+	                 fdt_get_phandle(&fdt, node_at("/interrupt-controller@8000000")));
 
 	mem = node_at("/memory@40000000");
 	assert_string_equal(string_of(mem, "device_type"), "memory");
@@ -127,9 +126,8 @@ static void test_root_memory_chosen(void **state)
 	assert_true(chosen.has_initrd);
 	assert_int_equal(chosen.initrd_start, p.initrd_start);
 	assert_int_equal(chosen.initrd_end, p.initrd_end);
-	assert_int_equal(fdt_path_offset_n(&fdt, chosen.stdout_path,
-					   chosen.stdout_path_len),
-			 node_at("/serial@9000000"));
+	assert_int_equal(fdt_path_offset_n(&fdt, chosen.stdout_path, chosen.stdout_path_len),
+	                 node_at("/serial@9000000"));
 	assert_int_equal(fdt_path_offset(&fdt, "serial0"), node_at("/serial@9000000"));
 }
 
@@ -230,8 +228,7 @@ static void check_with_board_parser(uint32_t vcpus)
 
 	p.virtio_mask = ALL_SLOTS;
 	size = build(&p);
-	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg),
-			 0);
+	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg), 0);
 	assert_string_equal(board.model, "zvm,guest");
 	assert_int_equal(board.mem_count, 1);
 	assert_int_equal(board.mem[0].base, GUEST_RAM_BASE);
@@ -267,7 +264,7 @@ static void check_with_board_parser(uint32_t vcpus)
 	assert_int_equal(board.virtio_count, GUEST_DT_MAX_VIRTIO);
 	for (i = 0; i < GUEST_DT_MAX_VIRTIO; i++) {
 		assert_int_equal(board.virtio[i].reg.base,
-				 GUEST_VIRTIO_BASE + i * GUEST_VIRTIO_STRIDE);
+		                 GUEST_VIRTIO_BASE + i * GUEST_VIRTIO_STRIDE);
 		assert_int_equal(board.virtio[i].intid, GUEST_INTID_VIRTIO0 + i);
 	}
 }
@@ -350,23 +347,20 @@ static void test_without_uart_or_extras(void **state)
 	assert_int_equal(fdt_path_offset(&fdt, "/serial@9000000"), -ZE_NOENT);
 	assert_int_equal(fdt_path_offset(&fdt, "/apb-pclk"), -ZE_NOENT);
 	assert_int_equal(fdt_path_offset(&fdt, "/aliases"), -ZE_NOENT);
-	assert_int_equal(fdt_node_offset_by_compatible(&fdt, -1, "virtio,mmio"),
-			 -ZE_NOENT);
+	assert_int_equal(fdt_node_offset_by_compatible(&fdt, -1, "virtio,mmio"), -ZE_NOENT);
 	assert_int_equal(fdt_read_chosen(&fdt, &chosen), 0);
 	assert_null(chosen.bootargs);
 	assert_null(chosen.stdout_path);
 	assert_false(chosen.has_initrd);
 	/* ZVM's own parser insists on a console, and says so. */
-	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg),
-			 -ZE_MISSING);
+	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg), -ZE_MISSING);
 	assert_non_null(strstr(msg.text, "no console UART"));
 }
 
 static void expect_param_error(const struct guest_dt_params *p, const char *words)
 {
 	memset(&msg, 'x', sizeof(msg));
-	assert_int_equal(guest_dt_build(p, blob, sizeof(blob), &msg),
-			 -ZE_INVAL);
+	assert_int_equal(guest_dt_build(p, blob, sizeof(blob), &msg), -ZE_INVAL);
 	if (!strstr(msg.text, words))
 		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", msg.text, words);
 	assert_non_null(strstr(msg.text, "guest devicetree: "));
@@ -409,8 +403,7 @@ static void test_bad_parameters(void **state)
 	memset(long_args, 'a', GUEST_DT_BOOTARGS_MAX);
 	p.bootargs = long_args;
 	expect_param_error(&p, "bootargs longer than 2047");
-	assert_int_equal(guest_dt_build(NULL, blob, sizeof(blob), &msg),
-			 -ZE_INVAL);
+	assert_int_equal(guest_dt_build(NULL, blob, sizeof(blob), &msg), -ZE_INVAL);
 	assert_int_equal(guest_dt_build(&p, NULL, 0, NULL), -ZE_INVAL);
 }
 
@@ -439,7 +432,7 @@ static void test_too_small_buffer(void **state)
 	}
 	rc = guest_dt_build(&p, mem, 50, &msg);
 	assert_string_equal(msg.text, "guest devicetree: a buffer of 50 bytes is too "
-				 "small (ran out at \"/memreserve/\")");
+	                              "small (ran out at \"/memreserve/\")");
 	free(mem);
 }
 

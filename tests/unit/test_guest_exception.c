@@ -11,10 +11,10 @@
 #include "arch/arm64/esr.h"
 #include "arch/arm64/guest_exception.h"
 
-#define EL1T		0x4ull
-#define EL1H		0x5ull
-#define EL0T		0x0ull
-#define USR32		0x10ull
+#define EL1T  0x4ull
+#define EL1H  0x5ull
+#define EL0T  0x0ull
+#define USR32 0x10ull
 
 static void vector_follows_the_interrupted_el_and_sp(void **state)
 {
@@ -43,7 +43,7 @@ static void pstate_is_el1h_with_everything_masked(void **state)
 	assert_int_equal(guest_entry_pstate(EL0T, 0, &none), 0x3c5ull);
 	/* Flags and masks of the interrupted code do not leak in; DIT stays. */
 	assert_int_equal(guest_entry_pstate(EL1H | 0xf0000000ull | PSTATE_DIT, 0, &none),
-			 0x3c5ull | PSTATE_DIT);
+	                 0x3c5ull | PSTATE_DIT);
 }
 
 static void pan_is_set_unless_span_keeps_it(void **state)

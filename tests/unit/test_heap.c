@@ -8,10 +8,10 @@
 
 #include "kernel/heap.h"
 
-#define KIB		1024u
-#define REGION_SIZE	(256 * KIB)
-#define HEADER		32u	/* heap.c's block header on 64-bit hosts */
-#define MIN_BLOCK	48u
+#define KIB         1024u
+#define REGION_SIZE (256 * KIB)
+#define HEADER      32u /* heap.c's block header on 64-bit hosts */
+#define MIN_BLOCK   48u
 
 static _Alignas(64) uint8_t region_a[REGION_SIZE];
 static _Alignas(64) uint8_t region_b[REGION_SIZE];
@@ -29,8 +29,7 @@ static struct heap_stats stats_of(const struct heap *h)
 	return st;
 }
 
-static void assert_stats_equal(const struct heap_stats *a,
-			       const struct heap_stats *b)
+static void assert_stats_equal(const struct heap_stats *a, const struct heap_stats *b)
 {
 	assert_int_equal(a->used_bytes, b->used_bytes);
 	assert_int_equal(a->free_bytes, b->free_bytes);
@@ -42,8 +41,7 @@ static void assert_stats_equal(const struct heap_stats *a,
 
 static bool in_buffer(const void *p, size_t size, const uint8_t *buf)
 {
-	return (const uint8_t *)p >= buf &&
-	       (const uint8_t *)p + size <= buf + REGION_SIZE;
+	return (const uint8_t *)p >= buf && (const uint8_t *)p + size <= buf + REGION_SIZE;
 }
 
 static void setup_one_region(struct heap *h)
@@ -88,7 +86,7 @@ static void test_alloc_is_aligned_usable_and_counted(void **state)
 	st = stats_of(&h);
 	assert_int_equal(st.alloc_count, 10);
 	assert_int_equal(st.used_bytes + st.free_bytes, REGION_SIZE - HEADER);
-	assert_healthy(&h);	/* filling whole usable sizes harmed no header */
+	assert_healthy(&h); /* filling whole usable sizes harmed no header */
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		assert_int_equal(heap_free(&h, p[i]), 0);
 	st = stats_of(&h);
@@ -133,8 +131,7 @@ static void test_bad_frees_are_refused(void **state)
 	assert_int_equal(heap_free(&h, a + 16), -ZE_NOT_ALLOCATED);
 	assert_int_equal(heap_free(&h, a + 1), -ZE_NOT_ALLOCATED);
 	assert_int_equal(heap_free(&h, region_a), -ZE_NOT_ALLOCATED);
-	assert_int_equal(heap_free(&h, region_a + REGION_SIZE - 16),
-			 -ZE_NOT_ALLOCATED);
+	assert_int_equal(heap_free(&h, region_a + REGION_SIZE - 16), -ZE_NOT_ALLOCATED);
 	/* A payload that merely looks like a header is still refused. */
 	memcpy(b + 16, b - HEADER, HEADER);
 	assert_int_equal(heap_free(&h, b + 48), -ZE_NOT_ALLOCATED);
@@ -223,8 +220,7 @@ static void test_exhaustion_and_recovery(void **state)
 /* max_alloc is exact: that size works, the next aligned size does not. */
 static void test_max_alloc_is_exact(void **state)
 {
-	static const size_t sizes[] = { 200, 1000, 5000, 70000, 100000, 200000,
-					REGION_SIZE };
+	static const size_t sizes[] = { 200, 1000, 5000, 70000, 100000, 200000, REGION_SIZE };
 	struct heap h;
 
 	(void)state;
@@ -258,12 +254,10 @@ static void test_regions(void **state)
 	assert_null(heap_alloc(&h, 16));
 	assert_int_equal(heap_add_region(&h, region_a + 3, 64 * KIB), 0);
 	assert_int_equal(heap_add_region(&h, region_b, 64 * KIB), 0);
-	assert_int_equal(heap_add_region(&h, region_a + 32 * KIB, 64 * KIB),
-			 -ZE_OVERLAP);
-	assert_int_equal(heap_add_region(&h, region_b + 60 * KIB, 8 * KIB),
-			 -ZE_OVERLAP);
+	assert_int_equal(heap_add_region(&h, region_a + 32 * KIB, 64 * KIB), -ZE_OVERLAP);
+	assert_int_equal(heap_add_region(&h, region_b + 60 * KIB, 8 * KIB), -ZE_OVERLAP);
 	assert_int_equal(heap_add_region(&h, region_a + 80 * KIB, MIN_BLOCK + HEADER - 1),
-			 -ZE_NO_SPACE);
+	                 -ZE_NO_SPACE);
 	assert_int_equal(heap_add_region(&h, NULL, 4096), -ZE_NO_SPACE);
 	assert_int_equal(heap_add_region(&h, tiny, sizeof(tiny)), 0);
 	assert_healthy(&h);
@@ -281,16 +275,15 @@ static void test_regions(void **state)
 
 	heap_init(&h);
 	for (unsigned int i = 0; i < HEAP_MAX_REGIONS; i++)
-		assert_int_equal(heap_add_region(&h, region_a + i * 4 * KIB, 4 * KIB),
-				 0);
+		assert_int_equal(heap_add_region(&h, region_a + i * 4 * KIB, 4 * KIB), 0);
 	assert_int_equal(heap_add_region(&h, region_b, 4 * KIB), -ZE_NO_SPACE);
 	assert_healthy(&h);
 }
 
 /* ---- randomized test against a model of live allocations -------------- */
 
-#define MODEL_STEPS	40000
-#define MODEL_LIVE	600
+#define MODEL_STEPS 40000
+#define MODEL_LIVE  600
 
 struct live {
 	uint8_t *ptr;

@@ -12,8 +12,8 @@
 
 #include "vmm/heartbeat.h"
 
-#define TIMEOUT		500	/* ticks */
-#define PERIOD		50	/* the health monitor's */
+#define TIMEOUT 500 /* ticks */
+#define PERIOD  50  /* the health monitor's */
 
 struct sim {
 	struct heartbeat_watch w;
@@ -24,7 +24,7 @@ static enum heartbeat_verdict step(struct sim *s, int ran, int beat)
 {
 	s->now += PERIOD;
 	if (ran)
-		s->traps++;	/* at least the probe */
+		s->traps++; /* at least the probe */
 	if (beat)
 		s->beat = s->now;
 	return heartbeat_check(&s->w, s->now, s->beat, TIMEOUT, s->traps);
@@ -70,8 +70,8 @@ static void test_a_starved_guest_is_never_declared_hung(void **state)
 	(void)state;
 	/* Its core gets no time for ten timeouts: overdue, never missed. */
 	for (int i = 0; i < 10 * TIMEOUT / PERIOD; i++)
-		assert_int_equal(step(&s, 0, 0), i < TIMEOUT / PERIOD ? HEARTBEAT_FINE :
-				 HEARTBEAT_OVERDUE);
+		assert_int_equal(step(&s, 0, 0),
+		                 i < TIMEOUT / PERIOD ? HEARTBEAT_FINE : HEARTBEAT_OVERDUE);
 	/* Running again, it beats at its next tick: fine again. */
 	assert_int_equal(step(&s, 1, 1), HEARTBEAT_FINE);
 }

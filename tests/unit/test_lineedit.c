@@ -12,18 +12,18 @@
 
 #include "kernel/lineedit.h"
 
-#define OUT_CAP		65536
-#define PROMPT		"zvm> "
-#define BEL		"\a"
-#define ESC		"\x1b"
-#define LEFT		ESC "[D"
-#define RIGHT		ESC "[C"
-#define UP		ESC "[A"
-#define DOWN		ESC "[B"
-#define HOME		ESC "[H"
-#define END		ESC "[F"
-#define DELETE		ESC "[3~"
-#define CTRL(c)		((char)((c) & 0x1f))
+#define OUT_CAP 65536
+#define PROMPT  "zvm> "
+#define BEL     "\a"
+#define ESC     "\x1b"
+#define LEFT    ESC "[D"
+#define RIGHT   ESC "[C"
+#define UP      ESC "[A"
+#define DOWN    ESC "[B"
+#define HOME    ESC "[H"
+#define END     ESC "[F"
+#define DELETE  ESC "[3~"
+#define CTRL(c) ((char)((c)&0x1f))
 
 static char out[OUT_CAP];
 static size_t out_len;
@@ -147,11 +147,12 @@ static void test_backspace_both_codes(void **state)
 	(void)state;
 	feed("abc\x7f");
 	assert_output_has(ESC "[1D" ESC "[K");
-	feed("\x08" "d");
+	feed("\x08"
+	     "d");
 	assert_entered("\r", "ad");
 	lineedit_begin(&le);
 	clear_output();
-	feed("\x7f\x08");	/* nothing to delete: nothing happens */
+	feed("\x7f\x08"); /* nothing to delete: nothing happens */
 	assert_int_equal(out_len, 0);
 	assert_entered("x" LEFT "\x7f\r", "x");
 }
@@ -169,11 +170,20 @@ static void test_delete_and_ctrl_d(void **state)
 static void test_home_and_end_variants(void **state)
 {
 	(void)state;
-	assert_entered("bc" ESC "OH" "a" ESC "OF" "d\r", "abcd");
+	assert_entered("bc" ESC "OH"
+	               "a" ESC "OF"
+	               "d\r",
+	               "abcd");
 	lineedit_begin(&le);
-	assert_entered("bc" ESC "[1~" "a" ESC "[4~" "d\r", "abcd");
+	assert_entered("bc" ESC "[1~"
+	               "a" ESC "[4~"
+	               "d\r",
+	               "abcd");
 	lineedit_begin(&le);
-	assert_entered("bc" ESC "[7~" "a" ESC "[8~" "d\r", "abcd");
+	assert_entered("bc" ESC "[7~"
+	               "a" ESC "[8~"
+	               "d\r",
+	               "abcd");
 	lineedit_begin(&le);
 	assert_entered("bc" HOME "a" END "d\r", "abcd");
 	lineedit_begin(&le);
@@ -191,7 +201,7 @@ static void test_ctrl_b_and_ctrl_f(void **state)
 	feed_char(CTRL('B'));
 	feed("b");
 	feed_char(CTRL('F'));
-	feed_char(CTRL('F'));	/* already at the end */
+	feed_char(CTRL('F')); /* already at the end */
 	assert_entered("d\r", "abcd");
 	lineedit_begin(&le);
 	feed("x" LEFT LEFT LEFT RIGHT RIGHT RIGHT);
@@ -219,7 +229,7 @@ static void test_kill_keys(void **state)
 	feed_char(CTRL('W'));
 	assert_string_equal(lineedit_line(&le), "zvm ");
 	feed(LEFT LEFT);
-	feed_char(CTRL('W'));	/* "zv" before the cursor, "m " kept */
+	feed_char(CTRL('W')); /* "zv" before the cursor, "m " kept */
 	assert_entered("\r", "m ");
 }
 
@@ -242,8 +252,7 @@ static void test_ctrl_l_redraws(void **state)
 	feed("ab" LEFT);
 	clear_output();
 	feed_char(CTRL('L'));
-	assert_string_equal(out, ESC "[H" ESC "[2J" PROMPT "ab" ESC "[K"
-			    ESC "[1D");
+	assert_string_equal(out, ESC "[H" ESC "[2J" PROMPT "ab" ESC "[K" ESC "[1D");
 	assert_entered("X\r", "aXb");
 }
 
@@ -274,8 +283,8 @@ static void test_unknown_escapes_are_swallowed(void **state)
 	(void)state;
 	feed("a");
 	feed(ESC "[5~" ESC "[Z" ESC "[200~" ESC "[2J" ESC "x" ESC "OP");
-	feed(ESC ESC "[D");	/* ESC ESC restarts: this is a plain Left */
-	feed(ESC "[1;5C");	/* Ctrl-Right: a Right with a modifier */
+	feed(ESC ESC "[D"); /* ESC ESC restarts: this is a plain Left */
+	feed(ESC "[1;5C");  /* Ctrl-Right: a Right with a modifier */
 	assert_entered("b\r", "ab");
 	/* A control character cancels a sequence and still counts. */
 	lineedit_begin(&le);
@@ -321,7 +330,7 @@ static void test_history_up_and_down(void **state)
 	feed(UP UP);
 	assert_string_equal(lineedit_line(&le), "one");
 	clear_output();
-	feed(UP);	/* nothing older */
+	feed(UP); /* nothing older */
 	assert_string_equal(out, BEL);
 	assert_string_equal(lineedit_line(&le), "one");
 	feed(DOWN);
@@ -368,8 +377,7 @@ static const char *const *words;
 static size_t words_count;
 static int completion_calls;
 
-static size_t complete_words(const char *line, size_t len,
-			     lineedit_candidate_fn add, void *sink)
+static size_t complete_words(const char *line, size_t len, lineedit_candidate_fn add, void *sink)
 {
 	size_t start = len, offered = 0;
 
@@ -403,7 +411,8 @@ static void test_tab_completes_a_single_match(void **state)
 	clear_output();
 	feed("\t");
 	/* Only what was not typed yet is echoed. */
-	assert_string_equal(out, "lp" ESC "[K" " " ESC "[K");
+	assert_string_equal(out, "lp" ESC "[K"
+	                         " " ESC "[K");
 	assert_entered("\r", "help ");
 	lineedit_begin(&le);
 	assert_entered("zv\tlist\r", "zvm list");
@@ -415,8 +424,8 @@ static void test_tab_completes_a_single_match(void **state)
 }
 
 /* A source that ignores what was typed, as a fuzzy matcher might. */
-static size_t complete_always_reset(const char *line, size_t len,
-				    lineedit_candidate_fn add, void *sink)
+static size_t complete_always_reset(const char *line, size_t len, lineedit_candidate_fn add,
+                                    void *sink)
 {
 	(void)line;
 	(void)len;
@@ -431,7 +440,9 @@ static void test_tab_replaces_a_word_it_does_not_continue(void **state)
 	feed("do xy");
 	clear_output();
 	feed("\t");
-	assert_string_equal(out, ESC "[2D" "reset" ESC "[K" " " ESC "[K");
+	assert_string_equal(out, ESC "[2D"
+	                             "reset" ESC "[K"
+	                             " " ESC "[K");
 	assert_entered("\r", "do reset ");
 }
 
@@ -470,7 +481,7 @@ static void test_tab_without_matches_rings(void **state)
 	(void)state;
 	feed("x");
 	clear_output();
-	feed("\t");	/* no completion source at all */
+	feed("\t"); /* no completion source at all */
 	assert_string_equal(out, BEL);
 	use_words(list, 1);
 	clear_output();

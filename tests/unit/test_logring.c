@@ -9,14 +9,14 @@
 
 #include "kernel/logring.h"
 
-#define OVERHEAD	LOGRING_RECORD_OVERHEAD
-#define TEXT_BUF	1024
+#define OVERHEAD LOGRING_RECORD_OVERHEAD
+#define TEXT_BUF 1024
 
 static uint8_t storage[4096];
 static char text[TEXT_BUF];
 
-static uint64_t write_str(struct logring *r, uint64_t ts, uint32_t cpu,
-			  enum log_level level, const char *s)
+static uint64_t write_str(struct logring *r, uint64_t ts, uint32_t cpu, enum log_level level,
+                          const char *s)
 {
 	return logring_write(r, ts, cpu, level, s, strlen(s));
 }
@@ -252,9 +252,9 @@ static void test_level_names(void **state)
 
 /* ---- randomized test against a model of every record written --------- */
 
-#define MODEL_RECORDS	20000
-#define MODEL_RING	1000	/* deliberately not a power of two */
-#define MODEL_READERS	3
+#define MODEL_RECORDS 20000
+#define MODEL_RING    1000 /* deliberately not a power of two */
+#define MODEL_READERS 3
 
 struct model_record {
 	uint16_t len;
@@ -265,7 +265,7 @@ struct model_record {
 struct model {
 	struct model_record rec[MODEL_RECORDS];
 	uint64_t written;
-	uint64_t first;		/* oldest record the ring should still hold */
+	uint64_t first; /* oldest record the ring should still hold */
 	size_t used;
 	uint32_t seed;
 };
@@ -291,8 +291,8 @@ static void model_write(struct logring *r, struct model *m)
 	mr->cpu = (uint8_t)(model_rand(m) % 8);
 	for (size_t i = 0; i < mr->len; i++)
 		line[i] = text_byte(m->written, i);
-	assert_int_equal(logring_write(r, m->written * 10, mr->cpu, mr->level,
-				       line, mr->len), m->written);
+	assert_int_equal(logring_write(r, m->written * 10, mr->cpu, mr->level, line, mr->len),
+	                 m->written);
 	/* The specification: drop from the oldest until the new one fits. */
 	while (MODEL_RING - m->used < (size_t)OVERHEAD + mr->len) {
 		m->used -= OVERHEAD + m->rec[m->first].len;
@@ -302,8 +302,7 @@ static void model_write(struct logring *r, struct model *m)
 	m->written++;
 }
 
-static void model_read(struct logring *r, struct model *m, uint64_t *cursor,
-		       enum log_level filter)
+static void model_read(struct logring *r, struct model *m, uint64_t *cursor, enum log_level filter)
 {
 	struct log_record rec;
 	uint64_t from = *cursor, expect = from < m->first ? m->first : from;
@@ -333,7 +332,9 @@ static void test_random_against_model(void **state)
 {
 	static struct model m;
 	static const enum log_level filters[MODEL_READERS] = {
-		LOG_DEBUG, LOG_WARN, LOG_INFO,
+		LOG_DEBUG,
+		LOG_WARN,
+		LOG_INFO,
 	};
 	uint64_t cursor[MODEL_READERS] = { 0 };
 	struct logring r;

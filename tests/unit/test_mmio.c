@@ -14,10 +14,10 @@
 #include "vmm/mmio.h"
 #include "zvm/guest_layout.h"
 
-#define GICD		GUEST_GICD_BASE
-#define GICD_SIZE	GUEST_GICD_SIZE
-#define GICR		GUEST_GICR_BASE
-#define UART		GUEST_UART_BASE
+#define GICD      GUEST_GICD_BASE
+#define GICD_SIZE GUEST_GICD_SIZE
+#define GICR      GUEST_GICR_BASE
+#define UART      GUEST_UART_BASE
 
 /* HPFAR_EL2 for an IPA: FIPA = IPA[51:12] in bits [43:4]. */
 static uint64_t hpfar(uint64_t ipa)
@@ -42,8 +42,7 @@ static uint32_t iss(unsigned sas, unsigned srt, bool write, unsigned dfsc)
 static void decodes_a_doubleword_load(void **state)
 {
 	(void)state;
-	struct guest_abort a = arch_decode_abort(0x93c08007ull, 0xffff000012345004ull,
-						 hpfar(GICD));
+	struct guest_abort a = arch_decode_abort(0x93c08007ull, 0xffff000012345004ull, hpfar(GICD));
 
 	assert_int_equal(a.ipa, GICD + 4);
 	assert_int_equal(a.va, 0xffff000012345004ull);
@@ -61,8 +60,7 @@ static void decodes_a_doubleword_load(void **state)
 static void decodes_a_byte_store(void **state)
 {
 	(void)state;
-	struct guest_abort a = arch_decode_abort(dabt(iss(0, 5, true, 0x06)), 0x123,
-						 hpfar(UART));
+	struct guest_abort a = arch_decode_abort(dabt(iss(0, 5, true, 0x06)), 0x123, hpfar(UART));
 
 	assert_int_equal(a.ipa, UART + 0x123);
 	assert_int_equal(a.size, 1);
@@ -77,8 +75,8 @@ static void decodes_every_size_and_register(void **state)
 	(void)state;
 	for (unsigned sas = 0; sas < 4; sas++) {
 		for (unsigned srt = 0; srt < 32; srt++) {
-			struct guest_abort a = arch_decode_abort(dabt(iss(sas, srt, false, 0x07)),
-								 0, hpfar(GICD));
+			struct guest_abort a =
+			        arch_decode_abort(dabt(iss(sas, srt, false, 0x07)), 0, hpfar(GICD));
 			assert_int_equal(a.size, 1u << sas);
 			assert_int_equal(a.reg, srt);
 		}
@@ -88,9 +86,9 @@ static void decodes_every_size_and_register(void **state)
 static void ipa_takes_every_hpfar_bit(void **state)
 {
 	(void)state;
-	uint64_t top = 0x000ffffffffff000ull;	/* IPA[51:12] all ones */
+	uint64_t top = 0x000ffffffffff000ull; /* IPA[51:12] all ones */
 	struct guest_abort a = arch_decode_abort(dabt(iss(2, 0, false, 0x04)),
-						 0xffffffffffffffabull, hpfar(top) | 0xf);
+	                                         0xffffffffffffffabull, hpfar(top) | 0xf);
 
 	assert_int_equal(a.ipa, top | 0xfab);
 }
@@ -134,8 +132,7 @@ static void signed_loads_extend_to_the_register(void **state)
 
 static int seen_dev_calls;
 
-static int recording_handler(void *dev, uint64_t offset, unsigned size, bool write,
-			     uint64_t *value)
+static int recording_handler(void *dev, uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
 	(void)size;
 	(void)write;
@@ -159,7 +156,7 @@ static void finds_regions_at_their_edges(void **state)
 	struct mmio_region gicd = region(GICD, GICD_SIZE, "gicd");
 
 	mmio_table_init(&t);
-	assert_int_equal(mmio_register(&t, &uart), 0);	/* any order */
+	assert_int_equal(mmio_register(&t, &uart), 0); /* any order */
 	assert_int_equal(mmio_register(&t, &gicr), 0);
 	assert_int_equal(mmio_register(&t, &gicd), 0);
 	assert_int_equal(t.count, 3);
@@ -180,14 +177,15 @@ static void handler_gets_its_device_and_offset(void **state)
 	(void)state;
 	struct mmio_table t;
 	struct mmio_region r = { GICD, GICD_SIZE, recording_handler, (void *)(uintptr_t)0x1000,
-				 "gicd" };
+		                 "gicd" };
 	uint64_t value = 0;
 
 	mmio_table_init(&t);
 	assert_int_equal(mmio_register(&t, &r), 0);
 	const struct mmio_region *found = mmio_find(&t, GICD + 0x84);
 	seen_dev_calls = 0;
-	assert_int_equal(found->handler(found->dev, GICD + 0x84 - found->base, 4, false, &value), 0);
+	assert_int_equal(found->handler(found->dev, GICD + 0x84 - found->base, 4, false, &value),
+	                 0);
 	assert_int_equal(seen_dev_calls, 1);
 	assert_int_equal(value, 0x1084);
 }
@@ -197,11 +195,13 @@ static void refuses_overlaps_keeps_neighbours(void **state)
 	(void)state;
 	struct mmio_table t;
 	struct mmio_region mid = region(0x2000, 0x1000, "mid");
-	struct mmio_region below = region(0x1000, 0x1000, "below");	/* adjacent */
-	struct mmio_region above = region(0x3000, 0x1000, "above");	/* adjacent */
+	struct mmio_region below = region(0x1000, 0x1000, "below"); /* adjacent */
+	struct mmio_region above = region(0x3000, 0x1000, "above"); /* adjacent */
 	struct mmio_region bad[] = {
-		region(0x2000, 0x1000, "same"), region(0x1800, 0x1000, "into from below"),
-		region(0x2800, 0x1000, "into from above"), region(0x0, 0x10000, "around"),
+		region(0x2000, 0x1000, "same"),
+		region(0x1800, 0x1000, "into from below"),
+		region(0x2800, 0x1000, "into from above"),
+		region(0x0, 0x10000, "around"),
 		region(0x2400, 0x10, "inside"),
 	};
 
@@ -223,7 +223,7 @@ static void refuses_malformed_regions(void **state)
 	struct mmio_table t;
 	struct mmio_region empty = region(0x1000, 0, "empty");
 	struct mmio_region wraps = region(~0ull - 0xff, 0x1000, "wraps");
-	struct mmio_region top = region(~0ull - 0xfff, 0x1000, "top");	/* ends at ~0 */
+	struct mmio_region top = region(~0ull - 0xfff, 0x1000, "top"); /* ends at ~0 */
 	struct mmio_region nohandler = { 0x5000, 0x1000, NULL, NULL, "none" };
 
 	mmio_table_init(&t);

@@ -16,13 +16,13 @@
 #include "lib/crc32.h"
 #include "vmm/package.h"
 
-#define ITEMS		3
-#define CONFIG_SIZE	300
-#define IMAGE_SIZE	5000	/* spans a 4 KiB boundary */
-#define INITRD_SIZE	1
-#define IMAGE_OFFSET	0xc4000u
+#define ITEMS        3
+#define CONFIG_SIZE  300
+#define IMAGE_SIZE   5000 /* spans a 4 KiB boundary */
+#define INITRD_SIZE  1
+#define IMAGE_OFFSET 0xc4000u
 /* CRC-32 of "123456789", the standard check value of this CRC. */
-#define CRC32_CHECK	0xcbf43926u
+#define CRC32_CHECK  0xcbf43926u
 
 static struct zerr_msg msg;
 
@@ -43,11 +43,9 @@ static void fill(uint8_t *p, size_t len, unsigned seed)
 /* A package of a config, an image and an initrd, in a malloc'd buffer. */
 static struct built build(void)
 {
-	static const char *const names[ITEMS] = { "config", "linux-Image",
-						  "linux-initrd" };
-	static const enum package_kind kinds[ITEMS] = {
-		PACKAGE_KIND_CONFIG, PACKAGE_KIND_IMAGE, PACKAGE_KIND_INITRD
-	};
+	static const char *const names[ITEMS] = { "config", "linux-Image", "linux-initrd" };
+	static const enum package_kind kinds[ITEMS] = { PACKAGE_KIND_CONFIG, PACKAGE_KIND_IMAGE,
+		                                        PACKAGE_KIND_INITRD };
 	static const uint64_t sizes[ITEMS] = { CONFIG_SIZE, IMAGE_SIZE, INITRD_SIZE };
 	uint8_t *payload[ITEMS];
 	struct built b;
@@ -58,13 +56,13 @@ static struct built build(void)
 		assert_non_null(payload[i]);
 		fill(payload[i], sizes[i], (unsigned)i + 1);
 		b.items[i] = (struct package_item){ kinds[i], names[i], sizes[i],
-						    crc32(payload[i], sizes[i]), 0 };
+			                            crc32(payload[i], sizes[i]), 0 };
 	}
 	assert_int_equal(package_layout(b.items, ITEMS, &b.size, &msg), 0);
 	b.data = calloc(1, b.size);
 	assert_non_null(b.data);
-	assert_int_equal(package_write_table(b.data, b.size, b.items, ITEMS, b.size,
-					     IMAGE_OFFSET, &msg), 0);
+	assert_int_equal(
+	        package_write_table(b.data, b.size, b.items, ITEMS, b.size, IMAGE_OFFSET, &msg), 0);
 	for (i = 0; i < ITEMS; i++) {
 		memcpy(b.data + b.items[i].offset, payload[i], sizes[i]);
 		free(payload[i]);
@@ -100,8 +98,8 @@ static void put64(uint8_t *p, uint64_t v)
 /* Recomputes the table CRC after a deliberate edit (the format's rule). */
 static void reseal(struct built *b)
 {
-	uint32_t count = b->data[PKG_HDR_ENTRY_COUNT] |
-			 (uint32_t)b->data[PKG_HDR_ENTRY_COUNT + 1] << 8;
+	uint32_t count = b->data[PKG_HDR_ENTRY_COUNT] | (uint32_t)b->data[PKG_HDR_ENTRY_COUNT + 1]
+	                                                        << 8;
 	uint64_t len = PACKAGE_HEADER_SIZE + (uint64_t)count * PACKAGE_ENTRY_SIZE;
 	uint8_t *copy = malloc(len);
 
@@ -160,8 +158,7 @@ static void test_round_trip(void **state)
 }
 
 /* One kind of damage: edit, optionally reseal, expect rc and message. */
-static void expect_damage(void (*edit)(struct built *), bool seal, int rc,
-			  const char *message)
+static void expect_damage(void (*edit)(struct built *), bool seal, int rc, const char *message)
 {
 	struct built b = build();
 	struct package pkg;
@@ -175,19 +172,58 @@ static void expect_damage(void (*edit)(struct built *), bool seal, int rc,
 	free(b.data);
 }
 
-static void edit_magic(struct built *b) { b->data[0] = 'X'; }
-static void edit_version(struct built *b) { put32(b->data + PKG_HDR_VERSION, 2); }
-static void edit_entry_size(struct built *b) { put32(b->data + PKG_HDR_ENTRY_SIZE, 32); }
-static void edit_flags(struct built *b) { put32(b->data + PKG_HDR_FLAGS, 1); }
-static void edit_reserved(struct built *b) { b->data[PKG_HDR_RESERVED + 3] = 1; }
-static void edit_count_zero(struct built *b) { put32(b->data + PKG_HDR_ENTRY_COUNT, 0); }
-static void edit_count_big(struct built *b) { put32(b->data + PKG_HDR_ENTRY_COUNT, 33); }
-static void edit_size_small(struct built *b) { put64(b->data + PKG_HDR_PACKAGE_SIZE, 64); }
-static void edit_size_big(struct built *b) { put64(b->data + PKG_HDR_PACKAGE_SIZE, b->size + 1); }
-static void edit_entry_byte(struct built *b) { entry_at(b, 1)[PKG_ENT_SIZE] ^= 1; }
-static void edit_payload(struct built *b) { b->data[b->items[1].offset + 4097] ^= 0x80; }
-static void edit_kind(struct built *b) { put32(entry_at(b, 2) + PKG_ENT_KIND, 9); }
-static void edit_name_empty(struct built *b) { entry_at(b, 1)[PKG_ENT_NAME] = 0; }
+static void edit_magic(struct built *b)
+{
+	b->data[0] = 'X';
+}
+static void edit_version(struct built *b)
+{
+	put32(b->data + PKG_HDR_VERSION, 2);
+}
+static void edit_entry_size(struct built *b)
+{
+	put32(b->data + PKG_HDR_ENTRY_SIZE, 32);
+}
+static void edit_flags(struct built *b)
+{
+	put32(b->data + PKG_HDR_FLAGS, 1);
+}
+static void edit_reserved(struct built *b)
+{
+	b->data[PKG_HDR_RESERVED + 3] = 1;
+}
+static void edit_count_zero(struct built *b)
+{
+	put32(b->data + PKG_HDR_ENTRY_COUNT, 0);
+}
+static void edit_count_big(struct built *b)
+{
+	put32(b->data + PKG_HDR_ENTRY_COUNT, 33);
+}
+static void edit_size_small(struct built *b)
+{
+	put64(b->data + PKG_HDR_PACKAGE_SIZE, 64);
+}
+static void edit_size_big(struct built *b)
+{
+	put64(b->data + PKG_HDR_PACKAGE_SIZE, b->size + 1);
+}
+static void edit_entry_byte(struct built *b)
+{
+	entry_at(b, 1)[PKG_ENT_SIZE] ^= 1;
+}
+static void edit_payload(struct built *b)
+{
+	b->data[b->items[1].offset + 4097] ^= 0x80;
+}
+static void edit_kind(struct built *b)
+{
+	put32(entry_at(b, 2) + PKG_ENT_KIND, 9);
+}
+static void edit_name_empty(struct built *b)
+{
+	entry_at(b, 1)[PKG_ENT_NAME] = 0;
+}
 static void edit_name_unterminated(struct built *b)
 {
 	memset(entry_at(b, 1) + PKG_ENT_NAME, 'a', PACKAGE_NAME_MAX);
@@ -233,65 +269,59 @@ static void edit_two_configs(struct built *b)
 static void test_bad_header(void **state)
 {
 	(void)state;
-	expect_damage(edit_magic, false, -ZE_NOENT,
-		      "package: no package (bad magic)");
-	expect_damage(edit_version, true, -ZE_PKG_HEADER,
-		      "package: version 2, expected 1");
+	expect_damage(edit_magic, false, -ZE_NOENT, "package: no package (bad magic)");
+	expect_damage(edit_version, true, -ZE_PKG_HEADER, "package: version 2, expected 1");
 	expect_damage(edit_entry_size, true, -ZE_PKG_HEADER,
-		      "package: header/entry sizes 64/32, expected 64/64");
+	              "package: header/entry sizes 64/32, expected 64/64");
 	expect_damage(edit_flags, true, -ZE_PKG_HEADER,
-		      "package: flags or reserved header bytes are not zero");
+	              "package: flags or reserved header bytes are not zero");
 	expect_damage(edit_reserved, true, -ZE_PKG_HEADER,
-		      "package: flags or reserved header bytes are not zero");
-	expect_damage(edit_count_zero, true, -ZE_PKG_HEADER,
-		      "package: 0 entries (1..32 allowed)");
-	expect_damage(edit_count_big, false, -ZE_PKG_HEADER,
-		      "package: 33 entries (1..32 allowed)");
+	              "package: flags or reserved header bytes are not zero");
+	expect_damage(edit_count_zero, true, -ZE_PKG_HEADER, "package: 0 entries (1..32 allowed)");
+	expect_damage(edit_count_big, false, -ZE_PKG_HEADER, "package: 33 entries (1..32 allowed)");
 	expect_damage(edit_size_small, true, -ZE_PKG_HEADER,
-		      "package: package size 64 is smaller than its table");
+	              "package: package size 64 is smaller than its table");
 	expect_damage(edit_size_big, true, -ZE_TRUNCATED,
-		      "package: package of 16386 bytes, only 16385 available");
+	              "package: package of 16386 bytes, only 16385 available");
 }
 
 static void test_bad_checksums(void **state)
 {
 	(void)state;
-	expect_damage(edit_entry_byte, false, -ZE_CRC,
-		      "package: table checksum mismatch");
+	expect_damage(edit_entry_byte, false, -ZE_CRC, "package: table checksum mismatch");
 }
 
 static void test_bad_entries(void **state)
 {
 	(void)state;
-	expect_damage(edit_kind, true, -ZE_PKG_ENTRY,
-		      "package: entry 2 has unknown kind 9");
+	expect_damage(edit_kind, true, -ZE_PKG_ENTRY, "package: entry 2 has unknown kind 9");
 	expect_damage(edit_name_empty, true, -ZE_PKG_ENTRY,
-		      "package: entry 1 has an empty, unterminated or unpadded name");
+	              "package: entry 1 has an empty, unterminated or unpadded name");
 	expect_damage(edit_name_unterminated, true, -ZE_PKG_ENTRY,
-		      "package: entry 1 has an empty, unterminated or unpadded name");
+	              "package: entry 1 has an empty, unterminated or unpadded name");
 	expect_damage(edit_name_garbage_after, true, -ZE_PKG_ENTRY,
-		      "package: entry 1 has an empty, unterminated or unpadded name");
+	              "package: entry 1 has an empty, unterminated or unpadded name");
 	expect_damage(edit_offset_unaligned, true, -ZE_PKG_ENTRY,
-		      "package: entry 1 'linux-Image' at offset 8200: not "
-		      "4096-aligned or overlaps the table or the entry before it");
+	              "package: entry 1 'linux-Image' at offset 8200: not "
+	              "4096-aligned or overlaps the table or the entry before it");
 	expect_damage(edit_offset_overlap, true, -ZE_PKG_ENTRY,
-		      "package: entry 1 'linux-Image' at offset 4096: not "
-		      "4096-aligned or overlaps the table or the entry before it");
+	              "package: entry 1 'linux-Image' at offset 4096: not "
+	              "4096-aligned or overlaps the table or the entry before it");
 	expect_damage(edit_offset_table, true, -ZE_PKG_ENTRY,
-		      "package: entry 0 'config' at offset 0: not "
-		      "4096-aligned or overlaps the table or the entry before it");
+	              "package: entry 0 'config' at offset 0: not "
+	              "4096-aligned or overlaps the table or the entry before it");
 	expect_damage(edit_size_outside, true, -ZE_PKG_ENTRY,
-		      "package: entry 2 'linux-initrd' (2 bytes at 16384) ends "
-		      "outside the 16385-byte package");
+	              "package: entry 2 'linux-initrd' (2 bytes at 16384) ends "
+	              "outside the 16385-byte package");
 	expect_damage(edit_size_huge, true, -ZE_PKG_ENTRY,
-		      "package: entry 2 'linux-initrd' (18446744073709551615 "
-		      "bytes at 16384) ends outside the 16385-byte package");
+	              "package: entry 2 'linux-initrd' (18446744073709551615 "
+	              "bytes at 16384) ends outside the 16385-byte package");
 	expect_damage(edit_duplicate, true, -ZE_PKG_ENTRY,
-		      "package: name 'linux-Image' appears twice");
+	              "package: name 'linux-Image' appears twice");
 	expect_damage(edit_no_config, true, -ZE_PKG_ENTRY,
-		      "package: 0 configuration entries, expected exactly 1");
+	              "package: 0 configuration entries, expected exactly 1");
 	expect_damage(edit_two_configs, true, -ZE_PKG_ENTRY,
-		      "package: 2 configuration entries, expected exactly 1");
+	              "package: 2 configuration entries, expected exactly 1");
 }
 
 static void test_damaged_payload_message(void **state)
@@ -303,9 +333,10 @@ static void test_damaged_payload_message(void **state)
 
 	(void)state;
 	edit_payload(&b);
-	snprintf(expected, sizeof(expected), "package: 'linux-Image' is damaged "
-		 "(CRC 0x%08x, table says 0x%08x)",
-		 crc32(b.data + b.items[1].offset, IMAGE_SIZE), good);
+	snprintf(expected, sizeof(expected),
+	         "package: 'linux-Image' is damaged "
+	         "(CRC 0x%08x, table says 0x%08x)",
+	         crc32(b.data + b.items[1].offset, IMAGE_SIZE), good);
 	assert_int_equal(open_pkg(&b, b.size, &pkg), -ZE_CRC);
 	assert_string_equal(msg.text, expected);
 	free(b.data);
@@ -361,19 +392,16 @@ static void test_builder_rejects(void **state)
 	uint64_t size;
 
 	(void)state;
-	assert_int_equal(package_layout(items, 2, &size, &msg),
-			 -ZE_INVAL);
+	assert_int_equal(package_layout(items, 2, &size, &msg), -ZE_INVAL);
 	assert_string_equal(msg.text, "package: name 'config' appears twice");
 	items[1].name = "a-name-that-is-far-too-long-for-the-table";
-	assert_int_equal(package_layout(items, 2, &size, &msg),
-			 -ZE_INVAL);
+	assert_int_equal(package_layout(items, 2, &size, &msg), -ZE_INVAL);
 	assert_string_equal(msg.text, "package: entry 1: name empty or longer than "
-			    "39 characters");
-	assert_int_equal(package_layout(items, 0, &size, &msg),
-			 -ZE_INVAL);
+	                              "39 characters");
+	assert_int_equal(package_layout(items, 0, &size, &msg), -ZE_INVAL);
 	assert_int_equal(package_layout(items, 1, &size, &msg), 0);
-	assert_int_equal(package_write_table(small, sizeof(small), items, 1, size,
-					     0, &msg), -ZE_INVAL);
+	assert_int_equal(package_write_table(small, sizeof(small), items, 1, size, 0, &msg),
+	                 -ZE_INVAL);
 	assert_string_equal(msg.text, "package: table buffer of 64 bytes is too small");
 	assert_int_equal(package_table_size(1), PACKAGE_ALIGN);
 	assert_int_equal(package_table_size(63), PACKAGE_ALIGN);
@@ -386,8 +414,7 @@ static void test_null_arguments(void **state)
 	struct package_entry e;
 
 	(void)state;
-	assert_int_equal(package_open(&pkg, NULL, 0, &msg),
-			 -ZE_INVAL);
+	assert_int_equal(package_open(&pkg, NULL, 0, &msg), -ZE_INVAL);
 	assert_int_equal(package_open(NULL, "x", 1, NULL), -ZE_INVAL);
 	assert_int_equal(package_get(&pkg, 0, &e), -ZE_INVAL);
 	assert_int_equal(package_find(&pkg, "x", &e), -ZE_INVAL);

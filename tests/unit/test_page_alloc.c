@@ -8,10 +8,10 @@
 
 #include "kernel/page_alloc.h"
 
-#define MIB		(UINT64_C(1) << 20)
-#define BASE		UINT64_C(0x40000000)	/* QEMU virt RAM */
-#define ORDER_4MIB	10			/* 1024 pages */
-#define META_PAGES	8192
+#define MIB        (UINT64_C(1) << 20)
+#define BASE       UINT64_C(0x40000000) /* QEMU virt RAM */
+#define ORDER_4MIB 10                   /* 1024 pages */
+#define META_PAGES 8192
 
 static struct page_meta meta[META_PAGES];
 static struct page_meta meta_other[META_PAGES];
@@ -26,8 +26,7 @@ static void assert_healthy(const struct page_alloc *pa)
 	assert_int_equal(page_alloc_check(pa), 0);
 }
 
-static void assert_stats_equal(const struct page_alloc_stats *a,
-			       const struct page_alloc_stats *b)
+static void assert_stats_equal(const struct page_alloc_stats *a, const struct page_alloc_stats *b)
 {
 	assert_int_equal(a->total_pages, b->total_pages);
 	assert_int_equal(a->free_pages, b->free_pages);
@@ -173,8 +172,7 @@ static void test_separate_banks(void **state)
 		else if (inside(addr, bank2, 3 * MIB))
 			in2++;
 		else
-			fail_msg("address %llx outside both banks",
-				 (unsigned long long)addr);
+			fail_msg("address %llx outside both banks", (unsigned long long)addr);
 	}
 	assert_int_equal(in1, 64);
 	assert_int_equal(in2, 192);
@@ -182,8 +180,7 @@ static void test_separate_banks(void **state)
 }
 
 /* Allocates every page and asserts none lies in [base, base + size). */
-static void assert_never_handed_out(struct page_alloc *pa, uint64_t base,
-				    uint64_t size)
+static void assert_never_handed_out(struct page_alloc *pa, uint64_t base, uint64_t size)
 {
 	uint64_t addr;
 
@@ -227,8 +224,7 @@ static void test_reserve_over_allocation_is_refused(void **state)
 	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), 0);
 	block = page_alloc(&pa, 3);
 	page_alloc_get_stats(&pa, &s1);
-	assert_int_equal(page_alloc_reserve(&pa, block + 5 * PAGE_SIZE, 1),
-			 -ZE_BUSY);
+	assert_int_equal(page_alloc_reserve(&pa, block + 5 * PAGE_SIZE, 1), -ZE_BUSY);
 	page_alloc_get_stats(&pa, &s2);
 	assert_stats_equal(&s1, &s2);
 	assert_healthy(&pa);
@@ -247,7 +243,7 @@ static void test_free_errors_leave_state_alone(void **state)
 	init(&pa);
 	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB), 0);
 	a = page_alloc(&pa, 0);
-	b = page_alloc(&pa, 0);	/* a's buddy */
+	b = page_alloc(&pa, 0); /* a's buddy */
 	c = page_alloc(&pa, 2);
 	assert_int_equal(a ^ b, PAGE_SIZE);
 	page_alloc_get_stats(&pa, &s1);
@@ -282,33 +278,23 @@ static void test_setup_errors(void **state)
 	(void)state;
 	page_alloc_init(&pa, meta, 1024);
 	assert_int_equal(page_alloc_add_range(&pa, BASE, 0), -ZE_BAD_ADDRESS);
-	assert_int_equal(page_alloc_add_range(&pa, BASE + 1, PAGE_SIZE),
-			 -ZE_BAD_ADDRESS);
-	assert_int_equal(page_alloc_add_range(&pa, UINT64_MAX - 10, 100),
-			 -ZE_BAD_ADDRESS);
-	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB + PAGE_SIZE),
-			 -ZE_NO_SPACE);
+	assert_int_equal(page_alloc_add_range(&pa, BASE + 1, PAGE_SIZE), -ZE_BAD_ADDRESS);
+	assert_int_equal(page_alloc_add_range(&pa, UINT64_MAX - 10, 100), -ZE_BAD_ADDRESS);
+	assert_int_equal(page_alloc_add_range(&pa, BASE, 4 * MIB + PAGE_SIZE), -ZE_NO_SPACE);
 	assert_int_equal(page_alloc_add_range(&pa, BASE, 2 * MIB), 0);
-	assert_int_equal(page_alloc_add_range(&pa, BASE + MIB, 2 * MIB),
-			 -ZE_OVERLAP);
-	assert_int_equal(page_alloc_add_range(&pa, BASE - MIB, MIB + PAGE_SIZE),
-			 -ZE_OVERLAP);
+	assert_int_equal(page_alloc_add_range(&pa, BASE + MIB, 2 * MIB), -ZE_OVERLAP);
+	assert_int_equal(page_alloc_add_range(&pa, BASE - MIB, MIB + PAGE_SIZE), -ZE_OVERLAP);
 	assert_int_equal(page_alloc_reserve(&pa, BASE, 0), -ZE_BAD_ADDRESS);
-	assert_int_equal(page_alloc_reserve(&pa, UINT64_MAX - 10, 100),
-			 -ZE_BAD_ADDRESS);
+	assert_int_equal(page_alloc_reserve(&pa, UINT64_MAX - 10, 100), -ZE_BAD_ADDRESS);
 	for (int i = 0; i < PAGE_ALLOC_MAX_RESERVED; i++)
-		assert_int_equal(page_alloc_reserve(&pa, BASE + 8 * MIB, 1),
-				 0);
-	assert_int_equal(page_alloc_reserve(&pa, BASE + 8 * MIB, 1),
-			 -ZE_NO_SPACE);
+		assert_int_equal(page_alloc_reserve(&pa, BASE + 8 * MIB, 1), 0);
+	assert_int_equal(page_alloc_reserve(&pa, BASE + 8 * MIB, 1), -ZE_NO_SPACE);
 	assert_int_equal(page_alloc(&pa, PAGE_MAX_ORDER + 1), 0);
 
 	page_alloc_init(&pa, meta, META_PAGES);
 	for (int i = 0; i < PAGE_ALLOC_MAX_RANGES; i++)
-		assert_int_equal(page_alloc_add_range(&pa, BASE + 2 * (unsigned)i * MIB, MIB),
-				 0);
-	assert_int_equal(page_alloc_add_range(&pa, BASE + 100 * MIB, MIB),
-			 -ZE_NO_SPACE);
+		assert_int_equal(page_alloc_add_range(&pa, BASE + 2 * (unsigned)i * MIB, MIB), 0);
+	assert_int_equal(page_alloc_add_range(&pa, BASE + 100 * MIB, MIB), -ZE_NO_SPACE);
 	assert_healthy(&pa);
 }
 
@@ -348,7 +334,7 @@ static void test_bytes_allocation_keeps_only_its_size(void **state)
 	init(&pa);
 	assert_int_equal(page_alloc_add_range(&pa, BASE, 16 * MIB), 0);
 	page_alloc_get_stats(&pa, &before);
-	a = page_alloc_bytes(&pa, 5 * MIB);	/* from an 8 MiB block */
+	a = page_alloc_bytes(&pa, 5 * MIB); /* from an 8 MiB block */
 	assert_true(a != 0);
 	assert_int_equal(free_pages(&pa), (11 * MIB) >> 12);
 	/* The 3 MiB left of that block are usable by others. */
@@ -375,22 +361,24 @@ static void test_order_for_bytes(void **state)
 	assert_int_equal(page_order_for_bytes(PAGE_SIZE), 0);
 	assert_int_equal(page_order_for_bytes(PAGE_SIZE + 1), 1);
 	assert_int_equal(page_order_for_bytes(2 * MIB), 9);
-	assert_int_equal(page_order_for_bytes(PAGE_SIZE << PAGE_MAX_ORDER),
-			 PAGE_MAX_ORDER);
+	assert_int_equal(page_order_for_bytes(PAGE_SIZE << PAGE_MAX_ORDER), PAGE_MAX_ORDER);
 	assert_int_equal(page_order_for_bytes((PAGE_SIZE << PAGE_MAX_ORDER) + 1), -ZE_INVAL);
-	assert_string_equal(zerror_name(-ZE_DOUBLE_FREE),
-			    "block is already free");
+	assert_string_equal(zerror_name(-ZE_DOUBLE_FREE), "block is already free");
 }
 
 /* ---- randomized test against a page-by-page model --------------------- */
 
-#define MODEL_BASE	UINT64_C(0x80000000)
-#define MODEL_PAGES	4096			/* 16 MiB */
-#define MODEL_STEPS	60000
-#define MODEL_MAX_LIVE	512
-#define MODEL_MAX_ORDER	7
+#define MODEL_BASE      UINT64_C(0x80000000)
+#define MODEL_PAGES     4096 /* 16 MiB */
+#define MODEL_STEPS     60000
+#define MODEL_MAX_LIVE  512
+#define MODEL_MAX_ORDER 7
 
-enum model_page { M_UNMANAGED, M_FREE, M_USED };
+enum model_page {
+	M_UNMANAGED,
+	M_FREE,
+	M_USED
+};
 
 struct model {
 	uint8_t page[MODEL_PAGES];
@@ -413,16 +401,14 @@ static size_t model_index(uint64_t addr)
 	return (size_t)((addr - MODEL_BASE) / PAGE_SIZE);
 }
 
-static void model_mark(struct model *m, uint64_t base, uint64_t end,
-		       enum model_page value)
+static void model_mark(struct model *m, uint64_t base, uint64_t end, enum model_page value)
 {
 	for (uint64_t a = base; a < end; a += PAGE_SIZE)
 		m->page[model_index(a)] = (uint8_t)value;
 }
 
 /* Two adjacent, unaligned banks with reservations before and after. */
-static void model_setup(struct page_alloc *pa, struct model *m,
-			struct page_meta *storage)
+static void model_setup(struct page_alloc *pa, struct model *m, struct page_meta *storage)
 {
 	const uint64_t r1 = MODEL_BASE + 0x3123, r1_end = MODEL_BASE + 6 * MIB + 0x777;
 	const uint64_t r2 = MODEL_BASE + 6 * MIB, r2_end = MODEL_BASE + 16 * MIB - 0x2000;
@@ -432,13 +418,12 @@ static void model_setup(struct page_alloc *pa, struct model *m,
 	assert_int_equal(page_alloc_reserve(pa, MODEL_BASE + MIB + 0x10, 0x3000), 0);
 	assert_int_equal(page_alloc_add_range(pa, r1, r1_end - r1), 0);
 	assert_int_equal(page_alloc_add_range(pa, r2, r2_end - r2), 0);
-	assert_int_equal(page_alloc_reserve(pa, MODEL_BASE + 9 * MIB - 0x800, 0x10000),
-			 0);
+	assert_int_equal(page_alloc_reserve(pa, MODEL_BASE + 9 * MIB - 0x800, 0x10000), 0);
 	model_mark(m, MODEL_BASE + 0x4000, MODEL_BASE + 6 * MIB, M_FREE);
 	model_mark(m, r2, r2_end, M_FREE);
 	model_mark(m, MODEL_BASE + MIB, MODEL_BASE + MIB + 0x4000, M_UNMANAGED);
 	model_mark(m, MODEL_BASE + 9 * MIB - PAGE_SIZE, MODEL_BASE + 9 * MIB + 0x10000,
-		   M_UNMANAGED);
+	           M_UNMANAGED);
 	m->managed = 0;
 	for (size_t i = 0; i < MODEL_PAGES; i++)
 		m->managed += m->page[i] == M_FREE;

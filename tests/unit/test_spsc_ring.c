@@ -12,10 +12,10 @@
 
 #include "lib/spsc_ring.h"
 
-#define SMALL_SLOTS	8
-#define STRESS_SLOTS	64
-#define STRESS_ITEMS	3000000u
-#define WIDE_ITEMS	1000000u
+#define SMALL_SLOTS  8
+#define STRESS_SLOTS 64
+#define STRESS_ITEMS 3000000u
+#define WIDE_ITEMS   1000000u
 
 static void test_init_rejects_bad_arguments(void **state)
 {
@@ -172,8 +172,7 @@ static void *consumer_main(void *arg)
 		while (!spsc_pop(&s->ring, &got))
 			spin_pause();
 		fill_wide(&want, expect);
-		if (s->wide ? memcmp(&got, &want, sizeof(got)) != 0 :
-			      got.seq != expect)
+		if (s->wide ? memcmp(&got, &want, sizeof(got)) != 0 : got.seq != expect)
 			s->mismatches++;
 		s->received++;
 	}

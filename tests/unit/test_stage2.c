@@ -2,8 +2,8 @@
 #include "stage2_fixture.h"
 #include "lib/zerror.h"
 
-#define RAM_IPA		UINT64_C(0x40000000)	/* guest RAM at 1 GiB */
-#define MODEL_PAGES	(UINT64_C(8) * GIB / PAGE)
+#define RAM_IPA     UINT64_C(0x40000000) /* guest RAM at 1 GiB */
+#define MODEL_PAGES (UINT64_C(8) * GIB / PAGE)
 
 struct region {
 	uint64_t ipa, pa, size;
@@ -18,8 +18,8 @@ static struct stage2_stats stats_of(const struct stage2 *s2)
 	return st;
 }
 
-static void assert_counts(const struct stage2 *s2, uint64_t g1, uint64_t m2,
-			  uint64_t k4, unsigned int tables)
+static void assert_counts(const struct stage2 *s2, uint64_t g1, uint64_t m2, uint64_t k4,
+                          unsigned int tables)
 {
 	struct stage2_stats st = stats_of(s2);
 
@@ -31,15 +31,14 @@ static void assert_counts(const struct stage2 *s2, uint64_t g1, uint64_t m2,
 }
 
 static void map_ok(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size,
-		   enum stage2_mem type)
+                   enum stage2_mem type)
 {
 	assert_int_equal(stage2_map(s2, ipa, pa, size, type), 0);
 }
 
 /* Every page of [lo, hi) translates as the regions say, holes not at all. */
-static void assert_translations(const struct stage2 *s2, uint64_t lo,
-				uint64_t hi, const struct region *regions,
-				size_t count)
+static void assert_translations(const struct stage2 *s2, uint64_t lo, uint64_t hi,
+                                const struct region *regions, size_t count)
 {
 	for (uint64_t ipa = lo; ipa < hi; ipa += PAGE) {
 		const struct region *want = NULL;
@@ -47,8 +46,7 @@ static void assert_translations(const struct stage2 *s2, uint64_t lo,
 		enum stage2_mem type = STAGE2_RAM;
 
 		for (size_t i = 0; i < count; i++) {
-			if (ipa >= regions[i].ipa &&
-			    ipa - regions[i].ipa < regions[i].size)
+			if (ipa >= regions[i].ipa && ipa - regions[i].ipa < regions[i].size)
 				want = &regions[i];
 		}
 		if (!want) {
@@ -68,7 +66,7 @@ static void test_one_gib_aligned_is_one_block(void **state)
 	(void)state;
 	s2_new(&s2, 1);
 	map_ok(&s2, RAM_IPA, 2 * GIB, GIB, STAGE2_RAM);
-	assert_counts(&s2, 1, 0, 0, 1);		/* the root alone */
+	assert_counts(&s2, 1, 0, 0, 1); /* the root alone */
 	assert_int_equal(stage2_mapped_bytes(&s2), GIB);
 	stage2_destroy(&s2);
 }
@@ -89,8 +87,7 @@ static void test_pa_alignment_limits_block_size(void **state)
 	map_ok(&s2, RAM_IPA, 2 * GIB + PAGE, GIB, STAGE2_RAM);
 	assert_counts(&s2, 0, 0, 512 * 512, 2 + 512);
 	assert_translations(&s2, RAM_IPA - PAGE, RAM_IPA + GIB + PAGE,
-			    &(struct region){ RAM_IPA, 2 * GIB + PAGE, GIB,
-					      STAGE2_RAM }, 1);
+	                    &(struct region){ RAM_IPA, 2 * GIB + PAGE, GIB, STAGE2_RAM }, 1);
 	stage2_destroy(&s2);
 }
 
@@ -108,8 +105,7 @@ static void test_mixed_sizes_use_largest_blocks(void **state)
 	map_ok(&s2, ipa, pa, PAGE + 2 * MIB + PAGE, STAGE2_RAM);
 	/* Under another level-1 entry: one more L2, two more L3 tables. */
 	assert_counts(&s2, 1, 2, 3, 6);
-	assert_int_equal(stage2_mapped_bytes(&s2),
-			 GIB + 2 * (2 * MIB) + 3 * PAGE);
+	assert_int_equal(stage2_mapped_bytes(&s2), GIB + 2 * (2 * MIB) + 3 * PAGE);
 	stage2_destroy(&s2);
 }
 
@@ -127,10 +123,9 @@ static void test_every_page_of_mixed_mappings(void **state)
 	(void)state;
 	s2_new(&s2, 3);
 	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
-		map_ok(&s2, regions[i].ipa, regions[i].pa, regions[i].size,
-		       regions[i].type);
+		map_ok(&s2, regions[i].ipa, regions[i].pa, regions[i].size, regions[i].type);
 	assert_translations(&s2, 0, 0x80000000 + 8 * MIB, regions,
-			    sizeof(regions) / sizeof(regions[0]));
+	                    sizeof(regions) / sizeof(regions[0]));
 	stage2_destroy(&s2);
 }
 
@@ -149,9 +144,9 @@ static void test_descriptor_bits_follow_the_spec(void **state)
 	desc = raw_leaf(&s2, RAM_IPA, &level);
 	assert_int_equal(level, 2);
 	assert_int_equal(desc & DESC_KIND_MASK, DESC_KIND_BLOCK);
-	assert_int_equal(MEMATTR(desc), 0xf);	/* normal, write-back */
-	assert_int_equal(S2AP(desc), 3);	/* read/write */
-	assert_int_equal(SH(desc), 3);		/* inner shareable */
+	assert_int_equal(MEMATTR(desc), 0xf); /* normal, write-back */
+	assert_int_equal(S2AP(desc), 3);      /* read/write */
+	assert_int_equal(SH(desc), 3);        /* inner shareable */
 	assert_int_equal(AF(desc), 1);
 	assert_int_equal(XN(desc), 0);
 	assert_int_equal(desc & DESC_OA_MASK, 0x80200000);
@@ -159,8 +154,8 @@ static void test_descriptor_bits_follow_the_spec(void **state)
 
 	desc = raw_leaf(&s2, 0x09000000, &level);
 	assert_int_equal(level, 3);
-	assert_int_equal(desc & DESC_KIND_MASK, DESC_KIND_TABLE);	/* page */
-	assert_int_equal(MEMATTR(desc), 0x1);	/* device-nGnRE */
+	assert_int_equal(desc & DESC_KIND_MASK, DESC_KIND_TABLE); /* page */
+	assert_int_equal(MEMATTR(desc), 0x1);                     /* device-nGnRE */
 	assert_int_equal(S2AP(desc), 3);
 	assert_int_equal(AF(desc), 1);
 	assert_int_equal(XN(desc), 1);
@@ -169,7 +164,7 @@ static void test_descriptor_bits_follow_the_spec(void **state)
 	desc = raw_leaf(&s2, 0x00000000, &level);
 	assert_int_equal(level, 3);
 	assert_int_equal(MEMATTR(desc), 0xf);
-	assert_int_equal(S2AP(desc), 1);	/* read-only */
+	assert_int_equal(S2AP(desc), 1); /* read-only */
 	assert_int_equal(XN(desc), 0);
 	assert_int_equal(desc, UINT64_C(0x00400000) | 0x77f);
 	stage2_destroy(&s2);
@@ -182,12 +177,11 @@ static void test_overlap_rejected_without_side_effects(void **state)
 		{ 0x08000000, 0x08000000, 2 * MIB + PAGE, STAGE2_DEVICE },
 	};
 	static const struct region attempts[] = {
-		{ RAM_IPA, 2 * GIB, GIB, STAGE2_RAM },		/* the same */
+		{ RAM_IPA, 2 * GIB, GIB, STAGE2_RAM },              /* the same */
 		{ RAM_IPA + 123 * PAGE, 0x1000, PAGE, STAGE2_RAM }, /* inside */
-		{ 0, 0, 2 * GIB, STAGE2_RAM },			/* around */
+		{ 0, 0, 2 * GIB, STAGE2_RAM },                      /* around */
 		/* ends on the block's first page, after tables would be made */
-		{ RAM_IPA - 4 * MIB - PAGE, 0x1000, 4 * MIB + 2 * PAGE,
-		  STAGE2_ROM },
+		{ RAM_IPA - 4 * MIB - PAGE, 0x1000, 4 * MIB + 2 * PAGE, STAGE2_ROM },
 		{ 0x08000000 + 2 * MIB, 0x1000, 2 * MIB, STAGE2_RAM }, /* tail */
 	};
 	struct stage2 s2;
@@ -195,15 +189,14 @@ static void test_overlap_rejected_without_side_effects(void **state)
 	(void)state;
 	s2_new(&s2, 1);
 	for (size_t i = 0; i < 2; i++)
-		map_ok(&s2, regions[i].ipa, regions[i].pa, regions[i].size,
-		       regions[i].type);
+		map_ok(&s2, regions[i].ipa, regions[i].pa, regions[i].size, regions[i].type);
 	struct stage2_stats before = stats_of(&s2);
 	unsigned int allocs = pool_allocs, flushes = flush_count;
 
 	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
-		assert_int_equal(stage2_map(&s2, attempts[i].ipa, attempts[i].pa,
-					    attempts[i].size, attempts[i].type),
-				 -ZE_BUSY);
+		assert_int_equal(stage2_map(&s2, attempts[i].ipa, attempts[i].pa, attempts[i].size,
+		                            attempts[i].type),
+		                 -ZE_BUSY);
 		assert_memory_equal(&before, &s2.stats, sizeof(before));
 		assert_int_equal(pool_allocs, allocs);
 		assert_int_equal(flush_count, flushes);
@@ -226,31 +219,25 @@ static void test_bad_arguments_rejected(void **state)
 	assert_int_equal(stage2_map(&s2, 0, 0, 0x800, STAGE2_RAM), -ZE_INVAL);
 	assert_int_equal(stage2_map(&s2, 0, 0, 0, STAGE2_RAM), -ZE_INVAL);
 	assert_int_equal(stage2_map(&s2, IPA_LIMIT, 0, PAGE, STAGE2_RAM), -ZE_INVAL);
-	assert_int_equal(stage2_map(&s2, IPA_LIMIT - PAGE, 0, 2 * PAGE,
-				    STAGE2_RAM), -ZE_INVAL);
-	assert_int_equal(stage2_map(&s2, PAGE, 0, UINT64_MAX - PAGE + 1,
-				    STAGE2_RAM), -ZE_INVAL);
-	assert_int_equal(stage2_map(&s2, 0, UINT64_C(1) << 40, PAGE,
-				    STAGE2_RAM), -ZE_INVAL);
-	assert_int_equal(stage2_map(&s2, 0, (UINT64_C(1) << 40) - PAGE,
-				    2 * PAGE, STAGE2_RAM), -ZE_INVAL);
-	assert_int_equal(stage2_map(&s2, 0, 0, PAGE, (enum stage2_mem)7),
-			 -ZE_INVAL);
+	assert_int_equal(stage2_map(&s2, IPA_LIMIT - PAGE, 0, 2 * PAGE, STAGE2_RAM), -ZE_INVAL);
+	assert_int_equal(stage2_map(&s2, PAGE, 0, UINT64_MAX - PAGE + 1, STAGE2_RAM), -ZE_INVAL);
+	assert_int_equal(stage2_map(&s2, 0, UINT64_C(1) << 40, PAGE, STAGE2_RAM), -ZE_INVAL);
+	assert_int_equal(stage2_map(&s2, 0, (UINT64_C(1) << 40) - PAGE, 2 * PAGE, STAGE2_RAM),
+	                 -ZE_INVAL);
+	assert_int_equal(stage2_map(&s2, 0, 0, PAGE, (enum stage2_mem)7), -ZE_INVAL);
 	assert_int_equal(stage2_unmap(&s2, 0x800, PAGE), -ZE_INVAL);
 	assert_int_equal(stage2_unmap(&s2, 0, 0), -ZE_INVAL);
 	assert_counts(&s2, 0, 0, 0, 1);
 	/* The very top of the IPA space and of the PA space are usable. */
 	map_ok(&s2, IPA_LIMIT - GIB, (UINT64_C(1) << 40) - GIB, GIB, STAGE2_RAM);
-	map_ok(&s2, IPA_LIMIT - 2 * GIB, (UINT64_C(1) << 40) - PAGE, PAGE,
-	       STAGE2_RAM);
+	map_ok(&s2, IPA_LIMIT - 2 * GIB, (UINT64_C(1) << 40) - PAGE, PAGE, STAGE2_RAM);
 	assert_counts(&s2, 1, 0, 1, 3);
 	stage2_destroy(&s2);
 
 	/* A CPU with 36 PA bits: nothing above 64 GiB. */
 	assert_int_equal(stage2_init(&small, 9, 36, &pool_allocator), 0);
 	watched_s2 = &small;
-	assert_int_equal(stage2_map(&small, 0, UINT64_C(1) << 36, PAGE,
-				    STAGE2_RAM), -ZE_INVAL);
+	assert_int_equal(stage2_map(&small, 0, UINT64_C(1) << 36, PAGE, STAGE2_RAM), -ZE_INVAL);
 	map_ok(&small, 0, (UINT64_C(1) << 36) - PAGE, PAGE, STAGE2_RAM);
 	stage2_destroy(&small);
 }
@@ -268,8 +255,7 @@ static void test_map_out_of_memory_leaves_map_as_it_was(void **state)
 
 	(void)state;
 	s2_new(&s2, 1);
-	map_ok(&s2, regions[0].ipa, regions[0].pa, regions[0].size,
-	       regions[0].type);
+	map_ok(&s2, regions[0].ipa, regions[0].pa, regions[0].size, regions[0].type);
 	for (size_t r = 1; r < 3; r++) {
 		for (long budget = 0;; budget++) {
 			struct stage2_stats before = stats_of(&s2);
@@ -277,8 +263,8 @@ static void test_map_out_of_memory_leaves_map_as_it_was(void **state)
 			int err;
 
 			pool_fail_after = budget;
-			err = stage2_map(&s2, regions[r].ipa, regions[r].pa,
-					 regions[r].size, regions[r].type);
+			err = stage2_map(&s2, regions[r].ipa, regions[r].pa, regions[r].size,
+			                 regions[r].type);
 			pool_fail_after = -1;
 			if (err == 0)
 				break;
@@ -290,10 +276,8 @@ static void test_map_out_of_memory_leaves_map_as_it_was(void **state)
 			assert_int_equal(flush_count - flushes, budget > 0);
 			assert_memory_equal(&before, &s2.stats, sizeof(before));
 			assert_int_equal(tables_live(), before.tables);
-			assert_translations(&s2, RAM_IPA, RAM_IPA + 16 * MIB,
-					    regions, r);
-			assert_translations(&s2, 5 * GIB - 2 * MIB,
-					    5 * GIB + 4 * MIB, regions, r);
+			assert_translations(&s2, RAM_IPA, RAM_IPA + 16 * MIB, regions, r);
+			assert_translations(&s2, 5 * GIB - 2 * MIB, 5 * GIB + 4 * MIB, regions, r);
 		}
 	}
 	assert_translations(&s2, RAM_IPA, RAM_IPA + 16 * MIB, regions, 3);
@@ -304,16 +288,14 @@ static void test_map_out_of_memory_leaves_map_as_it_was(void **state)
 static void test_unmap_splits_blocks_break_before_make(void **state)
 {
 	struct stage2 s2;
-	struct region left = { RAM_IPA, 2 * GIB, 300 * MIB + 5 * PAGE,
-			       STAGE2_RAM };
-	struct region right = { RAM_IPA + 300 * MIB + 6 * PAGE,
-				2 * GIB + 300 * MIB + 6 * PAGE,
-				GIB - 300 * MIB - 6 * PAGE, STAGE2_RAM };
+	struct region left = { RAM_IPA, 2 * GIB, 300 * MIB + 5 * PAGE, STAGE2_RAM };
+	struct region right = { RAM_IPA + 300 * MIB + 6 * PAGE, 2 * GIB + 300 * MIB + 6 * PAGE,
+		                GIB - 300 * MIB - 6 * PAGE, STAGE2_RAM };
 
 	(void)state;
 	s2_new(&s2, 1);
 	map_ok(&s2, RAM_IPA, 2 * GIB, GIB, STAGE2_RAM);
-	watch_ipa = right.ipa;		/* stays mapped, in the split block */
+	watch_ipa = right.ipa; /* stays mapped, in the split block */
 	watch_active = true;
 	assert_int_equal(stage2_unmap(&s2, left.ipa + left.size, PAGE), 0);
 	/* 1 GiB -> 511 x 2 MiB + 511 x 4 KiB, in an L2 and an L3 table. */
@@ -323,8 +305,7 @@ static void test_unmap_splits_blocks_break_before_make(void **state)
 	assert_false(watch_mapped[0]);
 	/* ...and the neighbour mapped again by the last one. */
 	assert_true(watch_mapped[flush_count - 1]);
-	assert_translations(&s2, RAM_IPA, RAM_IPA + GIB,
-			    (struct region[]){ left, right }, 2);
+	assert_translations(&s2, RAM_IPA, RAM_IPA + GIB, (struct region[]){ left, right }, 2);
 	watch_active = false;
 
 	/* Unmapping the rest frees both tables again. */
@@ -363,8 +344,7 @@ static void test_unmap_out_of_memory_changes_nothing(void **state)
 	map_ok(&s2, whole.ipa, whole.pa, whole.size, whole.type);
 	for (long budget = 0; budget < 2; budget++) {
 		pool_fail_after = budget;
-		assert_int_equal(stage2_unmap(&s2, RAM_IPA + 5 * PAGE, PAGE),
-				 -ZE_NOMEM);
+		assert_int_equal(stage2_unmap(&s2, RAM_IPA + 5 * PAGE, PAGE), -ZE_NOMEM);
 		assert_counts(&s2, 1, 0, 0, 1);
 	}
 	pool_fail_after = -1;
@@ -380,11 +360,11 @@ static void test_unmap_frees_tables_only_after_a_flush(void **state)
 	s2_new(&s2, 1);
 	map_ok(&s2, 7 * GIB + PAGE, 0x1000, 3 * MIB, STAGE2_RAM);
 	assert_counts(&s2, 0, 0, 3 * MIB / PAGE, 4);
-	snapshot_reachable();	/* as if a vCPU had walked them */
+	snapshot_reachable(); /* as if a vCPU had walked them */
 	/* pool_free() fails the test for a table freed before a flush. */
 	assert_int_equal(stage2_unmap(&s2, 6 * GIB, 2 * GIB), 0);
 	assert_counts(&s2, 0, 0, 0, 1);
-	assert_int_equal(flush_count, 1);	/* one flush for the whole call */
+	assert_int_equal(flush_count, 1); /* one flush for the whole call */
 	/* Unmapping nothing costs no flush. */
 	assert_int_equal(stage2_unmap(&s2, 6 * GIB, 2 * GIB), 0);
 	assert_int_equal(flush_count, 1);
@@ -405,11 +385,11 @@ static void test_destroy_frees_every_table(void **state)
 	stage2_destroy(&s2);
 	assert_int_equal(pool_allocs, pool_frees);
 	assert_int_equal(flush_count, 1);
-	assert_int_equal(frees_at_last_flush, 0);	/* flushed first */
+	assert_int_equal(frees_at_last_flush, 0); /* flushed first */
 	assert_null(s2.root);
 	assert_int_equal(stage2_mapped_bytes(&s2), 0);
 	assert_false(stage2_translate(&s2, RAM_IPA, NULL, NULL));
-	stage2_destroy(&s2);	/* twice is harmless */
+	stage2_destroy(&s2); /* twice is harmless */
 	assert_int_equal(flush_count, 1);
 }
 
@@ -420,10 +400,10 @@ static void test_vtcr_and_vttbr_values(void **state)
 
 	(void)state;
 	/* RES1 | PS | TG0=4K | SH0=inner | ORGN0,IRGN0=WBWA | SL0=1 | T0SZ=25 */
-	assert_int_equal(stage2_vtcr(0x2), 0x80000000 | (2 << 16) | (0 << 14) |
-			 (3 << 12) | (1 << 10) | (1 << 8) | (1 << 6) | 25);
+	assert_int_equal(stage2_vtcr(0x2), 0x80000000 | (2 << 16) | (0 << 14) | (3 << 12) |
+	                                           (1 << 10) | (1 << 8) | (1 << 6) | 25);
 	assert_int_equal(stage2_vtcr(0x00101122), stage2_vtcr(0x2));
-	assert_int_equal(stage2_vtcr(0x5), stage2_vtcr(0x2));	/* 48 bits: capped */
+	assert_int_equal(stage2_vtcr(0x5), stage2_vtcr(0x2)); /* 48 bits: capped */
 	assert_int_equal(stage2_vtcr(0x1) >> 16 & 7, 1);
 	assert_int_equal(stage2_vtcr(0x0) >> 16 & 7, 0);
 	assert_int_equal(stage2_pa_bits(0x0), 32);
@@ -441,7 +421,7 @@ static void test_vtcr_and_vttbr_values(void **state)
 /* --- random operations against a model of every page ------------------ */
 
 struct model_page {
-	uint64_t pa;		/* 0: unmapped (the test never maps PA 0) */
+	uint64_t pa; /* 0: unmapped (the test never maps PA 0) */
 	enum stage2_mem type;
 };
 
@@ -473,15 +453,14 @@ static void random_range(uint64_t *ipa, uint64_t *size, bool for_unmap)
 	if (for_unmap && rng() % 4)
 		*size = (1 + rng() % 3) * (rng() % 2 ? PAGE : 2 * MIB);
 	if (rng() % 4 == 0)
-		*ipa += (rng() % 8) * PAGE;	/* break the alignment */
+		*ipa += (rng() % 8) * PAGE; /* break the alignment */
 	if (*ipa >= MODEL_PAGES * PAGE)
 		*ipa = MODEL_PAGES * PAGE - PAGE;
 	if (*ipa + *size > MODEL_PAGES * PAGE)
 		*size = MODEL_PAGES * PAGE - *ipa;
 }
 
-static bool model_free(const struct model_page *model, uint64_t ipa,
-		       uint64_t size)
+static bool model_free(const struct model_page *model, uint64_t ipa, uint64_t size)
 {
 	for (uint64_t p = ipa / PAGE; p < (ipa + size) / PAGE; p++) {
 		if (model[p].pa)

@@ -33,7 +33,7 @@ static void test_queries_go(void **state)
 	for (size_t step = 1; step <= 8; step++) {
 		assert_string_equal(filtered("linux# \x1b[6n", step), "linux# ");
 		assert_string_equal(filtered("a\x1b[5nb\x1b[cc\x1b[0cd\x1b[>ce\x1b[>0cf", step),
-				    "abcdef");
+		                    "abcdef");
 	}
 }
 
@@ -42,8 +42,9 @@ static void test_other_sequences_stay(void **state)
 	(void)state;
 	for (size_t step = 1; step <= 8; step++) {
 		assert_string_equal(filtered("\x1b[1;32mgreen\x1b[0m", step),
-				    "\x1b[1;32mgreen\x1b[0m");
-		assert_string_equal(filtered("\x1b[6;1H\x1b[K\x1b[2J", step), "\x1b[6;1H\x1b[K\x1b[2J");
+		                    "\x1b[1;32mgreen\x1b[0m");
+		assert_string_equal(filtered("\x1b[6;1H\x1b[K\x1b[2J", step),
+		                    "\x1b[6;1H\x1b[K\x1b[2J");
 		assert_string_equal(filtered("\x1b\x1b[6n\x1b", step), "\x1b\x1b");
 		assert_string_equal(filtered("plain text\r\n", step), "plain text\r\n");
 	}

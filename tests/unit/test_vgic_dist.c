@@ -7,9 +7,9 @@
 
 #include "vgic_fixture.h"
 
-#define VCPUS		4
-#define SPI(n)		(32 + (n))
-#define LAST_SPI	SPI(GUEST_SPI_COUNT - 1)
+#define VCPUS    4
+#define SPI(n)   (32 + (n))
+#define LAST_SPI SPI(GUEST_SPI_COUNT - 1)
 
 static struct vgic g;
 
@@ -24,7 +24,8 @@ static void test_ctlr_reset_and_enable(void **state)
 	(void)state;
 	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), GICD_CTLR_ARE | GICD_CTLR_DS);
 	dist_wr(&g, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1);
-	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), GICD_CTLR_ARE | GICD_CTLR_DS | GICD_CTLR_ENABLE_GRP1);
+	assert_int_equal(dist_rd(&g, GICD_CTLR, 4),
+	                 GICD_CTLR_ARE | GICD_CTLR_DS | GICD_CTLR_ENABLE_GRP1);
 	/* ARE and DS cannot be turned off: writing zero only disables Group 1. */
 	dist_wr(&g, GICD_CTLR, 4, 0);
 	assert_int_equal(dist_rd(&g, GICD_CTLR, 4), GICD_CTLR_ARE | GICD_CTLR_DS);
@@ -37,23 +38,23 @@ static void test_typer_fields(void **state)
 
 	(void)state;
 	typer = (uint32_t)dist_rd(&g, GICD_TYPER, 4);
-	assert_int_equal(typer & 0x1f, 3);		/* INTIDs up to 127 */
-	assert_int_equal(typer >> 5 & 7, VCPUS - 1);	/* CPUNumber */
-	assert_int_equal(typer >> 19 & 0x1f, 9);	/* IDbits: 10 bits */
-	assert_int_equal(typer & (1u << 17), 0);	/* no LPIs */
-	assert_int_equal(typer & (1u << 16), 0);	/* no MBIS */
-	assert_int_equal(typer & (1u << 10), 0);	/* one security state */
+	assert_int_equal(typer & 0x1f, 3);           /* INTIDs up to 127 */
+	assert_int_equal(typer >> 5 & 7, VCPUS - 1); /* CPUNumber */
+	assert_int_equal(typer >> 19 & 0x1f, 9);     /* IDbits: 10 bits */
+	assert_int_equal(typer & (1u << 17), 0);     /* no LPIs */
+	assert_int_equal(typer & (1u << 16), 0);     /* no MBIS */
+	assert_int_equal(typer & (1u << 10), 0);     /* one security state */
 
 	assert_int_equal(vgic_init(&small, 1, NULL, 40), 0);
 	typer = (uint32_t)dist_rd(&small, GICD_TYPER, 4);
-	assert_int_equal(typer & 0x1f, 2);		/* 72 INTIDs need 3 x 32 */
+	assert_int_equal(typer & 0x1f, 2); /* 72 INTIDs need 3 x 32 */
 	assert_int_equal(typer >> 5 & 7, 0);
 }
 
 static void test_identification(void **state)
 {
 	(void)state;
-	assert_int_equal(dist_rd(&g, GIC_PIDR2, 4) >> 4 & 0xf, 3);	/* ArchRev */
+	assert_int_equal(dist_rd(&g, GIC_PIDR2, 4) >> 4 & 0xf, 3); /* ArchRev */
 	assert_int_equal(dist_rd(&g, GICD_IIDR, 4) & 0xfff, 0x43b);
 	/* Read-only: writes are ignored. */
 	dist_wr(&g, GICD_TYPER, 4, 0);
@@ -70,7 +71,7 @@ static void test_reset_state_of_the_banks(void **state)
 		assert_int_equal(dist_rd(&g, GICD_ISACTIVER + 4 * n, 4), 0);
 	}
 	assert_int_equal(dist_rd(&g, GICD_IPRIORITYR + SPI(0), 4), 0);
-	assert_int_equal(dist_rd(&g, GICD_ICFGR + 2 * 4, 4), 0);	/* level */
+	assert_int_equal(dist_rd(&g, GICD_ICFGR + 2 * 4, 4), 0); /* level */
 	assert_int_equal(dist_rd(&g, GICD_IROUTER + 8 * SPI(5), 8), 0);
 }
 
@@ -94,7 +95,7 @@ static void test_enable_set_and_clear(void **state)
 	dist_wr(&g, GICD_ISENABLER + 4, 4, 0x5);
 	assert_int_equal(dist_rd(&g, GICD_ISENABLER + 4, 4), 0x5);
 	assert_int_equal(dist_rd(&g, GICD_ICENABLER + 4, 4), 0x5);
-	dist_wr(&g, GICD_ISENABLER + 4, 4, 0);		/* zeros change nothing */
+	dist_wr(&g, GICD_ISENABLER + 4, 4, 0); /* zeros change nothing */
 	assert_int_equal(dist_rd(&g, GICD_ISENABLER + 4, 4), 0x5);
 	dist_wr(&g, GICD_ICENABLER + 4, 4, 0x1);
 	assert_int_equal(dist_rd(&g, GICD_ISENABLER + 4, 4), 0x4);
@@ -105,7 +106,7 @@ static void test_enable_set_and_clear(void **state)
 static void test_pending_set_and_clear(void **state)
 {
 	(void)state;
-	dist_wr(&g, GICD_ISPENDR + 8, 4, 0x80000001);		/* SPIs 32 and 63 */
+	dist_wr(&g, GICD_ISPENDR + 8, 4, 0x80000001); /* SPIs 32 and 63 */
 	assert_int_equal(dist_rd(&g, GICD_ISPENDR + 8, 4), 0x80000001);
 	assert_int_equal(dist_rd(&g, GICD_ICPENDR + 8, 4), 0x80000001);
 	assert_int_equal(vgic_counters(&g, SPI(32), 0)->injected, 1);
@@ -144,8 +145,7 @@ static void test_priority_bytes_and_words(void **state)
 	assert_int_equal(dist_rd(&g, GICD_IPRIORITYR + SPI(4), 4), 0x11223344);
 	/* A word access must be word-aligned. */
 	uint64_t v = 0;
-	assert_int_equal(vgic_dist_access(&g, GICD_IPRIORITYR + SPI(1), 4, false, &v),
-			 -ZE_INVAL);
+	assert_int_equal(vgic_dist_access(&g, GICD_IPRIORITYR + SPI(1), 4, false, &v), -ZE_INVAL);
 }
 
 static void test_config_bits(void **state)
@@ -184,7 +184,7 @@ static void test_spi_goes_where_irouter_says(void **state)
 
 	(void)state;
 	enable_spi(&g, SPI(9));
-	dist_wr(&g, GICD_IROUTER + 8 * SPI(9), 8, 2);	/* vCPU 2 (Aff0 = 2) */
+	dist_wr(&g, GICD_IROUTER + 8 * SPI(9), 8, 2); /* vCPU 2 (Aff0 = 2) */
 	vgic_take_kicks(&g);
 	assert_int_equal(vgic_inject(&g, SPI(9), 0), 0);
 	assert_int_equal(vgic_take_kicks(&g), 1u << 2);
@@ -203,7 +203,7 @@ static void test_rerouting_moves_a_waiting_spi(void **state)
 
 	(void)state;
 	enable_spi(&g, SPI(10));
-	vgic_inject(&g, SPI(10), 0);			/* routed to vCPU 0 at reset */
+	vgic_inject(&g, SPI(10), 0); /* routed to vCPU 0 at reset */
 	assert_true(vgic_has_deliverable(&g, 0));
 	dist_wr(&g, GICD_IROUTER + 8 * SPI(10), 8, 3);
 	assert_false(vgic_has_deliverable(&g, 0));
@@ -264,7 +264,7 @@ static void test_unimplemented_spis_are_raz_wi(void **state)
 	struct vgic small;
 
 	(void)state;
-	assert_int_equal(vgic_init(&small, 2, NULL, 8), 0);	/* INTIDs 32..39 */
+	assert_int_equal(vgic_init(&small, 2, NULL, 8), 0); /* INTIDs 32..39 */
 	dist_wr(&small, GICD_ISENABLER + 4, 4, 0xffffffff);
 	assert_int_equal(dist_rd(&small, GICD_ISENABLER + 4, 4), 0xff);
 	dist_wr(&small, GICD_ISPENDR + 8, 4, 0xffffffff);
@@ -272,7 +272,7 @@ static void test_unimplemented_spis_are_raz_wi(void **state)
 	dist_wr(&small, GICD_IROUTER + 8 * 40, 8, 1);
 	assert_int_equal(dist_rd(&small, GICD_IROUTER + 8 * 40, 8), 0);
 	assert_int_equal(vgic_inject(&small, 40, 0), -ZE_INVAL);
-	assert_int_equal(dist_rd(&g, GICD_ISENABLER + 4 * 31, 4), 0);	/* INTIDs 992.. */
+	assert_int_equal(dist_rd(&g, GICD_ISENABLER + 4 * 31, 4), 0); /* INTIDs 992.. */
 	assert_int_equal(small.unhandled, 0);
 }
 
@@ -280,7 +280,7 @@ static void test_unmodelled_registers_count(void **state)
 {
 	(void)state;
 	assert_int_equal(dist_rd(&g, GICD_SGIR, 4), 0);
-	dist_wr(&g, 0x0040, 4, 123);				/* SETSPI_NSR: no MBIS */
+	dist_wr(&g, 0x0040, 4, 123); /* SETSPI_NSR: no MBIS */
 	assert_int_equal(g.unhandled, 2);
 	/* IGRPMODR is modelled as RAZ/WI (one security state). */
 	dist_wr(&g, GICD_IGRPMODR + 4, 4, 0xffffffff);
@@ -327,7 +327,7 @@ static void test_region_handlers_count_accepted_writes(void **state)
 	assert_int_equal(vgic_redist_mmio(&g, 2 * GUEST_GICR_STRIDE + GICR_WAKER, 4, true, &v), 0);
 	assert_int_equal(vgic_writes(&g), before + 2);
 	assert_int_equal(vgic_redist_mmio(&g, 2 * GUEST_GICR_STRIDE + GICR_WAKER, 1, true, &v),
-			 -ZE_INVAL);
+	                 -ZE_INVAL);
 	assert_int_equal(vgic_redist_mmio(&g, VCPUS * GUEST_GICR_STRIDE, 4, false, &v), -ZE_INVAL);
 	assert_int_equal(vgic_writes(&g), before + 2);
 }

@@ -11,9 +11,9 @@
 
 #include "vgic_fixture.h"
 
-#define VCPUS		4
-#define SPI(n)		(32 + (n))
-#define PPI(n)		(16 + (n))
+#define VCPUS  4
+#define SPI(n) (32 + (n))
+#define PPI(n) (16 + (n))
 
 static struct vgic g;
 
@@ -37,7 +37,7 @@ static void make_edge(unsigned intid)
 
 static void test_init_refuses_bad_shapes(void **state)
 {
-	const uint64_t twins[2] = { 0x100, 0x80000100 };	/* same affinity */
+	const uint64_t twins[2] = { 0x100, 0x80000100 }; /* same affinity */
 	struct vgic m;
 
 	(void)state;
@@ -211,9 +211,9 @@ static void test_evicted_pending_comes_back(void **state)
 	make_edge(SPI(6));
 	vgic_inject(&g, SPI(6), 0);
 	assert_int_equal(vgic_pick(&g, 0, &p, 1), 1);
-	vgic_inject(&g, SPI(6), 0);			/* arrives while in the LR */
+	vgic_inject(&g, SPI(6), 0); /* arrives while in the LR */
 	assert_int_equal(vgic_lr_return(&g, 0, SPI(6), VGIC_LR_PENDING), 0);
-	assert_int_equal(vgic_pick(&g, 0, &p, 1), 1);	/* merged: one delivery */
+	assert_int_equal(vgic_pick(&g, 0, &p, 1), 1); /* merged: one delivery */
 	assert_int_equal(vgic_completed(&g, 0, SPI(6), false), 0);
 	assert_int_equal(vgic_pick(&g, 0, &p, 1), 0);
 	vgic_stats(&g, &st);
@@ -250,7 +250,7 @@ static void test_lr_return_checks_the_protocol(void **state)
 	assert_int_equal(vgic_completed(&g, 1, SPI(2), false), -ZE_INVAL);
 	assert_int_equal(vgic_lr_return(&g, 0, SPI(2), 4), -ZE_INVAL);
 	assert_int_equal(vgic_lr_return(&g, 0, SPI(2), VGIC_LR_ACTIVE), 0);
-	assert_int_equal(vgic_pick(&g, 0, &p, 1), 1);		/* active only */
+	assert_int_equal(vgic_pick(&g, 0, &p, 1), 1); /* active only */
 	/* An LR that was given no pending state cannot have gained one. */
 	assert_int_equal(vgic_lr_return(&g, 0, SPI(2), VGIC_LR_PENDING), -ZE_INVAL);
 	assert_int_equal(vgic_completed(&g, 0, SPI(2), false), 0);
@@ -331,11 +331,11 @@ static void test_edge_configured_line_counts_rising_edges(void **state)
 	enable_spi(&g, SPI(20));
 	make_edge(SPI(20));
 	vgic_set_level(&g, SPI(20), 0, true);
-	vgic_set_level(&g, SPI(20), 0, true);		/* no edge: no new request */
+	vgic_set_level(&g, SPI(20), 0, true); /* no edge: no new request */
 	assert_int_equal(vgic_pick(&g, 0, &p, 1), 1);
 	assert_false(p.eoi_maint);
 	vgic_completed(&g, 0, SPI(20), false);
-	assert_int_equal(vgic_pick(&g, 0, &p, 1), 0);	/* an edge, not the line */
+	assert_int_equal(vgic_pick(&g, 0, &p, 1), 0); /* an edge, not the line */
 	assert_int_equal(vgic_counters(&g, SPI(20), 0)->injected, 1);
 }
 
@@ -351,7 +351,7 @@ static void test_hardware_link_is_reported(void **state)
 	assert_int_equal(vgic_pick(&g, 2, &p, 1), 1);
 	assert_true(p.hw);
 	assert_int_equal(p.hw_intid, 27);
-	assert_false(p.eoi_maint);	/* the hardware deactivates it */
+	assert_false(p.eoi_maint); /* the hardware deactivates it */
 }
 
 int main(void)

@@ -10,8 +10,8 @@
 
 #include "vgic_fixture.h"
 
-#define VCPUS		4
-#define PPI(n)		(16 + (n))
+#define VCPUS  4
+#define PPI(n) (16 + (n))
 
 static struct vgic g;
 
@@ -31,7 +31,7 @@ static void test_typer_names_each_vcpu(void **state)
 	assert_int_equal(vgic_init(&m, 3, mpidr, 32), 0);
 	assert_int_equal(rd_rd(&m, 0, GICR_TYPER, 8), 0x0000010000000000ull);
 	assert_int_equal(rd_rd(&m, 1, GICR_TYPER, 8), 0x0000010100000100ull);
-	assert_int_equal(rd_rd(&m, 2, GICR_TYPER, 8), 0x0100010200000210ull);	/* Last */
+	assert_int_equal(rd_rd(&m, 2, GICR_TYPER, 8), 0x0100010200000210ull); /* Last */
 	assert_int_equal(rd_rd(&m, 2, GICR_TYPER, 4), 0x210);
 	assert_int_equal(rd_rd(&m, 2, GICR_TYPER + 4, 4), 0x01000102);
 }
@@ -42,10 +42,10 @@ static void test_typer_default_affinity_and_last(void **state)
 	for (unsigned v = 0; v < VCPUS; v++) {
 		uint64_t typer = rd_rd(&g, v, GICR_TYPER, 8);
 
-		assert_int_equal(typer >> 32, v);			/* Aff0 = index */
-		assert_int_equal(typer >> 8 & 0xffff, v);		/* Processor_Number */
+		assert_int_equal(typer >> 32, v);         /* Aff0 = index */
+		assert_int_equal(typer >> 8 & 0xffff, v); /* Processor_Number */
 		assert_int_equal(!!(typer & (1u << 4)), v == VCPUS - 1);
-		assert_int_equal(typer & 1, 0);				/* no LPIs */
+		assert_int_equal(typer & 1, 0); /* no LPIs */
 	}
 	/* Read-only. */
 	rd_wr(&g, 0, GICR_TYPER, 8, ~0ull);
@@ -69,7 +69,7 @@ static void test_waker_handshake(void **state)
 static void test_ctlr_iidr_pidr2(void **state)
 {
 	(void)state;
-	rd_wr(&g, 0, GICR_CTLR, 4, 1);				/* EnableLPIs: RAZ/WI */
+	rd_wr(&g, 0, GICR_CTLR, 4, 1); /* EnableLPIs: RAZ/WI */
 	assert_int_equal(rd_rd(&g, 0, GICR_CTLR, 4), 0);
 	assert_int_equal(rd_rd(&g, 0, GICR_IIDR, 4), dist_rd(&g, GICD_IIDR, 4));
 	assert_int_equal(rd_rd(&g, 3, GIC_PIDR2, 4) >> 4 & 0xf, 3);
@@ -85,8 +85,8 @@ static void test_sgi_ppi_reset_state(void **state)
 	assert_int_equal(rd_rd(&g, 0, GICR_ISENABLER0, 4), 0);
 	assert_int_equal(rd_rd(&g, 0, GICR_ISPENDR0, 4), 0);
 	assert_int_equal(rd_rd(&g, 0, GICR_ISACTIVER0, 4), 0);
-	assert_int_equal(rd_rd(&g, 0, GICR_ICFGR0, 4), 0xaaaaaaaa);	/* SGIs: edge */
-	assert_int_equal(rd_rd(&g, 0, GICR_ICFGR1, 4), 0);		/* PPIs: level */
+	assert_int_equal(rd_rd(&g, 0, GICR_ICFGR0, 4), 0xaaaaaaaa); /* SGIs: edge */
+	assert_int_equal(rd_rd(&g, 0, GICR_ICFGR1, 4), 0);          /* PPIs: level */
 	for (unsigned n = 0; n < 8; n++)
 		assert_int_equal(rd_rd(&g, 0, GICR_IPRIORITYR0 + 4 * n, 4), 0);
 }
@@ -129,7 +129,7 @@ static void test_config_of_sgis_is_fixed(void **state)
 	(void)state;
 	rd_wr(&g, 0, GICR_ICFGR0, 4, 0);
 	assert_int_equal(rd_rd(&g, 0, GICR_ICFGR0, 4), 0xaaaaaaaa);
-	rd_wr(&g, 0, GICR_ICFGR1, 4, 2u << 22);				/* PPI 11 edge */
+	rd_wr(&g, 0, GICR_ICFGR1, 4, 2u << 22); /* PPI 11 edge */
 	assert_int_equal(rd_rd(&g, 0, GICR_ICFGR1, 4), 2u << 22);
 }
 
@@ -139,8 +139,7 @@ static void test_frame_limits(void **state)
 
 	(void)state;
 	assert_int_equal(vgic_redist_access(&g, VCPUS, GICR_TYPER, 8, false, &v), -ZE_INVAL);
-	assert_int_equal(vgic_redist_access(&g, 0, GUEST_GICR_STRIDE, 4, false, &v),
-			 -ZE_INVAL);
+	assert_int_equal(vgic_redist_access(&g, 0, GUEST_GICR_STRIDE, 4, false, &v), -ZE_INVAL);
 	assert_int_equal(vgic_redist_access(&g, 0, GICR_WAKER, 8, false, &v), -ZE_INVAL);
 	assert_int_equal(vgic_redist_access(&g, 0, GICR_WAKER + 1, 1, false, &v), -ZE_INVAL);
 	assert_int_equal(vgic_redist_access(&g, 0, GICR_ISENABLER0, 1, false, &v), -ZE_INVAL);
@@ -167,7 +166,7 @@ static void test_sgi_target_list(void **state)
 	(void)state;
 	assert_int_equal(vgic_send_sgi(&g, 0, SGI1R(3, 0x6)), 2);
 	assert_int_equal(pending_sgi_mask(3), 0x6);
-	assert_int_equal(vgic_take_kicks(&g), 0);	/* disabled: nothing to deliver */
+	assert_int_equal(vgic_take_kicks(&g), 0); /* disabled: nothing to deliver */
 	/* Bits naming no vCPU are ignored. */
 	assert_int_equal(vgic_send_sgi(&g, 1, SGI1R(4, 0xfff1)), 1);
 	assert_int_equal(pending_sgi_mask(4), 0x1);
@@ -181,15 +180,15 @@ static void test_sgi_target_list(void **state)
 
 static void test_sgi_affinity_and_range_selector(void **state)
 {
-	const uint64_t mpidr[3] = { 0x0, 0x10100, 0x10111 };	/* 0.0.0.0, 0.1.1.0, 0.1.1.17 */
+	const uint64_t mpidr[3] = { 0x0, 0x10100, 0x10111 }; /* 0.0.0.0, 0.1.1.0, 0.1.1.17 */
 	struct vgic m;
 	uint64_t v;
 
 	(void)state;
 	assert_int_equal(vgic_init(&m, 3, mpidr, 0), 0);
 	assert_int_equal(vgic_send_sgi(&m, 0, SGI1R(7, 1) | SGI1R_AFF2(1) | SGI1R_AFF1(1)), 1);
-	assert_int_equal(vgic_send_sgi(&m, 0, SGI1R(8, 2) | SGI1R_AFF2(1) | SGI1R_AFF1(1) |
-					   SGI1R_RS(1)), 1);
+	assert_int_equal(
+	        vgic_send_sgi(&m, 0, SGI1R(8, 2) | SGI1R_AFF2(1) | SGI1R_AFF1(1) | SGI1R_RS(1)), 1);
 	v = 0;
 	assert_int_equal(vgic_redist_access(&m, 1, GICR_ISPENDR0, 4, false, &v), 0);
 	assert_int_equal(v, 1u << 7);
@@ -215,10 +214,10 @@ static void test_sgi_is_delivered_and_kicks(void **state)
 	enable_private(&g, 1, 2);
 	vgic_take_kicks(&g);
 	assert_int_equal(vgic_send_sgi(&g, 0, SGI1R(2, 0x3)), 2);
-	assert_int_equal(vgic_take_kicks(&g), 1u << 1);		/* vCPU 0: disabled */
+	assert_int_equal(vgic_take_kicks(&g), 1u << 1); /* vCPU 0: disabled */
 	assert_int_equal(vgic_pick(&g, 1, &p, 1), 1);
 	assert_int_equal(p.intid, 2);
-	assert_false(p.eoi_maint);				/* SGIs are edges */
+	assert_false(p.eoi_maint); /* SGIs are edges */
 	assert_int_equal(vgic_pick(&g, 0, &p, 1), 0);
 }
 

@@ -16,17 +16,17 @@
 
 #include "vgic_fixture.h"
 
-#define VCPUS		4
-#define LRS		4
-#define ROUNDS		5000
+#define VCPUS      4
+#define LRS        4
+#define ROUNDS     5000
 /* Far more steps than the rounds need: a run that stalls ends here. */
-#define STEP_LIMIT	(ROUNDS * VCPUS * 64)
+#define STEP_LIMIT (ROUNDS * VCPUS * 64)
 
-#define SGI_PING	1
-#define SGI_PONG	2
-#define SGI_CALL	3
-#define SGI_REPLY	4	/* + the replier: SGIs to one vCPU merge */
-#define SGI_LAST	(SGI_REPLY + VCPUS - 1)
+#define SGI_PING  1
+#define SGI_PONG  2
+#define SGI_CALL  3
+#define SGI_REPLY 4 /* + the replier: SGIs to one vCPU merge */
+#define SGI_LAST  (SGI_REPLY + VCPUS - 1)
 
 struct lr {
 	bool used;
@@ -36,11 +36,14 @@ struct lr {
 
 struct sim_vcpu {
 	struct lr lr[LRS];
-	bool kicked;		/* its core has a physical kick pending */
+	bool kicked; /* its core has a physical kick pending */
 	unsigned taken[GIC_SGI_COUNT];
 };
 
-enum pattern { PING_PONG, BROADCAST };
+enum pattern {
+	PING_PONG,
+	BROADCAST
+};
 
 static struct vgic g;
 static struct sim_vcpu cpu[VCPUS];
@@ -102,7 +105,7 @@ static void send(unsigned from, uint64_t sgi1r)
 
 static uint64_t to_vcpu(unsigned intid, unsigned v)
 {
-	return SGI1R(intid, 1u << v);	/* Aff0 = v (vgic_init with no MPIDRs) */
+	return SGI1R(intid, 1u << v); /* Aff0 = v (vgic_init with no MPIDRs) */
 }
 
 static void start_round(void)
@@ -159,7 +162,7 @@ static bool step(unsigned v)
 				break;
 			}
 		}
-		assert_true(slot < LRS);	/* what it acknowledged is in an LR */
+		assert_true(slot < LRS); /* what it acknowledged is in an LR */
 		return true;
 	}
 	if (cpu[v].kicked) {
@@ -179,7 +182,7 @@ static void run(void)
 		for (unsigned v = 0; v < VCPUS; v++)
 			progress |= step(v);
 		if (!progress)
-			break;		/* every vCPU in WFI, nothing kicked */
+			break; /* every vCPU in WFI, nothing kicked */
 	}
 }
 
@@ -212,7 +215,7 @@ static void test_broadcast_reaches_every_idle_vcpu(void **state)
 	assert_int_equal(rounds, ROUNDS);
 	for (unsigned v = 1; v < VCPUS; v++)
 		assert_int_equal(cpu[v].taken[SGI_CALL], ROUNDS);
-	assert_int_equal(cpu[0].taken[SGI_CALL], 0);	/* IRM: not the sender */
+	assert_int_equal(cpu[0].taken[SGI_CALL], 0); /* IRM: not the sender */
 	for (unsigned v = 1; v < VCPUS; v++)
 		assert_int_equal(cpu[0].taken[SGI_REPLY + v], ROUNDS);
 	assert_nothing_lost();

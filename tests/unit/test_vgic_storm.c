@@ -13,9 +13,9 @@
 
 #include "vgic_fixture.h"
 
-#define VCPUS		4
-#define SPI(n)		(32 + (n))
-#define PPI(n)		(16 + (n))
+#define VCPUS  4
+#define SPI(n) (32 + (n))
+#define PPI(n) (16 + (n))
 
 static struct vgic g;
 
@@ -25,10 +25,10 @@ static int setup(void **state)
 	return vgic_init(&g, VCPUS, NULL, GUEST_SPI_COUNT);
 }
 
-#define LRS		4
-#define STORM_STEPS	400000
-#define CHECK_EVERY	997
-#define DRAIN_ROUNDS	1000
+#define LRS          4
+#define STORM_STEPS  400000
+#define CHECK_EVERY  997
+#define DRAIN_ROUNDS 1000
 
 /*
  * What the test expects, kept apart from the vGIC: a pending request either
@@ -37,9 +37,9 @@ static int setup(void **state)
  * comes back: it joins if the LR still held pending, else it is new.
  */
 struct shadow {
-	bool latch;		/* pending outside any LR */
+	bool latch; /* pending outside any LR */
 	bool in_lr;
-	bool lr_new;		/* a request arrived while in an LR */
+	bool lr_new; /* a request arrived while in an LR */
 	unsigned requests, episodes, acks;
 };
 
@@ -93,8 +93,9 @@ static void storm_inject(void)
 				targets++;
 			}
 		}
-		assert_int_equal(vgic_send_sgi(&g, vcpu, SGI1R(intid, mask) |
-					       (irm ? ICC_SGI1R_IRM : 0)), targets);
+		assert_int_equal(
+		        vgic_send_sgi(&g, vcpu, SGI1R(intid, mask) | (irm ? ICC_SGI1R_IRM : 0)),
+		        targets);
 	} else if (kind == 1) {
 		unsigned intid = PPI(rnd(16));
 
@@ -116,14 +117,9 @@ static void guest_step(unsigned vcpu, struct lr *lr)
 		lr->state = VGIC_LR_ACTIVE;
 		shadow_of(lr->intid, vcpu)->acks++;
 		break;
-	case VGIC_LR_ACTIVE:
-		lr->state = VGIC_LR_INVALID;
-		break;
-	case VGIC_LR_PENDING_ACTIVE:
-		lr->state = VGIC_LR_PENDING;
-		break;
-	default:
-		break;		/* an empty LR: nothing to act on */
+	case VGIC_LR_ACTIVE: lr->state = VGIC_LR_INVALID; break;
+	case VGIC_LR_PENDING_ACTIVE: lr->state = VGIC_LR_PENDING; break;
+	default: break; /* an empty LR: nothing to act on */
 	}
 }
 
@@ -133,7 +129,7 @@ static void give_back(unsigned vcpu, struct lr *lr)
 
 	assert_int_equal(vgic_lr_return(&g, vcpu, lr->intid, lr->state), 0);
 	if (lr->state & VGIC_LR_PENDING) {
-		s->latch = true;		/* whatever came meanwhile joins it */
+		s->latch = true; /* whatever came meanwhile joins it */
 	} else if (s->lr_new) {
 		s->episodes++;
 	}
@@ -153,17 +149,16 @@ static void exit_vcpu(unsigned vcpu, bool all)
 	}
 }
 
-static void check_pick(unsigned vcpu, const struct vgic_pick *p, unsigned n,
-		       unsigned free)
+static void check_pick(unsigned vcpu, const struct vgic_pick *p, unsigned n, unsigned free)
 {
 	int last_pending = -1;
 
 	for (unsigned i = 0; i < n; i++) {
 		struct shadow *s = shadow_of(p[i].intid, vcpu);
 
-		assert_false(s->in_lr);			/* never in two LRs */
+		assert_false(s->in_lr); /* never in two LRs */
 		if (p[i].state & VGIC_LR_PENDING)
-			assert_true(s->latch);		/* nothing spurious */
+			assert_true(s->latch); /* nothing spurious */
 		if (p[i].state == VGIC_LR_PENDING) {
 			assert_true(p[i].priority >= last_pending);
 			last_pending = p[i].priority;
@@ -232,20 +227,14 @@ static void storm_step(unsigned step)
 	switch (rnd(8)) {
 	case 0:
 	case 1:
-	case 2:
-		storm_inject();
-		break;
+	case 2: storm_inject(); break;
 	case 3:
-	case 4:
-		guest_step(vcpu, &lrs[vcpu][rnd(LRS)]);
-		break;
+	case 4: guest_step(vcpu, &lrs[vcpu][rnd(LRS)]); break;
 	case 5:
 		exit_vcpu(vcpu, rnd(2));
 		enter_vcpu(vcpu);
 		break;
-	case 6:
-		enter_vcpu(vcpu);
-		break;
+	case 6: enter_vcpu(vcpu); break;
 	default:
 		if (rnd(4) == 0)
 			storm_reconfigure();
@@ -280,7 +269,7 @@ static void storm_drain(void)
 }
 
 static void assert_all_delivered(unsigned intid, unsigned vcpu, uint64_t *requests,
-				 uint64_t *episodes)
+                                 uint64_t *episodes)
 {
 	struct shadow *s = shadow_of(intid, vcpu);
 	const struct vgic_irq_counters *c = vgic_counters(&g, intid, vcpu);
@@ -288,8 +277,8 @@ static void assert_all_delivered(unsigned intid, unsigned vcpu, uint64_t *reques
 	assert_false(s->latch);
 	assert_false(s->in_lr);
 	assert_int_equal(c->injected, s->requests);
-	assert_int_equal(c->delivered, s->episodes);	/* none lost */
-	assert_int_equal(s->acks, s->episodes);		/* none duplicated */
+	assert_int_equal(c->delivered, s->episodes); /* none lost */
+	assert_int_equal(s->acks, s->episodes);      /* none duplicated */
 	*requests += s->requests;
 	*episodes += s->episodes;
 }
@@ -313,15 +302,15 @@ static void test_storm_loses_nothing(void **state)
 		assert_all_delivered(SPI(s), 0, &requests, &episodes);
 	vgic_stats(&g, &st);
 	print_message("storm: %llu requests, %llu delivered, %llu merged, %llu lost\n",
-		      (unsigned long long)st.injected, (unsigned long long)st.delivered,
-		      (unsigned long long)st.merged, (unsigned long long)st.lost);
+	              (unsigned long long)st.injected, (unsigned long long)st.delivered,
+	              (unsigned long long)st.merged, (unsigned long long)st.lost);
 	assert_int_equal(st.lost, 0);
 	assert_int_equal(st.outstanding, 0);
 	assert_int_equal(st.injected, requests);
 	assert_int_equal(st.delivered, episodes);
 	assert_int_equal(st.injected, st.delivered + st.merged);
 	assert_true(requests > 50000);
-	assert_true(st.merged > 1000);		/* the storm really piled up */
+	assert_true(st.merged > 1000); /* the storm really piled up */
 }
 
 int main(void)

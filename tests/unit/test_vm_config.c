@@ -13,7 +13,7 @@
 #include "vmm/vm_config.h"
 #include "tests/unit/fdt_fixture.h"
 
-#define MIB		0x100000ull
+#define MIB 0x100000ull
 
 static struct board_desc qemu_board, rk_board;
 static struct system_config cfg;
@@ -96,10 +96,9 @@ static void test_rk3588_config(void **state)
 static void test_config_against_wrong_board(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("configs/rk3588", &qemu_board),
-			 -ZE_MALFORMED);
+	assert_int_equal(parse("configs/rk3588", &qemu_board), -ZE_MALFORMED);
 	assert_string_equal(msg.text, "config: vm 'rtos': cpu 4 does not exist "
-			    "(the board has 4 cores: 0-3)");
+	                              "(the board has 4 cores: 0-3)");
 }
 
 static void test_good_fixture(void **state)
@@ -147,154 +146,157 @@ struct bad_case {
 
 #define VMS "config: vm '"
 static const struct bad_case bad_cases[] = {
-	{ "overlap_memory", -ZE_CONFLICT, VMS "linux': host memory "
-	  "0x52000000-0x61ffffff overlaps vm 'rtos' (0x50000000-0x53ffffff)" },
-	{ "overlap_zvm", -ZE_CONFLICT, VMS "rtos': host memory "
-	  "0x4e000000-0x51ffffff overlaps ZVM's own memory (zvm-memory "
-	  "0x40000000-0x4fffffff)" },
-	{ "cpu_twice", -ZE_CONFLICT,
-	  VMS "linux': cpu 1 is already given to vm 'rtos'" },
-	{ "cpu_zvm", -ZE_CONFLICT,
-	  VMS "rtos': cpu 0 is ZVM's own core (zvm-cpu)" },
-	{ "cpu_listed_twice", -ZE_CONFLICT,
-	  VMS "linux': cpu 2 is listed twice" },
+	{ "overlap_memory", -ZE_CONFLICT,
+	  VMS "linux': host memory "
+	      "0x52000000-0x61ffffff overlaps vm 'rtos' (0x50000000-0x53ffffff)" },
+	{ "overlap_zvm", -ZE_CONFLICT,
+	  VMS "rtos': host memory "
+	      "0x4e000000-0x51ffffff overlaps ZVM's own memory (zvm-memory "
+	      "0x40000000-0x4fffffff)" },
+	{ "cpu_twice", -ZE_CONFLICT, VMS "linux': cpu 1 is already given to vm 'rtos'" },
+	{ "cpu_zvm", -ZE_CONFLICT, VMS "rtos': cpu 0 is ZVM's own core (zvm-cpu)" },
+	{ "cpu_listed_twice", -ZE_CONFLICT, VMS "linux': cpu 2 is listed twice" },
 	{ "cpu_missing", -ZE_MALFORMED,
 	  VMS "linux': cpu 7 does not exist (the board has 4 cores: 0-3)" },
 	{ "cpus_not_cells", -ZE_MALFORMED,
 	  VMS "linux': 'cpus' must be a list of cells, like <1 2>" },
-	{ "zvm_cpu_missing", -ZE_MALFORMED, "config: /zvm: zvm-cpu 4 "
+	{ "zvm_cpu_missing", -ZE_MALFORMED,
+	  "config: /zvm: zvm-cpu 4 "
 	  "does not exist (the board has 4 cores: 0-3)" },
-	{ "irq_twice", -ZE_CONFLICT,
-	  VMS "linux': SPI 41 is already given to vm 'rtos'" },
+	{ "irq_twice", -ZE_CONFLICT, VMS "linux': SPI 41 is already given to vm 'rtos'" },
 	{ "irq_twice_same_vm", -ZE_CONFLICT,
 	  VMS "rtos' passthrough@a003000: SPI 40 is given twice" },
-	{ "irq_zvm_uart", -ZE_CONFLICT,
-	  VMS "rtos': SPI 1 is ZVM's console UART interrupt" },
+	{ "irq_zvm_uart", -ZE_CONFLICT, VMS "rtos': SPI 1 is ZVM's console UART interrupt" },
 	{ "irq_range", -ZE_MALFORMED,
 	  VMS "rtos' passthrough@a003000: SPI 988 is out of range (0-987)" },
-	{ "passthrough_twice", -ZE_CONFLICT, VMS "linux': pass-through "
-	  "0xa003000-0xa003fff is already given to vm 'rtos'" },
-	{ "passthrough_ram", -ZE_CONFLICT, VMS "rtos': pass-through "
-	  "0x60000000-0x60000fff overlaps RAM (only device regions can be "
-	  "passed through)" },
-	{ "passthrough_gic", -ZE_CONFLICT, VMS "rtos': pass-through "
-	  "0x8000000-0x800ffff overlaps the GIC distributor" },
-	{ "passthrough_uart", -ZE_CONFLICT, VMS "rtos': pass-through "
-	  "0x9000000-0x9000fff overlaps ZVM's console UART" },
-	{ "passthrough_align", -ZE_MALFORMED, VMS "rtos' passthrough@a003000: "
-	  "region <0xa003200 0x200> must be non-empty, 4 KiB aligned and inside "
-	  "the address space" },
+	{ "passthrough_twice", -ZE_CONFLICT,
+	  VMS "linux': pass-through "
+	      "0xa003000-0xa003fff is already given to vm 'rtos'" },
+	{ "passthrough_ram", -ZE_CONFLICT,
+	  VMS "rtos': pass-through "
+	      "0x60000000-0x60000fff overlaps RAM (only device regions can be "
+	      "passed through)" },
+	{ "passthrough_gic", -ZE_CONFLICT,
+	  VMS "rtos': pass-through "
+	      "0x8000000-0x800ffff overlaps the GIC distributor" },
+	{ "passthrough_uart", -ZE_CONFLICT,
+	  VMS "rtos': pass-through "
+	      "0x9000000-0x9000fff overlaps ZVM's console UART" },
+	{ "passthrough_align", -ZE_MALFORMED,
+	  VMS "rtos' passthrough@a003000: "
+	      "region <0xa003200 0x200> must be non-empty, 4 KiB aligned and inside "
+	      "the address space" },
 	{ "passthrough_no_reg", -ZE_MISSING,
 	  VMS "rtos' passthrough@a003000: missing required property 'reg'" },
 	{ "passthrough_unknown_prop", -ZE_UNKNOWN,
 	  VMS "rtos' passthrough@a003000: unknown property 'status'" },
-	{ "passthrough_guest_ram", -ZE_CONFLICT, VMS "rtos': pass-through "
-	  "0x100100000-0x100100fff overlaps its own guest RAM" },
-	{ "unknown_prop", -ZE_UNKNOWN,
-	  VMS "linux': unknown property 'autostrat'" },
-	{ "unknown_zvm_prop", -ZE_UNKNOWN,
-	  "config: /zvm: unknown property 'boot-delay'" },
-	{ "unknown_node", -ZE_UNKNOWN,
-	  VMS "linux': unknown node 'console'" },
-	{ "unknown_root_node", -ZE_UNKNOWN,
-	  "config: /: unknown node 'chosen'" },
-	{ "unknown_zvm_node", -ZE_UNKNOWN,
-	  "config: /zvm: unknown node 'guests'" },
-	{ "missing_image", -ZE_MISSING,
-	  VMS "linux': missing required property 'image'" },
-	{ "missing_cpus", -ZE_MISSING,
-	  VMS "linux': missing required property 'cpus'" },
-	{ "missing_memory", -ZE_MISSING,
-	  VMS "linux': missing required property 'memory'" },
-	{ "missing_os_type", -ZE_MISSING,
-	  VMS "linux': missing required property 'os-type'" },
-	{ "missing_zvm_cpu", -ZE_MISSING,
-	  "config: /zvm: missing required property 'zvm-cpu'" },
+	{ "passthrough_guest_ram", -ZE_CONFLICT,
+	  VMS "rtos': pass-through "
+	      "0x100100000-0x100100fff overlaps its own guest RAM" },
+	{ "unknown_prop", -ZE_UNKNOWN, VMS "linux': unknown property 'autostrat'" },
+	{ "unknown_zvm_prop", -ZE_UNKNOWN, "config: /zvm: unknown property 'boot-delay'" },
+	{ "unknown_node", -ZE_UNKNOWN, VMS "linux': unknown node 'console'" },
+	{ "unknown_root_node", -ZE_UNKNOWN, "config: /: unknown node 'chosen'" },
+	{ "unknown_zvm_node", -ZE_UNKNOWN, "config: /zvm: unknown node 'guests'" },
+	{ "missing_image", -ZE_MISSING, VMS "linux': missing required property 'image'" },
+	{ "missing_cpus", -ZE_MISSING, VMS "linux': missing required property 'cpus'" },
+	{ "missing_memory", -ZE_MISSING, VMS "linux': missing required property 'memory'" },
+	{ "missing_os_type", -ZE_MISSING, VMS "linux': missing required property 'os-type'" },
+	{ "missing_zvm_cpu", -ZE_MISSING, "config: /zvm: missing required property 'zvm-cpu'" },
 	{ "missing_zvm_memory", -ZE_MISSING,
 	  "config: /zvm: missing required property 'zvm-memory'" },
 	{ "missing_compatible", -ZE_MISSING,
 	  "config: /zvm: missing required property 'compatible'" },
 	{ "missing_vms", -ZE_MISSING, "config: /zvm: missing node 'vms'" },
-	{ "os_type", -ZE_MALFORMED, VMS "linux': os-type \"windows\" is "
-	  "not one of rtos, linux, baremetal" },
-	{ "recovery", -ZE_MALFORMED, VMS "linux': recovery \"reboot\" is "
-	  "not one of none, restart, pause" },
-	{ "zero_vcpus", -ZE_MALFORMED,
-	  VMS "linux': zero vCPUs: 'cpus' is empty" },
-	{ "memory_align", -ZE_MALFORMED, VMS "linux': 'memory' "
-	  "<0x40000000 0x4100000> is not 2 MiB aligned" },
+	{ "os_type", -ZE_MALFORMED,
+	  VMS "linux': os-type \"windows\" is "
+	      "not one of rtos, linux, baremetal" },
+	{ "recovery", -ZE_MALFORMED,
+	  VMS "linux': recovery \"reboot\" is "
+	      "not one of none, restart, pause" },
+	{ "zero_vcpus", -ZE_MALFORMED, VMS "linux': zero vCPUs: 'cpus' is empty" },
+	{ "memory_align", -ZE_MALFORMED,
+	  VMS "linux': 'memory' "
+	      "<0x40000000 0x4100000> is not 2 MiB aligned" },
 	{ "memory_zero", -ZE_MALFORMED, VMS "linux': 'memory' has size 0" },
-	{ "memory_cells", -ZE_MALFORMED, VMS "linux': 'memory' must be "
-	  "<base size> as two 64-bit values (4 cells)" },
-	{ "memory_low", -ZE_MALFORMED, VMS "linux': guest RAM at 0x0 "
-	  "overlaps the guest's device window below 0x40000000" },
-	{ "host_align", -ZE_MALFORMED,
-	  VMS "rtos': host-address 0x50100000 is not 2 MiB aligned" },
+	{ "memory_cells", -ZE_MALFORMED,
+	  VMS "linux': 'memory' must be "
+	      "<base size> as two 64-bit values (4 cells)" },
+	{ "memory_low", -ZE_MALFORMED,
+	  VMS "linux': guest RAM at 0x0 "
+	      "overlaps the guest's device window below 0x40000000" },
+	{ "host_align", -ZE_MALFORMED, VMS "rtos': host-address 0x50100000 is not 2 MiB aligned" },
 	{ "host_cells", -ZE_MALFORMED,
 	  VMS "rtos': 'host-address' must be one 64-bit value (2 cells)" },
-	{ "host_outside_ram", -ZE_MALFORMED, VMS "rtos': host memory "
-	  "0x7e000000-0x81ffffff is not inside the board's RAM" },
-	{ "host_full", -ZE_LIMIT,
-	  VMS "linux': no free 2 MiB-aligned host RAM for its 1024 MiB" },
-	{ "flag_value", -ZE_MALFORMED, VMS "linux': 'autostart' is a flag "
-	  "and takes no value (write 'autostart;')" },
-	{ "image_path", -ZE_MALFORMED, VMS "linux': image "
-	  "\"../linux-Image\" must be a plain file name, without '/'" },
-	{ "string_list", -ZE_MALFORMED,
-	  VMS "linux': 'bootargs' must be one non-empty string" },
-	{ "vm_name", -ZE_MALFORMED, "config: /zvm/vms: VM name '9lives': "
+	{ "host_outside_ram", -ZE_MALFORMED,
+	  VMS "rtos': host memory "
+	      "0x7e000000-0x81ffffff is not inside the board's RAM" },
+	{ "host_full", -ZE_LIMIT, VMS "linux': no free 2 MiB-aligned host RAM for its 1024 MiB" },
+	{ "flag_value", -ZE_MALFORMED,
+	  VMS "linux': 'autostart' is a flag "
+	      "and takes no value (write 'autostart;')" },
+	{ "image_path", -ZE_MALFORMED,
+	  VMS "linux': image "
+	      "\"../linux-Image\" must be a plain file name, without '/'" },
+	{ "string_list", -ZE_MALFORMED, VMS "linux': 'bootargs' must be one non-empty string" },
+	{ "vm_name", -ZE_MALFORMED,
+	  "config: /zvm/vms: VM name '9lives': "
 	  "use a letter, then letters, digits, '-' or '_' (no unit address)" },
-	{ "compatible", -ZE_MALFORMED, "config: /zvm: compatible is not "
+	{ "compatible", -ZE_MALFORMED,
+	  "config: /zvm: compatible is not "
 	  "\"zvm,system-v1\" (a configuration for another ZVM version?)" },
-	{ "zvm_memory_outside", -ZE_MALFORMED, "config: /zvm: zvm-memory "
+	{ "zvm_memory_outside", -ZE_MALFORMED,
+	  "config: /zvm: zvm-memory "
 	  "0x0-0xfffffff is not inside the board's RAM" },
-	{ "zvm_memory_align", -ZE_MALFORMED, "config: /zvm: 'zvm-memory' "
+	{ "zvm_memory_align", -ZE_MALFORMED,
+	  "config: /zvm: 'zvm-memory' "
 	  "<0x40080000 0x10000000> is not 2 MiB aligned" },
-	{ "heartbeat_range", -ZE_MALFORMED, VMS "rtos': heartbeat-timeout-ms 10 is not "
-	  "within 50..600000" },
+	{ "heartbeat_range", -ZE_MALFORMED,
+	  VMS "rtos': heartbeat-timeout-ms 10 is not "
+	      "within 50..600000" },
 	{ "too_many_vms", -ZE_LIMIT, "config: /zvm/vms: more than 8 VMs" },
-	{ "virtio_type", -ZE_MALFORMED,
-	  VMS "linux' virtio@0: type \"gpu\" is not one of console" },
-	{ "virtio_slot", -ZE_MALFORMED, VMS "linux' virtio@20: 'virtio@20': a virtio node "
-	  "is virtio@<slot>, the slot in hex (0-1f)" },
-	{ "virtio_slot_name", -ZE_MALFORMED, VMS "linux' virtio@x1: 'virtio@x1': a virtio "
-	  "node is virtio@<slot>, the slot in hex (0-1f)" },
-	{ "virtio_no_type", -ZE_MISSING,
-	  VMS "linux' virtio@0: missing required property 'type'" },
-	{ "virtio_backing", -ZE_MALFORMED, VMS "linux' virtio@0: a console device's "
-	  "backing is \"console\", not \"disk\"" },
-	{ "virtio_irq_range", -ZE_MALFORMED, VMS "linux' virtio@0: interrupt: SPI 96 is "
-	  "out of the guest's range (0-95)" },
+	{ "virtio_type", -ZE_MALFORMED, VMS "linux' virtio@0: type \"gpu\" is not one of console" },
+	{ "virtio_slot", -ZE_MALFORMED,
+	  VMS "linux' virtio@20: 'virtio@20': a virtio node "
+	      "is virtio@<slot>, the slot in hex (0-1f)" },
+	{ "virtio_slot_name", -ZE_MALFORMED,
+	  VMS "linux' virtio@x1: 'virtio@x1': a virtio "
+	      "node is virtio@<slot>, the slot in hex (0-1f)" },
+	{ "virtio_no_type", -ZE_MISSING, VMS "linux' virtio@0: missing required property 'type'" },
+	{ "virtio_backing", -ZE_MALFORMED,
+	  VMS "linux' virtio@0: a console device's "
+	      "backing is \"console\", not \"disk\"" },
+	{ "virtio_irq_range", -ZE_MALFORMED,
+	  VMS "linux' virtio@0: interrupt: SPI 96 is "
+	      "out of the guest's range (0-95)" },
 	{ "virtio_irq_uart", -ZE_CONFLICT,
 	  VMS "linux': virtio@0: SPI 1 is the emulated UART's interrupt" },
 	{ "virtio_irq_passthrough", -ZE_CONFLICT,
 	  VMS "rtos': virtio@0: SPI 40 is also a pass-through interrupt" },
 	{ "virtio_window_passthrough", -ZE_CONFLICT,
 	  VMS "rtos': a pass-through region overlaps virtio@18's window" },
-	{ "virtio_two_consoles", -ZE_CONFLICT, VMS "linux' virtio@1: a second virtio "
-	  "console (virtio@0 is the VM's console)" },
-	{ "virtio_slot_twice", -ZE_CONFLICT,
-	  VMS "linux' virtio@01: virtio slot 1 is given twice" },
+	{ "virtio_two_consoles", -ZE_CONFLICT,
+	  VMS "linux' virtio@1: a second virtio "
+	      "console (virtio@0 is the VM's console)" },
+	{ "virtio_slot_twice", -ZE_CONFLICT, VMS "linux' virtio@01: virtio slot 1 is given twice" },
 	{ "virtio_irq_twice", -ZE_CONFLICT,
 	  VMS "linux' virtio@2: interrupt SPI 17 is already virtio@1's" },
-	{ "virtio_unknown_prop", -ZE_UNKNOWN,
-	  VMS "linux' virtio@0: unknown property 'status'" },
+	{ "virtio_unknown_prop", -ZE_UNKNOWN, VMS "linux' virtio@0: unknown property 'status'" },
 	{ "zshm_unknown_vm", -ZE_MALFORMED,
 	  "config: channel 'c': readers: 'bsd' is not a VM of this system" },
-	{ "zshm_size", -ZE_MALFORMED, "config: channel 'c': size 0x1800 must "
+	{ "zshm_size", -ZE_MALFORMED,
+	  "config: channel 'c': size 0x1800 must "
 	  "be a non-zero multiple of 4 KiB, at most 16 MiB" },
 	{ "zshm_no_reader", -ZE_MALFORMED,
 	  "config: channel 'c': writer 'rtos' has no reader but itself" },
-	{ "zshm_twice", -ZE_CONFLICT,
-	  "config: channel 'c': writers: 'rtos' is listed twice" },
-	{ "zshm_multicast", -ZE_MALFORMED, "config: channel 'c': 'multicast' "
+	{ "zshm_twice", -ZE_CONFLICT, "config: channel 'c': writers: 'rtos' is listed twice" },
+	{ "zshm_multicast", -ZE_MALFORMED,
+	  "config: channel 'c': 'multicast' "
 	  "but no writer has more than one reader" },
 	{ "zshm_missing_readers", -ZE_MISSING,
 	  "config: channel 'c': missing required property 'readers'" },
-	{ "zshm_unknown_prop", -ZE_UNKNOWN,
-	  "config: channel 'c': unknown property 'role'" },
-	{ "no_zvm", -ZE_MISSING,
-	  "config: /: no /zvm node: not a ZVM system configuration" },
+	{ "zshm_unknown_prop", -ZE_UNKNOWN, "config: channel 'c': unknown property 'role'" },
+	{ "no_zvm", -ZE_MISSING, "config: /: no /zvm node: not a ZVM system configuration" },
 };
 
 static void test_bad_fixture(void **state)
@@ -327,7 +329,7 @@ static void test_zshm_channels(void **state)
 	assert_int_equal(rl->readers, 3);
 	assert_false(rl->multicast);
 	assert_string_equal(one->name, "one");
-	assert_int_equal(one->members[0], 1);	/* linux, the writer */
+	assert_int_equal(one->members[0], 1); /* linux, the writer */
 	assert_int_equal(one->members[1], 0);
 	assert_int_equal(one->writers, 1);
 	assert_int_equal(one->readers, 2);
@@ -338,8 +340,8 @@ static void test_not_a_blob(void **state)
 	static const char junk[64] = "this is not a devicetree";
 
 	(void)state;
-	assert_int_equal(vm_config_parse(junk, sizeof(junk), &qemu_board, &cfg,
-					 &msg), -ZE_NOT_A_BLOB);
+	assert_int_equal(vm_config_parse(junk, sizeof(junk), &qemu_board, &cfg, &msg),
+	                 -ZE_NOT_A_BLOB);
 	assert_string_equal(msg.text, "config: blob: bad magic (not a devicetree blob)");
 	assert_int_equal(vm_config_parse(NULL, 0, &qemu_board, &cfg, &msg), -ZE_INVAL);
 }
@@ -354,8 +356,7 @@ static void test_truncated_everywhere(void **state)
 	(void)state;
 	for (len = 0; len < b.size; len++) {
 		copy = blob_copy(&b, len);
-		assert_int_not_equal(vm_config_parse(copy, len, &qemu_board, &cfg,
-						     &msg), 0);
+		assert_int_not_equal(vm_config_parse(copy, len, &qemu_board, &cfg, &msg), 0);
 		assert_true(strncmp(msg.text, "config: ", 8) == 0);
 		free(copy);
 	}
@@ -383,8 +384,10 @@ static int table_lookup(void *ctx, const char *name, uint64_t *size)
 static int check_images(uint64_t rtos, uint64_t kernel, uint64_t initrd)
 {
 	const struct file_size files[] = {
-		{ "rtos.bin", rtos }, { "linux-Image", kernel },
-		{ "linux-initrd", initrd }, { NULL, 0 },
+		{ "rtos.bin", rtos },
+		{ "linux-Image", kernel },
+		{ "linux-initrd", initrd },
+		{ NULL, 0 },
 	};
 
 	memset(&msg, 'x', sizeof(msg));
@@ -400,12 +403,11 @@ static void test_image_sizes(void **state)
 	assert_string_equal(msg.text, "");
 	assert_int_equal(check_images(64 * MIB + 1, MIB, MIB), -ZE_IMAGE);
 	assert_string_equal(msg.text, VMS "rtos': image 'rtos.bin' (67108865 bytes) is "
-			    "larger than its memory (67108864 bytes)");
-	assert_int_equal(check_images(MIB, 200 * MIB, 56 * MIB + 1),
-			 -ZE_IMAGE);
+	                                  "larger than its memory (67108864 bytes)");
+	assert_int_equal(check_images(MIB, 200 * MIB, 56 * MIB + 1), -ZE_IMAGE);
 	assert_string_equal(msg.text, VMS "linux': image 'linux-Image' and initrd "
-			    "'linux-initrd' (268435457 bytes together) do not fit "
-			    "in its memory (268435456 bytes)");
+	                                  "'linux-initrd' (268435457 bytes together) do not fit "
+	                                  "in its memory (268435456 bytes)");
 }
 
 static void test_image_missing(void **state)
@@ -414,8 +416,8 @@ static void test_image_missing(void **state)
 
 	(void)state;
 	assert_int_equal(parse("configs/qemu-virt", &qemu_board), 0);
-	assert_int_equal(vm_config_check_images(&cfg, table_lookup,
-						(void *)only_rtos, &msg), -ZE_IMAGE);
+	assert_int_equal(vm_config_check_images(&cfg, table_lookup, (void *)only_rtos, &msg),
+	                 -ZE_IMAGE);
 	assert_string_equal(msg.text, VMS "linux': image 'linux-Image' not found");
 }
 
@@ -442,7 +444,7 @@ static void test_names(void **state)
 	assert_string_equal(vm_recovery_name(VM_RECOVERY_PAUSE), "pause");
 }
 
-#define BAD_COUNT	(sizeof(bad_cases) / sizeof(bad_cases[0]))
+#define BAD_COUNT (sizeof(bad_cases) / sizeof(bad_cases[0]))
 
 int main(void)
 {
@@ -475,6 +477,5 @@ int main(void)
 			.initial_state = (void *)&bad_cases[i],
 		};
 	}
-	return _cmocka_run_group_tests("vm_config", tests, nfixed + BAD_COUNT,
-				       NULL, NULL);
+	return _cmocka_run_group_tests("vm_config", tests, nfixed + BAD_COUNT, NULL, NULL);
 }

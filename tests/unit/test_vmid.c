@@ -8,7 +8,7 @@
 #include "lib/zerror.h"
 #include "vmm/vmid.h"
 
-#define VM_VMIDS	255	/* 1..255: every VMID but ZVM's 0 */
+#define VM_VMIDS 255 /* 1..255: every VMID but ZVM's 0 */
 
 static void take_all(struct vmid_pool *pool, bool seen[VMID_SPACE])
 {

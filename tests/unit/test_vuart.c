@@ -13,19 +13,19 @@
 
 #include "vdev/vuart.h"
 
-#define MAX_OUT		256
-#define MAX_EDGES	64
+#define MAX_OUT   256
+#define MAX_EDGES 64
 
 /* UARTLCR_H WLEN = 8 bits (DDI 0183, 3.3.7). */
-#define LCR_H_WLEN8	(3u << 5)
+#define LCR_H_WLEN8 (3u << 5)
 /* 115200 baud from the 24 MHz clock: 24e6 / (16 * 115200) = 13 + 1/64. */
-#define BAUD_IBRD	13u
-#define BAUD_FBRD	1u
+#define BAUD_IBRD   13u
+#define BAUD_FBRD   1u
 
 struct sink {
 	char out[MAX_OUT];
 	size_t out_len;
-	bool edges[MAX_EDGES];	/* every level set_irq was called with */
+	bool edges[MAX_EDGES]; /* every level set_irq was called with */
 	size_t edge_count;
 };
 
@@ -51,7 +51,9 @@ static void sink_irq(void *ctx, bool level)
 static int setup(void **state)
 {
 	const struct vuart_backend backend = {
-		.output = sink_output, .set_irq = sink_irq, .ctx = &sink,
+		.output = sink_output,
+		.set_irq = sink_irq,
+		.ctx = &sink,
 	};
 
 	(void)state;
@@ -129,8 +131,8 @@ static void test_primecell_ids(void **state)
 		periph |= (rd(VUART_PERIPH_ID0 + 4 * i) & 0xff) << (8 * i);
 		cell |= (rd(VUART_CELL_ID0 + 4 * i) & 0xff) << (8 * i);
 	}
-	assert_int_equal(periph & 0xfff, 0x011);	/* part number: PL011 */
-	assert_int_equal((periph >> 12) & 0xff, 0x41);	/* designer: ARM */
+	assert_int_equal(periph & 0xfff, 0x011);       /* part number: PL011 */
+	assert_int_equal((periph >> 12) & 0xff, 0x41); /* designer: ARM */
 	assert_int_equal(cell, 0xb105f00d);
 	assert_int_equal(rd_sized(VUART_PERIPH_ID0, 2), 0x11);
 }
@@ -155,8 +157,7 @@ static void test_linux_driver_transmit(void **state)
 	assert_int_equal(rd_sized(VUART_IBRD, 2), BAUD_IBRD);
 	assert_int_equal(rd_sized(VUART_FBRD, 2), BAUD_FBRD);
 	assert_int_equal(rd_sized(VUART_LCR_H, 2), LCR_H_WLEN8 | VUART_LCR_H_FEN);
-	assert_int_equal(rd_sized(VUART_CR, 2),
-			 VUART_CR_UARTEN | VUART_CR_TXE | VUART_CR_RXE);
+	assert_int_equal(rd_sized(VUART_CR, 2), VUART_CR_UARTEN | VUART_CR_TXE | VUART_CR_RXE);
 	assert_int_equal(sink.edge_count, 0);
 
 	/* pl011_tx_chars: fill while not TXFF, then unmask TX. */
@@ -166,8 +167,7 @@ static void test_linux_driver_transmit(void **state)
 	}
 	assert_int_equal(sink.out_len, strlen(msg));
 	assert_memory_equal(sink.out, msg, strlen(msg));
-	assert_int_equal(rd(VUART_FR) & (VUART_FR_BUSY | VUART_FR_TXFE),
-			 VUART_FR_TXFE);
+	assert_int_equal(rd(VUART_FR) & (VUART_FR_BUSY | VUART_FR_TXFE), VUART_FR_TXFE);
 	assert_true(rd(VUART_RIS) & VUART_INT_TX);
 	assert_int_equal(rd(VUART_MIS) & VUART_INT_TX, 0);
 	wr(VUART_IMSC, rd(VUART_IMSC) | VUART_INT_TX);
@@ -296,16 +296,16 @@ static void test_icr_and_mask_edges(void **state)
 
 	(void)state;
 	wr(VUART_IMSC, VUART_INT_TX);
-	wr(VUART_DR, 'a');		/* high */
-	wr(VUART_DR, 'b');		/* already high: no call */
-	wr(VUART_ICR, VUART_INT_TX);	/* low */
-	wr(VUART_ICR, VUART_INT_TX);	/* already low: no call */
-	wr(VUART_DR, 'c');		/* high */
-	wr(VUART_IMSC, 0);		/* masked: low, RIS kept */
+	wr(VUART_DR, 'a');           /* high */
+	wr(VUART_DR, 'b');           /* already high: no call */
+	wr(VUART_ICR, VUART_INT_TX); /* low */
+	wr(VUART_ICR, VUART_INT_TX); /* already low: no call */
+	wr(VUART_DR, 'c');           /* high */
+	wr(VUART_IMSC, 0);           /* masked: low, RIS kept */
 	assert_true(rd(VUART_RIS) & VUART_INT_TX);
 	assert_int_equal(rd(VUART_MIS), 0);
-	wr(VUART_IMSC, VUART_INT_TX);	/* high again */
-	wr(VUART_ICR, VUART_INT_ALL);	/* low */
+	wr(VUART_IMSC, VUART_INT_TX); /* high again */
+	wr(VUART_ICR, VUART_INT_ALL); /* low */
 	assert_edges(6, expect);
 	assert_memory_equal(sink.out, "abc", 3);
 }
@@ -315,12 +315,12 @@ static void test_icr_clears_rx_until_new_data(void **state)
 {
 	(void)state;
 	wr(VUART_IMSC, VUART_INT_RX);
-	feed("a");			/* character mode: trigger 1 */
+	feed("a"); /* character mode: trigger 1 */
 	assert_true(vuart_irq_level(&uart));
 	wr(VUART_ICR, VUART_INT_RX);
 	assert_false(vuart_irq_level(&uart));
 	wr(VUART_LCR_H, VUART_LCR_H_FEN);
-	wr(VUART_IFLS, 0);		/* trigger 4 */
+	wr(VUART_IFLS, 0); /* trigger 4 */
 	assert_int_equal(rd(VUART_RIS), VUART_INT_RT);
 	feed("bcd");
 	assert_int_equal(rd(VUART_RIS), VUART_INT_RX | VUART_INT_RT);
@@ -362,10 +362,8 @@ static void test_access_sizes_and_errors(void **state)
 	(void)state;
 	assert_int_equal(vuart_access(&uart, VUART_DR, 8, false, &v), -ZE_MMIO_SIZE);
 	assert_int_equal(vuart_access(&uart, VUART_DR, 3, true, &v), -ZE_MMIO_SIZE);
-	assert_int_equal(vuart_access(&uart, VUART_WINDOW_SIZE, 4, false, &v),
-			 -ZE_MMIO_RANGE);
-	assert_int_equal(vuart_access(&uart, VUART_FR + 2, 4, false, &v),
-			 -ZE_MMIO_ALIGN);
+	assert_int_equal(vuart_access(&uart, VUART_WINDOW_SIZE, 4, false, &v), -ZE_MMIO_RANGE);
+	assert_int_equal(vuart_access(&uart, VUART_FR + 2, 4, false, &v), -ZE_MMIO_ALIGN);
 	/* earlycon's byte store to DR transmits. */
 	wr_sized(VUART_DR, 0x1241, 1);
 	assert_int_equal(sink.out_len, 1);
@@ -431,8 +429,7 @@ static void test_without_backend(void **state)
 
 	(void)state;
 	vuart_init(&uart, NULL);
-	assert_int_equal(vuart_access(&uart, VUART_IMSC, 4, true,
-				      &(uint64_t){ VUART_INT_TX }), 0);
+	assert_int_equal(vuart_access(&uart, VUART_IMSC, 4, true, &(uint64_t){ VUART_INT_TX }), 0);
 	assert_int_equal(vuart_access(&uart, VUART_DR, 4, true, &v), 0);
 	assert_true(vuart_irq_level(&uart));
 	assert_int_equal(uart.tx_bytes, 1);

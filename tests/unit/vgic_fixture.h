@@ -11,11 +11,11 @@
 #include "lib/zerror.h"
 
 /* ICC_SGI1R_EL1 (IHI 0069 12.2.22). */
-#define SGI1R(intid, targets)	((uint64_t)(intid) << ICC_SGI1R_INTID_SHIFT | (targets))
-#define SGI1R_AFF1(a)		((uint64_t)(a) << ICC_SGI1R_AFF1_SHIFT)
-#define SGI1R_AFF2(a)		((uint64_t)(a) << ICC_SGI1R_AFF2_SHIFT)
-#define SGI1R_AFF3(a)		((uint64_t)(a) << ICC_SGI1R_AFF3_SHIFT)
-#define SGI1R_RS(rs)		((uint64_t)(rs) << ICC_SGI1R_RS_SHIFT)
+#define SGI1R(intid, targets) ((uint64_t)(intid) << ICC_SGI1R_INTID_SHIFT | (targets))
+#define SGI1R_AFF1(a)         ((uint64_t)(a) << ICC_SGI1R_AFF1_SHIFT)
+#define SGI1R_AFF2(a)         ((uint64_t)(a) << ICC_SGI1R_AFF2_SHIFT)
+#define SGI1R_AFF3(a)         ((uint64_t)(a) << ICC_SGI1R_AFF3_SHIFT)
+#define SGI1R_RS(rs)          ((uint64_t)(rs) << ICC_SGI1R_RS_SHIFT)
 
 static inline uint64_t dist_rd(struct vgic *g, uint64_t off, unsigned size)
 {
@@ -38,8 +38,7 @@ static inline uint64_t rd_rd(struct vgic *g, unsigned vcpu, uint64_t off, unsign
 	return v;
 }
 
-static inline void rd_wr(struct vgic *g, unsigned vcpu, uint64_t off, unsigned size,
-			 uint64_t v)
+static inline void rd_wr(struct vgic *g, unsigned vcpu, uint64_t off, unsigned size, uint64_t v)
 {
 	assert_int_equal(vgic_redist_access(g, vcpu, off, size, true, &v), 0);
 }

@@ -26,9 +26,9 @@
 
 /* arm64 Image header (Linux Documentation/arch/arm64/booting.rst). */
 
-#define CONFIG_ENTRY_NAME	"config.dtb"
-#define PATH_LEN		4096
-#define MIB_SHIFT		20
+#define CONFIG_ENTRY_NAME "config.dtb"
+#define PATH_LEN          4096
+#define MIB_SHIFT         20
 
 struct options {
 	const char *zvm, *config, *board, *out, *image_dir;
@@ -51,12 +51,11 @@ static struct package_item items[PACKAGE_MAX_ENTRIES];
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: zvmpack -z <zvm.bin> -c <system.dts|.dtb> -b <board.dtb|.dts>\n"
-		"               -o <out.img> [-I <image dir>] [-q]\n"
-		"Validates the system configuration against the board and packs ZVM,\n"
-		"the configuration and the guest images (looked up in the image\n"
-		"directory, default .) into one boot image.\n");
+	fprintf(stderr, "usage: zvmpack -z <zvm.bin> -c <system.dts|.dtb> -b <board.dtb|.dts>\n"
+	                "               -o <out.img> [-I <image dir>] [-q]\n"
+	                "Validates the system configuration against the board and packs ZVM,\n"
+	                "the configuration and the guest images (looked up in the image\n"
+	                "directory, default .) into one boot image.\n");
 	return 2;
 }
 
@@ -126,16 +125,19 @@ static int load_zvm(void)
 		return 1;
 	if (zvm.size < IMAGE_HDR_SIZE ||
 	    memcmp(zvm.data + IMAGE_HDR_MAGIC, IMAGE_MAGIC_STR, IMAGE_MAGIC_LEN) != 0)
-		return fail(opt.zvm, "not an arm64 Image (no \"ARM\\x64\" magic at "
-			    "byte %d)", IMAGE_HDR_MAGIC);
+		return fail(opt.zvm,
+		            "not an arm64 Image (no \"ARM\\x64\" magic at "
+		            "byte %d)",
+		            IMAGE_HDR_MAGIC);
 	image_size = get64(zvm.data + IMAGE_HDR_IMAGE_SIZE);
 	if (image_size < zvm.size)
-		return fail(opt.zvm, "image_size %llu is smaller than the file "
-			    "(%zu bytes): already packed, or a broken header",
-			    (unsigned long long)image_size, zvm.size);
+		return fail(opt.zvm,
+		            "image_size %llu is smaller than the file "
+		            "(%zu bytes): already packed, or a broken header",
+		            (unsigned long long)image_size, zvm.size);
 	if (already_packed())
 		return fail(opt.zvm, "already carries a package: give the plain "
-			    "ZVM image");
+		                     "ZVM image");
 	return 0;
 }
 
@@ -159,8 +161,7 @@ static int load_config(void)
 }
 
 /* Reads name from the image directory once, however many VMs use it. */
-static int add_file(const char *name, enum package_kind kind,
-		    const char *vm_name)
+static int add_file(const char *name, enum package_kind kind, const char *vm_name)
 {
 	char path[PATH_LEN];
 	uint32_t i;
@@ -169,13 +170,14 @@ static int add_file(const char *name, enum package_kind kind,
 		if (strcmp(files[i].name, name) == 0)
 			return 0;
 	if (file_count + 1 >= PACKAGE_MAX_ENTRIES)
-		return fail(opt.config, "more than %d files to pack",
-			    PACKAGE_MAX_ENTRIES - 1);
+		return fail(opt.config, "more than %d files to pack", PACKAGE_MAX_ENTRIES - 1);
 	snprintf(path, sizeof(path), "%s/%s", opt.image_dir, name);
 	if (access(path, R_OK) != 0)
-		return fail(path, "%s (%s of vm '%s'; set the image directory "
-			    "with -I)", strerror(errno),
-			    kind == PACKAGE_KIND_INITRD ? "initrd" : "image", vm_name);
+		return fail(path,
+		            "%s (%s of vm '%s'; set the image directory "
+		            "with -I)",
+		            strerror(errno), kind == PACKAGE_KIND_INITRD ? "initrd" : "image",
+		            vm_name);
 	files[file_count] = (struct guest_file){ .name = name, .kind = kind };
 	if (read_file(path, &files[file_count].file))
 		return 1;
@@ -219,13 +221,12 @@ static uint32_t make_items(void)
 {
 	uint32_t i;
 
-	items[0] = (struct package_item){ PACKAGE_KIND_CONFIG, CONFIG_ENTRY_NAME,
-					  config_blob.size,
-					  crc32(config_blob.data, config_blob.size), 0 };
+	items[0] = (struct package_item){ PACKAGE_KIND_CONFIG, CONFIG_ENTRY_NAME, config_blob.size,
+		                          crc32(config_blob.data, config_blob.size), 0 };
 	for (i = 0; i < file_count; i++)
-		items[i + 1] = (struct package_item){
-			files[i].kind, files[i].name, files[i].file.size,
-			crc32(files[i].file.data, files[i].file.size), 0 };
+		items[i + 1] =
+		        (struct package_item){ files[i].kind, files[i].name, files[i].file.size,
+			                       crc32(files[i].file.data, files[i].file.size), 0 };
 	return file_count + 1;
 }
 
@@ -252,8 +253,7 @@ static int write_output(uint64_t pkg_offset, uint64_t pkg_size, uint32_t count)
 
 	if (!table)
 		return fail(opt.out, "out of memory");
-	rc = package_write_table(table, table_size, items, count, pkg_size,
-				 pkg_offset, &msg);
+	rc = package_write_table(table, table_size, items, count, pkg_size, pkg_offset, &msg);
 	if (rc) {
 		free(table);
 		return fail(opt.out, "%s", msg.text);
@@ -267,11 +267,10 @@ static int write_output(uint64_t pkg_offset, uint64_t pkg_size, uint32_t count)
 	}
 	rc = write_at(f, 0, zvm.data, zvm.size);
 	rc |= write_at(f, pkg_offset, table, table_size);
-	rc |= write_at(f, pkg_offset + items[0].offset, config_blob.data,
-		       config_blob.size);
+	rc |= write_at(f, pkg_offset + items[0].offset, config_blob.data, config_blob.size);
 	for (i = 0; i < file_count; i++)
-		rc |= write_at(f, pkg_offset + items[i + 1].offset,
-			       files[i].file.data, files[i].file.size);
+		rc |= write_at(f, pkg_offset + items[i + 1].offset, files[i].file.data,
+		               files[i].file.size);
 	rc |= fclose(f);
 	free(table);
 	if (rc || rename(tmp, opt.out) != 0) {
@@ -287,8 +286,8 @@ static void print_summary(uint64_t pkg_offset, uint64_t pkg_size, uint32_t count
 	uint32_t i, c;
 
 	printf("%s: ZVM image %llu bytes (.bss included) + package %llu bytes at offset 0x%llx\n",
-	       opt.out, (unsigned long long)pkg_offset,
-	       (unsigned long long)pkg_size, (unsigned long long)pkg_offset);
+	       opt.out, (unsigned long long)pkg_offset, (unsigned long long)pkg_size,
+	       (unsigned long long)pkg_offset);
 	printf("  zvm      core %u, memory 0x%llx (%llu MiB)\n", cfg.zvm_cpu,
 	       (unsigned long long)cfg.zvm_memory.base,
 	       (unsigned long long)(cfg.zvm_memory.size >> MIB_SHIFT));
@@ -299,13 +298,12 @@ static void print_summary(uint64_t pkg_offset, uint64_t pkg_size, uint32_t count
 			printf(" %u", vm->cpus[c]);
 		printf(", %llu MiB at host 0x%llx%s, image %s\n",
 		       (unsigned long long)(vm->ram.size >> MIB_SHIFT),
-		       (unsigned long long)vm->ram_host_base,
-		       vm->ram_host_fixed ? "" : " (placed)", vm->image);
+		       (unsigned long long)vm->ram_host_base, vm->ram_host_fixed ? "" : " (placed)",
+		       vm->image);
 	}
 	for (i = 0; i < count; i++)
-		printf("  entry %-20s kind %u offset 0x%llx size %llu crc 0x%08x\n",
-		       items[i].name, (unsigned)items[i].kind,
-		       (unsigned long long)items[i].offset,
+		printf("  entry %-20s kind %u offset 0x%llx size %llu crc 0x%08x\n", items[i].name,
+		       (unsigned)items[i].kind, (unsigned long long)items[i].offset,
 		       (unsigned long long)items[i].size, items[i].crc);
 }
 
@@ -322,10 +320,11 @@ static int pack(void)
 	text_offset = get64(zvm.data + IMAGE_HDR_TEXT_OFFSET);
 	total = text_offset + pkg_offset + pkg_size;
 	if (total > cfg.zvm_memory.size)
-		return fail(opt.config, "ZVM and its package need %llu MiB from the "
-			    "load base (text_offset included), zvm-memory has %llu MiB",
-			    (unsigned long long)((total + (1ull << MIB_SHIFT) - 1) >> MIB_SHIFT),
-			    (unsigned long long)(cfg.zvm_memory.size >> MIB_SHIFT));
+		return fail(opt.config,
+		            "ZVM and its package need %llu MiB from the "
+		            "load base (text_offset included), zvm-memory has %llu MiB",
+		            (unsigned long long)((total + (1ull << MIB_SHIFT) - 1) >> MIB_SHIFT),
+		            (unsigned long long)(cfg.zvm_memory.size >> MIB_SHIFT));
 	if (write_output(pkg_offset, pkg_size, count))
 		return 1;
 	if (!opt.quiet)

@@ -37,8 +37,7 @@ int read_file(const char *path, struct file_data *out)
 	out->size = 0;
 	if (!f)
 		return fail(path, "%s", strerror(errno));
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
 		return fail(path, "cannot find its size (%s)", strerror(errno));
 	}
@@ -63,8 +62,8 @@ static int run_dtc(const char *src, const char *dtb_path)
 	if (pid < 0)
 		return fail(src, "cannot start dtc (%s)", strerror(errno));
 	if (pid == 0) {
-		execlp("dtc", "dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
-		       dtb_path, src, (char *)NULL);
+		execlp("dtc", "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb_path, src,
+		       (char *)NULL);
 		fprintf(stderr, "zvmpack: cannot run dtc: %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -83,15 +82,13 @@ int load_devicetree(const char *path, struct file_data *out)
 	rc = read_file(path, out);
 	if (rc)
 		return rc;
-	if (out->size >= sizeof(dtb_magic) &&
-	    memcmp(out->data, dtb_magic, sizeof(dtb_magic)) == 0)
+	if (out->size >= sizeof(dtb_magic) && memcmp(out->data, dtb_magic, sizeof(dtb_magic)) == 0)
 		return 0;
 	free(out->data);
 	out->data = NULL;
 	fd = mkstemp(tmp);
 	if (fd < 0)
-		return fail(path, "cannot create a temporary file (%s)",
-			    strerror(errno));
+		return fail(path, "cannot create a temporary file (%s)", strerror(errno));
 	close(fd);
 	rc = run_dtc(path, tmp);
 	if (rc == 0)

@@ -11,8 +11,7 @@ struct file_data {
 };
 
 /* Prints "zvmpack: <path>: <reason>" to stderr; returns 1 (the exit code). */
-int fail(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int fail(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reads path whole; 0, or prints why and returns non-zero. */
 int read_file(const char *path, struct file_data *out);

@@ -6,7 +6,7 @@
 #include "drivers/psci.h"
 #include "drivers/timer.h"
 
-#define REPORT_LINE_MAX		256
+#define REPORT_LINE_MAX 256
 
 struct bench_env bench_env;
 
@@ -14,7 +14,7 @@ static const struct {
 	void (*start)(void);
 } suite[] = {
 	{ bench_counter_read },
-	{ bench_irq_latency },		/* also reports irq_to_thread */
+	{ bench_irq_latency }, /* also reports irq_to_thread */
 	{ bench_task_switch },
 	{ bench_preemption },
 	{ bench_sem_shuffle },
@@ -31,14 +31,13 @@ static unsigned int reports;
 static struct thread controller;
 static struct thread workers[BENCH_WORKERS];
 static uint8_t controller_stack[BENCH_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t worker_stacks[BENCH_WORKERS][BENCH_STACK_SIZE]
-	__attribute__((aligned(16)));
+static uint8_t worker_stacks[BENCH_WORKERS][BENCH_STACK_SIZE] __attribute__((aligned(16)));
 
-void bench_spawn(unsigned int slot, const char *name, thread_entry_fn entry,
-		 void *arg, uint8_t prio)
+void bench_spawn(unsigned int slot, const char *name, thread_entry_fn entry, void *arg,
+                 uint8_t prio)
 {
-	thread_create(&workers[slot], name, entry, arg, prio,
-		      worker_stacks[slot], sizeof(worker_stacks[slot]));
+	thread_create(&workers[slot], name, entry, arg, prio, worker_stacks[slot],
+	              sizeof(worker_stacks[slot]));
 }
 
 void bench_report(const char *name, const struct bench_stats *s)
@@ -77,6 +76,6 @@ void app_start(const struct platform *plat)
 {
 	bench_env.plat = plat;
 	sem_init(&bench_env.done, 0, 1);
-	thread_create(&controller, "bench", controller_main, NULL,
-		      PRIO_CONTROLLER, controller_stack, sizeof(controller_stack));
+	thread_create(&controller, "bench", controller_main, NULL, PRIO_CONTROLLER,
+	              controller_stack, sizeof(controller_stack));
 }

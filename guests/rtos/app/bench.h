@@ -12,29 +12,29 @@
 #include "kernel/sem.h"
 #include "kernel/platform.h"
 
-#define BENCH_SAMPLES		1000
-#define BENCH_WARMUP		16
-#define BENCH_TOTAL		(BENCH_SAMPLES + BENCH_WARMUP)
-#define BENCH_WORKERS		3
-#define BENCH_STACK_SIZE	4096
+#define BENCH_SAMPLES    1000
+#define BENCH_WARMUP     16
+#define BENCH_TOTAL      (BENCH_SAMPLES + BENCH_WARMUP)
+#define BENCH_WORKERS    3
+#define BENCH_STACK_SIZE 4096
 
 /* Priorities (0 highest): measuring threads above loads, the controller
  * below them all, idle below it. */
-#define PRIO_BENCH_HIGH		4
-#define PRIO_BENCH_MID		10
-#define PRIO_BENCH_LOW		20
-#define PRIO_CONTROLLER		(PRIO_LOWEST - 1)
+#define PRIO_BENCH_HIGH 4
+#define PRIO_BENCH_MID  10
+#define PRIO_BENCH_LOW  20
+#define PRIO_CONTROLLER (PRIO_LOWEST - 1)
 
 struct bench_env {
 	const struct platform *plat;
-	struct semaphore done;		/* given by a benchmark when finished */
+	struct semaphore done; /* given by a benchmark when finished */
 };
 
 extern struct bench_env bench_env;
 
 /* Starts worker slot i (0..BENCH_WORKERS-1) as a thread. */
-void bench_spawn(unsigned int slot, const char *name, thread_entry_fn entry,
-		 void *arg, uint8_t prio);
+void bench_spawn(unsigned int slot, const char *name, thread_entry_fn entry, void *arg,
+                 uint8_t prio);
 /* Prints one benchmark's JSON line. */
 void bench_report(const char *name, const struct bench_stats *s);
 /* Tells the controller this benchmark is finished. */

@@ -11,7 +11,7 @@
 #include "kernel/msgq.h"
 #include "drivers/timer.h"
 
-#define MSGQ_DEPTH	4
+#define MSGQ_DEPTH 4
 
 struct shuffle_side {
 	struct semaphore *mine, *theirs;

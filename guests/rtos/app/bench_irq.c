@@ -14,13 +14,13 @@
 #include "drivers/timer.h"
 
 /* Between two deadlines: plenty for the thread to record and sleep again. */
-#define IRQ_PERIOD_TICKS	10007
+#define IRQ_PERIOD_TICKS  10007
 /* Second interrupt source period, prime so its phase drifts across ours. */
-#define SECOND_IRQ_PERIOD	3001
+#define SECOND_IRQ_PERIOD 3001
 
 struct irq_run {
 	const char *irq_name;
-	const char *thread_name;	/* NULL: not reported */
+	const char *thread_name; /* NULL: not reported */
 	bool busy;
 	bool second_irq;
 	volatile bool stop;
@@ -94,11 +94,12 @@ static void measure(void *arg)
 	bench_finish();
 }
 
-static void start(const char *irq_name, const char *thread_name, bool busy,
-		  bool second_irq)
+static void start(const char *irq_name, const char *thread_name, bool busy, bool second_irq)
 {
-	run = (struct irq_run){ .irq_name = irq_name, .thread_name = thread_name,
-				.busy = busy, .second_irq = second_irq };
+	run = (struct irq_run){ .irq_name = irq_name,
+		                .thread_name = thread_name,
+		                .busy = busy,
+		                .second_irq = second_irq };
 	/* The measuring thread first: it runs at once and goes to sleep; a
 	 * busy thread started first would never let us start it. */
 	bench_spawn(0, "irq", measure, &run, PRIO_BENCH_HIGH);

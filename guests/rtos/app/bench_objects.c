@@ -12,8 +12,8 @@
 #include "kernel/panic.h"
 #include "drivers/timer.h"
 
-#define POOL_BLOCKS	8
-#define POOL_BLOCK_SIZE	64
+#define POOL_BLOCKS     8
+#define POOL_BLOCK_SIZE 64
 
 static struct bench_stats stats;
 static struct mutex mutex;

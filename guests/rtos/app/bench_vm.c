@@ -18,7 +18,6 @@
 #include "lib/gicv3_defs.h"
 #include "zvm/hypercall.h"
 
-
 static struct bench_stats stats;
 
 /* SMCCC (ARM DEN 0028) 1.0 lets the callee change x0-x17; x0 is the
@@ -28,11 +27,10 @@ static uint64_t hvc_call(uint64_t function)
 	register uint64_t x0 __asm__("x0") = function;
 
 	__asm__ volatile("hvc #0"
-			 : "+r"(x0)
-			 :
-			 : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
-			   "x9", "x10", "x11", "x12", "x13", "x14", "x15",
-			   "x16", "x17", "memory");
+	                 : "+r"(x0)
+	                 :
+	                 : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+	                   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
 	return x0;
 }
 
@@ -64,7 +62,7 @@ static bool hvc_answered(void)
 void bench_hvc_null(void)
 {
 	if (!hvc_answered()) {
-		bench_finish();		/* nothing to measure: no line */
+		bench_finish(); /* nothing to measure: no line */
 		return;
 	}
 	bench_spawn(0, "hvc", hvc_null, NULL, PRIO_BENCH_MID);

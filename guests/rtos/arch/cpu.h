@@ -5,16 +5,17 @@
 #include <stdint.h>
 
 /* Two levels so that a register given as a macro name is expanded first. */
-#define read_sysreg(reg)	read_sysreg_raw(reg)
-#define write_sysreg(reg, val)	write_sysreg_raw(reg, val)
+#define read_sysreg(reg)       read_sysreg_raw(reg)
+#define write_sysreg(reg, val) write_sysreg_raw(reg, val)
 
-#define read_sysreg_raw(reg) ({					\
-	uint64_t __val;						\
-	__asm__ volatile("mrs %0, " #reg : "=r"(__val));	\
-	__val;							\
-})
+#define read_sysreg_raw(reg)                                     \
+	({                                                       \
+		uint64_t __val;                                  \
+		__asm__ volatile("mrs %0, " #reg : "=r"(__val)); \
+		__val;                                           \
+	})
 
-#define write_sysreg_raw(reg, val)				\
+#define write_sysreg_raw(reg, val) \
 	__asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(val)) : "memory")
 
 static inline void isb(void)
@@ -57,9 +58,9 @@ struct arch_context {
 	uint64_t sp;
 };
 
-#define ARCH_CTX_X19	0
-#define ARCH_CTX_X20	1
-#define ARCH_CTX_LR	11
+#define ARCH_CTX_X19 0
+#define ARCH_CTX_X20 1
+#define ARCH_CTX_LR  11
 
 void arch_switch(struct arch_context *from, struct arch_context *to);
 void thread_trampoline(void);

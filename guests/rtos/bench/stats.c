@@ -1,7 +1,7 @@
 #include "bench/stats.h"
 #include "lib/format.h"
 
-#define NS_PER_SECOND	1000000000ull
+#define NS_PER_SECOND 1000000000ull
 
 void stats_init(struct bench_stats *s, uint32_t warmup, uint32_t limit)
 {
@@ -46,20 +46,18 @@ uint64_t ticks_to_ns(uint64_t ticks, uint64_t freq)
 	return ticks / freq * NS_PER_SECOND + ticks % freq * NS_PER_SECOND / freq;
 }
 
-int stats_json(char *buf, size_t size, const char *name,
-	       const struct bench_stats *s, uint64_t freq)
+int stats_json(char *buf, size_t size, const char *name, const struct bench_stats *s, uint64_t freq)
 {
 	uint64_t min = s->samples ? s->min : 0;
 	uint64_t avg = stats_avg(s);
 
 	return fmt_snprintf(buf, size,
-		"{\"bench\":\"%s\",\"samples\":%u,"
-		"\"min_ticks\":%llu,\"avg_ticks\":%llu,\"max_ticks\":%llu,"
-		"\"min_ns\":%llu,\"avg_ns\":%llu,\"max_ns\":%llu}",
-		name, (unsigned int)s->samples,
-		(unsigned long long)min, (unsigned long long)avg,
-		(unsigned long long)s->max,
-		(unsigned long long)ticks_to_ns(min, freq),
-		(unsigned long long)ticks_to_ns(avg, freq),
-		(unsigned long long)ticks_to_ns(s->max, freq));
+	                    "{\"bench\":\"%s\",\"samples\":%u,"
+	                    "\"min_ticks\":%llu,\"avg_ticks\":%llu,\"max_ticks\":%llu,"
+	                    "\"min_ns\":%llu,\"avg_ns\":%llu,\"max_ns\":%llu}",
+	                    name, (unsigned int)s->samples, (unsigned long long)min,
+	                    (unsigned long long)avg, (unsigned long long)s->max,
+	                    (unsigned long long)ticks_to_ns(min, freq),
+	                    (unsigned long long)ticks_to_ns(avg, freq),
+	                    (unsigned long long)ticks_to_ns(s->max, freq));
 }

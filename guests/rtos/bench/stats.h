@@ -10,9 +10,9 @@
 #include <stdbool.h>
 
 struct bench_stats {
-	uint32_t warmup;	/* samples still to drop */
-	uint32_t samples;	/* samples kept */
-	uint32_t limit;		/* samples beyond this are dropped */
+	uint32_t warmup;  /* samples still to drop */
+	uint32_t samples; /* samples kept */
+	uint32_t limit;   /* samples beyond this are dropped */
 	uint64_t min, max, sum;
 };
 
@@ -27,7 +27,7 @@ uint64_t stats_avg(const struct bench_stats *s);
 uint64_t ticks_to_ns(uint64_t ticks, uint64_t freq);
 /* Writes {"bench":name,"samples":..,"min_ticks":..,...,"max_ns":..};
  * returns the length like snprintf. */
-int stats_json(char *buf, size_t size, const char *name,
-	       const struct bench_stats *s, uint64_t freq);
+int stats_json(char *buf, size_t size, const char *name, const struct bench_stats *s,
+               uint64_t freq);
 
 #endif

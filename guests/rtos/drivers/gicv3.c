@@ -7,25 +7,25 @@
 #include "drivers/mmio.h"
 #include "arch/cpu.h"
 
-#define GICR_FRAME_STRIDE	GICR_FRAME_V3	/* QEMU virt and ZVM: no VLPI frames */
+#define GICR_FRAME_STRIDE GICR_FRAME_V3 /* QEMU virt and ZVM: no VLPI frames */
 
 /* ICC system registers by encoding, so any assembler takes them (12.2). */
-#define ICC_SRE_EL1		S3_0_C12_C12_5
-#define ICC_PMR_EL1		S3_0_C4_C6_0
-#define ICC_BPR1_EL1		S3_0_C12_C12_3
-#define ICC_IGRPEN1_EL1		S3_0_C12_C12_7
-#define ICC_IAR1_EL1		S3_0_C12_C12_0
-#define ICC_EOIR1_EL1		S3_0_C12_C12_1
-#define ICC_SGI1R_EL1		S3_0_C12_C11_5
+#define ICC_SRE_EL1     S3_0_C12_C12_5
+#define ICC_PMR_EL1     S3_0_C4_C6_0
+#define ICC_BPR1_EL1    S3_0_C12_C12_3
+#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
+#define ICC_IAR1_EL1    S3_0_C12_C12_0
+#define ICC_EOIR1_EL1   S3_0_C12_C12_1
+#define ICC_SGI1R_EL1   S3_0_C12_C11_5
 
 /* MPIDR_EL1 affinity fields (D13.2.86), as the GIC routes by them. */
-#define MPIDR_AFF0(m)		(((m) >> GIC_AFF0_SHIFT) & GIC_AFF_FIELD)
-#define MPIDR_AFF1(m)		(((m) >> GIC_AFF1_SHIFT) & GIC_AFF_FIELD)
-#define MPIDR_AFF2(m)		(((m) >> GIC_AFF2_SHIFT) & GIC_AFF_FIELD)
-#define MPIDR_AFF3(m)		(((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD)
+#define MPIDR_AFF0(m) (((m) >> GIC_AFF0_SHIFT) & GIC_AFF_FIELD)
+#define MPIDR_AFF1(m) (((m) >> GIC_AFF1_SHIFT) & GIC_AFF_FIELD)
+#define MPIDR_AFF2(m) (((m) >> GIC_AFF2_SHIFT) & GIC_AFF_FIELD)
+#define MPIDR_AFF3(m) (((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD)
 
 static uint64_t gicd;
-static uint64_t gicr;		/* this CPU's RD_base */
+static uint64_t gicr; /* this CPU's RD_base */
 
 static void wait_rwp(uint64_t reg, uint32_t bit)
 {
@@ -36,7 +36,7 @@ static void wait_rwp(uint64_t reg, uint32_t bit)
 static uint32_t mpidr_to_affinity(uint64_t mpidr)
 {
 	return (uint32_t)(MPIDR_AFF3(mpidr) << 24 | MPIDR_AFF2(mpidr) << 16 |
-			  MPIDR_AFF1(mpidr) << 8 | MPIDR_AFF0(mpidr));
+	                  MPIDR_AFF1(mpidr) << 8 | MPIDR_AFF0(mpidr));
 }
 
 static uint64_t find_redistributor(uint64_t base, uint64_t size)
@@ -118,10 +118,10 @@ void gicv3_send_sgi_self(uint32_t intid)
 {
 	uint64_t mpidr = read_sysreg(mpidr_el1);
 	uint64_t sgi = (uint64_t)intid << ICC_SGI1R_INTID_SHIFT |
-		       MPIDR_AFF3(mpidr) << ICC_SGI1R_AFF3_SHIFT |
-		       MPIDR_AFF2(mpidr) << ICC_SGI1R_AFF2_SHIFT |
-		       MPIDR_AFF1(mpidr) << ICC_SGI1R_AFF1_SHIFT |
-		       1ull << MPIDR_AFF0(mpidr);	/* target list */
+	               MPIDR_AFF3(mpidr) << ICC_SGI1R_AFF3_SHIFT |
+	               MPIDR_AFF2(mpidr) << ICC_SGI1R_AFF2_SHIFT |
+	               MPIDR_AFF1(mpidr) << ICC_SGI1R_AFF1_SHIFT |
+	               1ull << MPIDR_AFF0(mpidr); /* target list */
 
 	write_sysreg(ICC_SGI1R_EL1, sgi);
 	isb();

@@ -13,12 +13,9 @@ void psci_init(enum psci_conduit conduit)
 const char *psci_conduit_name(enum psci_conduit conduit)
 {
 	switch (conduit) {
-	case PSCI_CONDUIT_SMC:
-		return "smc";
-	case PSCI_CONDUIT_HVC:
-		return "hvc";
-	default:
-		return "none";
+	case PSCI_CONDUIT_SMC: return "smc";
+	case PSCI_CONDUIT_HVC: return "hvc";
+	default: return "none";
 	}
 }
 

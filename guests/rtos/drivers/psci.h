@@ -2,7 +2,11 @@
 #ifndef RTOS_DRIVERS_PSCI_H
 #define RTOS_DRIVERS_PSCI_H
 
-enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
+enum psci_conduit {
+	PSCI_CONDUIT_NONE,
+	PSCI_CONDUIT_SMC,
+	PSCI_CONDUIT_HVC
+};
 
 void psci_init(enum psci_conduit conduit);
 const char *psci_conduit_name(enum psci_conduit conduit);

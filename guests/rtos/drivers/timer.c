@@ -3,7 +3,7 @@
 #include "arch/cpu.h"
 
 /* CNTV_CTL_EL0 / CNTP_CTL_EL0 bits (D13.8.17). */
-#define CNT_CTL_ENABLE		(1u << 0)
+#define CNT_CTL_ENABLE (1u << 0)
 
 uint64_t timer_now(void)
 {

@@ -11,7 +11,7 @@
 
 /* Blocks hold the free-list link and must stay aligned for it (the RTOS
  * runs with the MMU off, where unaligned accesses fault). */
-#define BLOCK_ALIGN	8
+#define BLOCK_ALIGN 8
 
 struct free_block {
 	struct free_block *next;
@@ -26,8 +26,7 @@ struct block_pool {
 };
 
 /* Returns the number of blocks, or -1 for a bad size or alignment. */
-int bp_init(struct block_pool *bp, void *buffer, size_t buffer_size,
-	    size_t block_size);
+int bp_init(struct block_pool *bp, void *buffer, size_t buffer_size, size_t block_size);
 /* NULL when every block is in use. */
 void *bp_alloc(struct block_pool *bp);
 /* 0, or -1 if block is not a block of this pool. */

@@ -3,7 +3,7 @@
 #include "drivers/gicv3.h"
 
 /* One GIC priority for every interrupt: handlers never nest. */
-#define IRQ_PRIORITY	0xa0
+#define IRQ_PRIORITY 0xa0
 
 struct irq_slot {
 	irq_handler_fn handler;

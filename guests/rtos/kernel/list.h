@@ -9,8 +9,7 @@ struct list_node {
 	struct list_node *next, *prev;
 };
 
-#define container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 static inline void list_init(struct list_node *head)
 {
@@ -24,8 +23,7 @@ static inline bool list_empty(const struct list_node *head)
 }
 
 /* Links node in just before pos (at the tail when pos is the head). */
-static inline void list_insert_before(struct list_node *pos,
-				      struct list_node *node)
+static inline void list_insert_before(struct list_node *pos, struct list_node *node)
 {
 	node->next = pos;
 	node->prev = pos->prev;

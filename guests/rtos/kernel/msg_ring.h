@@ -11,7 +11,7 @@ struct msg_ring {
 	uint8_t *buf;
 	size_t msg_size;
 	uint32_t capacity;
-	uint32_t head;		/* oldest message */
+	uint32_t head; /* oldest message */
 	uint32_t count;
 };
 

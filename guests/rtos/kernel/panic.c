@@ -28,10 +28,8 @@ void panic(const char *why)
 void exception_unexpected(uint64_t vector, const uint64_t *frame)
 {
 	kprintf("{\"panic\":\"exception\",\"vector\":%llu,\"esr\":\"0x%llx\","
-		"\"elr\":\"0x%llx\",\"far\":\"0x%llx\"}\n",
-		(unsigned long long)vector,
-		(unsigned long long)read_sysreg(esr_el1),
-		(unsigned long long)frame[FRAME_ELR / 8],
-		(unsigned long long)read_sysreg(far_el1));
+	        "\"elr\":\"0x%llx\",\"far\":\"0x%llx\"}\n",
+	        (unsigned long long)vector, (unsigned long long)read_sysreg(esr_el1),
+	        (unsigned long long)frame[FRAME_ELR / 8], (unsigned long long)read_sysreg(far_el1));
 	stop();
 }

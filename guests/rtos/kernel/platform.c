@@ -10,10 +10,10 @@
 #include "lib/string.h"
 
 /* The boot protocol caps the DTB at 2 MiB (Documentation/arm64/booting.rst). */
-#define DTB_MAX_SIZE		(2u << 20)
+#define DTB_MAX_SIZE      (2u << 20)
 /* arm,armv8-timer interrupts: secure phys, non-secure phys, virt, hyp. */
-#define TIMER_IRQ_NS_PHYS	1
-#define TIMER_IRQ_VIRT		2
+#define TIMER_IRQ_NS_PHYS 1
+#define TIMER_IRQ_VIRT    2
 
 static int probe_memory(const struct fdt *fdt, struct platform *p)
 {
@@ -46,8 +46,7 @@ static int probe_uart(const struct fdt *fdt, struct platform *p)
 	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.bootargs)
 		p->keep_running = has_word(chosen.bootargs, "keep-running");
 	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.stdout_path)
-		node = fdt_path_offset_n(fdt, chosen.stdout_path,
-					 chosen.stdout_path_len);
+		node = fdt_path_offset_n(fdt, chosen.stdout_path, chosen.stdout_path_len);
 	if (node < 0 || !fdt_node_is_compatible(fdt, node, "arm,pl011"))
 		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
 	if (node < 0)
@@ -62,8 +61,7 @@ static int probe_gic(const struct fdt *fdt, struct platform *p)
 
 	if (node < 0)
 		return -1;
-	if (fdt_read_u32(fdt, node, "#interrupt-cells", &cells) < 0 ||
-	    cells != GIC_DT_IRQ_CELLS)
+	if (fdt_read_u32(fdt, node, "#interrupt-cells", &cells) < 0 || cells != GIC_DT_IRQ_CELLS)
 		return -1;
 	if (fdt_read_reg(fdt, node, 0, &p->gicd_base, NULL) < 0 ||
 	    fdt_read_reg(fdt, node, 1, &p->gicr_base, &p->gicr_size) < 0)
@@ -75,10 +73,9 @@ static int timer_ppi(const struct fdt *fdt, int node, int which, uint32_t *intid
 {
 	uint32_t type, number;
 
-	if (fdt_read_u32_index(fdt, node, "interrupts", which * GIC_DT_IRQ_CELLS,
-			       &type) < 0 ||
-	    fdt_read_u32_index(fdt, node, "interrupts", which * GIC_DT_IRQ_CELLS + 1,
-			       &number) < 0 ||
+	if (fdt_read_u32_index(fdt, node, "interrupts", which * GIC_DT_IRQ_CELLS, &type) < 0 ||
+	    fdt_read_u32_index(fdt, node, "interrupts", which * GIC_DT_IRQ_CELLS + 1, &number) <
+	            0 ||
 	    type != GIC_DT_PPI)
 		return -1;
 	*intid = GIC_PPI_BASE + number;

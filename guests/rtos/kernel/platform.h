@@ -11,8 +11,8 @@ struct platform {
 	uint64_t uart_base;
 	uint64_t gicd_base;
 	uint64_t gicr_base, gicr_size;
-	uint32_t vtimer_intid;		/* EL1 virtual timer PPI */
-	uint32_t ptimer_intid;		/* EL1 (non-secure) physical timer PPI */
+	uint32_t vtimer_intid; /* EL1 virtual timer PPI */
+	uint32_t ptimer_intid; /* EL1 (non-secure) physical timer PPI */
 	enum psci_conduit psci;
 	/* bootargs has "keep-running": stay up after the benchmark suite
 	 * instead of powering off (a long-lived VM in a ZVM system). */

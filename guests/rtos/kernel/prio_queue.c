@@ -63,8 +63,7 @@ void wq_insert(struct wait_queue *wq, struct prio_node *n)
 {
 	struct list_node *pos = wq->head.next;
 
-	while (pos != &wq->head &&
-	       container_of(pos, struct prio_node, link)->prio <= n->prio)
+	while (pos != &wq->head && container_of(pos, struct prio_node, link)->prio <= n->prio)
 		pos = pos->next;
 	list_insert_before(pos, &n->link);
 }

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include "kernel/list.h"
 
-#define PRIO_LEVELS	32
-#define PRIO_LOWEST	(PRIO_LEVELS - 1)
+#define PRIO_LEVELS 32
+#define PRIO_LOWEST (PRIO_LEVELS - 1)
 
 /* Embedded in each thread; on at most one queue at a time. */
 struct prio_node {

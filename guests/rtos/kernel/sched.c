@@ -9,15 +9,15 @@
 #include "kernel/panic.h"
 #include "drivers/timer.h"
 
-#define IDLE_STACK_SIZE	1024
-#define STACK_ALIGN	16
+#define IDLE_STACK_SIZE 1024
+#define STACK_ALIGN     16
 
 volatile struct timer_irq_sample sched_last_timer_irq;
 
 static struct ready_queue ready;
 static struct timeout_list timeouts;
 static struct thread *current;
-static struct thread boot_thread;	/* rtos_main's context, never resumed */
+static struct thread boot_thread; /* rtos_main's context, never resumed */
 static struct thread idle_thread;
 static uint8_t idle_stack[IDLE_STACK_SIZE] __attribute__((aligned(STACK_ALIGN)));
 
@@ -61,8 +61,8 @@ static void timer_isr(uint32_t intid, void *arg)
 	/* An exception taken for another interrupt just before our deadline
 	 * may acknowledge ours instead (equal priority, lower INTID first):
 	 * then this handler starts now, not at that exception's entry. */
-	sched_last_timer_irq.entry = irq_entry_stamp >= sched_last_timer_irq.deadline ?
-				     irq_entry_stamp : now;
+	sched_last_timer_irq.entry =
+	        irq_entry_stamp >= sched_last_timer_irq.deadline ? irq_entry_stamp : now;
 	while ((t = tl_pop_expired(&timeouts, now))) {
 		struct thread *th = container_of(t, struct thread, timeout);
 
@@ -86,8 +86,8 @@ void sched_init(uint32_t vtimer_intid)
 	vtimer_stop();
 	boot_thread.state = THREAD_RUNNING;
 	current = &boot_thread;
-	thread_create(&idle_thread, "idle", idle_loop, NULL, PRIO_LOWEST,
-		      idle_stack, sizeof(idle_stack));
+	thread_create(&idle_thread, "idle", idle_loop, NULL, PRIO_LOWEST, idle_stack,
+	              sizeof(idle_stack));
 	if (irq_attach(vtimer_intid, timer_isr, NULL))
 		panic("virtual timer interrupt");
 }
@@ -109,8 +109,8 @@ void thread_start(thread_entry_fn entry, void *arg)
 	thread_exit();
 }
 
-int thread_create(struct thread *t, const char *name, thread_entry_fn entry,
-		  void *arg, uint8_t prio, void *stack, size_t stack_size)
+int thread_create(struct thread *t, const char *name, thread_entry_fn entry, void *arg,
+                  uint8_t prio, void *stack, size_t stack_size)
 {
 	uint64_t top = ((uint64_t)stack + stack_size) & ~(uint64_t)(STACK_ALIGN - 1);
 	uint64_t flags;

@@ -14,27 +14,27 @@
 #include "kernel/prio_queue.h"
 #include "kernel/timeout_list.h"
 
-#define TIMEOUT_NO_WAIT	0
-#define TIMEOUT_FOREVER	UINT64_MAX
-#define DEADLINE_NEVER	UINT64_MAX
+#define TIMEOUT_NO_WAIT 0
+#define TIMEOUT_FOREVER UINT64_MAX
+#define DEADLINE_NEVER  UINT64_MAX
 
 enum thread_state {
 	THREAD_READY,
 	THREAD_RUNNING,
-	THREAD_BLOCKED,		/* on a wait queue and/or a timeout */
+	THREAD_BLOCKED, /* on a wait queue and/or a timeout */
 	THREAD_SUSPENDED,
 	THREAD_DEAD,
 };
 
 struct thread {
 	struct arch_context ctx;
-	struct prio_node node;		/* ready queue or a wait queue */
+	struct prio_node node; /* ready queue or a wait queue */
 	struct timeout timeout;
-	uint8_t base_prio;		/* node.prio may be boosted by a mutex */
+	uint8_t base_prio; /* node.prio may be boosted by a mutex */
 	enum thread_state state;
 	struct wait_queue *waiting_on;
 	int wake_result;
-	void *msg;			/* message buffer while in a msgq wait */
+	void *msg; /* message buffer while in a msgq wait */
 	const char *name;
 };
 
@@ -45,8 +45,8 @@ void sched_init(uint32_t vtimer_intid);
 /* Runs the highest-priority thread; never returns. */
 void sched_start(void) __attribute__((noreturn));
 
-int thread_create(struct thread *t, const char *name, thread_entry_fn entry,
-		  void *arg, uint8_t prio, void *stack, size_t stack_size);
+int thread_create(struct thread *t, const char *name, thread_entry_fn entry, void *arg,
+                  uint8_t prio, void *stack, size_t stack_size);
 struct thread *thread_current(void);
 void thread_yield(void);
 void thread_sleep_until(uint64_t deadline);

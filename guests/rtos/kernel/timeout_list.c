@@ -33,8 +33,7 @@ bool tl_arm(struct timeout_list *tl, struct timeout *t, uint64_t deadline)
 		list_remove(&t->link);
 	t->deadline = deadline;
 	pos = tl->head.next;
-	while (pos != &tl->head &&
-	       container_of(pos, struct timeout, link)->deadline <= deadline)
+	while (pos != &tl->head && container_of(pos, struct timeout, link)->deadline <= deadline)
 		pos = pos->next;
 	list_insert_before(pos, &t->link);
 	return first(tl) == t;

@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include "kernel/block_pool.h"
 
-#define BLOCK	32
-#define COUNT	4
+#define BLOCK 32
+#define COUNT 4
 
 static uint64_t buffer[BLOCK * COUNT / sizeof(uint64_t) + 1];
 
@@ -41,7 +41,7 @@ static void test_alloc_all_then_exhausted(void **state)
 	assert_int_equal(bp_free_count(&bp), 0);
 	assert_null(bp_alloc(&bp));
 	assert_int_equal(bp_free(&bp, blocks[2]), 0);
-	assert_ptr_equal(bp_alloc(&bp), blocks[2]);	/* LIFO reuse */
+	assert_ptr_equal(bp_alloc(&bp), blocks[2]); /* LIFO reuse */
 }
 
 static void test_free_rejects_foreign_pointers(void **state)

@@ -53,7 +53,7 @@ static void test_fifo_within_level_and_front(void **state)
 	rq_push_back(&rq, &a);
 	rq_push_back(&rq, &b);
 	assert_ptr_equal(rq_peek(&rq), &a);
-	rq_push_front(&rq, &c);		/* a preempted thread goes first */
+	rq_push_front(&rq, &c); /* a preempted thread goes first */
 	assert_ptr_equal(rq_peek(&rq), &c);
 	rq_remove(&rq, &c);
 	rq_remove(&rq, &a);

@@ -14,12 +14,12 @@ static void test_warmup_and_limit(void **state)
 
 	(void)state;
 	stats_init(&s, 2, 3);
-	stats_add(&s, 1000);	/* warm-up, dropped */
-	stats_add(&s, 1);	/* warm-up, dropped */
+	stats_add(&s, 1000); /* warm-up, dropped */
+	stats_add(&s, 1);    /* warm-up, dropped */
 	assert_int_equal(s.samples, 0);
 	assert_int_equal(stats_avg(&s), 0);
 	for (v = 10; v <= 50; v += 10)
-		stats_add(&s, v);	/* 40 and 50 are past the limit */
+		stats_add(&s, v); /* 40 and 50 are past the limit */
 	assert_true(stats_full(&s));
 	assert_int_equal(s.samples, 3);
 	assert_int_equal(s.min, 10);
@@ -34,8 +34,7 @@ static void test_ticks_to_ns(void **state)
 	assert_int_equal(ticks_to_ns(625, 62500000), 10000);
 	assert_int_equal(ticks_to_ns(3, 24000000), 125);
 	/* A day at 1 GHz does not overflow. */
-	assert_int_equal(ticks_to_ns(86400ull * 1000000000, 1000000000),
-			 86400ull * 1000000000);
+	assert_int_equal(ticks_to_ns(86400ull * 1000000000, 1000000000), 86400ull * 1000000000);
 	assert_int_equal(ticks_to_ns(5, 0), 0);
 }
 
@@ -51,10 +50,9 @@ static void test_json_line(void **state)
 	stats_add(&s, 48);
 	n = stats_json(buf, sizeof(buf), "irq_latency", &s, 24000000);
 	assert_int_equal(n, (int)strlen(buf));
-	assert_string_equal(buf,
-		"{\"bench\":\"irq_latency\",\"samples\":2,"
-		"\"min_ticks\":24,\"avg_ticks\":36,\"max_ticks\":48,"
-		"\"min_ns\":1000,\"avg_ns\":1500,\"max_ns\":2000}");
+	assert_string_equal(buf, "{\"bench\":\"irq_latency\",\"samples\":2,"
+	                         "\"min_ticks\":24,\"avg_ticks\":36,\"max_ticks\":48,"
+	                         "\"min_ns\":1000,\"avg_ns\":1500,\"max_ns\":2000}");
 }
 
 int main(void)

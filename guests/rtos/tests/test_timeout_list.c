@@ -69,11 +69,11 @@ static void test_rearm_and_cancel(void **state)
 	timeout_init(&b);
 	tl_arm(&tl, &a, 10);
 	tl_arm(&tl, &b, 20);
-	assert_false(tl_arm(&tl, &a, 30));	/* moves behind b */
+	assert_false(tl_arm(&tl, &a, 30)); /* moves behind b */
 	assert_true(tl_next_deadline(&tl, &d));
 	assert_int_equal(d, 20);
 	tl_cancel(&b);
-	tl_cancel(&b);				/* harmless twice */
+	tl_cancel(&b); /* harmless twice */
 	assert_true(tl_next_deadline(&tl, &d));
 	assert_int_equal(d, 30);
 	tl_cancel(&a);

@@ -45,8 +45,9 @@ void asm_offsets(void)
 /* What the assembly assumes beyond the offsets themselves. */
 _Static_assert(sizeof(struct trap_frame) % 16 == 0, "SP must stay 16-byte aligned");
 _Static_assert(offsetof(struct trap_frame, x) == 0 && offsetof(struct trap_frame, sp) == 31 * 8,
-	       "x0..x30 then SP, in order: vectors.S saves them pairwise");
-_Static_assert(offsetof(struct guest_host_ctx, callee_saved) == offsetof(struct arch_context, x19_x28) &&
-	       offsetof(struct guest_host_ctx, sp) == offsetof(struct arch_context, sp),
-	       "callee_saved.h serves both");
+               "x0..x30 then SP, in order: vectors.S saves them pairwise");
+_Static_assert(offsetof(struct guest_host_ctx, callee_saved) ==
+                               offsetof(struct arch_context, x19_x28) &&
+                       offsetof(struct guest_host_ctx, sp) == offsetof(struct arch_context, sp),
+               "callee_saved.h serves both");
 _Static_assert(offsetof(struct thread, ctx) == 0, "context.S takes a thread as its context");

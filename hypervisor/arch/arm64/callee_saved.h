@@ -2,6 +2,8 @@
  * Saving and restoring the AAPCS64 callee-saved registers (x19-x30) and SP
  * at [base]: the layout of struct arch_context and struct guest_host_ctx.
  */
+/* Assembler macros, not C: clang-format must leave the rest of this file alone. */
+/* clang-format off */
 #ifndef ARCH_ARM64_CALLEE_SAVED_H
 #define ARCH_ARM64_CALLEE_SAVED_H
 

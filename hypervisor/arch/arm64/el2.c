@@ -6,9 +6,9 @@
 #include "arch/arm64/el2.h"
 #include "arch/arm64/sysreg.h"
 
-#define VMPIDR_RES1		(1ull << 31)
-#define SCTLR_EL1_RESET		0x30d00800ull	/* RES1 bits; MMU and caches off */
-#define CPACR_EL1_FPEN		(3ull << 20)	/* no FP/SIMD traps at EL1/EL0 */
+#define VMPIDR_RES1     (1ull << 31)
+#define SCTLR_EL1_RESET 0x30d00800ull /* RES1 bits; MMU and caches off */
+#define CPACR_EL1_FPEN  (3ull << 20)  /* no FP/SIMD traps at EL1/EL0 */
 
 void el2_init_cpu(void)
 {

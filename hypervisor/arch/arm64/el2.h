@@ -6,23 +6,22 @@
 #include <stdint.h>
 
 /* HCR_EL2 bits (ARM ARM D13.2.48). */
-#define HCR_VM		(1ull << 0)	/* stage-2 translation */
-#define HCR_SWIO	(1ull << 1)	/* set/way invalidate becomes clean+invalidate */
-#define HCR_FMO		(1ull << 3)	/* physical FIQs go to EL2 */
-#define HCR_IMO		(1ull << 4)	/* physical IRQs go to EL2; virtual IRQs on */
-#define HCR_AMO		(1ull << 5)	/* SErrors go to EL2 */
-#define HCR_FB		(1ull << 9)	/* broadcast TLB/cache maintenance */
-#define HCR_BSU_IS	(1ull << 10)	/* barriers: inner shareable */
-#define HCR_TSC		(1ull << 19)	/* trap SMC */
-#define HCR_TIDCP	(1ull << 20)	/* trap implementation-defined registers */
-#define HCR_TSW		(1ull << 22)	/* trap set/way maintenance */
-#define HCR_RW		(1ull << 31)	/* EL1 is AArch64 */
+#define HCR_VM     (1ull << 0)  /* stage-2 translation */
+#define HCR_SWIO   (1ull << 1)  /* set/way invalidate becomes clean+invalidate */
+#define HCR_FMO    (1ull << 3)  /* physical FIQs go to EL2 */
+#define HCR_IMO    (1ull << 4)  /* physical IRQs go to EL2; virtual IRQs on */
+#define HCR_AMO    (1ull << 5)  /* SErrors go to EL2 */
+#define HCR_FB     (1ull << 9)  /* broadcast TLB/cache maintenance */
+#define HCR_BSU_IS (1ull << 10) /* barriers: inner shareable */
+#define HCR_TSC    (1ull << 19) /* trap SMC */
+#define HCR_TIDCP  (1ull << 20) /* trap implementation-defined registers */
+#define HCR_TSW    (1ull << 22) /* trap set/way maintenance */
+#define HCR_RW     (1ull << 31) /* EL1 is AArch64 */
 
-#define HCR_HOST	(HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
+#define HCR_HOST         (HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
 /* Direct delivery: the guest's IRQs stay at EL1; ZVM keeps FIQs. */
 #define HCR_GUEST_DIRECT (HCR_GUEST & ~HCR_IMO)
-#define HCR_GUEST	(HCR_HOST | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | \
-			 HCR_TSC | HCR_TIDCP)
+#define HCR_GUEST        (HCR_HOST | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TSC | HCR_TIDCP)
 
 struct el2_guest_setup {
 	uint64_t vttbr;

@@ -80,7 +80,7 @@ static int describe_abort(uint64_t esr, unsigned ec, char *buf, size_t size)
 	if (!is_data)
 		return fmt_snprintf(buf, size, "%s: %s", esr_class_name(ec), fault);
 	return fmt_snprintf(buf, size, "%s: %s on %s", esr_class_name(ec), fault,
-			    (iss & ESR_DABT_WNR) ? "write" : "read");
+	                    (iss & ESR_DABT_WNR) ? "write" : "read");
 }
 
 int esr_describe(uint64_t esr, char *buf, size_t size)
@@ -91,16 +91,15 @@ int esr_describe(uint64_t esr, char *buf, size_t size)
 	case ESR_EC_DABT_CUR:
 	case ESR_EC_DABT_LOWER:
 	case ESR_EC_IABT_CUR:
-	case ESR_EC_IABT_LOWER:
-		return describe_abort(esr, ec, buf, size);
+	case ESR_EC_IABT_LOWER: return describe_abort(esr, ec, buf, size);
 	case ESR_EC_HVC64:
 	case ESR_EC_SMC64:
 	case ESR_EC_SVC64:
 	case ESR_EC_BRK64:
-		return fmt_snprintf(buf, size, "%s, immediate #0x%x",
-				    esr_class_name(ec), (unsigned)(esr & 0xffff));
+		return fmt_snprintf(buf, size, "%s, immediate #0x%x", esr_class_name(ec),
+		                    (unsigned)(esr & 0xffff));
 	default:
 		return fmt_snprintf(buf, size, "%s, ISS 0x%07x", esr_class_name(ec),
-				    (unsigned)esr_iss(esr));
+		                    (unsigned)esr_iss(esr));
 	}
 }

@@ -7,9 +7,9 @@
 
 /* Offsets for guest_entry.S: asm-offsets.c (HOST_CTX_*). */
 struct guest_host_ctx {
-	uint64_t callee_saved[12];	/* x19-x30 */
+	uint64_t callee_saved[12]; /* x19-x30 */
 	uint64_t sp;
-	struct trap_frame *frame;	/* the guest's registers during a trap */
+	struct trap_frame *frame; /* the guest's registers during a trap */
 };
 
 /* Runs the guest from regs; returns the reason given to guest_exit(). */

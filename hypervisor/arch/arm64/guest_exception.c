@@ -2,8 +2,8 @@
 #include "arch/arm64/guest_exception.h"
 #include "arch/arm64/esr.h"
 
-#define EL0			0
-#define EL1			1
+#define EL0 0
+#define EL1 1
 
 static unsigned pstate_el(uint64_t spsr)
 {
@@ -34,8 +34,7 @@ uint64_t guest_external_dabt_esr(uint64_t spsr, bool write)
  * kept.  Features ZVM does not give guests (MTE's TCO, BTI's BTYPE, NMI's
  * ALLINT) stay zero.
  */
-uint64_t guest_entry_pstate(uint64_t old, uint64_t sctlr_el1,
-			    const struct guest_cpu_features *f)
+uint64_t guest_entry_pstate(uint64_t old, uint64_t sctlr_el1, const struct guest_cpu_features *f)
 {
 	uint64_t pstate = PSTATE_EL1H_MASKED | (old & PSTATE_DIT);
 

@@ -7,9 +7,9 @@
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap_frame.h"
 
-#define ID_MMFR1_PAN_SHIFT	20	/* ID_AA64MMFR1_EL1.PAN (ARM ARM D13.2.65) */
-#define ID_PFR1_SSBS_SHIFT	4	/* ID_AA64PFR1_EL1.SSBS (ARM ARM D13.2.69) */
-#define ID_FIELD_MASK		0xfull
+#define ID_MMFR1_PAN_SHIFT 20 /* ID_AA64MMFR1_EL1.PAN (ARM ARM D13.2.65) */
+#define ID_PFR1_SSBS_SHIFT 4  /* ID_AA64PFR1_EL1.SSBS (ARM ARM D13.2.69) */
+#define ID_FIELD_MASK      0xfull
 
 static struct guest_cpu_features cpu_features(void)
 {

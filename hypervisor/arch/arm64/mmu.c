@@ -12,38 +12,38 @@
 #include "arch/arm64/sysreg.h"
 #include "lib/zerror.h"
 
-#define VA_BITS			39
-#define PAGE_SHIFT		12
-#define ENTRIES			512
-#define TABLE_POOL		64
+#define VA_BITS    39
+#define PAGE_SHIFT 12
+#define ENTRIES    512
+#define TABLE_POOL 64
 
-#define DESC_VALID		(1ull << 0)
-#define DESC_TABLE		(1ull << 1)	/* table (L1/L2) or page (L3) */
-#define DESC_ATTR(idx)		((uint64_t)(idx) << 2)
-#define DESC_SH_INNER		(3ull << 8)
-#define DESC_AF			(1ull << 10)
-#define DESC_XN			(1ull << 54)	/* EL2 regime: execute-never */
-#define DESC_ADDR_MASK		0x0000fffffffff000ull
+#define DESC_VALID     (1ull << 0)
+#define DESC_TABLE     (1ull << 1) /* table (L1/L2) or page (L3) */
+#define DESC_ATTR(idx) ((uint64_t)(idx) << 2)
+#define DESC_SH_INNER  (3ull << 8)
+#define DESC_AF        (1ull << 10)
+#define DESC_XN        (1ull << 54) /* EL2 regime: execute-never */
+#define DESC_ADDR_MASK 0x0000fffffffff000ull
 
 /* MAIR_EL2 attribute slots (ARM ARM D13.2.95). */
-#define ATTR_IDX_DEVICE		0
-#define ATTR_IDX_NORMAL		1
-#define MAIR_DEVICE_nGnRE	0x04ull
-#define MAIR_NORMAL_WB		0xffull
-#define MAIR_VALUE		((MAIR_DEVICE_nGnRE << (8 * ATTR_IDX_DEVICE)) | \
-				 (MAIR_NORMAL_WB << (8 * ATTR_IDX_NORMAL)))
+#define ATTR_IDX_DEVICE   0
+#define ATTR_IDX_NORMAL   1
+#define MAIR_DEVICE_nGnRE 0x04ull
+#define MAIR_NORMAL_WB    0xffull
+#define MAIR_VALUE \
+	((MAIR_DEVICE_nGnRE << (8 * ATTR_IDX_DEVICE)) | (MAIR_NORMAL_WB << (8 * ATTR_IDX_NORMAL)))
 
 /* TCR_EL2 with E2H == 0 (ARM ARM D13.2.131). */
-#define TCR_EL2_RES1		((1ull << 31) | (1ull << 23))
-#define TCR_T0SZ		(64 - VA_BITS)
-#define TCR_IRGN0_WBWA		(1ull << 8)
-#define TCR_ORGN0_WBWA		(1ull << 10)
-#define TCR_SH0_INNER		(3ull << 12)
-#define TCR_PS_SHIFT		16
-#define TCR_PS_40BIT		2		/* enough for a 39-bit map */
+#define TCR_EL2_RES1   ((1ull << 31) | (1ull << 23))
+#define TCR_T0SZ       (64 - VA_BITS)
+#define TCR_IRGN0_WBWA (1ull << 8)
+#define TCR_ORGN0_WBWA (1ull << 10)
+#define TCR_SH0_INNER  (3ull << 12)
+#define TCR_PS_SHIFT   16
+#define TCR_PS_40BIT   2 /* enough for a 39-bit map */
 
 static uint64_t tables[TABLE_POOL][ENTRIES] __attribute__((aligned(4096)));
-static unsigned tables_used = 1;		/* tables[0] is the level-1 root */
+static unsigned tables_used = 1; /* tables[0] is the level-1 root */
 
 static uint64_t *table_alloc(void)
 {
@@ -65,8 +65,7 @@ static unsigned level_shift(int level)
 }
 
 /* Maps one range at one level, recursing into tables for what blocks can't cover. */
-static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end,
-		     enum mem_type type)
+static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end, enum mem_type type)
 {
 	uint64_t block = 1ull << level_shift(level);
 
@@ -78,9 +77,9 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end,
 
 		if (whole && (level == 3 || !(*entry & DESC_VALID) || !(*entry & DESC_TABLE))) {
 			uint64_t desc = addr | leaf_attrs(type) | DESC_VALID |
-					(level == 3 ? DESC_TABLE : 0);
+			                (level == 3 ? DESC_TABLE : 0);
 			if ((*entry & DESC_VALID) && *entry != desc)
-				return -ZE_OVERLAP;	/* conflicting earlier mapping */
+				return -ZE_OVERLAP; /* conflicting earlier mapping */
 			*entry = desc;
 		} else {
 			if (!(*entry & DESC_VALID)) {
@@ -89,7 +88,7 @@ static int map_level(uint64_t *table, int level, uint64_t addr, uint64_t end,
 					return -ZE_NOMEM;
 				*entry = (uint64_t)(uintptr_t)sub | DESC_TABLE | DESC_VALID;
 			} else if (!(*entry & DESC_TABLE)) {
-				return -ZE_OVERLAP;	/* would split a block: not needed at boot */
+				return -ZE_OVERLAP; /* would split a block: not needed at boot */
 			}
 			uint64_t *sub = (uint64_t *)(uintptr_t)(*entry & DESC_ADDR_MASK);
 			int err = map_level(sub, level + 1, addr, stop, type);
@@ -117,8 +116,8 @@ static uint64_t tcr_value(void)
 	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 	uint64_t ps = parange < TCR_PS_40BIT ? parange : TCR_PS_40BIT;
 
-	return TCR_EL2_RES1 | TCR_T0SZ | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
-	       TCR_SH0_INNER | (ps << TCR_PS_SHIFT);
+	return TCR_EL2_RES1 | TCR_T0SZ | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+	       (ps << TCR_PS_SHIFT);
 }
 
 /*
@@ -146,8 +145,8 @@ void mmu_enable(void)
 	__asm__ volatile("ic iallu" ::: "memory");
 	dsb(ish);
 	isb();
-	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_ELx_M | SCTLR_ELx_C |
-		     SCTLR_ELx_SA | SCTLR_ELx_I);
+	write_sysreg(sctlr_el2,
+	             SCTLR_EL2_RES1 | SCTLR_ELx_M | SCTLR_ELx_C | SCTLR_ELx_SA | SCTLR_ELx_I);
 	isb();
 }
 

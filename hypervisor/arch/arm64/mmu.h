@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 enum mem_type {
-	MEM_NORMAL,		/* write-back cacheable RAM */
-	MEM_DEVICE,		/* device-nGnRE registers, never executable */
+	MEM_NORMAL, /* write-back cacheable RAM */
+	MEM_DEVICE, /* device-nGnRE registers, never executable */
 };
 
 /* Identity-maps [base, base+size) with the largest blocks that fit: 0,

@@ -6,7 +6,11 @@
 
 #include "lib/psci_defs.h"
 
-enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
+enum psci_conduit {
+	PSCI_CONDUIT_NONE,
+	PSCI_CONDUIT_SMC,
+	PSCI_CONDUIT_HVC
+};
 
 void psci_set_conduit(enum psci_conduit conduit);
 int64_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -8,34 +8,31 @@
 #include "lib/zerror.h"
 
 /* VTCR_EL2 fields (ARM ARM D13.2, VTCR_EL2). */
-#define VTCR_T0SZ		(64 - STAGE2_IPA_BITS)
-#define VTCR_SL0_SHIFT		6
-#define VTCR_SL0_LEVEL1		(UINT64_C(1) << VTCR_SL0_SHIFT)	/* 4 KiB granule */
-#define VTCR_IRGN0_WBWA		(UINT64_C(1) << 8)
-#define VTCR_ORGN0_WBWA		(UINT64_C(1) << 10)
-#define VTCR_SH0_INNER		(UINT64_C(3) << 12)
-#define VTCR_TG0_4K		(UINT64_C(0) << 14)
-#define VTCR_PS_SHIFT		16
-#define VTCR_RES1		(UINT64_C(1) << 31)
+#define VTCR_T0SZ       (64 - STAGE2_IPA_BITS)
+#define VTCR_SL0_SHIFT  6
+#define VTCR_SL0_LEVEL1 (UINT64_C(1) << VTCR_SL0_SHIFT) /* 4 KiB granule */
+#define VTCR_IRGN0_WBWA (UINT64_C(1) << 8)
+#define VTCR_ORGN0_WBWA (UINT64_C(1) << 10)
+#define VTCR_SH0_INNER  (UINT64_C(3) << 12)
+#define VTCR_TG0_4K     (UINT64_C(0) << 14)
+#define VTCR_PS_SHIFT   16
+#define VTCR_RES1       (UINT64_C(1) << 31)
 
 /* VTTBR_EL2.VMID, bits [55:48] with 8-bit VMIDs (ARM ARM D13.2, VTTBR_EL2). */
-#define VTTBR_VMID_SHIFT	48
+#define VTTBR_VMID_SHIFT 48
 
 /* ID_AA64MMFR0_EL1.PARange, bits [3:0], and the encodings ZVM cares about. */
-#define PARANGE_MASK		UINT64_C(0xf)
-#define PARANGE_32BIT		0
-#define PARANGE_36BIT		1
-#define PARANGE_40BIT		2	/* STAGE2_PA_BITS_MAX */
+#define PARANGE_MASK  UINT64_C(0xf)
+#define PARANGE_32BIT 0
+#define PARANGE_36BIT 1
+#define PARANGE_40BIT 2 /* STAGE2_PA_BITS_MAX */
 
 unsigned int stage2_pa_bits(uint64_t id_aa64mmfr0)
 {
 	switch (id_aa64mmfr0 & PARANGE_MASK) {
-	case PARANGE_32BIT:
-		return 32;
-	case PARANGE_36BIT:
-		return 36;
-	default:
-		return STAGE2_PA_BITS_MAX;
+	case PARANGE_32BIT: return 32;
+	case PARANGE_36BIT: return 36;
+	default: return STAGE2_PA_BITS_MAX;
 	}
 }
 
@@ -44,15 +41,13 @@ uint64_t stage2_vtcr(uint64_t id_aa64mmfr0)
 	uint64_t parange = id_aa64mmfr0 & PARANGE_MASK;
 	uint64_t ps = parange < PARANGE_40BIT ? parange : PARANGE_40BIT;
 
-	return VTCR_RES1 | VTCR_T0SZ | VTCR_SL0_LEVEL1 | VTCR_IRGN0_WBWA |
-	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K |
-	       (ps << VTCR_PS_SHIFT);
+	return VTCR_RES1 | VTCR_T0SZ | VTCR_SL0_LEVEL1 | VTCR_IRGN0_WBWA | VTCR_ORGN0_WBWA |
+	       VTCR_SH0_INNER | VTCR_TG0_4K | (ps << VTCR_PS_SHIFT);
 }
 
 uint64_t stage2_vttbr(const struct stage2 *s2)
 {
-	return (uint64_t)(uintptr_t)s2->root |
-	       ((uint64_t)s2->vmid << VTTBR_VMID_SHIFT);
+	return (uint64_t)(uintptr_t)s2->root | ((uint64_t)s2->vmid << VTTBR_VMID_SHIFT);
 }
 
 uint64_t *s2_table_new(struct stage2 *s2)
@@ -81,11 +76,10 @@ void s2_count_leaf(struct stage2 *s2, int level, int delta)
 }
 
 int stage2_init(struct stage2 *s2, uint16_t vmid, unsigned int pa_bits,
-		const struct stage2_alloc *alloc)
+                const struct stage2_alloc *alloc)
 {
 	if (vmid == 0 || vmid > STAGE2_VMID_MAX || pa_bits > STAGE2_PA_BITS_MAX ||
-	    pa_bits <= S2_PAGE_SHIFT || !alloc || !alloc->alloc_table ||
-	    !alloc->free_table)
+	    pa_bits <= S2_PAGE_SHIFT || !alloc || !alloc->alloc_table || !alloc->free_table)
 		return -ZE_INVAL;
 	*s2 = (struct stage2){
 		.pa_limit = UINT64_C(1) << pa_bits,
@@ -102,11 +96,9 @@ static uint64_t leaf_attrs(enum stage2_mem type)
 	case STAGE2_DEVICE:
 		/* Shareability is ignored for device memory. */
 		return S2_MEMATTR_DEVICE_nGnRE | S2_S2AP_RW | S2_AF | S2_XN;
-	case STAGE2_ROM:
-		return S2_MEMATTR_NORMAL_WB | S2_S2AP_RO | S2_SH_INNER | S2_AF;
+	case STAGE2_ROM: return S2_MEMATTR_NORMAL_WB | S2_S2AP_RO | S2_SH_INNER | S2_AF;
 	case STAGE2_RAM:
-	default:
-		return S2_MEMATTR_NORMAL_WB | S2_S2AP_RW | S2_SH_INNER | S2_AF;
+	default: return S2_MEMATTR_NORMAL_WB | S2_S2AP_RW | S2_SH_INNER | S2_AF;
 	}
 }
 
@@ -136,14 +128,12 @@ bool s2_args_valid(const struct stage2 *s2, uint64_t ipa, uint64_t size)
 {
 	uint64_t ipa_limit = UINT64_C(1) << STAGE2_IPA_BITS;
 
-	return s2->root && size != 0 && is_page_aligned(ipa) &&
-	       is_page_aligned(size) && ipa < ipa_limit &&
-	       size <= ipa_limit - ipa;
+	return s2->root && size != 0 && is_page_aligned(ipa) && is_page_aligned(size) &&
+	       ipa < ipa_limit && size <= ipa_limit - ipa;
 }
 
 /* True when no page of [ipa, end) is mapped below table. */
-static bool range_is_free(const uint64_t *table, int level, uint64_t ipa,
-			  uint64_t end)
+static bool range_is_free(const uint64_t *table, int level, uint64_t ipa, uint64_t end)
 {
 	while (ipa < end) {
 		uint64_t desc = table[s2_index(ipa, level)];
@@ -165,36 +155,30 @@ static bool leaf_fits(int level, uint64_t ipa, uint64_t stop, uint64_t pa)
 {
 	uint64_t span = s2_level_span(level);
 
-	return stop - ipa == span && (ipa & (span - 1)) == 0 &&
-	       (pa & (span - 1)) == 0;
+	return stop - ipa == span && (ipa & (span - 1)) == 0 && (pa & (span - 1)) == 0;
 }
 
-static int map_level(struct stage2 *s2, uint64_t *table, int level,
-		     uint64_t ipa, uint64_t end, uint64_t pa,
-		     enum stage2_mem type);
+static int map_level(struct stage2 *s2, uint64_t *table, int level, uint64_t ipa, uint64_t end,
+                     uint64_t pa, enum stage2_mem type);
 
 /* Maps [ipa, stop) through the table under *entry, making it if needed. */
-static int map_below(struct stage2 *s2, uint64_t *entry, int level,
-		     uint64_t ipa, uint64_t stop, uint64_t pa,
-		     enum stage2_mem type)
+static int map_below(struct stage2 *s2, uint64_t *entry, int level, uint64_t ipa, uint64_t stop,
+                     uint64_t pa, enum stage2_mem type)
 {
 	if (!s2_is_valid(*entry)) {
 		uint64_t *sub = s2_table_new(s2);
 
 		if (!sub)
 			return -ZE_NOMEM;
-		s2_write_desc(entry, (uint64_t)(uintptr_t)sub | S2_DESC_TABLE |
-			      S2_DESC_VALID);
+		s2_write_desc(entry, (uint64_t)(uintptr_t)sub | S2_DESC_TABLE | S2_DESC_VALID);
 	} else if (!s2_is_table(*entry, level)) {
-		return -ZE_BUSY;	/* range_is_free() said otherwise */
+		return -ZE_BUSY; /* range_is_free() said otherwise */
 	}
-	return map_level(s2, s2_next_table(*entry), level + 1, ipa, stop, pa,
-			 type);
+	return map_level(s2, s2_next_table(*entry), level + 1, ipa, stop, pa, type);
 }
 
-static int map_level(struct stage2 *s2, uint64_t *table, int level,
-		     uint64_t ipa, uint64_t end, uint64_t pa,
-		     enum stage2_mem type)
+static int map_level(struct stage2 *s2, uint64_t *table, int level, uint64_t ipa, uint64_t end,
+                     uint64_t pa, enum stage2_mem type)
 {
 	while (ipa < end) {
 		uint64_t *entry = &table[s2_index(ipa, level)];
@@ -217,14 +201,13 @@ static int map_level(struct stage2 *s2, uint64_t *table, int level,
 	return 0;
 }
 
-int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size,
-	       enum stage2_mem type)
+int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum stage2_mem type)
 {
 	struct s2_spares none = { .count = 0 };
 	int err;
 
-	if (!s2_args_valid(s2, ipa, size) || !is_page_aligned(pa) ||
-	    pa >= s2->pa_limit || size > s2->pa_limit - pa ||
+	if (!s2_args_valid(s2, ipa, size) || !is_page_aligned(pa) || pa >= s2->pa_limit ||
+	    size > s2->pa_limit - pa ||
 	    (type != STAGE2_RAM && type != STAGE2_DEVICE && type != STAGE2_ROM))
 		return -ZE_INVAL;
 	if (!range_is_free(s2->root, S2_START_LEVEL, ipa, ipa + size))
@@ -241,8 +224,7 @@ int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size,
 	return err;
 }
 
-bool stage2_translate(const struct stage2 *s2, uint64_t ipa, uint64_t *pa,
-		      enum stage2_mem *type)
+bool stage2_translate(const struct stage2 *s2, uint64_t ipa, uint64_t *pa, enum stage2_mem *type)
 {
 	const uint64_t *table = s2->root;
 
@@ -259,10 +241,9 @@ bool stage2_translate(const struct stage2 *s2, uint64_t ipa, uint64_t *pa,
 			continue;
 		}
 		if (level == S2_LAST_LEVEL && !(desc & S2_DESC_TABLE))
-			return false;	/* reserved encoding: faults */
+			return false; /* reserved encoding: faults */
 		if (pa)
-			*pa = (desc & S2_ADDR_MASK & ~offset_mask) |
-			      (ipa & offset_mask);
+			*pa = (desc & S2_ADDR_MASK & ~offset_mask) | (ipa & offset_mask);
 		if (type)
 			*type = leaf_type(desc);
 		return true;

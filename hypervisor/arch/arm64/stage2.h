@@ -20,16 +20,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STAGE2_IPA_BITS		39	/* VTCR_EL2.T0SZ = 64 - 39 = 25 */
-#define STAGE2_PA_BITS_MAX	40	/* VTCR_EL2.PS is capped at 40 bits */
-#define STAGE2_TABLE_SIZE	4096u	/* bytes of one table, and its alignment */
-#define STAGE2_PAGE_SIZE	(UINT64_C(1) << 12)
-#define STAGE2_VMID_MAX		255	/* 8-bit VMIDs: always implemented */
+#define STAGE2_IPA_BITS    39    /* VTCR_EL2.T0SZ = 64 - 39 = 25 */
+#define STAGE2_PA_BITS_MAX 40    /* VTCR_EL2.PS is capped at 40 bits */
+#define STAGE2_TABLE_SIZE  4096u /* bytes of one table, and its alignment */
+#define STAGE2_PAGE_SIZE   (UINT64_C(1) << 12)
+#define STAGE2_VMID_MAX    255 /* 8-bit VMIDs: always implemented */
 
 enum stage2_mem {
-	STAGE2_RAM,		/* normal write-back, read/write/execute */
-	STAGE2_DEVICE,		/* device-nGnRE, read/write, never executable */
-	STAGE2_ROM,		/* normal write-back, read-only, executable */
+	STAGE2_RAM,    /* normal write-back, read/write/execute */
+	STAGE2_DEVICE, /* device-nGnRE, read/write, never executable */
+	STAGE2_ROM,    /* normal write-back, read-only, executable */
 };
 
 /*
@@ -47,18 +47,18 @@ struct stage2_alloc {
 
 /* What a VM's map costs, for `zvm info`. */
 struct stage2_stats {
-	uint32_t tables;	/* tables in use, the root included */
-	uint64_t blocks_1g;	/* level-1 block descriptors */
-	uint64_t blocks_2m;	/* level-2 block descriptors */
-	uint64_t pages_4k;	/* level-3 page descriptors */
+	uint32_t tables;    /* tables in use, the root included */
+	uint64_t blocks_1g; /* level-1 block descriptors */
+	uint64_t blocks_2m; /* level-2 block descriptors */
+	uint64_t pages_4k;  /* level-3 page descriptors */
 };
 
 struct stage2 {
-	uint64_t *root;			/* level-1 table; NULL once destroyed */
-	uint64_t pa_limit;		/* first PA this VM may not map */
+	uint64_t *root;    /* level-1 table; NULL once destroyed */
+	uint64_t pa_limit; /* first PA this VM may not map */
 	uint16_t vmid;
-	bool tlb_stale;			/* a valid entry went away since the last flush */
-	uint64_t *detached;		/* tables unlinked, freed after the next flush */
+	bool tlb_stale;     /* a valid entry went away since the last flush */
+	uint64_t *detached; /* tables unlinked, freed after the next flush */
 	struct stage2_alloc alloc;
 	struct stage2_stats stats;
 };
@@ -75,7 +75,7 @@ unsigned int stage2_pa_bits(uint64_t id_aa64mmfr0);
  * is copied.  Returns 0, -ZE_INVAL or -ZE_NOMEM (no root table).
  */
 int stage2_init(struct stage2 *s2, uint16_t vmid, unsigned int pa_bits,
-		const struct stage2_alloc *alloc);
+                const struct stage2_alloc *alloc);
 
 /*
  * Maps [ipa, ipa + size) to [pa, pa + size) as type.  All three must be
@@ -89,8 +89,7 @@ int stage2_init(struct stage2 *s2, uint16_t vmid, unsigned int pa_bits,
  * New descriptors replace invalid ones, which no TLB may hold (ARM ARM
  * D8, TLB maintenance), so mapping needs no TLB maintenance.
  */
-int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size,
-	       enum stage2_mem type);
+int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum stage2_mem type);
 
 /*
  * Unmaps every mapped page of [ipa, ipa + size) (4 KiB multiples); holes
@@ -109,8 +108,7 @@ int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size,
 int stage2_unmap(struct stage2 *s2, uint64_t ipa, uint64_t size);
 
 /* Software walk: the PA and type ipa maps to, or false when unmapped. */
-bool stage2_translate(const struct stage2 *s2, uint64_t ipa, uint64_t *pa,
-		      enum stage2_mem *type);
+bool stage2_translate(const struct stage2 *s2, uint64_t ipa, uint64_t *pa, enum stage2_mem *type);
 
 /*
  * Flushes the VMID's TLB entries and frees every table.  The VM must not

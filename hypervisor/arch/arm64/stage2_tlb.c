@@ -26,7 +26,7 @@ void stage2_flush_tlb(const struct stage2 *s2)
 	uint64_t saved = read_sysreg(vttbr_el2);
 	uint64_t target = stage2_vttbr(s2);
 
-	dsb(ishst);		/* descriptor writes reach the walkers first */
+	dsb(ishst); /* descriptor writes reach the walkers first */
 	if (saved != target) {
 		write_sysreg(vttbr_el2, target);
 		isb();

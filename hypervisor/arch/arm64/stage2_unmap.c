@@ -16,20 +16,18 @@ static unsigned int splits_needed(const struct stage2 *s2, uint64_t boundary)
 	const uint64_t *table = s2->root;
 
 	if (boundary >> STAGE2_IPA_BITS)
-		return 0;	/* the end of the IPA space is an edge */
+		return 0; /* the end of the IPA space is an edge */
 	for (int level = S2_START_LEVEL; level < S2_LAST_LEVEL; level++) {
 		uint64_t desc = table[s2_index(boundary, level)];
 		unsigned int needed = 0;
 
-		if ((boundary & (s2_level_span(level) - 1)) == 0 ||
-		    !s2_is_valid(desc))
+		if ((boundary & (s2_level_span(level) - 1)) == 0 || !s2_is_valid(desc))
 			return 0;
 		if (s2_is_table(desc, level)) {
 			table = s2_next_table(desc);
 			continue;
 		}
-		for (int l = level; l < S2_LAST_LEVEL &&
-		     (boundary & (s2_level_span(l) - 1)); l++)
+		for (int l = level; l < S2_LAST_LEVEL && (boundary & (s2_level_span(l) - 1)); l++)
 			needed++;
 		return needed;
 	}
@@ -43,8 +41,7 @@ static void release_spares(struct stage2 *s2, struct s2_spares *spares)
 }
 
 /* Takes every table the splits at both ends may need, or none at all. */
-static int reserve_spares(struct stage2 *s2, uint64_t ipa, uint64_t end,
-			  struct s2_spares *spares)
+static int reserve_spares(struct stage2 *s2, uint64_t ipa, uint64_t end, struct s2_spares *spares)
 {
 	unsigned int needed = splits_needed(s2, ipa) + splits_needed(s2, end);
 
@@ -81,8 +78,7 @@ void s2_commit(struct stage2 *s2)
  * walker can find the table, or a core could hold both translations at
  * once (a TLB conflict, ARM ARM D8).
  */
-static int split_block(struct stage2 *s2, uint64_t *entry, int level,
-		       struct s2_spares *spares)
+static int split_block(struct stage2 *s2, uint64_t *entry, int level, struct s2_spares *spares)
 {
 	uint64_t block = *entry;
 	int child_level = level + 1;
@@ -100,9 +96,8 @@ static int split_block(struct stage2 *s2, uint64_t *entry, int level,
 
 	s2_write_desc(entry, 0);
 	s2->tlb_stale = true;
-	s2_commit(s2);		/* its barrier also publishes the new table */
-	s2_write_desc(entry, (uint64_t)(uintptr_t)table | S2_DESC_TABLE |
-		      S2_DESC_VALID);
+	s2_commit(s2); /* its barrier also publishes the new table */
+	s2_write_desc(entry, (uint64_t)(uintptr_t)table | S2_DESC_TABLE | S2_DESC_VALID);
 	s2_count_leaf(s2, level, -1);
 	s2_count_leaf(s2, child_level, S2_ENTRIES);
 	return 0;
@@ -132,8 +127,8 @@ static void detach_table(struct stage2 *s2, uint64_t *entry)
 	s2->detached = table;
 }
 
-static int unmap_level(struct stage2 *s2, uint64_t *table, int level,
-		       uint64_t ipa, uint64_t end, struct s2_spares *spares)
+static int unmap_level(struct stage2 *s2, uint64_t *table, int level, uint64_t ipa, uint64_t end,
+                       struct s2_spares *spares)
 {
 	while (ipa < end) {
 		uint64_t *entry = &table[s2_index(ipa, level)];
@@ -148,8 +143,7 @@ static int unmap_level(struct stage2 *s2, uint64_t *table, int level,
 				return err;
 			if (table_is_empty(sub))
 				detach_table(s2, entry);
-		} else if (s2_is_valid(*entry) &&
-			   stop - ipa == s2_level_span(level)) {
+		} else if (s2_is_valid(*entry) && stop - ipa == s2_level_span(level)) {
 			s2_write_desc(entry, 0);
 			s2->tlb_stale = true;
 			s2_count_leaf(s2, level, -1);
@@ -157,15 +151,14 @@ static int unmap_level(struct stage2 *s2, uint64_t *table, int level,
 			err = split_block(s2, entry, level, spares);
 			if (err)
 				return err;
-			continue;	/* now a table: visit it */
+			continue; /* now a table: visit it */
 		}
 		ipa = stop;
 	}
 	return 0;
 }
 
-int s2_unmap_range(struct stage2 *s2, uint64_t ipa, uint64_t end,
-		   struct s2_spares *spares)
+int s2_unmap_range(struct stage2 *s2, uint64_t ipa, uint64_t end, struct s2_spares *spares)
 {
 	return unmap_level(s2, s2->root, S2_START_LEVEL, ipa, end, spares);
 }

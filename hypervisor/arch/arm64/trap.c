@@ -42,8 +42,8 @@ void trap_fault_report(struct trap_frame *f, unsigned kind)
 
 	esr_describe(f->esr, what, sizeof(what));
 	cpu->state = CPU_STOPPED;
-	kprintf_panic("\n*** ZVM: unexpected exception on CPU %u at EL%lu (%s)\n",
-		      cpu->id, (f->spsr >> 2) & 3, vector_names[kind]);
+	kprintf_panic("\n*** ZVM: unexpected exception on CPU %u at EL%lu (%s)\n", cpu->id,
+	              (f->spsr >> 2) & 3, vector_names[kind]);
 	kprintf_panic("  thread %s\n", t ? t->name : "(boot)");
 	kprintf_panic("  ESR %016lx  %s\n", f->esr, what);
 	kprintf_panic("  FAR %016lx  ELR %016lx  SPSR %016lx\n", f->far, f->elr, f->spsr);

@@ -6,16 +6,16 @@
 #define ARCH_ARM64_TRAP_FRAME_H
 
 /* Which vector was taken (ARM ARM D1.10.2, vector table layout). */
-#define VEC_SYNC_CUR	0
-#define VEC_IRQ_CUR	1
-#define VEC_FIQ_CUR	2
-#define VEC_SERROR_CUR	3
-#define VEC_SYNC_LOWER	4
-#define VEC_IRQ_LOWER	5
-#define VEC_FIQ_LOWER	6
+#define VEC_SYNC_CUR     0
+#define VEC_IRQ_CUR      1
+#define VEC_FIQ_CUR      2
+#define VEC_SERROR_CUR   3
+#define VEC_SYNC_LOWER   4
+#define VEC_IRQ_LOWER    5
+#define VEC_FIQ_LOWER    6
 #define VEC_SERROR_LOWER 7
-#define VEC_SP0		8		/* taken with SP_EL0: never used by ZVM */
-#define VEC_AARCH32	9		/* from an AArch32 lower EL */
+#define VEC_SP0          8 /* taken with SP_EL0: never used by ZVM */
+#define VEC_AARCH32      9 /* from an AArch32 lower EL */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
