@@ -5,6 +5,7 @@
  *   w  write outside its memory     u  undefined instruction
  *   h  hang with interrupts masked  s  interrupt storm
  *   o  PSCI SYSTEM_OFF              r  PSCI SYSTEM_RESET
+ *   p  running priority 0 on its CPU interface (direct delivery: unstoppable)
  * and on 'b' probes emulated registers with widths they do not support:
  * each access must come back as a synchronous external abort (the guest
  * survives and says what it saw).
@@ -28,6 +29,7 @@
 #define CNT_CTL_ENABLE  1u
 #define INSN_SIZE       4
 #define UNTOUCHED       0x5a5a5a5a5a5a5a5aull
+#define ICC_AP1R0_EL1   "S3_0_C12_C9_0" /* op0 3, op1 0, CRn 12, CRm 9, op2 0 */
 
 static volatile uint64_t ticks;
 static uint64_t tick_period;
@@ -205,6 +207,16 @@ static void crash(int c)
 		hvc(PSCI_SYSTEM_RESET, 0);
 		break;
 	case 'b': bad_width_probe(); break;
+	case 'p':
+		/* With direct delivery the CPU interface is the core's own: an
+		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running
+		 * priority the highest there is, so no interrupt preempts, ZVM's
+		 * Group 0 ones neither (issue 12 asks ZVM to keep control even
+		 * then; until it does, a stop must say it failed). */
+		puts("holding off every interrupt: running priority 0\n");
+		__asm__ volatile("msr " ICC_AP1R0_EL1 ", %0; msr daifset, #0xf; isb" : : "r"(1ull));
+		for (;;)
+			;
 	default: break; /* not a crash key */
 	}
 }
