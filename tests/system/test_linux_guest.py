@@ -44,13 +44,18 @@ def system_image(system=SYSTEM):
     return os.path.join(REPO, BUILD, f"system-{system}.img")
 
 
+def booted(system, name, cpu="cortex-a53"):
+    """ZVM booted with configs/<system>.dts, for a module fixture to yield from."""
+    with Zvm(qemu_args(image=system_image(system), cpu=cpu), name) as machine:
+        machine.boot()
+        yield machine
+
+
 @pytest.fixture(scope="module")
 def zvm(kernel_release):  # noqa: F811 (the fixture imported above)
     """ZVM booted with the default system; kernel_release (the Linux files
     built, or the module skipped when apt cannot provide them) comes first."""
-    with Zvm(qemu_args(image=system_image()), "linux-guest") as machine:
-        machine.boot()
-        yield machine
+    yield from booted(SYSTEM, "linux-guest")
 
 
 class Shell:

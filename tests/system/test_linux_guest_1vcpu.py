@@ -5,18 +5,13 @@ The 2-vCPU SMP case is test_linux_guest.py; this one shares its helpers.
 """
 import pytest
 
-from test_linux_guest import linux_shell, system_image
+from test_linux_guest import booted, linux_shell
 from test_linux_native import kernel_release  # noqa: F401 (fixture)
-from zvm import Zvm, qemu_args
 
 
 @pytest.fixture(scope="module", params=["cortex-a53", "cortex-a76"])
 def zvm(request, kernel_release):  # noqa: F811 (the fixture imported above)
-    image = system_image("test-linux1")
-    cpu = request.param
-    with Zvm(qemu_args(image=image, cpu=cpu), f"linux-guest-1vcpu-{cpu}") as machine:
-        machine.boot()
-        yield machine
+    yield from booted("test-linux1", f"linux-guest-1vcpu-{request.param}", request.param)
 
 
 def test_one_cpu_shell_answers(zvm, kernel_release):  # noqa: F811

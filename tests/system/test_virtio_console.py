@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from test_linux_guest import linux_shell, system_image
+from test_linux_guest import booted, linux_shell
 from test_linux_native import kernel_release  # noqa: F401 (fixture)
-from zvm import Zvm, qemu_args
 
 # configs/test-virtio.dts: virtio@0, QEMU virt's slot 0 interrupt (SPI 16).
 VIRTIO_INTID = 48
@@ -19,11 +18,7 @@ COMMANDS = 20
 
 @pytest.fixture(scope="module", params=["cortex-a53", "cortex-a76"])
 def zvm(request, kernel_release):  # noqa: F811 (the fixture imported above)
-    image = system_image("test-virtio")
-    cpu = request.param
-    with Zvm(qemu_args(image=image, cpu=cpu), f"virtio-console-{cpu}") as machine:
-        machine.boot()
-        yield machine
+    yield from booted("test-virtio", f"virtio-console-{request.param}", request.param)
 
 
 def virtio_irq_counts(zvm):
