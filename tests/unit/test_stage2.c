@@ -170,6 +170,42 @@ static void test_descriptor_bits_follow_the_spec(void **state)
 	stage2_destroy(&s2);
 }
 
+/* Shared pages (Zshm, the time base): normal memory, never executable. */
+static void test_shared_pages_are_normal_and_never_executable(void **state)
+{
+	static const struct region regions[] = {
+		{ 0x10000000, 0x48000000, 2 * PAGE, STAGE2_SHARED_RW },
+		{ 0x10002000, 0x48100000, PAGE, STAGE2_SHARED_RO },
+	};
+	struct stage2 s2;
+	uint64_t desc;
+	int level;
+
+	(void)state;
+	s2_new(&s2, 1);
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		map_ok(&s2, regions[i].ipa, regions[i].pa, regions[i].size, regions[i].type);
+	assert_translations(&s2, 0x10000000 - PAGE, 0x10000000 + 4 * PAGE, regions,
+	                    sizeof(regions) / sizeof(regions[0]));
+
+	desc = raw_leaf(&s2, 0x10000000, &level);
+	assert_int_equal(level, 3);
+	assert_int_equal(MEMATTR(desc), 0xf); /* normal, write-back */
+	assert_int_equal(S2AP(desc), 3);      /* read/write */
+	assert_int_equal(SH(desc), 3);        /* inner shareable */
+	assert_int_equal(XN(desc), 1);
+
+	desc = raw_leaf(&s2, 0x10002000, &level);
+	assert_int_equal(MEMATTR(desc), 0xf);
+	assert_int_equal(S2AP(desc), 1); /* read-only */
+	assert_int_equal(SH(desc), 3);
+	assert_int_equal(XN(desc), 1);
+	assert_int_equal(stage2_map(&s2, 0x20000000, 0x48200000, PAGE,
+	                            (enum stage2_mem)(STAGE2_SHARED_RO + 1)),
+	                 -ZE_INVAL);
+	stage2_destroy(&s2);
+}
+
 static void test_overlap_rejected_without_side_effects(void **state)
 {
 	static const struct region regions[] = {
@@ -556,6 +592,7 @@ int main(void)
 		S2_TEST(test_mixed_sizes_use_largest_blocks),
 		S2_TEST(test_every_page_of_mixed_mappings),
 		S2_TEST(test_descriptor_bits_follow_the_spec),
+		S2_TEST(test_shared_pages_are_normal_and_never_executable),
 		S2_TEST(test_overlap_rejected_without_side_effects),
 		S2_TEST(test_bad_arguments_rejected),
 		S2_TEST(test_map_out_of_memory_leaves_map_as_it_was),

@@ -97,6 +97,10 @@ static uint64_t leaf_attrs(enum stage2_mem type)
 		/* Shareability is ignored for device memory. */
 		return S2_MEMATTR_DEVICE_nGnRE | S2_S2AP_RW | S2_AF | S2_XN;
 	case STAGE2_ROM: return S2_MEMATTR_NORMAL_WB | S2_S2AP_RO | S2_SH_INNER | S2_AF;
+	case STAGE2_SHARED_RW:
+		return S2_MEMATTR_NORMAL_WB | S2_S2AP_RW | S2_SH_INNER | S2_AF | S2_XN;
+	case STAGE2_SHARED_RO:
+		return S2_MEMATTR_NORMAL_WB | S2_S2AP_RO | S2_SH_INNER | S2_AF | S2_XN;
 	case STAGE2_RAM:
 	default: return S2_MEMATTR_NORMAL_WB | S2_S2AP_RW | S2_SH_INNER | S2_AF;
 	}
@@ -106,6 +110,8 @@ static enum stage2_mem leaf_type(uint64_t desc)
 {
 	if ((desc & S2_MEMATTR_MASK) == S2_MEMATTR_DEVICE_nGnRE)
 		return STAGE2_DEVICE;
+	if (desc & S2_XN)
+		return (desc & S2_S2AP_MASK) == S2_S2AP_RO ? STAGE2_SHARED_RO : STAGE2_SHARED_RW;
 	if ((desc & S2_S2AP_MASK) == S2_S2AP_RO)
 		return STAGE2_ROM;
 	return STAGE2_RAM;
@@ -207,8 +213,7 @@ int stage2_map(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size, enum
 	int err;
 
 	if (!s2_args_valid(s2, ipa, size) || !is_page_aligned(pa) || pa >= s2->pa_limit ||
-	    size > s2->pa_limit - pa ||
-	    (type != STAGE2_RAM && type != STAGE2_DEVICE && type != STAGE2_ROM))
+	    size > s2->pa_limit - pa || (unsigned)type > (unsigned)STAGE2_SHARED_RO)
 		return -ZE_INVAL;
 	if (!range_is_free(s2->root, S2_START_LEVEL, ipa, ipa + size))
 		return -ZE_BUSY;

@@ -30,6 +30,14 @@ enum stage2_mem {
 	STAGE2_RAM,    /* normal write-back, read/write/execute */
 	STAGE2_DEVICE, /* device-nGnRE, read/write, never executable */
 	STAGE2_ROM,    /* normal write-back, read-only, executable */
+	/*
+	 * Pages shared with ZVM or other VMs that are not this VM's RAM (Zshm
+	 * channels, the time base page): normal write-back, inner shareable
+	 * like RAM so that every core sees one coherent copy, never
+	 * executable: data shared between guests is no code path into one.
+	 */
+	STAGE2_SHARED_RW, /* read/write */
+	STAGE2_SHARED_RO, /* read-only: a write is a permission fault */
 };
 
 /*
