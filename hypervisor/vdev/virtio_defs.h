@@ -80,4 +80,29 @@
 /* 4.2.2: ShmLen reads as all ones when the region does not exist. */
 #define VIRTIO_MMIO_SHM_NONE       0xffffffffu
 
+/* 5.2 Block Device.  5.2.3 Feature bits (bit numbers). */
+#define VIRTIO_BLK_F_SIZE_MAX   1u
+#define VIRTIO_BLK_F_SEG_MAX    2u
+#define VIRTIO_BLK_F_RO         5u
+#define VIRTIO_BLK_F_BLK_SIZE   6u
+#define VIRTIO_BLK_F_FLUSH      9u
+/* 5.2.4 struct virtio_blk_config: offsets of the fields we use. */
+#define VIRTIO_BLK_CFG_CAPACITY 0u  /* le64, in 512-byte sectors */
+#define VIRTIO_BLK_CFG_SIZE_MAX 8u  /* le32 */
+#define VIRTIO_BLK_CFG_SEG_MAX  12u /* le32 */
+#define VIRTIO_BLK_CFG_BLK_SIZE 20u /* le32 */
+#define VIRTIO_BLK_CFG_SIZE     24u /* through blk_size: what we expose */
+/* 5.2.6: the sector field always counts 512-byte units. */
+#define VIRTIO_BLK_SECTOR_SIZE  512u
+/* 5.2.6 struct virtio_blk_req: le32 type, le32 reserved, le64 sector. */
+#define VIRTIO_BLK_REQ_HDR_SIZE 16u
+#define VIRTIO_BLK_T_IN         0u
+#define VIRTIO_BLK_T_OUT        1u
+#define VIRTIO_BLK_T_FLUSH      4u
+#define VIRTIO_BLK_T_GET_ID     8u
+#define VIRTIO_BLK_ID_BYTES     20u /* 5.2.6: GET_ID's string, not NUL-terminated when full */
+#define VIRTIO_BLK_S_OK         0u
+#define VIRTIO_BLK_S_IOERR      1u
+#define VIRTIO_BLK_S_UNSUPP     2u
+
 #endif
