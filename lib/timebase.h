@@ -17,11 +17,11 @@
 
 #include "zvm/timebase.h"
 
-#define TIMEBASE_SHIFT       32u
-#define TIMEBASE_NS_PER_SEC  1000000000ull
+#define TIMEBASE_SHIFT      32u
+#define TIMEBASE_NS_PER_SEC 1000000000ull
 /* A reader that sees the record change this often gives up (ZVM writes it
  * a handful of times a day: only a broken writer gets there). */
-#define TIMEBASE_READ_TRIES  64u
+#define TIMEBASE_READ_TRIES 64u
 
 /* One consistent copy of the record's fields. */
 struct timebase_snapshot {

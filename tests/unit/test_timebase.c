@@ -49,9 +49,9 @@ static void test_mult_is_exact_where_it_can_be(void **state)
 /* One second of ticks is one second within a nanosecond, at any rate. */
 static void test_one_second_of_ticks_at_many_rates(void **state)
 {
-	static const uint64_t rates[] = { 1, 3, 1000, 19200000, RK3588_HZ, 25000000,
-		                          54000000, 62500000, 100000000, 1000000000,
-		                          3000000007ull };
+	static const uint64_t rates[] = { 1,         3,          1000,         19200000,
+		                          RK3588_HZ, 25000000,   54000000,     62500000,
+		                          100000000, 1000000000, 3000000007ull };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
