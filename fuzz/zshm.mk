@@ -1,0 +1,2 @@
+FUZZ_TARGETS += zshm
+zshm_SRCS := $(PORTABLE_ZSHM)
