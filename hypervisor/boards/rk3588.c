@@ -11,4 +11,7 @@ const struct board_info board_info = {
 	.name = "rk3588",
 	.early_uart = &ns16550_driver,
 	.early_uart_base = RK3588_UART2,
+	/* DRAM after a reset (or a previous OS) holds anything: every VM's
+	 * memory is scrubbed before its first use. */
+	.ram_zero_at_reset = false,
 };

@@ -86,7 +86,7 @@ static void init_memory(uintptr_t dtb, size_t dtb_size)
 {
 	struct phys_range ram[BOARD_MAX_MEM], rsv[BOARD_MAX_RESERVED + 1 + VM_BOOT_MAX_RESERVED];
 	uint64_t free_after;
-	unsigned nrsv = vm_boot_scan(&board, rsv, &free_after);
+	unsigned nvm = vm_boot_scan(&board, rsv, &free_after), nrsv = nvm;
 	struct zerr_msg msg;
 
 	for (unsigned i = 0; i < board.mem_count; i++)
@@ -96,6 +96,11 @@ static void init_memory(uintptr_t dtb, size_t dtb_size)
 	rsv[nrsv++] = (struct phys_range){ dtb, dtb_size }; /* guests' DTBs derive from it */
 	if (mem_init(ram, board.mem_count, rsv, nrsv, free_after, &msg))
 		boot_fail(msg.text);
+	/* What the firmware and the loader left in RAM.  A VM's own reserved
+	 * RAM (the first nvm ranges) held nothing yet: it stays as clean as
+	 * the board says RAM is. */
+	for (unsigned i = nvm; i < nrsv; i++)
+		mem_dirty(rsv[i].base, rsv[i].size);
 }
 
 /* GIC, timer, IPIs and scheduler of the calling core. */

@@ -7,6 +7,8 @@
 #include "kernel/console.h"
 #include "kernel/heap.h"
 #include "kernel/page_alloc.h"
+#include "kernel/ram_clean.h"
+#include "boards/board.h"
 #include "kernel/spinlock.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -48,6 +50,8 @@ int mem_init(const struct phys_range *ram, unsigned ram_count, const struct phys
 	uint64_t meta_bytes = align_up(total_pages * sizeof(struct page_meta), PAGE_SIZE);
 
 	page_alloc_init(&pages, (struct page_meta *)(uintptr_t)meta, total_pages);
+	ram_clean_init(ram, ram_count, board_info.ram_zero_at_reset);
+	ram_clean_dirty((uintptr_t)_head, meta + meta_bytes - (uintptr_t)_head);
 	rc = page_alloc_reserve(&pages, (uintptr_t)_head, meta + meta_bytes - (uintptr_t)_head);
 	if (rc)
 		return fail(msg, "cannot reserve ZVM's image", rc);
@@ -65,6 +69,7 @@ int mem_init(const struct phys_range *ram, unsigned ram_count, const struct phys
 	uint64_t heap_mem = page_alloc(&pages, HEAP_ORDER);
 	if (!heap_mem)
 		return fail(msg, "no room for the kernel heap", 0);
+	ram_clean_dirty(heap_mem, PAGE_SIZE << HEAP_ORDER);
 	heap_init(&heap);
 	rc = heap_add_region(&heap, (void *)(uintptr_t)heap_mem, PAGE_SIZE << HEAP_ORDER);
 	if (rc)
@@ -116,17 +121,57 @@ uint64_t page_alloc_order(unsigned order)
 	uint64_t flags = spin_lock_irqsave(&page_lock);
 	uint64_t addr = page_alloc(&pages, order);
 
+	if (addr)
+		ram_clean_dirty(addr, PAGE_SIZE << order);
 	spin_unlock_irqrestore(&page_lock, flags);
 	return addr;
 }
 
-uint64_t page_alloc_size(uint64_t bytes)
+uint64_t page_alloc_guest(uint64_t bytes)
 {
 	uint64_t flags = spin_lock_irqsave(&page_lock);
 	uint64_t addr = page_alloc_bytes(&pages, bytes);
 
 	spin_unlock_irqrestore(&page_lock, flags);
 	return addr;
+}
+
+uint64_t page_alloc_size(uint64_t bytes)
+{
+	uint64_t addr = page_alloc_guest(bytes);
+
+	if (addr)
+		mem_dirty(addr, bytes);
+	return addr;
+}
+
+void mem_dirty(uint64_t base, uint64_t size)
+{
+	uint64_t flags = spin_lock_irqsave(&page_lock);
+
+	ram_clean_dirty(base, size);
+	spin_unlock_irqrestore(&page_lock, flags);
+}
+
+/* A chunk at a time, so that the lock is never held over a scrub. */
+uint64_t mem_scrub_guest(uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size, zeroed = 0;
+
+	for (uint64_t a = base; a < end;) {
+		uint64_t next = (a & ~(RAM_CLEAN_CHUNK - 1)) + RAM_CLEAN_CHUNK;
+		if (next > end)
+			next = end;
+		uint64_t flags = spin_lock_irqsave(&page_lock);
+		bool clean = ram_clean_claim(a);
+		spin_unlock_irqrestore(&page_lock, flags);
+		if (!clean) {
+			memset((void *)(uintptr_t)a, 0, next - a);
+			zeroed += next - a;
+		}
+		a = next;
+	}
+	return zeroed;
 }
 
 int page_free_size(uint64_t addr, uint64_t bytes)

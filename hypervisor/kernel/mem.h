@@ -5,12 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/phys_range.h"
 #include "lib/zerror.h"
-
-struct phys_range {
-	uint64_t base;
-	uint64_t size;
-};
 
 /*
  * Takes every RAM range, keeps ZVM's image (and whatever follows it up to
@@ -29,6 +25,14 @@ uint64_t page_alloc_order(unsigned order);
 int page_free_order(uint64_t addr, unsigned order);
 /* bytes of physical memory (page_alloc_bytes()); 0 when no block fits. */
 uint64_t page_alloc_size(uint64_t bytes);
+/* The same for a VM's RAM, which stays as clean as it was (ram_clean.h):
+ * whoever loads the VM must scrub it with mem_scrub_guest() first. */
+uint64_t page_alloc_guest(uint64_t bytes);
+/* Zeroes what of [base, base + size) may hold data (ram_clean.h) and
+ * returns how many bytes that was; the range is dirty afterwards. */
+uint64_t mem_scrub_guest(uint64_t base, uint64_t size);
+/* [base, base + size) may hold data from now on. */
+void mem_dirty(uint64_t base, uint64_t size);
 int page_free_size(uint64_t addr, uint64_t bytes);
 /* The largest page_alloc_size() that can succeed now. */
 uint64_t page_largest_free(void);

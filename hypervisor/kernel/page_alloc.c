@@ -7,15 +7,18 @@
  * what lets page_free() tell a real allocation from a stray address.
  */
 #include "kernel/page_alloc.h"
+#include "lib/string.h"
 
 _Static_assert(PAGE_SIZE == 4096, "page_alloc assumes the 4 KiB granule");
 _Static_assert(sizeof(struct page_meta) == 12, "header documents 12 bytes");
 
+/* TAIL is 0 so that a new range's metadata is one memset (a 1 GiB range
+ * has 262144 pages): see page_alloc_add_range(). */
 enum page_state {
-	PAGE_RESERVED = 0, /* not managed: reservation, page 0 */
-	PAGE_TAIL,         /* inside a block, not its first page */
-	PAGE_FREE_HEAD,    /* first page of a free block */
-	PAGE_USED_HEAD,    /* first page of an allocated block */
+	PAGE_TAIL = 0,  /* inside a block, not its first page */
+	PAGE_RESERVED,  /* not managed: reservation, page 0 */
+	PAGE_FREE_HEAD, /* first page of a free block */
+	PAGE_USED_HEAD, /* first page of an allocated block */
 };
 
 #define NO_PAGE        UINT32_MAX /* end of a free list */
@@ -152,10 +155,13 @@ static uint64_t next_reservation(const struct page_alloc *pa, uint64_t addr, uin
 	return limit;
 }
 
-static void mark_tail(struct page_alloc *pa, uint64_t addr, uint64_t end)
+/* Pages [addr, end) of one range get state. */
+static void mark_pages(struct page_alloc *pa, uint64_t addr, uint64_t end, enum page_state state)
 {
-	for (; addr < end; addr += PAGE_SIZE)
-		meta_at(pa, addr)->state = PAGE_TAIL;
+	struct page_meta *m = meta_at(pa, addr);
+
+	for (; addr < end; addr += PAGE_SIZE, m++)
+		m->state = (uint8_t)state;
 }
 
 /* The largest aligned block at addr that is no longer than left bytes. */
@@ -169,17 +175,24 @@ static unsigned int piece_order(uint64_t addr, uint64_t left)
 	return order;
 }
 
-/* Frees managed pages [addr, end) as the largest aligned blocks that fit. */
-static void release_span(struct page_alloc *pa, uint64_t addr, uint64_t end)
+/* Frees managed pages [addr, end) as the largest aligned blocks that fit;
+ * already_tail: every page of it is TAIL already (a new range). */
+static void release_pages(struct page_alloc *pa, uint64_t addr, uint64_t end, bool already_tail)
 {
 	while (addr < end) {
 		unsigned int order = piece_order(addr, end - addr);
 
-		mark_tail(pa, addr, addr + block_bytes(order));
+		if (!already_tail)
+			mark_pages(pa, addr, addr + block_bytes(order), PAGE_TAIL);
 		pa->free_pages += UINT64_C(1) << order;
 		free_block_merge(pa, addr, order);
 		addr += block_bytes(order);
 	}
+}
+
+static void release_span(struct page_alloc *pa, uint64_t addr, uint64_t end)
+{
+	release_pages(pa, addr, end, false);
 }
 
 /* Adds [addr, end) to the managed pages, free. */
@@ -234,22 +247,21 @@ int page_alloc_add_range(struct page_alloc *pa, uint64_t base, uint64_t size)
 	r->pages = (uint32_t)pages;
 	r->first_meta = pa->meta_used;
 	pa->meta_used += (uint32_t)pages;
-	for (uint32_t i = 0; i < r->pages; i++)
-		pa->meta[r->first_meta + i] = (struct page_meta){
-			.next = NO_PAGE,
-			.prev = NO_PAGE,
-			.state = PAGE_RESERVED,
-		};
-
+	/* Every page TAIL (0); links matter on free heads only, which
+	 * free_list_push() sets.  Reservations are marked, the rest freed. */
+	memset(&pa->meta[r->first_meta], 0, (size_t)pages * sizeof(struct page_meta));
 	while (base < end) {
 		uint64_t skip_to, limit;
 
 		if (in_reservation(pa, base, &skip_to)) {
-			base = skip_to < end ? skip_to : end;
+			limit = skip_to < end ? skip_to : end;
+			mark_pages(pa, base, limit, PAGE_RESERVED);
+			base = limit;
 			continue;
 		}
 		limit = next_reservation(pa, base, end);
-		free_span(pa, base, limit);
+		pa->total_pages += (limit - base) >> PAGE_SHIFT;
+		release_pages(pa, base, limit, true);
 		base = limit;
 	}
 	return 0;

@@ -127,7 +127,7 @@ static int claim_memory(struct vm *vm, struct zerr_msg *msg)
 		vm->ram_pa = vm->cfg.ram_host_base;
 		return 0;
 	}
-	vm->ram_pa = page_alloc_size(vm->cfg.ram.size);
+	vm->ram_pa = page_alloc_guest(vm->cfg.ram.size); /* scrubbed at start */
 	if (!vm->ram_pa)
 		return zerr_set(msg, ZE_NOMEM,
 		                "not enough free memory for %s (%lu MiB): the "

@@ -61,8 +61,9 @@ struct vm {
 	struct vcpu vcpus[GUEST_MAX_VCPUS];
 	bool threads_live;
 
-	uint64_t ram_pa; /* host RAM behind guest RAM */
-	bool ram_fixed;  /* placed by the configuration, reserved at boot */
+	uint64_t ram_pa;       /* host RAM behind guest RAM */
+	bool ram_fixed;        /* placed by the configuration, reserved at boot */
+	uint64_t ram_scrubbed; /* bytes of RAM its last start had to zero */
 	struct stage2 s2;
 	uint16_t vmid;
 	uint64_t cntvoff;

@@ -7,6 +7,7 @@
 #include "vmm/vm.h"
 #include "kernel/log.h"
 #include "kernel/percpu.h"
+#include "kernel/mem.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/format.h"
@@ -79,7 +80,9 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr
 	    (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size))
 		return zerr_set(msg, ZE_IMAGE, "%s: image and initrd do not fit in %lu MiB",
 		                c->name, c->ram.size >> 20);
-	memset(guest_ptr(vm, c->ram.base), 0, c->ram.size);
+	/* Nothing of a previous VM or of ZVM: only what may hold data is
+	 * zeroed (ram_clean.h); fresh RAM costs nothing. */
+	vm->ram_scrubbed = mem_scrub_guest(vm->ram_pa, c->ram.size);
 	memcpy(guest_ptr(vm, load), vm->image.data, vm->image.size);
 	if (vm->initrd.size) {
 		p.has_initrd = true;
@@ -285,7 +288,8 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 		return zerr_set(msg, (enum zerror) - rc, "%s: cannot create its vCPU threads",
 		                vm->cfg.name);
 	}
-	log_msg(LOG_INFO, "vm %u '%s' started", vm->id, vm->cfg.name);
+	log_msg(LOG_INFO, "vm %u '%s' started (%lu KiB of RAM scrubbed)", vm->id, vm->cfg.name,
+	        vm->ram_scrubbed >> 10);
 	return 0;
 }
 

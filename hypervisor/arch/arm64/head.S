@@ -42,11 +42,17 @@ primary_entry:
 
 3:	ldr	x1, =boot_stacks + BOOT_STACK_SIZE
 	mov	sp, x1
+	/* .bss with the caches off, where DC ZVA would fault: 64 bytes a
+	 * round (zvm.ld aligns both ends to a page). */
 	ldr	x1, =__bss_start
 	ldr	x2, =__bss_end
 4:	cmp	x1, x2
 	b.hs	5f
-	str	xzr, [x1], #8
+	stp	xzr, xzr, [x1]
+	stp	xzr, xzr, [x1, #16]
+	stp	xzr, xzr, [x1, #32]
+	stp	xzr, xzr, [x1, #48]
+	add	x1, x1, #64
 	b	4b
 5:	mov	x0, x19
 	mov	x1, x20
