@@ -1,10 +1,10 @@
 /* Known-zero RAM: see ram_clean.h. */
 #include "kernel/ram_clean.h"
 
-#define CHUNK          RAM_CLEAN_CHUNK
-#define MAX_CHUNKS     (64u * 1024u) /* 128 GiB of RAM at 2 MiB a bit */
-#define BITS_PER_WORD  64u
-#define MAX_BANKS      8u
+#define CHUNK         RAM_CLEAN_CHUNK
+#define MAX_CHUNKS    (64u * 1024u) /* 128 GiB of RAM at 2 MiB a bit */
+#define BITS_PER_WORD 64u
+#define MAX_BANKS     8u
 
 struct bank {
 	uint64_t base; /* chunk-aligned down */

@@ -77,11 +77,11 @@ static void test_partial_chunks_and_strangers_are_dirty(void **state)
 
 	next_base += 16 * MIB;
 	ram_clean_init(&odd, 1, true);
-	assert_false(ram_clean_claim(odd.base));             /* partial head */
-	assert_true(ram_clean_claim(odd.base + 1 * MIB));    /* whole chunk */
-	assert_true(ram_clean_claim(odd.base + 3 * MIB));    /* whole chunk */
-	assert_false(ram_clean_claim(odd.base + 5 * MIB));   /* partial tail */
-	assert_false(ram_clean_claim(UINT64_C(0x1000)));     /* no bank */
+	assert_false(ram_clean_claim(odd.base));           /* partial head */
+	assert_true(ram_clean_claim(odd.base + 1 * MIB));  /* whole chunk */
+	assert_true(ram_clean_claim(odd.base + 3 * MIB));  /* whole chunk */
+	assert_false(ram_clean_claim(odd.base + 5 * MIB)); /* partial tail */
+	assert_false(ram_clean_claim(UINT64_C(0x1000)));   /* no bank */
 	assert_true(ram_clean_claim(base + 6 * MIB));
 }
 
