@@ -19,19 +19,24 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZVM_MODE = "lr"         # the interrupt mode these paths are measured in
+# (name, what, native path, target: ZVM max - native max at most, ns)
 ROUND_TRIPS = [
     ("hvc_null", "null hypercall (`hvc #0`, ZVM_HC_NULL)",
-     "EL2 stub: `mov x0, xzr; eret`"),
+     "EL2 stub: `mov x0, xzr; eret`", 100),
     ("gicd_read", "distributor register read (GICD_TYPER)",
-     "the distributor answers"),
+     "the distributor answers", 150),
     ("irq_latency", "virtual-timer interrupt latency (deadline -> handler)",
-     "the CPU takes the IRQ"),
+     "the CPU takes the IRQ", 140),
 ]
 
 
 def overhead(native, zvm):
-    delta = zvm["avg_ns"] - native["avg_ns"]
-    pct = 100.0 * delta / native["avg_ns"] if native["avg_ns"] else 0.0
+    """Worst case against worst case; None when either has no figures
+    (a benchmark that reported an error)."""
+    if "error" in native or "error" in zvm:
+        return None
+    delta = zvm["max_ns"] - native["max_ns"]
+    pct = 100.0 * delta / native["max_ns"] if native["max_ns"] else 0.0
     return {"delta_ns": delta, "percent": round(pct, 2)}
 
 
@@ -45,39 +50,56 @@ def tabulate(rt, source):
         if not zvm:
             raise RuntimeError(f"{cpu}: no ZVM {ZVM_MODE} run in rt.json")
         rows = {}
-        for name, _what, _native_path in ROUND_TRIPS:
+        for name, _what, _native_path, target in ROUND_TRIPS:
             if name not in entry["native"] or name not in zvm:
                 raise RuntimeError(f"{cpu}: {name} missing from rt.json")
+            over = overhead(entry["native"][name], zvm[name])
             rows[name] = {"native": entry["native"][name], "zvm": zvm[name],
-                          "overhead": overhead(entry["native"][name], zvm[name])}
+                          "overhead": over, "target_max_over_ns": target,
+                          "met": None if over is None else over["delta_ns"] <= target}
         report["cpus"][cpu] = {"deterministic": entry["deterministic"],
                                "round_trips": rows}
     return report
 
 
 def triplet(rec):
+    if "error" in rec:
+        return f"error: {rec['error']}"
     return f"{rec['min_ns']} / {rec['avg_ns']} / {rec['max_ns']}"
 
 
+def verdict(row):
+    if row["met"] is None:
+        return "-"
+    return f"+{row['overhead']['delta_ns']} ns, " + ("met" if row["met"] else "**missed**")
+
+
 def markdown(report):
+    cpus = list(report["cpus"])
     lines = ["Round trips out of a guest: the guest RTOS natively (no hypervisor) "
              f"and as the only VM of `{report['zvm_system']}` under ZVM "
              f"({report['zvm_mode']}: list-register injection), from the same "
              "`make bench-rt`. ns of QEMU icount virtual time (1 ns ~ 1 "
-             "instruction), min / avg / max over 1000 samples, each including "
-             "one counter read (5 ns). Overhead: ZVM avg - native avg.", ""]
-    for cpu, entry in report["cpus"].items():
-        det = "yes" if entry["deterministic"] else "NO"
-        lines += [f"**{cpu}** (identical figures on every repeated run: {det})", "",
-                  "| round trip | native | native min / avg / max "
-                  "| ZVM min / avg / max | overhead |",
-                  "|---|---|---|---|---|"]
-        for name, what, native_path in ROUND_TRIPS:
-            row = entry["round_trips"][name]
-            lines.append(f"| `{name}`: {what} | {native_path} | {triplet(row['native'])} "
-                         f"| {triplet(row['zvm'])} | +{row['overhead']['delta_ns']} ns |")
-        lines.append("")
-    lines += ["Where ZVM's time goes: docs/rtos.md, \"Under ZVM: where the time "
+             "instruction), min / avg / max over every sample of every run, each "
+             "including one counter read (5 ns). Judged on the worst case: "
+             "overhead = ZVM max - native max.", ""]
+    head, rule = "| round trip | native | target |", "|---|---|---|"
+    for cpu in cpus:
+        head += f" {cpu} native | {cpu} ZVM | {cpu} overhead |"
+        rule += "---|---|---|"
+    lines += [head, rule]
+    for name, what, native_path, target in ROUND_TRIPS:
+        row = f"| `{name}`: {what} | {native_path} | max <= +{target} ns |"
+        for cpu in cpus:
+            r = report["cpus"][cpu]["round_trips"][name]
+            row += f" {triplet(r['native'])} | {triplet(r['zvm'])} | {verdict(r)} |"
+        lines.append(row)
+    lines.append("")
+    for cpu in cpus:
+        if not report["cpus"][cpu]["deterministic"]:
+            lines.append(f"{cpu}: repeated runs differed; the worst of them is shown "
+                         "(every run: rt.json).")
+    lines += ["", "Where ZVM's time goes: docs/rtos.md, \"Under ZVM: where the time "
               "goes\". Method: bench/README.md. Regenerate with `make bench-rt`."]
     return "\n".join(lines) + "\n"
 
@@ -100,7 +122,7 @@ def main():
         f.write(table)
     print(table)
     if not all(e["deterministic"] for e in report["cpus"].values()):
-        sys.exit("runs were not deterministic (see rt.json)")
+        print("warning: repeated runs differed (every run is in rt.json)")
 
 
 if __name__ == "__main__":

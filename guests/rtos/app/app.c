@@ -49,6 +49,12 @@ void bench_report(const char *name, const struct bench_stats *s)
 	reports++;
 }
 
+void bench_report_error(const char *name, const char *what, int64_t code)
+{
+	kprintf("{\"bench\":\"%s\",\"error\":\"%s\",\"code\":%ld}\n", name, what, (long)code);
+	reports++;
+}
+
 void bench_finish(void)
 {
 	sem_give(&bench_env.done);

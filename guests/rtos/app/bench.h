@@ -38,6 +38,9 @@ void bench_spawn(unsigned int slot, const char *name, thread_entry_fn entry, voi
 /* Prints one benchmark's JSON line. */
 void bench_report(const char *name, const struct bench_stats *s);
 /* Tells the controller this benchmark is finished. */
+/* A benchmark that cannot measure says why in its line, and the suite
+ * goes on: {"bench":name,"error":what,"code":code}. */
+void bench_report_error(const char *name, const char *what, int64_t code);
 void bench_finish(void);
 
 /* Each starts one benchmark (it reports and calls bench_finish itself). */

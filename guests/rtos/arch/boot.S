@@ -21,6 +21,11 @@ image_header:
 	.long	0				/* res5 */
 
 boot_entry:
+	/* First: when we started, for bench/boot_time.py's "reset to the
+	 * guest's first instruction".  The physical counter counts from
+	 * the machine's reset (ZVM gives EL1 the physical counter, and its
+	 * CNTVOFF_EL2 moves only the virtual one). */
+	mrs	x23, cntpct_el0
 	mov	x21, x0				/* the DTB, kept for rtos_main */
 	mov	x22, #0				/* 1: el2_stub_vectors in VBAR_EL2 */
 	msr	daifset, #0xf
@@ -38,6 +43,8 @@ boot_entry:
 	bl	clear_bss
 	adrp	x0, el2_stub_installed
 	strb	w22, [x0, :lo12:el2_stub_installed]
+	adrp	x0, boot_entry_counter
+	str	x23, [x0, :lo12:boot_entry_counter]
 	adrp	x0, exception_vectors
 	add	x0, x0, :lo12:exception_vectors
 	msr	vbar_el1, x0

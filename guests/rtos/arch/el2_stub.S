@@ -44,3 +44,8 @@ el2_stub_vectors:
 	.global	el2_stub_installed
 el2_stub_installed:
 	.byte	0
+	/* Set by boot.S: CNTPCT_EL0 at the image's first instruction. */
+	.balign	8
+	.global	boot_entry_counter
+boot_entry_counter:
+	.quad	0
