@@ -18,6 +18,12 @@ PORTABLE_SPSC_RING := lib/spsc_ring.c
 PORTABLE_TIMEBASE := lib/timebase.c
 # Zshm channels: the layout's geometry and a member's endpoint.
 PORTABLE_ZSHM := lib/zshm_layout.c lib/zshm_ring.c
+# The management protocol (docs/protocol.md): SHA-256 and HMAC, JSON, the
+# datagrams, their serial frames, the server's replay window and pipeline.
+PORTABLE_SHA256 := lib/sha256.c lib/hmac_sha256.c
+PORTABLE_JSON := lib/json_parse.c lib/json_read.c lib/json_write.c
+PORTABLE_RPC := lib/rpc_datagram.c lib/rpc_serial.c lib/rpc_request.c lib/rpc_session.c \
+	lib/rpc_server.c $(PORTABLE_SHA256) $(PORTABLE_JSON)
 
 # The board from its devicetree, the system configuration and its checks,
 # the system package, the guest's devicetree.
@@ -69,7 +75,7 @@ PORTABLE_ZVMPACK := $(sort $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE))
 # Every portable source once: the top Makefile compiles each of them for the
 # host on its own (portable-build) and checks that a unit test uses it.
 PORTABLE_SRCS := $(sort $(PORTABLE_FDT_WRITE) $(PORTABLE_ZERROR) $(PORTABLE_CRC32) \
-	$(PORTABLE_SPSC_RING) $(PORTABLE_TIMEBASE) $(PORTABLE_ZSHM) $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE) $(PORTABLE_GUEST_DT) \
+	$(PORTABLE_SPSC_RING) $(PORTABLE_TIMEBASE) $(PORTABLE_ZSHM) $(PORTABLE_RPC) $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE) $(PORTABLE_GUEST_DT) \
 	$(PORTABLE_VGIC) $(PORTABLE_HEAP) $(PORTABLE_PAGE_ALLOC) $(PORTABLE_LOGRING) \
 	$(PORTABLE_CMD) $(PORTABLE_LINEEDIT) $(PORTABLE_STAGE2) $(PORTABLE_ESR) \
 	$(PORTABLE_MMIO) $(PORTABLE_GUEST_EXCEPTION) $(PORTABLE_VMID) $(PORTABLE_HEARTBEAT) $(PORTABLE_VUART) $(PORTABLE_CONSOLE_RING) $(PORTABLE_TERM_QUERY) \

@@ -1,0 +1,2 @@
+UNIT_TESTS += test_rpc
+test_rpc_SRCS := $(PORTABLE_RPC) $(PORTABLE_ZERROR)

@@ -1,0 +1,2 @@
+UNIT_TESTS += test_sha256
+test_sha256_SRCS := $(PORTABLE_SHA256)
