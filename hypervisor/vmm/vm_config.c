@@ -18,7 +18,7 @@
 static const char *const root_props[] = { "model", "compatible", "#address-cells", "#size-cells",
 	                                  NULL };
 static const char *const no_props[] = { NULL };
-static const char *const zvm_props[] = { "compatible", "zvm-cpu", "zvm-memory", NULL };
+static const char *const zvm_props[] = { "compatible", "zvm-cpu", "zvm-memory", "mgmt-key", NULL };
 
 int cfg_fail(struct cfg_ctx *ctx, enum zerror code, const char *where, const char *fmt, ...)
 {
@@ -149,6 +149,23 @@ static int check_root(struct cfg_ctx *ctx)
 	return 0;
 }
 
+/* The management protocol's HMAC key (docs/protocol.md): 32 bytes, or none. */
+static int read_mgmt_key(struct cfg_ctx *ctx, int zvm)
+{
+	int len;
+	const uint8_t *key = fdt_getprop(&ctx->fdt, zvm, "mgmt-key", &len);
+
+	if (!key)
+		return 0;
+	if (len != VM_CONFIG_MGMT_KEY_BYTES)
+		return cfg_fail(ctx, ZE_MALFORMED, "/zvm",
+		                "mgmt-key must be %u bytes ([xx ...] in the source), not %d",
+		                VM_CONFIG_MGMT_KEY_BYTES, len);
+	memcpy(ctx->out->mgmt_key, key, VM_CONFIG_MGMT_KEY_BYTES);
+	ctx->out->has_mgmt_key = true;
+	return 0;
+}
+
 static int parse_zvm_node(struct cfg_ctx *ctx, int zvm)
 {
 	struct system_config *out = ctx->out;
@@ -170,7 +187,8 @@ static int parse_zvm_node(struct cfg_ctx *ctx, int zvm)
 		return cfg_fail(ctx, ZE_MALFORMED, "/zvm",
 		                "zvm-cpu %u does not exist (the board has %u cores: 0-%u)",
 		                out->zvm_cpu, ctx->board->cpu_count, ctx->board->cpu_count - 1);
-	return cfg_read_region(ctx, zvm, "/zvm", "zvm-memory", &out->zvm_memory);
+	rc = cfg_read_region(ctx, zvm, "/zvm", "zvm-memory", &out->zvm_memory);
+	return rc ? rc : read_mgmt_key(ctx, zvm);
 }
 
 static int parse_vms(struct cfg_ctx *ctx, int zvm)

@@ -107,9 +107,14 @@ struct zshm_channel_config {
 	bool multicast;   /* a writer has several readers */
 };
 
+/* The management protocol's key (lib/rpc.h RPC_KEY_BYTES). */
+#define VM_CONFIG_MGMT_KEY_BYTES 32
+
 struct system_config {
 	uint32_t zvm_cpu;            /* logical core, board order */
 	struct vm_region zvm_memory; /* host RAM ZVM keeps */
+	bool has_mgmt_key;           /* without one the agent refuses all */
+	uint8_t mgmt_key[VM_CONFIG_MGMT_KEY_BYTES];
 	struct vm_config vms[VM_CONFIG_MAX_VMS];
 	uint32_t vm_count;
 	struct zshm_channel_config channels[ZSHM_MAX_CHANNELS];

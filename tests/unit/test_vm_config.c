@@ -118,6 +118,19 @@ static void test_good_fixture(void **state)
 	assert_int_equal(cfg.vms[1].heartbeat_timeout_ms, VM_HEARTBEAT_DEFAULT_MS);
 }
 
+/* The management key: 32 bytes as given; none means none. */
+static void test_mgmt_key(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("vmconfig/good_mgmt_key", &qemu_board), 0);
+	assert_true(cfg.has_mgmt_key);
+	assert_int_equal(cfg.mgmt_key[0], 0x00);
+	assert_int_equal(cfg.mgmt_key[30], 0x1e);
+	assert_int_equal(cfg.mgmt_key[31], 0xff);
+	assert_int_equal(parse("vmconfig/good", &qemu_board), 0);
+	assert_false(cfg.has_mgmt_key);
+}
+
 static void test_virtio_devices(void **state)
 {
 	(void)state;
@@ -297,6 +310,8 @@ static const struct bad_case bad_cases[] = {
 	  "config: channel 'c': missing required property 'readers'" },
 	{ "zshm_unknown_prop", -ZE_UNKNOWN, "config: channel 'c': unknown property 'role'" },
 	{ "no_zvm", -ZE_MISSING, "config: /: no /zvm node: not a ZVM system configuration" },
+	{ "mgmt_key_short", -ZE_MALFORMED,
+	  "config: /zvm: mgmt-key must be 32 bytes ([xx ...] in the source), not 4" },
 };
 
 static void test_bad_fixture(void **state)
@@ -453,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_rk3588_config),
 		cmocka_unit_test(test_config_against_wrong_board),
 		cmocka_unit_test(test_good_fixture),
+		cmocka_unit_test(test_mgmt_key),
 		cmocka_unit_test(test_virtio_devices),
 		cmocka_unit_test(test_zshm_channels),
 		cmocka_unit_test(test_not_a_blob),
