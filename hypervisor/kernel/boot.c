@@ -12,6 +12,7 @@
 #include "arch/arm64/mmu.h"
 #include "arch/arm64/psci.h"
 #include "boards/board.h"
+#include "agent/agent.h"
 #include "drivers/gicv3.h"
 #include "drivers/uart.h"
 #include "kernel/board_dt.h"
@@ -245,6 +246,7 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 	health_init();       /* before any VM can crash */
 	start_boot_thread(); /* VMs, then the health monitor */
 	shell_start(0);
+	agent_start(0, vm_boot_mgmt_key()); /* after the shell: frames come through it */
 	sched_start_cpu();
 }
 

@@ -61,6 +61,20 @@ void console_write(const char *s, size_t n)
 		spin_unlock_irqrestore(&console_lock, flags);
 }
 
+void console_write_raw(const char *s, size_t n)
+{
+	uint64_t flags = 0;
+
+	if (!uart)
+		return;
+	if (locking)
+		flags = spin_lock_irqsave(&console_lock);
+	for (size_t i = 0; i < n; i++)
+		uart->putc(uart_base, s[i]);
+	if (locking)
+		spin_unlock_irqrestore(&console_lock, flags);
+}
+
 struct chunk {
 	char buf[KPRINTF_CHUNK];
 	size_t used;

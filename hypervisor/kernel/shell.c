@@ -11,6 +11,7 @@
 #include "kernel/irq.h"
 #include "kernel/lineedit.h"
 #include "kernel/log.h"
+#include "kernel/mutex.h"
 #include "kernel/sem.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
@@ -26,6 +27,10 @@ static struct sem rx_ready;
 static uint64_t rx_dropped;
 static struct lineedit editor;
 static const struct shell_attachment *attached;
+static shell_byte_filter byte_filter;
+/* The shell's commands and the agent's run one at a time: handlers keep
+ * state of their own (zvm create's configuration) and print as they go. */
+static struct mutex command_lock;
 
 static void console_io_write(void *ctx, const char *s, size_t n)
 {
@@ -86,11 +91,30 @@ static void feed_attached(char c)
 	lineedit_begin(&editor);
 }
 
+void shell_set_byte_filter(shell_byte_filter filter)
+{
+	byte_filter = filter;
+}
+
+void shell_command_lock(void)
+{
+	mutex_lock(&command_lock, WAIT_FOREVER);
+}
+
+void shell_command_unlock(void)
+{
+	mutex_unlock(&command_lock);
+}
+
 static void feed_editor(char c)
 {
+	if (byte_filter && byte_filter((uint8_t)c))
+		return;
 	if (lineedit_feed(&editor, c) != LINEEDIT_DONE)
 		return;
+	shell_command_lock();
 	cmd_execute_line(&console_io, lineedit_line(&editor));
+	shell_command_unlock();
 	if (!attached)
 		lineedit_begin(&editor);
 }
@@ -124,6 +148,7 @@ void shell_start(unsigned cpu)
 	unsigned intid = board.uart.intid;
 
 	spsc_init(&rx_ring, rx_storage, 1, RX_RING_SLOTS);
+	mutex_init(&command_lock, "commands");
 	sem_init(&rx_ready, 0, 1);
 	if (!thread_create("shell", shell_thread, 0, SHELL_PRIORITY, cpu, 0)) {
 		log_msg(LOG_ERROR, "shell: cannot create its thread");

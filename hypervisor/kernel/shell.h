@@ -33,6 +33,16 @@ struct shell_attachment {
 void shell_attach(const struct shell_attachment *a);
 /* Wakes the shell thread (output is waiting for an attachment). */
 void shell_wake(void);
+/*
+ * Sees every byte the shell's own line editor would get (not those for an
+ * attachment) first; true when it took the byte (the agent's serial frames).
+ */
+typedef bool (*shell_byte_filter)(uint8_t c);
+void shell_set_byte_filter(shell_byte_filter filter);
+/* Held around every registry command the shell or the agent runs. */
+void shell_command_lock(void);
+void shell_command_unlock(void);
+
 /* From an attachment's drain, when its work is over: the prompt comes back. */
 void shell_detach(void);
 

@@ -67,6 +67,11 @@ static bool read_config(const struct board_desc *board)
 	return true;
 }
 
+const uint8_t *vm_boot_mgmt_key(void)
+{
+	return have_config && config.has_mgmt_key ? config.mgmt_key : 0;
+}
+
 /* The packer cannot know where ZVM will be loaded: check it here. */
 static bool zvm_fits(uint64_t end)
 {

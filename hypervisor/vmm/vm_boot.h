@@ -20,5 +20,7 @@ unsigned vm_boot_scan(const struct board_desc *board, struct phys_range *reserve
 void vm_boot_create(void);
 /* The package's blob of that name, for `zvm create`: 0, or -ZE_NOENT. */
 int vm_boot_image(const char *name, const void **data, size_t *size);
+/* The configuration's mgmt-key (32 bytes), or NULL when it has none. */
+const uint8_t *vm_boot_mgmt_key(void);
 
 #endif
