@@ -48,7 +48,7 @@ ZVM_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
+.PHONY: all zvm zvmctl boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
 	system-test bench bench-rt bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
@@ -59,7 +59,7 @@ $(VERSION_H): FORCE
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 
-all: zvm rtos unit-build
+all: zvm rtos unit-build zvmctl
 
 zvm: $(ZVM_IMG)
 
@@ -100,6 +100,7 @@ $(ZVM_IMG): $(ZVM_ELF)
 SYSTEM     ?= qemu-virt
 SYSTEM_IMG  = $(BUILD)/system-$(SYSTEM).img
 ZVMPACK    := $(BUILD)/tools/zvmpack
+ZVMCTL     := $(BUILD)/tools/zvmctl
 IMAGES     := $(BUILD)/images
 BOARD_DTB   = $(BUILD)/board-virt-$(SMP)-$(MEM).dtb
 # Guest images a configuration may name, and what builds each.
@@ -113,6 +114,11 @@ SYSTEM_GUESTS = $(sort $(foreach f,baremetal.bin rtos.bin linux-Image linux-init
 # Its own Makefile knows what it is built from (portable.mk, headers): ask it.
 $(ZVMPACK): FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C tools/zvmpack BUILD=$(abspath $(BUILD))
+
+# zvmctl, the PC's command line for ZVM's agent (docs/protocol.md).
+zvmctl: $(ZVMCTL)
+$(ZVMCTL): FORCE | bootstrap
+	@$(MAKE) --no-print-directory -C tools/zvmctl BUILD=$(abspath $(BUILD))
 
 $(BOARD_DTB): | bootstrap
 	@mkdir -p $(BUILD)
@@ -190,7 +196,7 @@ unit-test: portable-build $(UNIT_BINS)
 	$(MAKE) -C guests/rtos test-host
 
 # --- system tests: boot QEMU and drive ZVM like a user ----------------------
-system-test: $(ZVM_IMG) rtos
+system-test: $(ZVM_IMG) rtos $(ZVMCTL)
 	@$(MAKE) --no-print-directory SYSTEM=test-vms system
 	$(PYTHON) -m pytest -q tests/system
 

@@ -1,0 +1,64 @@
+/* zvmctl's parts: see zvmctl.c for the command line, docs/protocol.md. */
+#ifndef ZVMCTL_H
+#define ZVMCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/json.h"
+#include "lib/rpc.h"
+
+/* Exit codes: what a script can tell apart (docs/protocol.md, "zvmctl"). */
+#define EXIT_OK       0
+#define EXIT_REFUSED  1 /* ZVM refused the operation (-32000) or a test failed */
+#define EXIT_USAGE    2 /* the command line is wrong */
+#define EXIT_LINK     3 /* no connection, or no reply in time */
+#define EXIT_AUTH     4 /* unauthenticated or replayed (-32001, -32002) */
+#define EXIT_PROTOCOL 5 /* any other error reply or a reply we cannot read */
+
+struct zvmctl_config {
+	uint8_t key[RPC_KEY_BYTES];
+	bool has_key;
+	uint32_t client;
+	char target[256];
+};
+
+/* Reads key, client-id and target from path; 0, or -1 after printing why. */
+int config_read(const char *path, struct zvmctl_config *cfg, bool must_exist);
+
+/* A byte stream to ZVM's console: a unix socket or a tty. */
+struct link {
+	int fd;
+};
+int link_open(struct link *l, const char *target);
+int link_write(struct link *l, const void *buf, size_t len);
+/* Reads up to len bytes, waiting at most timeout_ms: count, 0 on timeout, -1. */
+long link_read(struct link *l, void *buf, size_t len, int timeout_ms);
+void link_close(struct link *l);
+
+/* One call: the reply's body in reply[0..), parsed into doc. */
+struct client {
+	struct link link;
+	const struct zvmctl_config *cfg;
+	uint64_t seq;   /* the next request's; 0: from the clock */
+	int timeout_ms; /* per attempt */
+	int attempts;
+	bool verbose; /* console text between frames goes to stderr */
+	char reply[RPC_REPLY_MAX + 1];
+	size_t reply_len;
+	struct json_token tokens[4096];
+	struct json_doc doc;
+};
+
+/*
+ * Sends method with params (a JSON object's text, or NULL) and waits for
+ * its reply.  Returns an EXIT_* code; on EXIT_OK *result is the result's
+ * token; otherwise the error has been printed.
+ */
+int client_call(struct client *c, const char *method, const char *params, int *result);
+
+/* Human output of a result (zvmctl_print.c). */
+void print_result(const char *command, const struct json_doc *doc, int result);
+
+#endif

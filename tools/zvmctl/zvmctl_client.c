@@ -1,0 +1,194 @@
+/*
+ * One JSON-RPC call over the link: sign, frame, send; read frames until
+ * every fragment of the reply to this (client, sequence) is in, skipping
+ * console text, events and other clients' replies; retry the very same
+ * datagram when none comes in time (ZVM answers a retry from its cache,
+ * so an operation never runs twice).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/rpc_request.h"
+#include "lib/rpc_serial.h"
+#include "zvmctl.h"
+
+static uint64_t clock_seq(void)
+{
+	static uint64_t last;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	last = us > last ? us : last + 1;
+	return last;
+}
+
+struct assembly {
+	bool have[RPC_FRAGMENTS_MAX];
+	unsigned count, fragments;
+	size_t len;
+};
+
+enum frame_verdict {
+	FRAME_OTHER,
+	FRAME_MORE,
+	FRAME_DONE,
+	FRAME_BAD_MAC
+};
+
+static enum frame_verdict take_frame(struct client *c, const struct rpc_serial_rx *rx, uint64_t seq,
+                                     struct assembly *a)
+{
+	struct rpc_header h;
+	const uint8_t *body;
+	enum rpc_fault f =
+	        rpc_datagram_decode(rx->buf, rx->len, c->cfg->key, RPC_KEY_BYTES, &h, &body);
+	bool ours = h.kind == RPC_KIND_REPLY && h.client == c->cfg->client && h.seq == seq;
+
+	if (f == RPC_FAULT_MAC)
+		return ours ? FRAME_BAD_MAC : FRAME_OTHER;
+	if (f != RPC_FAULT_NONE || !ours)
+		return FRAME_OTHER;
+	if (a->fragments && h.fragments != a->fragments)
+		return FRAME_OTHER;
+	a->fragments = h.fragments;
+	if (a->have[h.fragment])
+		return FRAME_MORE;
+	if (h.fragment + 1 < h.fragments && h.body_len != RPC_FRAGMENT_BODY)
+		return FRAME_OTHER; /* only the last may be short */
+	memcpy(c->reply + (size_t)h.fragment * RPC_FRAGMENT_BODY, body, h.body_len);
+	if (h.fragment + 1 == h.fragments)
+		a->len = (size_t)h.fragment * RPC_FRAGMENT_BODY + h.body_len;
+	a->have[h.fragment] = true;
+	a->count++;
+	return a->count == a->fragments ? FRAME_DONE : FRAME_MORE;
+}
+
+/* Reads until the reply is whole (1), the attempt times out (0), or -1. */
+static int await_reply(struct client *c, uint64_t seq, struct assembly *a)
+{
+	static struct rpc_serial_rx rx;
+	uint8_t buf[4096];
+	struct timespec start, now;
+
+	rpc_serial_rx_init(&rx);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long elapsed = (now.tv_sec - start.tv_sec) * 1000 +
+		               (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (elapsed >= c->timeout_ms)
+			return 0;
+		long n = link_read(&c->link, buf, sizeof(buf), (int)(c->timeout_ms - elapsed));
+		if (n < 0) {
+			fprintf(stderr, "zvmctl: the link closed\n");
+			return -1;
+		}
+		for (long i = 0; i < n; i++) {
+			enum rpc_serial_event e = rpc_serial_feed(&rx, buf[i]);
+			if (e == RPC_SERIAL_PASS && c->verbose)
+				fputc(buf[i], stderr);
+			if (e != RPC_SERIAL_FRAME)
+				continue;
+			enum frame_verdict v = take_frame(c, &rx, seq, a);
+			if (v == FRAME_BAD_MAC)
+				return -2;
+			if (v == FRAME_DONE)
+				return 1;
+		}
+	}
+}
+
+static int send_request(struct client *c, const uint8_t *datagram, size_t len)
+{
+	static char frame[RPC_SERIAL_FRAME_MAX];
+	size_t n = rpc_serial_encode(frame, sizeof(frame), datagram, len);
+
+	return link_write(&c->link, frame, n);
+}
+
+static int exit_for(int64_t code)
+{
+	if (code == RPC_ERR_FAILED)
+		return EXIT_REFUSED;
+	if (code == RPC_ERR_UNAUTH || code == RPC_ERR_REPLAYED)
+		return EXIT_AUTH;
+	if (code == RPC_ERR_PARAMS || code == RPC_ERR_NO_METHOD)
+		return EXIT_USAGE;
+	return EXIT_PROTOCOL;
+}
+
+static int read_reply(struct client *c, const char *method, int *result)
+{
+	struct json_doc *doc = &c->doc;
+	char message[512] = "";
+	int64_t code = 0;
+
+	c->reply[c->reply_len] = '\0';
+	if (json_parse(doc, c->reply, c->reply_len, c->tokens,
+	               sizeof(c->tokens) / sizeof(c->tokens[0]))) {
+		fprintf(stderr, "zvmctl: %s: the reply is not strict JSON\n", method);
+		return EXIT_PROTOCOL;
+	}
+	*result = json_member(doc, 0, "result");
+	if (*result >= 0)
+		return EXIT_OK;
+	int err = json_member(doc, 0, "error");
+	if (!json_get_i64(doc, json_member(doc, err, "code"), &code) ||
+	    json_get_string(doc, json_member(doc, err, "message"), message, sizeof(message)) < 0) {
+		fprintf(stderr, "zvmctl: %s: a reply with neither result nor error\n", method);
+		return EXIT_PROTOCOL;
+	}
+	fprintf(stderr, "zvmctl: %s: %s (%lld)\n", method, message, (long long)code);
+	*result = err;
+	return exit_for(code);
+}
+
+int client_call(struct client *c, const char *method, const char *params, int *result)
+{
+	static char body[RPC_REQUEST_MAX + 1];
+	static uint8_t datagram[RPC_DATAGRAM_MAX];
+	uint64_t seq = c->seq ? c->seq : clock_seq();
+
+	c->seq = 0; /* --seq names the first request only */
+	struct rpc_header h = {
+		.kind = RPC_KIND_REQUEST, .client = c->cfg->client, .seq = seq, .fragments = 1
+	};
+
+	int n = snprintf(body, sizeof(body),
+	                 "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"method\":\"%s\"%s%s}",
+	                 (unsigned long long)seq, method, params ? ",\"params\":" : "",
+	                 params ? params : "");
+	if (n < 0 || (size_t)n >= sizeof(body)) {
+		fprintf(stderr, "zvmctl: %s: the request is over %d bytes\n", method,
+		        RPC_REQUEST_MAX);
+		return EXIT_USAGE;
+	}
+	size_t len = rpc_datagram_encode(datagram, sizeof(datagram), &h, body, (size_t)n,
+	                                 c->cfg->key, RPC_KEY_BYTES);
+	for (int attempt = 0; attempt < c->attempts; attempt++) {
+		struct assembly a = { 0 };
+		if (send_request(c, datagram, len)) {
+			fprintf(stderr, "zvmctl: cannot write to the link\n");
+			return EXIT_LINK;
+		}
+		int r = await_reply(c, seq, &a);
+		if (r == -2) {
+			fprintf(stderr,
+			        "zvmctl: %s: ZVM's reply does not authenticate with our key: "
+			        "the key differs from the configuration's mgmt-key\n",
+			        method);
+			return EXIT_AUTH;
+		}
+		if (r < 0)
+			return EXIT_LINK;
+		if (r == 1) {
+			c->reply_len = a.len;
+			return read_reply(c, method, result);
+		}
+	}
+	fprintf(stderr, "zvmctl: %s: no reply after %d attempts of %d ms\n", method, c->attempts,
+	        c->timeout_ms);
+	return EXIT_LINK;
+}
