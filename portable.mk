@@ -54,7 +54,7 @@ PORTABLE_LINEEDIT := hypervisor/kernel/lineedit.c hypervisor/kernel/lineedit_his
 PORTABLE_STAGE2 := hypervisor/arch/arm64/stage2.c hypervisor/arch/arm64/stage2_unmap.c
 PORTABLE_ESR := hypervisor/arch/arm64/esr.c $(PORTABLE_FORMAT)
 # Emulated MMIO: the abort decoder and region table; exception entry to EL1.
-PORTABLE_MMIO := hypervisor/vmm/mmio.c
+PORTABLE_MMIO := hypervisor/vmm/mmio.c hypervisor/vmm/guest_fault.c $(PORTABLE_FORMAT)
 PORTABLE_GUEST_EXCEPTION := hypervisor/arch/arm64/guest_exception.c
 PORTABLE_VMID := hypervisor/vmm/vmid.c
 PORTABLE_HEARTBEAT := hypervisor/vmm/heartbeat.c

@@ -8,34 +8,37 @@
  *   p  running priority 0 on its CPU interface (direct delivery: unstoppable)
  * and on 'b' probes emulated registers with widths they do not support:
  * each access must come back as a synchronous external abort (the guest
- * survives and says what it saw).
+ * survives and says what it saw).  R, F and L read and fetch outside its
+ * memory and make an access ZVM cannot emulate (probes.c): an abort it
+ * handles, or a crash, as the VM's abort-policy says.  m, n and d are the
+ * register-leak check (regs.c): set markers, show registers now, show
+ * them as they were at boot.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "gic.h"
+#include "guest.h"
 #include "lib/gicv3_defs.h"
 #include "lib/psci_defs.h"
 #include "zvm/guest_layout.h"
 #include "zvm/hypercall.h"
 
-#define UART_DR         0x000
-#define UART_FR         0x018
-#define UART_FR_RXFE    (1u << 4)
-#define UART_FR_TXFF    (1u << 5)
-#define TICKS_PER_LINE  10
-#define TICK_HZ         100
-#define OUTSIDE_ANY_MAP 0x7000000000ull
-#define CNT_CTL_ENABLE  1u
-#define INSN_SIZE       4
-#define UNTOUCHED       0x5a5a5a5a5a5a5a5aull
-#define ICC_AP1R0_EL1   "S3_0_C12_C9_0" /* op0 3, op1 0, CRn 12, CRm 9, op2 0 */
+#define UART_DR        0x000
+#define UART_FR        0x018
+#define UART_FR_RXFE   (1u << 4)
+#define UART_FR_TXFF   (1u << 5)
+#define TICKS_PER_LINE 10
+#define TICK_HZ        100
+#define CNT_CTL_ENABLE 1u
+#define INSN_SIZE      4
+#define ICC_AP1R0_EL1  "S3_0_C12_C9_0" /* op0 3, op1 0, CRn 12, CRm 9, op2 0 */
 
 static volatile uint64_t ticks;
 static uint64_t tick_period;
 static bool storm;
 
-static uint64_t hvc(uint64_t fn, uint64_t a1)
+uint64_t hvc(uint64_t fn, uint64_t a1)
 {
 	register uint64_t x0 __asm__("x0") = fn;
 	register uint64_t x1 __asm__("x1") = a1;
@@ -60,7 +63,7 @@ static int getc(void)
 	return (uart[UART_FR / 4] & UART_FR_RXFE) ? -1 : (int)(uart[UART_DR / 4] & 0xff);
 }
 
-static void puts(const char *s)
+void puts(const char *s)
 {
 	while (*s) {
 		if (*s == '\n')
@@ -119,10 +122,10 @@ void crashed(void) __attribute__((noreturn));
 void guest_sync(void);
 
 /* The abort the probe is waiting for: a sync exception from the probe. */
-static volatile bool abort_expected;
-static volatile uint64_t abort_esr, abort_far;
+volatile bool abort_expected;
+volatile uint64_t abort_esr, abort_far, resume_at;
 
-static void puthex(uint64_t v)
+void puthex(uint64_t v)
 {
 	int top = 60;
 
@@ -142,11 +145,14 @@ void guest_sync(void)
 	__asm__ volatile("mrs %0, esr_el1" : "=r"(abort_esr));
 	__asm__ volatile("mrs %0, far_el1" : "=r"(abort_far));
 	__asm__ volatile("mrs %0, elr_el1" : "=r"(elr));
-	__asm__ volatile("msr elr_el1, %0" : : "r"(elr + INSN_SIZE)); /* skip it */
+	/* A fetch abort's ELR is where nothing is: go back to the probe. */
+	elr = resume_at ? resume_at : elr + INSN_SIZE; /* else skip it */
+	__asm__ volatile("msr elr_el1, %0" : : "r"(elr));
+	resume_at = 0;
 	abort_expected = false;
 }
 
-static void report(const char *what, uint64_t reg)
+void report(const char *what, uint64_t reg)
 {
 	puts(abort_expected ? "no abort: " : "abort: ");
 	puts(what);
@@ -207,6 +213,12 @@ static void crash(int c)
 		hvc(PSCI_SYSTEM_RESET, 0);
 		break;
 	case 'b': bad_width_probe(); break;
+	case 'R': probe_outside_read(); break;
+	case 'F': probe_outside_fetch(); break;
+	case 'L': probe_unemulatable(); break;
+	case 'm': regs_set_markers(); break;
+	case 'n': regs_report_now(); break;
+	case 'd': regs_report_boot(); break;
 	case 'p':
 		/* With direct delivery the CPU interface is the core's own: an
 		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running
@@ -225,6 +237,7 @@ void guest_main(void)
 {
 	uint64_t freq, last_line = 0;
 
+	regs_snapshot_at_boot(); /* before anything here writes one */
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
 	tick_period = freq / TICK_HZ;
 	puts("baremetal guest: vm ");

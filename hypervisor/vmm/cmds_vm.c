@@ -151,6 +151,10 @@ static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 	           vm->cfg.image, vm->image_size, vm->cfg.initrd[0] ? ", initrd " : "",
 	           vm->cfg.initrd, vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
 	           vm->guest_faults, vm->aborts_injected);
+	cmd_printf(io, "  faults: outside %lu, permission %lu, unemulatable %lu; abort policy %s\n",
+	           vm->faults[GUEST_FAULT_OUTSIDE], vm->faults[GUEST_FAULT_PERMISSION],
+	           vm->faults[GUEST_FAULT_UNEMULATABLE],
+	           vm_abort_policy_name(vm->cfg.abort_policy));
 	cmd_printf(io, "  health: heartbeat timeout %u ms (once the guest beats)\n",
 	           vm->cfg.heartbeat_timeout_ms);
 	cmd_printf(io,

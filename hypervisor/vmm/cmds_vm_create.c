@@ -122,6 +122,7 @@ static int fill_config(struct cmd_io *io, const struct create_args *a, struct vm
 	fmt_snprintf(c->bootargs, sizeof(c->bootargs), "%s", a->t->bootargs);
 	c->uart = true;
 	c->recovery = VM_RECOVERY_NONE;
+	c->abort_policy = VM_ABORT_INJECT;
 	return pick_cores(io, c);
 }
 

@@ -10,12 +10,14 @@
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap.h"
 #include "kernel/irq.h"
+#include "kernel/log.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
 #include "lib/psci_defs.h"
 #include "zvm/hypercall.h"
 #include "vgic/vgic_direct.h"
 #include "vgic/vgic_lr.h"
+#include "vmm/guest_fault.h"
 #include "vmm/mmio.h"
 #include "vmm/vm.h"
 #include "vmm/vpsci.h"
@@ -89,7 +91,46 @@ static void handle_sysreg(struct vcpu *v, struct trap_frame *f, uint32_t iss)
 static void give_abort(struct vcpu *v, struct trap_frame *f, const struct guest_abort *a)
 {
 	__atomic_fetch_add(&v->vm->aborts_injected, 1, __ATOMIC_RELAXED);
-	guest_inject_data_abort(f, a->va, a->write);
+	guest_inject_abort(f, guest_external_dabt_esr(f->spsr, a->write), a->va);
+}
+
+/* The first faults of a VM are logged, then every power of two: a guest
+ * that loops on its own fault handler cannot flood the log. */
+#define FAULT_LOG_FIRST 8
+
+static bool fault_log_due(uint64_t n)
+{
+	return n <= FAULT_LOG_FIRST || (n & (n - 1)) == 0;
+}
+
+/*
+ * An access nothing of the VM can take: counted and logged, then the VM's
+ * abort-policy.  Returns only when the guest takes an abort.
+ */
+static void guest_fault(struct vcpu *v, struct trap_frame *f, enum guest_fault kind,
+                        const struct guest_abort *a, bool fetch)
+{
+	struct vm *vm = v->vm;
+	char what[VM_REASON_MAX];
+	uint64_t n;
+
+	guest_fault_describe(kind, a, fetch, f->elr, what, sizeof(what));
+	__atomic_fetch_add(&vm->faults[kind], 1, __ATOMIC_RELAXED);
+	n = __atomic_add_fetch(&vm->guest_faults, 1, __ATOMIC_RELAXED);
+	if (vm->cfg.abort_policy == VM_ABORT_CRASH)
+		vm_crash(v, "%s", what);
+	/* A fetch abort at the vector it would be sent to would come straight
+	 * back: no handler to run, only a loop. */
+	if (fetch && f->elr == guest_sync_vector(f))
+		vm_crash(v, "%s (its own exception vector)", what);
+	if (fault_log_due(n))
+		log_msg(LOG_WARN, "vm %u '%s': %s: abort injected (fault %lu)", vm->id,
+		        vm->cfg.name, what, n);
+	__atomic_fetch_add(&vm->aborts_injected, 1, __ATOMIC_RELAXED);
+	guest_inject_abort(f,
+	                   fetch ? guest_external_iabt_esr(f->spsr) :
+	                           guest_external_dabt_esr(f->spsr, a->write),
+	                   a->va);
 }
 
 /* The device's handler runs under the VM's lock; whom it interrupted is
@@ -113,17 +154,17 @@ static bool handle_data_abort(struct vcpu *v, struct trap_frame *f)
 	const struct mmio_region *r;
 	uint64_t value;
 
+	enum guest_fault kind;
+
 	if (!abort_is_mmio_candidate(&a)) {
 		give_abort(v, f, &a);
 		return false;
 	}
-	if (!a.syndrome_valid)
-		vm_crash(v, "unemulatable access to IPA 0x%lx at PC 0x%lx", a.ipa, f->elr);
 	r = mmio_find(&v->vm->mmio, a.ipa);
-	if (!r) {
-		__atomic_fetch_add(&v->vm->guest_faults, 1, __ATOMIC_RELAXED);
-		vm_crash(v, "%s of IPA 0x%lx outside its memory at PC 0x%lx",
-		         a.write ? "write" : "read", a.ipa, f->elr);
+	kind = guest_fault_classify(&a, false, r != NULL);
+	if (kind != GUEST_FAULT_NONE) {
+		guest_fault(v, f, kind, &a, false);
+		return false;
 	}
 	v->stats.mmio++;
 	value = a.write ? abort_store_value(&a, reg_read(f, a.reg)) : 0;
@@ -134,6 +175,19 @@ static bool handle_data_abort(struct vcpu *v, struct trap_frame *f)
 	if (!a.write)
 		reg_write(f, a.reg, abort_load_value(&a, value));
 	return true;
+}
+
+/* A fetch ZVM cannot serve: nothing but RAM is executable for a guest. */
+static void handle_fetch_abort(struct vcpu *v, struct trap_frame *f)
+{
+	struct guest_abort a = arch_decode_abort(f->esr, f->far, read_sysreg(hpfar_el2));
+
+	if (!abort_is_mmio_candidate(&a)) {
+		__atomic_fetch_add(&v->vm->aborts_injected, 1, __ATOMIC_RELAXED);
+		guest_inject_abort(f, guest_external_iabt_esr(f->spsr), a.va);
+		return;
+	}
+	guest_fault(v, f, guest_fault_classify(&a, true, false), &a, true);
 }
 
 static void handle_sync(struct vcpu *v, struct trap_frame *f)
@@ -148,8 +202,7 @@ static void handle_sync(struct vcpu *v, struct trap_frame *f)
 		if (!handle_data_abort(v, f))
 			return; /* the guest takes an abort instead */
 		break;
-	case ESR_EC_IABT_LOWER:
-		vm_crash(v, "instruction fetch from IPA outside its memory, PC 0x%lx", f->elr);
+	case ESR_EC_IABT_LOWER: handle_fetch_abort(v, f); return; /* the guest takes an abort */
 	default: {
 		char what[96];
 		esr_describe(f->esr, what, sizeof(what));

@@ -20,6 +20,7 @@
 #include "vdev/console_ring.h"
 #include "vdev/vuart.h"
 #include "vgic/vgic.h"
+#include "vmm/guest_fault.h"
 #include "vmm/mmio.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm_config.h"
@@ -84,10 +85,11 @@ struct vm {
 	unsigned restarts;
 	unsigned boots; /* starts since it was created */
 	uint64_t crashes;
-	uint64_t guest_faults;         /* accesses outside its map */
-	uint64_t aborts_injected;      /* accesses refused, given back as aborts */
-	volatile bool reboot_pending;  /* the guest asked for SYSTEM_RESET */
-	uint64_t restart_window_start; /* restart rate limiting */
+	uint64_t guest_faults;              /* accesses nothing of it takes (all kinds) */
+	uint64_t faults[GUEST_FAULT_KINDS]; /* the same by kind (guest_fault.h) */
+	uint64_t aborts_injected;           /* accesses refused, given back as aborts */
+	volatile bool reboot_pending;       /* the guest asked for SYSTEM_RESET */
+	uint64_t restart_window_start;      /* restart rate limiting */
 	unsigned restarts_in_window;
 };
 

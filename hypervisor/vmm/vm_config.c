@@ -338,3 +338,13 @@ const char *vm_recovery_name(enum vm_recovery recovery)
 	}
 	return "?";
 }
+
+const char *vm_abort_policy_name(enum vm_abort_policy policy)
+{
+	switch (policy) {
+	case VM_ABORT_INJECT: return "inject";
+	case VM_ABORT_CRASH: return "crash";
+	default: break;
+	}
+	return "?";
+}

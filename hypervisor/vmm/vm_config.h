@@ -45,6 +45,13 @@ enum vm_recovery {
 	VM_RECOVERY_PAUSE,   /* keep its state for inspection */
 };
 
+/* What a guest's access with nothing (or nothing permitted) behind it
+ * gets: abort-policy (docs/configuration.md).  Zero is the default. */
+enum vm_abort_policy {
+	VM_ABORT_INJECT, /* a synchronous external abort, as bare metal gives */
+	VM_ABORT_CRASH,  /* the VM crashes; its recovery policy applies */
+};
+
 struct vm_region {
 	uint64_t base;
 	uint64_t size;
@@ -76,6 +83,7 @@ struct vm_config {
 	bool autostart;
 	bool direct_irq;
 	enum vm_recovery recovery;
+	enum vm_abort_policy abort_policy;
 	uint32_t heartbeat_timeout_ms; /* a beating guest's longest silence */
 	/* Identity-mapped device regions and their interrupts (INTIDs). */
 	struct vm_region passthrough[VM_MAX_PASSTHROUGH];
@@ -157,5 +165,6 @@ const char *vm_virtio_type_name(enum vm_virtio_type type);
 /* The guest-physical base of a device's virtio-mmio window. */
 uint64_t vm_virtio_base(const struct vm_virtio *d);
 const char *vm_recovery_name(enum vm_recovery recovery);
+const char *vm_abort_policy_name(enum vm_abort_policy policy);
 
 #endif

@@ -10,11 +10,11 @@
 #define REG_ENTRY_SIZE   (4 * FDT_CELL_SIZE) /* <addr64 size64> */
 #define PASSTHROUGH_NODE "passthrough"
 
-static const char *const vm_props[] = {
-	"os-type",  "cpus", "memory",    "host-address", "image",      "initrd",
-	"bootargs", "uart", "autostart", "recovery",     "direct-irq", "heartbeat-timeout-ms",
-	NULL
-};
+static const char *const vm_props[] = { "os-type",      "cpus",       "memory",
+	                                "host-address", "image",      "initrd",
+	                                "bootargs",     "uart",       "autostart",
+	                                "recovery",     "direct-irq", "heartbeat-timeout-ms",
+	                                "abort-policy", NULL };
 static const char *const passthrough_props[] = { "reg", "interrupts", NULL };
 
 static const char *const os_type_names[] = {
@@ -26,6 +26,10 @@ static const char *const recovery_names[] = {
 	[VM_RECOVERY_NONE] = "none",
 	[VM_RECOVERY_RESTART] = "restart",
 	[VM_RECOVERY_PAUSE] = "pause",
+};
+static const char *const abort_policy_names[] = {
+	[VM_ABORT_INJECT] = "inject",
+	[VM_ABORT_CRASH] = "crash",
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -316,6 +320,11 @@ int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 		rc = read_choice(ctx, node, where, "recovery", recovery_names,
 		                 ARRAY_LEN(recovery_names), "none, restart, pause", false, &choice);
 	vm->recovery = (enum vm_recovery)choice;
+	choice = VM_ABORT_INJECT;
+	if (rc == 0)
+		rc = read_choice(ctx, node, where, "abort-policy", abort_policy_names,
+		                 ARRAY_LEN(abort_policy_names), "inject, crash", false, &choice);
+	vm->abort_policy = (enum vm_abort_policy)choice;
 	if (rc == 0)
 		rc = read_cpus(ctx, node, where, vm);
 	if (rc == 0)

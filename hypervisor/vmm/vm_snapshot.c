@@ -57,6 +57,8 @@ static void copy_summary(struct vm *vm, void *out)
 	s->restarts = vm->restarts;
 	s->crashes = vm->crashes;
 	s->guest_faults = vm->guest_faults;
+	for (unsigned k = 0; k < GUEST_FAULT_KINDS; k++)
+		s->faults[k] = __atomic_load_n(&vm->faults[k], __ATOMIC_RELAXED);
 	s->aborts_injected = vm->aborts_injected;
 	s->reboot_pending = vm->reboot_pending;
 	s->threads_live = vm->threads_live;

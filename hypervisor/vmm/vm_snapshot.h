@@ -48,6 +48,7 @@ struct vm_snapshot {
 	unsigned restarts;
 	uint64_t crashes;
 	uint64_t guest_faults;
+	uint64_t faults[GUEST_FAULT_KINDS];
 	uint64_t aborts_injected;
 	bool reboot_pending;
 	bool threads_live;

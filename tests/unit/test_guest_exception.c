@@ -35,6 +35,16 @@ static void esr_is_a_synchronous_external_abort(void **state)
 	assert_int_equal(esr_class(guest_external_dabt_esr(EL0T, true)), ESR_EC_DABT_LOWER);
 }
 
+/* 0x86000010: EC 0x21 (same EL), IL, IFSC 0x10; from EL0 EC 0x20. */
+static void fetch_esr_is_a_synchronous_external_abort(void **state)
+{
+	(void)state;
+	assert_int_equal(guest_external_iabt_esr(EL1H), 0x86000010ull);
+	assert_int_equal(guest_external_iabt_esr(EL1T), 0x86000010ull);
+	assert_int_equal(guest_external_iabt_esr(EL0T), 0x82000010ull);
+	assert_int_equal(esr_class(guest_external_iabt_esr(USR32)), ESR_EC_IABT_LOWER);
+}
+
 static void pstate_is_el1h_with_everything_masked(void **state)
 {
 	(void)state;
@@ -74,6 +84,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vector_follows_the_interrupted_el_and_sp),
 		cmocka_unit_test(esr_is_a_synchronous_external_abort),
+		cmocka_unit_test(fetch_esr_is_a_synchronous_external_abort),
 		cmocka_unit_test(pstate_is_el1h_with_everything_masked),
 		cmocka_unit_test(pan_is_set_unless_span_keeps_it),
 		cmocka_unit_test(ssbs_comes_from_dssbs),

@@ -11,6 +11,7 @@
 
 #include "arch/arm64/esr.h"
 #include "lib/zerror.h"
+#include "vmm/guest_fault.h"
 #include "vmm/mmio.h"
 #include "zvm/guest_layout.h"
 
@@ -256,6 +257,52 @@ static void a_full_table_says_so(void **state)
 		assert_true(t.region[i - 1].base < t.region[i].base);
 }
 
+/* What each fault is, and the line that says so (issue 12: a write to a
+ * read-only page is no access "outside its memory"). */
+static void faults_are_told_apart(void **state)
+{
+	(void)state;
+	char line[128];
+	/* ldr x0 at 0x7000000000: translation fault, nothing there. */
+	struct guest_abort out =
+	        arch_decode_abort(0x93c08007ull, 0x7000000000ull, hpfar(0x7000000000ull));
+	/* str w0 to RAM the stage-2 map has read-only: permission fault, level 3. */
+	struct guest_abort ro =
+	        arch_decode_abort(dabt(iss(2, 0, true, 0x0f)), 0x40001000ull, hpfar(0x40001000ull));
+	/* ldp to the distributor: no syndrome. */
+	struct guest_abort pair = arch_decode_abort(dabt(0x07), GICD, hpfar(GICD));
+	/* a stage-1 walk that reaches into the distributor: S1PTW, no syndrome. */
+	struct guest_abort walk =
+	        arch_decode_abort(dabt(ESR_DABT_S1PTW | 0x07), 0x1000, hpfar(GICD));
+	/* ldr w0 from the UART: emulated. */
+	struct guest_abort uart =
+	        arch_decode_abort(dabt(iss(2, 0, false, 0x07)), UART, hpfar(UART));
+
+	assert_int_equal(guest_fault_classify(&out, false, false), GUEST_FAULT_OUTSIDE);
+	assert_int_equal(guest_fault_classify(&ro, false, false), GUEST_FAULT_PERMISSION);
+	assert_int_equal(guest_fault_classify(&pair, false, true), GUEST_FAULT_UNEMULATABLE);
+	assert_int_equal(guest_fault_classify(&walk, false, true), GUEST_FAULT_UNEMULATABLE);
+	assert_int_equal(guest_fault_classify(&pair, false, false), GUEST_FAULT_OUTSIDE);
+	assert_int_equal(guest_fault_classify(&uart, false, true), GUEST_FAULT_NONE);
+	/* A fetch is never emulated, even from a device window. */
+	assert_int_equal(guest_fault_classify(&uart, true, true), GUEST_FAULT_OUTSIDE);
+	assert_int_equal(guest_fault_classify(&ro, true, false), GUEST_FAULT_PERMISSION);
+
+	guest_fault_describe(GUEST_FAULT_OUTSIDE, &out, false, 0x40080010, line, sizeof(line));
+	assert_string_equal(line, "read of IPA 0x7000000000 outside its memory at PC 0x40080010");
+	guest_fault_describe(GUEST_FAULT_PERMISSION, &ro, false, 0x40080014, line, sizeof(line));
+	assert_string_equal(
+	        line, "write of IPA 0x40001000 not permitted (read-only page) at PC 0x40080014");
+	guest_fault_describe(GUEST_FAULT_UNEMULATABLE, &pair, false, 0x40080018, line,
+	                     sizeof(line));
+	assert_string_equal(line, "unemulatable read of IPA 0x8000000 (ISV=0: pair, writeback, "
+	                          "exclusive or SIMD/FP) at PC 0x40080018");
+	guest_fault_describe(GUEST_FAULT_OUTSIDE, &out, true, 0x7000000000ull, line, sizeof(line));
+	assert_string_equal(line, "instruction fetch of IPA 0x7000000000 outside its memory at PC "
+	                          "0x7000000000");
+	assert_string_equal(guest_fault_name(GUEST_FAULT_UNEMULATABLE), "unemulatable");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +318,7 @@ int main(void)
 		cmocka_unit_test(refuses_overlaps_keeps_neighbours),
 		cmocka_unit_test(refuses_malformed_regions),
 		cmocka_unit_test(a_full_table_says_so),
+		cmocka_unit_test(faults_are_told_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,6 +116,11 @@ static void test_good_fixture(void **state)
 	assert_false(cfg.vms[1].direct_irq);
 	assert_int_equal(cfg.vms[1].recovery, VM_RECOVERY_NONE);
 	assert_int_equal(cfg.vms[1].heartbeat_timeout_ms, VM_HEARTBEAT_DEFAULT_MS);
+	/* abort-policy: given, and the default a guest OS expects. */
+	assert_int_equal(cfg.vms[0].abort_policy, VM_ABORT_CRASH);
+	assert_int_equal(cfg.vms[1].abort_policy, VM_ABORT_INJECT);
+	assert_string_equal(vm_abort_policy_name(VM_ABORT_INJECT), "inject");
+	assert_string_equal(vm_abort_policy_name(VM_ABORT_CRASH), "crash");
 }
 
 /* The management key: 32 bytes as given; none means none. */
@@ -227,6 +232,8 @@ static const struct bad_case bad_cases[] = {
 	{ "recovery", -ZE_MALFORMED,
 	  VMS "linux': recovery \"reboot\" is "
 	      "not one of none, restart, pause" },
+	{ "abort_policy", -ZE_MALFORMED,
+	  VMS "linux': abort-policy \"ignore\" is not one of inject, crash" },
 	{ "zero_vcpus", -ZE_MALFORMED, VMS "linux': zero vCPUs: 'cpus' is empty" },
 	{ "memory_align", -ZE_MALFORMED,
 	  VMS "linux': 'memory' "

@@ -28,6 +28,15 @@ uint64_t guest_external_dabt_esr(uint64_t spsr, bool write)
 	return ec << ESR_EC_SHIFT | ESR_IL | (write ? ESR_DABT_WNR : 0) | ESR_FSC_SYNC_EXTERNAL;
 }
 
+/* The same for a fetch: EC 0x21 from EL1, 0x20 from EL0; IFSC 0b010000. */
+uint64_t guest_external_iabt_esr(uint64_t spsr)
+{
+	bool same_el = !(spsr & PSTATE_MODE_AARCH32) && pstate_el(spsr) == EL1;
+	uint64_t ec = same_el ? ESR_EC_IABT_CUR : ESR_EC_IABT_LOWER;
+
+	return ec << ESR_EC_SHIFT | ESR_IL | ESR_FSC_SYNC_EXTERNAL;
+}
+
 /*
  * EL1h with D, A, I, F masked (ARM ARM D1.10.3); PAN is set unless
  * SCTLR_EL1.SPAN says keep it, SSBS comes from SCTLR_EL1.DSSBS, DIT is

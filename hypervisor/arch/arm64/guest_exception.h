@@ -3,7 +3,7 @@
  * would have done (ARM ARM D1.10, "Exception entry").  ZVM uses it to turn
  * an access its devices refuse into the synchronous external abort a real
  * device would have raised.  The computations are portable (unit-tested on
- * the host); guest_inject_data_abort() writes the guest's EL1 registers,
+ * the host); guest_inject_abort() writes the guest's EL1 registers,
  * which are live on the vCPU's own core.
  */
 #ifndef ARCH_ARM64_GUEST_EXCEPTION_H
@@ -45,17 +45,21 @@ struct guest_cpu_features {
 unsigned guest_sync_vector_offset(uint64_t spsr);
 /* ESR_EL1 of a synchronous external data abort taken from this PSTATE. */
 uint64_t guest_external_dabt_esr(uint64_t spsr, bool write);
+/* ESR_EL1 of a synchronous external abort on an instruction fetch. */
+uint64_t guest_external_iabt_esr(uint64_t spsr);
 /* PSTATE at EL1 after taking an exception from old (SPSR_EL1 = old). */
 uint64_t guest_entry_pstate(uint64_t old, uint64_t sctlr_el1, const struct guest_cpu_features *f);
 
 #ifndef HOST_TEST
 struct trap_frame;
 /*
- * Makes the guest whose frame this is take a synchronous external data
- * abort at va on its return: ESR/FAR/ELR/SPSR_EL1 as the hardware sets
- * them, PC at its vector.  The faulting instruction is not retired.
+ * Makes the guest whose frame this is take a synchronous exception with
+ * this ESR_EL1 and FAR_EL1 on its return: ELR/SPSR_EL1 as the hardware
+ * sets them, PC at its vector.  The faulting instruction is not retired.
  */
-void guest_inject_data_abort(struct trap_frame *f, uint64_t va, bool write);
+void guest_inject_abort(struct trap_frame *f, uint64_t esr, uint64_t va);
+/* Where guest_inject_abort() sends the guest of this frame. */
+uint64_t guest_sync_vector(const struct trap_frame *f);
 #endif
 
 #endif

@@ -20,15 +20,21 @@ static struct guest_cpu_features cpu_features(void)
 	return f;
 }
 
-void guest_inject_data_abort(struct trap_frame *f, uint64_t va, bool write)
+uint64_t guest_sync_vector(const struct trap_frame *f)
+{
+	return read_sysreg(vbar_el1) + guest_sync_vector_offset(f->spsr);
+}
+
+void guest_inject_abort(struct trap_frame *f, uint64_t esr, uint64_t va)
 {
 	struct guest_cpu_features feat = cpu_features();
 	uint64_t from = f->spsr;
+	uint64_t vector = guest_sync_vector(f);
 
-	write_sysreg(esr_el1, guest_external_dabt_esr(from, write));
+	write_sysreg(esr_el1, esr);
 	write_sysreg(far_el1, va);
 	write_sysreg(elr_el1, f->elr);
 	write_sysreg(spsr_el1, from);
 	f->spsr = guest_entry_pstate(from, read_sysreg(sctlr_el1), &feat);
-	f->elr = read_sysreg(vbar_el1) + guest_sync_vector_offset(from);
+	f->elr = vector;
 }

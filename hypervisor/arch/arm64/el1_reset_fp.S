@@ -1,0 +1,12 @@
+/* FP/SIMD registers to zero for a new guest (el1_reset.h).  ZVM's C code
+ * is built for general registers only; this file alone touches them. */
+	.arch	armv8-a+fp+simd
+	.text
+	.globl	el1_reset_fp
+el1_reset_fp:
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	movi	v\n\().2d, #0
+	.endr
+	msr	fpcr, xzr
+	msr	fpsr, xzr
+	ret
