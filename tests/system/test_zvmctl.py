@@ -1,0 +1,186 @@
+"""zvmctl against ZVM in QEMU over the serial fallback (docs/protocol.md).
+
+Boots build/system-test-vms.img (configs/test-vms.dts, which carries the
+test mgmt-key of tests/system/zvmctl-test.key) with its console UART on a
+unix socket.  The harness and zvmctl take turns on that one line: zvmctl
+lists, inspects, stops and starts VMs; forged, replayed and malformed
+requests are refused and counted by ZVM; and the human shell keeps
+working on the same UART, frames and all.
+"""
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from serial_socket import SocketZvm
+from zvm import BUILD
+from systems import system_image
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ZVMCTL = os.path.join(BUILD, "tools", "zvmctl")
+KEY_FILE = os.path.join(REPO, "tests", "system", "zvmctl-test.key")
+CALL_TIMEOUT_MS = 10000  # per attempt; zvmctl makes three
+RUN_TIMEOUT = 120
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_LINK, EXIT_AUTH, EXIT_PROTOCOL = range(6)
+
+
+@pytest.fixture(scope="module")
+def zvm():
+    subprocess.run(["make", "--no-print-directory", "zvmctl"], cwd=REPO, check=True,
+                   capture_output=True, timeout=300)
+    machine = SocketZvm(system_image("test-vms"), "zvmctl-serial")
+    with machine:
+        machine.boot()
+        # The autostarted VMs are up once the shell says so.
+        wait_shell(machine, "zvm list", lambda out: re.search(r"bm2\s+\S+\s+running", out))
+        machine.disconnect()
+        yield machine
+
+
+def wait_shell(machine, command, done, attempts=60):
+    """Runs command at the shell until done(output); each run waits on its prompt."""
+    for _ in range(attempts):
+        out = machine.run(command)
+        if done(out):
+            return out
+    raise AssertionError(f"{command!r} never showed what was wanted:\n{out}")
+
+
+def zvmctl(machine, *args, key_file=KEY_FILE, client_id=None, seq=None, json_out=True):
+    cmd = [ZVMCTL, "--target", "serial:" + machine.socket_path, "--key-file", key_file,
+           "--timeout", str(CALL_TIMEOUT_MS)]
+    if client_id is not None:
+        cmd += ["--client-id", str(client_id)]
+    if seq is not None:
+        cmd += ["--seq", str(seq)]
+    if json_out:
+        cmd.append("--json")
+    proc = subprocess.run(cmd + list(args), capture_output=True, text=True,
+                          timeout=RUN_TIMEOUT)
+    return proc
+
+
+def result(machine, *args, **kwargs):
+    proc = zvmctl(machine, *args, **kwargs)
+    assert proc.returncode == EXIT_OK, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def agent_counters(machine):
+    return result(machine, "agent")
+
+
+def test_list_and_info_are_structured(zvm):
+    vms = {vm["name"]: vm for vm in result(zvm, "list")["vms"]}
+    assert set(vms) == {"bm1", "bm2", "rtos"}
+    assert vms["bm1"]["id"] == 1 and vms["bm1"]["cores"] == [1]
+    assert vms["bm1"]["state"] == "running" and vms["bm1"]["os"] == "baremetal"
+    assert vms["rtos"]["state"] == "stopped" and vms["rtos"]["uptime_s"] is None
+    assert vms["bm2"]["memory_mib"] == 64
+    info = result(zvm, "info", "bm1")
+    assert info["name"] == "bm1" and info["recovery"] == "restart"
+    assert info["image"] == "baremetal.bin"
+    assert [d["kind"] for d in info["devices"]] == ["pl011"]
+    assert info["devices"][0]["mode"] == "emulated"
+    vcpu = info["vcpus"][0]
+    assert vcpu["core"] == 1 and vcpu["state"] == "on" and vcpu["traps"] > 0
+    assert result(zvm, "info", "2")["name"] == "bm2"  # by id too
+    proc = zvmctl(zvm, "info", "nosuchvm")
+    assert proc.returncode == EXIT_REFUSED and "no VM 'nosuchvm'" in proc.stderr
+
+
+def test_stop_and_start_a_vm(zvm):
+    assert result(zvm, "stop", "bm2")["state"] == "stopped"
+    listed = {vm["name"]: vm["state"] for vm in result(zvm, "list")["vms"]}
+    assert listed["bm2"] == "stopped" and listed["bm1"] == "running"
+    proc = zvmctl(zvm, "stop", "bm2")  # the registry's own refusal
+    assert proc.returncode == EXIT_REFUSED and "nothing to stop" in proc.stderr
+    started = result(zvm, "start", "bm2")
+    assert started["state"] == "running" and started["cores"] == [2]
+    assert result(zvm, "info", "bm2")["vcpus"][0]["state"] == "on"
+    texts = [r["text"] for r in result(zvm, "log", "-n", "64")["records"]]
+    stopped = max(i for i, t in enumerate(texts) if "'bm2' stopped" in t)
+    assert any("'bm2' started" in t for t in texts[stopped:]), texts
+
+
+def bm1_vcpu(metrics):
+    return next(vm for vm in metrics["vms"] if vm["name"] == "bm1")["vcpus"][0]
+
+
+def test_metrics_count_what_the_guests_do(zvm):
+    first = result(zvm, "metrics")
+    assert first["time_ns"] > 0 and bm1_vcpu(first)["core"] == 1
+    assert {vm["name"]: vm["state"] for vm in first["vms"]}["rtos"] == "stopped"
+    # bm1 prints on its emulated UART all the time: its MMIO traps grow
+    # (each round trip is the clock; a loaded host may need a few).
+    for _ in range(50):
+        later = result(zvm, "metrics")
+        if bm1_vcpu(later)["mmio"] > bm1_vcpu(first)["mmio"]:
+            break
+    assert bm1_vcpu(later)["mmio"] > bm1_vcpu(first)["mmio"]
+    assert later["time_ns"] > first["time_ns"]
+
+
+def test_refused_requests_are_counted_and_never_acted_on(zvm, tmp_path):
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("key = " + "ab" * 32 + "\n")
+    before = agent_counters(zvm)
+    # Forged: another key.  Its stop must not happen.
+    proc = zvmctl(zvm, "stop", "bm1", key_file=str(wrong))
+    assert proc.returncode == EXIT_AUTH, proc.stderr
+    # Replayed: a sequence number at or below the client's last, unless it
+    # is the very same request again (answered from the cache, not rerun).
+    client = 4242
+    assert result(zvm, "list", client_id=client, seq=1000)["vms"]
+    again = zvmctl(zvm, "list", client_id=client, seq=1000)
+    assert again.returncode == EXIT_OK
+    for seq, args in ((1000, ("stop", "bm1")), (999, ("list",))):
+        proc = zvmctl(zvm, *args, client_id=client, seq=seq)
+        assert proc.returncode == EXIT_AUTH and "replayed" in proc.stderr, proc.stderr
+    # Malformed: params that are not JSON, and an unknown param.
+    proc = zvmctl(zvm, "call", "zvm.list", "{not json")
+    assert proc.returncode == EXIT_PROTOCOL and "not strict JSON" in proc.stderr
+    proc = zvmctl(zvm, "call", "zvm.info", '{"vm":"bm1","force":true}')
+    assert proc.returncode == EXIT_USAGE and "unknown param 'force'" in proc.stderr
+    after = agent_counters(zvm)
+    assert after["unauthenticated"] - before["unauthenticated"] == 1
+    assert after["replayed"] - before["replayed"] == 2
+    assert after["retried"] - before["retried"] == 1
+    assert after["malformed"] - before["malformed"] == 1
+    states = {vm["name"]: vm["state"] for vm in result(zvm, "list")["vms"]}
+    assert states["bm1"] == "running"  # neither the forged nor the replayed stop ran
+
+
+def test_the_human_shell_shares_the_line(zvm):
+    result(zvm, "list")  # framed mode was just used
+    zvm.connect()
+    try:
+        # A frame that is no datagram, typed in the middle of a command:
+        # taken out of the line, counted, and the command still runs.
+        zvm.send("zvm li\x1e0123zz\rst\r")
+        zvm.expect(r"ID  NAME\s+OS\s+STATE")
+        zvm.expect(r"zvm> ")
+        out = zvm.run("zvm agent")
+        assert re.search(r"bad serial frames [1-9]", out), out
+        assert "refused: unauthenticated" in out
+        assert "bm1" in zvm.run("zvm list")
+        assert "zvm list" in zvm.run("help")
+    finally:
+        zvm.disconnect()
+    # And zvmctl once more after the human.
+    assert result(zvm, "info", "bm1")["state"] == "running"
+
+
+def test_test_methods(zvm):
+    tests = result(zvm, "test", "list")["tests"]
+    assert {"group": "vm", "name": "lifecycle_repeated"} in tests
+    status = result(zvm, "test", "status")
+    assert status["state"] in ("none", "done")
+    proc = zvmctl(zvm, "test", "run", "nosuchgroup")
+    assert proc.returncode == EXIT_REFUSED and "no test matches" in proc.stderr
+    done = result(zvm, "test", "run", "alloc.page_orders")
+    assert done["run"]["state"] == "finished" and done["run"]["passed"] == 1
+    assert [r["name"] for r in done["results"]] == ["alloc.page_orders"]
+    assert result(zvm, "test", "status")["state"] == "done"
