@@ -39,7 +39,8 @@ PORTABLE_GUEST_DT := $(sort hypervisor/vmm/guest_dt.c $(PORTABLE_FDT_WRITE) \
 
 # The vGIC register model and pending queues (not the list-register half).
 PORTABLE_VGIC := hypervisor/vgic/vgic.c hypervisor/vgic/vgic_queue.c \
-	hypervisor/vgic/vgic_regs.c hypervisor/vgic/vgic_dist.c hypervisor/vgic/vgic_redist.c
+	hypervisor/vgic/vgic_regs.c hypervisor/vgic/vgic_dist.c hypervisor/vgic/vgic_redist.c \
+	hypervisor/vgic/vgic_timer.c
 
 # Kernel pieces with a pure core: allocators, log ring, command layer,
 # line editor, stage-2 tables, ESR decoding, VMIDs, emulated UART, console ring.

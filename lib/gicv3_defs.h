@@ -140,6 +140,7 @@
 
 /* --- Virtual CPU interface control, EL2 (12.4) --- */
 #define ICH_HCR_EN            (1ull << 0) /* 12.4.4 */
+#define ICH_HCR_UIE           (1ull << 1) /* maintenance IRQ: at most one valid LR */
 #define ICH_HCR_NPIE          (1ull << 3) /* maintenance IRQ: no pending LR */
 #define ICH_VTR_LISTREGS      0x1fu       /* 12.4.10: list registers - 1 */
 #define ICH_LR_MAX            16

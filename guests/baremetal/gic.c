@@ -1,11 +1,12 @@
-/* Just enough GICv3 for one vCPU's virtual timer interrupt. */
+/* Just enough GICv3 for one vCPU's virtual timer interrupt and its own SGIs. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gic.h"
 #include "lib/gicv3_defs.h"
 #include "zvm/guest_layout.h"
 
-#define TIMER_PRIORITY 0x80
+#define PRIORITY 0x80
 
 static void w32(uint64_t addr, uint32_t v)
 {
@@ -26,11 +27,43 @@ void gic_init(unsigned intid)
 	while (r32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
 		;
 	w32(rd + GICR_IGROUPR0, ~0u);
-	*(volatile uint8_t *)(uintptr_t)(rd + GICR_IPRIORITYR0 + intid) = TIMER_PRIORITY;
-	w32(rd + GICR_ISENABLER0, 1u << intid);
+	gic_enable(intid);
 	__asm__ volatile("msr icc_sre_el1, %0; isb" : : "r"((uint64_t)ICC_SRE_SRE));
 	__asm__ volatile("msr icc_pmr_el1, %0" : : "r"((uint64_t)ICC_PMR_ALLOW_ALL));
 	__asm__ volatile("msr icc_igrpen1_el1, %0; isb" : : "r"((uint64_t)ICC_IGRPEN_ENABLE));
+}
+
+void gic_enable(unsigned intid)
+{
+	*(volatile uint8_t *)(uintptr_t)(GUEST_GICR_BASE + GICR_IPRIORITYR0 + intid) = PRIORITY;
+	w32(GUEST_GICR_BASE + GICR_ISENABLER0, 1u << intid);
+}
+
+void gic_disable(unsigned intid)
+{
+	w32(GUEST_GICR_BASE + GICR_ICENABLER0, 1u << intid);
+}
+
+bool gic_pending(unsigned intid)
+{
+	return r32(GUEST_GICR_BASE + GICR_ISPENDR0) >> intid & 1;
+}
+
+/* To this vCPU alone: its own affinity, its Aff0 in the target list. */
+void gic_self_sgi(unsigned intid)
+{
+	uint64_t mpidr, aff0;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	aff0 = mpidr >> GIC_AFF0_SHIFT & GIC_AFF_FIELD;
+	uint64_t sgi1r = (uint64_t)intid << ICC_SGI1R_INTID_SHIFT |
+	                 (mpidr >> GIC_AFF1_SHIFT & GIC_AFF_FIELD) << ICC_SGI1R_AFF1_SHIFT |
+	                 (mpidr >> GIC_AFF2_SHIFT & GIC_AFF_FIELD) << ICC_SGI1R_AFF2_SHIFT |
+	                 (mpidr >> GIC_AFF3_SHIFT & GIC_AFF_FIELD) << ICC_SGI1R_AFF3_SHIFT |
+	                 (aff0 / ICC_SGI1R_TARGETS_PER_RS) << ICC_SGI1R_RS_SHIFT |
+	                 1ull << (aff0 % ICC_SGI1R_TARGETS_PER_RS);
+
+	__asm__ volatile("msr icc_sgi1r_el1, %0; isb" : : "r"(sgi1r));
 }
 
 unsigned gic_ack(void)

@@ -13,6 +13,11 @@
  * handles, or a crash, as the VM's abort-policy says.  m, n and d are the
  * register-leak check (regs.c): set markers, show registers now, show
  * them as they were at boot.
+ * Two interrupt checks report what the guest saw, with list registers or
+ * direct delivery alike:
+ *   i  a self-IPI sent with IRQs masked is pending, then delivered
+ *   t  its timer PPI disabled, a due timer is pending; turned off, it is
+ *      not, and enabling the PPI again delivers nothing stale
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,17 +29,21 @@
 #include "zvm/guest_layout.h"
 #include "zvm/hypercall.h"
 
-#define UART_DR        0x000
-#define UART_FR        0x018
-#define UART_FR_RXFE   (1u << 4)
-#define UART_FR_TXFF   (1u << 5)
-#define TICKS_PER_LINE 10
-#define TICK_HZ        100
-#define CNT_CTL_ENABLE 1u
-#define INSN_SIZE      4
-#define ICC_AP1R0_EL1  "S3_0_C12_C9_0" /* op0 3, op1 0, CRn 12, CRm 9, op2 0 */
+#define UART_DR         0x000
+#define UART_FR         0x018
+#define UART_FR_RXFE    (1u << 4)
+#define UART_FR_TXFF    (1u << 5)
+#define TICKS_PER_LINE  10
+#define TICK_HZ         100
+#define CNT_CTL_ENABLE  1u
+#define INSN_SIZE       4
+#define ICC_AP1R0_EL1   "S3_0_C12_C9_0" /* op0 3, op1 0, CRn 12, CRm 9, op2 0 */
+#define CNT_CTL_ISTATUS (1u << 2)
+#define SELF_SGI        5
+#define CHECK_WAIT_HZ   10   /* a check gives up after 1/10 s of virtual time */
+#define STALE_WAIT_HZ   1000 /* a stale interrupt would come within 1 ms */
 
-static volatile uint64_t ticks;
+static volatile uint64_t ticks, sgis;
 static uint64_t tick_period;
 static bool storm;
 
@@ -113,6 +122,8 @@ void guest_irq(void)
 		/* A storm: the timer stays due, so it fires again at once. */
 		timer_arm(storm ? 0 : read_cntvct() + tick_period);
 	}
+	if (intid == SELF_SGI)
+		sgis++;
 	if (intid < 1020)
 		gic_end(intid);
 }
@@ -183,6 +194,71 @@ static void bad_width_probe(void)
 	puts("probe done\n");
 }
 
+static uint64_t cntv_ctl(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntv_ctl_el0" : "=r"(v));
+	return v;
+}
+
+/* Waits until *counter passes start, up to 1/hz s; returns whether it did. */
+static bool wait_count(volatile uint64_t *counter, uint64_t start, uint64_t hz)
+{
+	uint64_t freq, end;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	end = read_cntvct() + freq / hz;
+	while (*counter == start && read_cntvct() < end)
+		;
+	return *counter != start;
+}
+
+static void self_ipi_check(void)
+{
+	uint64_t before = sgis;
+	bool pending, delivered;
+
+	gic_enable(SELF_SGI);
+	__asm__ volatile("msr daifset, #2; isb");
+	gic_self_sgi(SELF_SGI);
+	pending = gic_pending(SELF_SGI);
+	__asm__ volatile("msr daifclr, #2; isb");
+	delivered = wait_count(&sgis, before, CHECK_WAIT_HZ);
+	puts("self ipi: pending ");
+	putu(pending);
+	puts(" delivered ");
+	putu(delivered);
+	puts("\n");
+}
+
+static void timer_level_check(void)
+{
+	uint64_t freq, end, before;
+	bool due, off, stale;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	gic_disable(GUEST_INTID_VIRT_TIMER);
+	timer_arm(0); /* due at once */
+	end = read_cntvct() + freq / CHECK_WAIT_HZ;
+	while (!(cntv_ctl() & CNT_CTL_ISTATUS) && read_cntvct() < end)
+		;
+	due = gic_pending(GUEST_INTID_VIRT_TIMER);
+	__asm__ volatile("msr cntv_ctl_el0, xzr; isb");
+	off = gic_pending(GUEST_INTID_VIRT_TIMER);
+	before = ticks;
+	gic_enable(GUEST_INTID_VIRT_TIMER);
+	stale = wait_count(&ticks, before, STALE_WAIT_HZ);
+	timer_arm(read_cntvct() + tick_period);
+	puts("timer level: due ");
+	putu(due);
+	puts(" off ");
+	putu(off);
+	puts(" stale ");
+	putu(stale);
+	puts("\n");
+}
+
 static void crash(int c)
 {
 	switch (c) {
@@ -219,6 +295,8 @@ static void crash(int c)
 	case 'm': regs_set_markers(); break;
 	case 'n': regs_report_now(); break;
 	case 'd': regs_report_boot(); break;
+	case 'i': self_ipi_check(); break;
+	case 't': timer_level_check(); break;
 	case 'p':
 		/* With direct delivery the CPU interface is the core's own: an
 		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running

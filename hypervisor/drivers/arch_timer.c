@@ -3,9 +3,8 @@
 #include "kernel/irq_priority.h"
 #include "drivers/gicv3.h"
 #include "arch/arm64/sysreg.h"
+#include "lib/generic_timer_defs.h"
 
-#define CNT_CTL_ENABLE   (1u << 0)
-#define CNT_CTL_IMASK    (1u << 1)
 #define CNTHCTL_EL1PCTEN (1u << 0) /* EL1 may read the physical counter */
 #define CNTHCTL_EL1PCEN  (1u << 1) /* EL1 may use the physical timer */
 

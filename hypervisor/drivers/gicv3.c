@@ -252,3 +252,13 @@ void gic_clear_active(unsigned intid)
 {
 	mmio_write32(bank(intid) + GICD_ICACTIVER + (intid / 32) * 4, 1u << (intid % 32));
 }
+
+uint32_t gic_private_read(unsigned cpu, uint64_t offset)
+{
+	return mmio_read32(cpu_data(cpu)->gicr_base + GICR_SGI_BASE + offset);
+}
+
+void gic_private_write(unsigned cpu, uint64_t offset, uint32_t value)
+{
+	mmio_write32(cpu_data(cpu)->gicr_base + GICR_SGI_BASE + offset, value);
+}

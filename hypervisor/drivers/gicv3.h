@@ -37,6 +37,9 @@ void gic_set_group0(unsigned intid, bool group0);
 void gic_eoi(uint32_t intid);
 void gic_deactivate(uint32_t intid);
 bool gic_irq_active(unsigned intid);
+/* A 32-bit register of core cpu's SGI_base frame (its SGIs and PPIs). */
+uint32_t gic_private_read(unsigned cpu, uint64_t offset);
+void gic_private_write(unsigned cpu, uint64_t offset, uint32_t value);
 void gic_clear_active(unsigned intid);
 
 #endif

@@ -261,24 +261,36 @@ static bool sgi_targets(const struct vgic *vgic, unsigned from, unsigned to, uin
 	return (sgi1r & ICC_SGI1R_TARGETS_MASK) >> (aff0 - first) & 1;
 }
 
+uint32_t vgic_sgi_targets(const struct vgic *vgic, unsigned from_vcpu, uint64_t sgi1r)
+{
+	uint32_t mask = 0;
+
+	if (from_vcpu >= vgic->vcpus)
+		return 0;
+	for (unsigned v = 0; v < vgic->vcpus; v++) {
+		if (sgi_targets(vgic, from_vcpu, v, sgi1r))
+			mask |= 1u << v;
+	}
+	return mask;
+}
+
 int vgic_send_sgi(struct vgic *vgic, unsigned from_vcpu, uint64_t sgi1r)
 {
 	unsigned intid = (unsigned)(sgi1r >> ICC_SGI1R_INTID_SHIFT & ICC_SGI1R_INTID_MASK);
+	uint32_t targets = vgic_sgi_targets(vgic, from_vcpu, sgi1r);
 	int sent = 0;
 
 	if (from_vcpu >= vgic->vcpus)
 		return -ZE_INVAL;
+	/*
+	 * With one security state (DS=1) ICC_SGI1R_EL1 raises the SGI
+	 * whatever its group at the target (IHI 0069 12.2.22); only delivery
+	 * is limited to Group 1.
+	 */
 	for (unsigned v = 0; v < vgic->vcpus; v++) {
-		struct vgic_irq *irq = irq_at(vgic, intid, v);
-
-		/*
-		 * With one security state (DS=1) ICC_SGI1R_EL1 raises the SGI
-		 * whatever its group at the target (IHI 0069 12.2.22); only
-		 * delivery is limited to Group 1.
-		 */
-		if (!sgi_targets(vgic, from_vcpu, v, sgi1r))
+		if (!(targets >> v & 1))
 			continue;
-		vgic_irq_request(vgic, irq);
+		vgic_irq_request(vgic, irq_at(vgic, intid, v));
 		sent++;
 	}
 	return sent;

@@ -81,6 +81,8 @@ struct vgic_irq {
 	bool line;  /* level input as set by vgic_set_level() */
 	bool active;
 	bool hw;
+	bool hw_held;          /* hw: the physical INTID is active for the model, not
+		       * for a list register (see vgic_timer_sample()) */
 	bool lr_took_latch;    /* the pending state in the LR came from the latch */
 	bool lr_latch_cleared; /* the guest cleared that pending state meanwhile */
 	struct vgic_irq_counters count;
@@ -111,6 +113,7 @@ struct vgic {
 	bool enable_grp0, enable_grp1; /* GICD_CTLR */
 	uint32_t kicks;                /* vCPUs with new deliverable work */
 	uint64_t unhandled;            /* RAZ/WI accesses to unmodelled registers */
+	uint64_t sgis_refused;         /* direct delivery: SGIs ZVM keeps for itself */
 	uint32_t writes;               /* guest register writes: the arch half
 					 * re-reads the model when this moves */
 	struct vgic_redist redist[VGIC_MAX_VCPUS];
@@ -161,6 +164,24 @@ int vgic_set_level(struct vgic *vgic, unsigned intid, unsigned vcpu, bool level)
  * number of vCPUs the SGI was made pending on, or -ZE_INVAL.
  */
 int vgic_send_sgi(struct vgic *vgic, unsigned from_vcpu, uint64_t sgi1r);
+/* The vCPUs (bit i: vCPU i) that such a write names; 0 for a bad sender. */
+uint32_t vgic_sgi_targets(const struct vgic *vgic, unsigned from_vcpu, uint64_t sgi1r);
+/*
+ * A guest timer's interrupt is a level (ARM ARM D11.2.4): it is asserted
+ * while the timer is enabled, its condition met and it is not masked, and
+ * the vGIC's pending state follows it.  The arch half acknowledges the
+ * physical timer PPI (keeping it active, so that it does not fire again)
+ * and reports it with vgic_timer_fired(); the line's fall is seen only by
+ * reading the timer's control register on the vCPU's core, which the arch
+ * half reports with vgic_timer_sample() whenever the model may act on the
+ * line (before a vGIC register access, after the LRs are folded back).
+ * vgic_timer_sample() returns 1 when the physical interrupt that the model
+ * held active must now be deactivated (the line fell and no list register
+ * owns it), 0 if not, -ZE_INVAL for an INTID that is not the vCPU's.
+ */
+bool vgic_timer_asserted(uint64_t cnt_ctl);
+int vgic_timer_fired(struct vgic *vgic, unsigned intid, unsigned vcpu);
+int vgic_timer_sample(struct vgic *vgic, unsigned intid, unsigned vcpu, uint64_t cnt_ctl);
 /* Links a virtual INTID to a physical one (0 unlinks): ICH_LR.HW. */
 int vgic_set_hw(struct vgic *vgic, unsigned intid, unsigned vcpu, unsigned hw_intid);
 
@@ -183,6 +204,18 @@ int vgic_lr_return(struct vgic *vgic, unsigned vcpu, unsigned intid, enum vgic_l
 /* Shorthand: the LR went invalid (or stays active only). */
 int vgic_completed(struct vgic *vgic, unsigned vcpu, unsigned intid, bool still_active);
 
+/*
+ * Which maintenance interrupt brings the vCPU back to load what still
+ * waits after vgic_pick() filled the list registers with picks[0..n):
+ * ICH_HCR_EL2.NPIE when at least one LR is pending (the guest taking it
+ * is progress), else UIE when two or more are valid (the guest ending
+ * them is), else none: a maintenance interrupt that is due at once, with
+ * the same LRs loaded again, would be a livelock (issue 12: every SPI
+ * pending and active, IRQs masked, NPIE fired after every refill).
+ * Returns the ICH_HCR_EL2 bits to set besides En.
+ */
+uint64_t vgic_maintenance(const struct vgic *vgic, unsigned vcpu, const struct vgic_pick *picks,
+                          unsigned n);
 /* Something waits in the queue that vgic_pick() would hand out as pending. */
 bool vgic_has_deliverable(const struct vgic *vgic, unsigned vcpu);
 /* Priority of the best deliverable waiting interrupt, or -1 if none. */

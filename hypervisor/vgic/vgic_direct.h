@@ -5,11 +5,16 @@
  * (IPIs, its timer) as Group 0 FIQs, which still reach EL2, so it can stop
  * the guest at any time.  The distributor and redistributors stay
  * emulated; the guest's timer PPIs are mirrored to the core's physical
- * redistributor.  Single-vCPU VMs only: a guest's SGIs would otherwise
- * reach physical cores by the guest's own numbering.
+ * redistributor, and so are its SGIs (those ZVM does not keep for its own
+ * IPIs), which ZVM sends to the VM's own cores only.  The pending and
+ * active state of these interrupts is the physical GIC's, and the guest
+ * reads and writes it there.
  */
 #ifndef VMM_VGIC_DIRECT_H
 #define VMM_VGIC_DIRECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
 
 struct vcpu;
 
@@ -17,5 +22,10 @@ void vgic_direct_enter(struct vcpu *v);
 void vgic_direct_leave(struct vcpu *v);
 /* Before the return to the guest: if it wrote its GIC, apply its PPI settings. */
 void vgic_direct_sync(struct vcpu *v);
+/* The guest on v wrote ICC_SGI1R_EL1. */
+void vgic_direct_send_sgi(struct vcpu *v, uint64_t sgi1r);
+/* The redistributors' MMIO handler of a direct-delivery VM. */
+int vgic_direct_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write,
+                            uint64_t *value);
 
 #endif

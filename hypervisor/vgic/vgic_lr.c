@@ -99,6 +99,36 @@ static uint64_t lr_encode(const struct vgic_pick *p)
 
 static void update_fast_timer(struct vcpu *v);
 
+/*
+ * The guest's timer registers, as EL2 reads them with HCR_EL2.E2H == 0:
+ * the EL1 physical and the virtual timer of this core, the vCPU's own.
+ */
+static uint64_t timer_ctl(unsigned intid)
+{
+	return intid == GUEST_INTID_VIRT_TIMER ? read_sysreg(cntv_ctl_el0) :
+	                                         read_sysreg(cntp_ctl_el0);
+}
+
+/*
+ * Follows the fall of the timer lines of v, which runs on this core (VM
+ * lock held): a level the guest's timer no longer asserts is no longer
+ * pending, and a physical interrupt the model held active is released so
+ * that the timer's next expiry is taken.  Two register reads, and only
+ * while a line is up or held.
+ */
+static void sample_timers(struct vcpu *v)
+{
+	for (unsigned i = 0; i < sizeof(forwarded_ppis) / sizeof(forwarded_ppis[0]); i++) {
+		unsigned intid = forwarded_ppis[i];
+		struct vgic_irq *irq = vgic_irq_get(&v->vm->vgic, intid, v->index);
+
+		if (!irq || (!irq->line && !irq->hw_held))
+			continue;
+		if (vgic_timer_sample(&v->vm->vgic, intid, v->index, timer_ctl(intid)) == 1)
+			gic_clear_active(intid);
+	}
+}
+
 /* VM lock held. */
 static void fold_back(struct vcpu *v)
 {
@@ -111,6 +141,7 @@ static void fold_back(struct vcpu *v)
 		               (enum vgic_lr_state)(lr >> ICH_LR_STATE_SHIFT));
 	}
 	v->lrs_used = 0;
+	sample_timers(v);
 }
 
 void vgic_lr_save(struct vcpu *v)
@@ -142,9 +173,7 @@ void vgic_lr_sync(struct vcpu *v)
 		lr_write(MODEL_LR_FIRST + i, lr_encode(&picks[i]));
 	v->lrs_used = n;
 	v->stats.injected += n;
-	write_sysreg(ich_hcr_el2,
-	             ICH_HCR_EN |
-	                     (vgic_has_deliverable(&v->vm->vgic, v->index) ? ICH_HCR_NPIE : 0));
+	write_sysreg(ich_hcr_el2, ICH_HCR_EN | vgic_maintenance(&v->vm->vgic, v->index, picks, n));
 	spin_unlock_irqrestore(&v->vm->lock, flags);
 }
 
@@ -157,7 +186,7 @@ static enum irq_result forward_ppi(unsigned intid, void *arg)
 	if (!v)
 		return IRQ_HANDLED;
 	uint64_t flags = spin_lock_irqsave(&v->vm->lock);
-	vgic_inject(&v->vm->vgic, intid, v->index);
+	vgic_timer_fired(&v->vm->vgic, intid, v->index);
 	uint32_t kicks = vgic_take_kicks(&v->vm->vgic);
 	spin_unlock_irqrestore(&v->vm->lock, flags);
 	vm_kick_vcpus(v->vm, kicks);
@@ -190,6 +219,29 @@ static void update_fast_timer(struct vcpu *v)
 	cpu_data(v->cpu)->fast_timer_lr = lr;
 }
 
+/*
+ * The guest's view of its GIC registers includes its timer lines as they
+ * are now, so they are sampled first (the MMIO dispatch holds the VM's
+ * lock; the access traps on the core of the vCPU that makes it).
+ */
+int vgic_lr_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value)
+{
+	struct vcpu *v = vcpu_current();
+
+	if (v)
+		sample_timers(v);
+	return vgic_dist_mmio(vgic, offset, size, write, value);
+}
+
+int vgic_lr_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value)
+{
+	struct vcpu *v = vcpu_current();
+
+	if (v)
+		sample_timers(v);
+	return vgic_redist_mmio(vgic, offset, size, write, value);
+}
+
 uint64_t vgic_lr_fast_timer_count(const struct vcpu *v)
 {
 	return v->in_guest ? cpu_data(v->cpu)->fast_timer_count : v->stats.timer_fast;
@@ -213,7 +265,7 @@ static enum irq_result maintenance(unsigned intid, void *arg)
 
 	(void)intid;
 	(void)arg;
-	write_sysreg(ich_hcr_el2, ICH_HCR_EN);
+	write_sysreg(ich_hcr_el2, ICH_HCR_EN); /* neither NPIE nor UIE */
 	if (v)
 		vgic_lr_save(v);
 	return IRQ_HANDLED;

@@ -71,6 +71,7 @@ static void hand_out(struct vgic *vgic, unsigned vcpu, struct vgic_irq *irq, str
 		irq->latch = false;
 	}
 	irq->lr_latch_cleared = false;
+	irq->hw_held = false; /* the LR owns the physical interrupt now */
 	irq->lr_state = state;
 	irq->lr_vcpu = (uint8_t)vcpu;
 	vgic_queue_remove(vgic, irq);
@@ -150,6 +151,8 @@ int vgic_lr_return(struct vgic *vgic, unsigned vcpu, unsigned intid, enum vgic_l
 			note_taken(irq);
 	}
 	irq->active = now & LR_ACTIVE_BIT;
+	/* Not ended by the guest: a linked physical interrupt is still active. */
+	irq->hw_held = irq->hw && now != VGIC_LR_INVALID;
 	irq->lr_vcpu = VGIC_NO_VCPU;
 	irq->lr_state = VGIC_LR_INVALID;
 	irq->lr_took_latch = false;
@@ -177,6 +180,19 @@ static const struct vgic_irq *first_deliverable(const struct vgic *vgic, unsigne
 bool vgic_has_deliverable(const struct vgic *vgic, unsigned vcpu)
 {
 	return first_deliverable(vgic, vcpu) != NULL;
+}
+
+/* "Pending" in ICH_MISR_EL2.NP is the pending state alone (IHI 0069 12.4.9). */
+uint64_t vgic_maintenance(const struct vgic *vgic, unsigned vcpu, const struct vgic_pick *picks,
+                          unsigned n)
+{
+	if (!vgic_has_deliverable(vgic, vcpu))
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (picks[i].state == VGIC_LR_PENDING)
+			return ICH_HCR_NPIE;
+	}
+	return n >= 2 ? ICH_HCR_UIE : 0;
 }
 
 int vgic_top_priority(const struct vgic *vgic, unsigned vcpu)

@@ -5,6 +5,8 @@
  * interrupts are kicked after it is released.
  */
 #include "vmm/vm.h"
+#include "vgic/vgic_direct.h"
+#include "vgic/vgic_lr.h"
 #include "kernel/log.h"
 #include "kernel/time.h"
 #include "lib/format.h"
@@ -36,10 +38,14 @@ int vm_register_mmio(struct vm *vm)
 	int err;
 
 	mmio_table_init(&vm->mmio);
-	err = add_region(vm, GUEST_GICD_BASE, GUEST_GICD_SIZE, vgic_dist_mmio, &vm->vgic, "gicd");
+	bool direct = vm->cfg.direct_irq;
+
+	err = add_region(vm, GUEST_GICD_BASE, GUEST_GICD_SIZE,
+	                 direct ? vgic_dist_mmio : vgic_lr_dist_mmio, &vm->vgic, "gicd");
 	if (!err)
 		err = add_region(vm, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->vcpu_count,
-		                 vgic_redist_mmio, &vm->vgic, "gicr");
+		                 direct ? vgic_direct_redist_mmio : vgic_lr_redist_mmio, &vm->vgic,
+		                 "gicr");
 	if (!err && vm->cfg.uart)
 		err = add_region(vm, GUEST_UART_BASE, GUEST_UART_SIZE, vuart_mmio, &vm->uart,
 		                 "uart");
@@ -51,6 +57,11 @@ int vm_register_mmio(struct vm *vm)
 void vm_send_sgi(struct vcpu *v, uint64_t sgi1r)
 {
 	struct vm *vm = v->vm;
+
+	if (vm->cfg.direct_irq) {
+		vgic_direct_send_sgi(v, sgi1r);
+		return;
+	}
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
 
 	vgic_send_sgi(&vm->vgic, v->index, sgi1r);

@@ -1,0 +1,2 @@
+UNIT_TESTS += test_vgic_timer
+test_vgic_timer_SRCS := $(PORTABLE_VGIC)
