@@ -143,16 +143,30 @@ $(BUILD)/system-%.img: $(ZVM_IMG) $(ZVMPACK) $(BOARD_DTB) configs/%.dts FORCE
 	@echo "  PACK    $@"
 	@$(ZVMPACK) -q -z $(ZVM_IMG) -c configs/$*.dts -b $(BOARD_DTB) -I $(IMAGES) -o $@
 
-QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $(MEM) \
-	-nographic -kernel $(SYSTEM_IMG)
+# The board's disk: a virtio-mmio virtio-blk-device that ZVM drives itself
+# and partitions among the VMs (virtio@<slot> with backing "disk").  Created
+# once and kept: what the guests wrote and flushed is there at the next run.
+DISK_IMG  ?= $(BUILD)/disk.img
+DISK_SIZE := 64M
+# QEMU's virtio-mmio is legacy (version 1) unless told; ZVM drives version 2.
+QEMU_DISK_ARGS = -global virtio-mmio.force-legacy=false \
+	-drive if=none,format=raw,file=$(DISK_IMG),id=board-disk \
+	-device virtio-blk-device,drive=board-disk
 
-run: $(SYSTEM_IMG)
+$(DISK_IMG):
+	@mkdir -p $(dir $@)
+	truncate -s $(DISK_SIZE) $@
+
+QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+	-nographic -kernel $(SYSTEM_IMG) $(QEMU_DISK_ARGS)
+
+run: $(SYSTEM_IMG) | $(DISK_IMG)
 	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores) with configs/$(SYSTEM).dts."
 	@echo "Quit QEMU with Ctrl-A X; in 'zvm console <vm>', Ctrl-] returns to ZVM."
 	$(QEMU) $(QEMU_ARGS)
 
 # make run's path, unattended: boot, check the shell and the VMs, quit with Ctrl-A X.
-run-smoke: $(SYSTEM_IMG)
+run-smoke: $(SYSTEM_IMG) | $(DISK_IMG)
 	$(PYTHON) scripts/run_smoke.py $(MAKE) --no-print-directory run
 
 # --- the guest RTOS ----------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "arch/arm64/psci.h"
 #include "boards/board.h"
 #include "agent/agent.h"
+#include "drivers/board_blk.h"
 #include "drivers/gicv3.h"
 #include "drivers/uart.h"
 #include "kernel/board_dt.h"
@@ -243,7 +244,9 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 	init_this_cpu(0);
 	start_secondaries();
 	log_msg(LOG_INFO, "%u of %u CPUs online", cpus_online(), cpus_possible);
-	health_init();       /* before any VM can crash */
+	health_init();    /* before any VM can crash */
+	board_blk_init(); /* the board's disk, before the VMs' partitions */
+	vm_virtio_blk_start();
 	start_boot_thread(); /* VMs, then the health monitor */
 	shell_start(0);
 	agent_start(0, vm_boot_mgmt_key()); /* after the shell: frames come through it */

@@ -107,6 +107,25 @@ static const char *virtio_state(uint32_t status)
 	return status ? "setting up" : "reset";
 }
 
+/* A virtio-blk device's backing and request counters. */
+static void print_disk(struct cmd_io *io, const struct vm_virtio_snapshot *d)
+{
+	const struct virtio_blk_stats *b = &d->blk;
+
+	if (d->backing == VM_BACKING_DISK)
+		cmd_printf(io, "    disk: partition <0x%llx 0x%llx> of the board disk%s",
+		           (unsigned long long)d->offset, (unsigned long long)d->size,
+		           d->read_only ? ", read-only" : "");
+	else
+		cmd_printf(io, "    disk: RAM disk of %llu KiB%s",
+		           (unsigned long long)(d->size >> 10), d->read_only ? ", read-only" : "");
+	cmd_printf(io,
+	           "; reads %lu (%lu bytes), writes %lu (%lu bytes), flushes %lu, get-id %lu, "
+	           "io errors %lu, unsupported %lu, malformed %lu\n",
+	           b->reads, b->bytes_read, b->writes, b->bytes_written, b->flushes, b->get_ids,
+	           b->io_errors, b->unsupported, b->malformed);
+}
+
 /* Emulated and VirtIO devices: type, how they are virtualized, counters. */
 static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
 {
@@ -126,6 +145,8 @@ static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
 		           d->stats.requests, d->bytes_out, d->bytes_in, d->stats.notifications,
 		           d->stats.interrupts, d->stats.driver_errors, queue_errors,
 		           d->stats.resets);
+		if (d->is_blk)
+			print_disk(io, d);
 	}
 }
 

@@ -160,6 +160,7 @@ static int build_stage2(struct vm *vm, struct zerr_msg *msg)
 
 static void release(struct vm *vm)
 {
+	vm_virtio_release(vm);
 	if (vm->s2.root)
 		stage2_destroy(&vm->s2);
 	if (vm->vmid)

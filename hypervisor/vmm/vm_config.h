@@ -61,11 +61,27 @@ struct vm_region {
 #define VM_MAX_VIRTIO 8
 enum vm_virtio_type {
 	VM_VIRTIO_CONSOLE, /* hvc0, on the VM's console ring */
+	VM_VIRTIO_BLK,     /* /dev/vda: a RAM disk or a partition of the board's disk */
 };
+/* Where a device's data goes (`backing`). */
+enum vm_virtio_backing {
+	VM_BACKING_CONSOLE, /* the VM's console ring */
+	VM_BACKING_RAM,     /* a RAM disk of `size` bytes, ZVM's memory */
+	VM_BACKING_DISK,    /* `partition` of the board's block device */
+};
+/* A RAM disk: whole pages, at most this much. */
+#define VM_RAMDISK_ALIGN   0x1000ull
+#define VM_RAMDISK_MAX     0x10000000ull /* 256 MiB */
+/* A partition of the board's disk: whole 512-byte sectors (VIRTIO 1.2 5.2.6). */
+#define VM_PARTITION_ALIGN 512ull
 struct vm_virtio {
 	uint32_t slot; /* 0 .. GUEST_VIRTIO_SLOTS - 1: where its window is */
 	enum vm_virtio_type type;
 	uint32_t intid; /* the guest INTID it interrupts on (an SPI) */
+	enum vm_virtio_backing backing;
+	uint64_t offset,
+	        size;   /* blk: the partition's bytes on the board disk; the RAM disk's size */
+	bool read_only; /* blk: writes refused (VIRTIO_BLK_F_RO) */
 };
 
 struct vm_config {
@@ -162,6 +178,7 @@ int vm_config_check_images(const struct system_config *cfg, vm_image_size_fn loo
 bool vm_config_name_ok(const char *name);
 const char *vm_os_type_name(enum vm_os_type type);
 const char *vm_virtio_type_name(enum vm_virtio_type type);
+const char *vm_virtio_backing_name(enum vm_virtio_backing backing);
 /* The guest-physical base of a device's virtio-mmio window. */
 uint64_t vm_virtio_base(const struct vm_virtio *d);
 const char *vm_recovery_name(enum vm_recovery recovery);

@@ -268,5 +268,7 @@ int cfg_check_system(struct cfg_ctx *ctx)
 		if (!cfg->vms[i].ram_host_fixed)
 			rc = place_memory(ctx, i, where);
 	}
+	if (rc == 0)
+		rc = cfg_check_partitions(ctx);
 	return rc;
 }

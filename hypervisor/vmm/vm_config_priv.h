@@ -43,6 +43,8 @@ int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm);
 bool cfg_is_virtio_node(const char *name);
 int cfg_parse_virtio(struct cfg_ctx *ctx, int node, const char *where, struct vm_config *vm);
 int cfg_check_virtio(struct cfg_ctx *ctx, const struct vm_config *vm, const char *where);
+/* No two devices, of one VM or of two, share bytes of the board's disk. */
+int cfg_check_partitions(struct cfg_ctx *ctx);
 
 /* The channels node, once every VM is read (vm_config_zshm.c). */
 int cfg_parse_channels(struct cfg_ctx *ctx, int node);

@@ -193,8 +193,10 @@ int vm_reap(struct vm *vm)
 {
 	int stuck = -1;
 
-	if (!vm->threads_live)
+	if (!vm->threads_live) {
+		vm_virtio_quiesce(vm);
 		return 0;
+	}
 	ask_to_leave(vm);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		if (join_vcpu(&vm->vcpus[i]) && stuck < 0)
@@ -212,6 +214,7 @@ int vm_reap(struct vm *vm)
 	}
 	vm_passthrough_stop(vm);
 	vm->threads_live = false;
+	vm_virtio_quiesce(vm); /* no disk request writes its RAM any more */
 	return 0;
 }
 
@@ -269,7 +272,8 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 		return rc;
 	rc = reset_devices(vm);
 	if (rc)
-		return zerr_set(msg, (enum zerror) - rc, "%s: cannot set up its virtual GIC",
+		return zerr_set(msg, (enum zerror) - rc,
+		                "%s: cannot set up its virtual GIC or devices (see 'log')",
 		                vm->cfg.name);
 	mark_boot(vm);
 	vm->cntvoff = time_now();

@@ -17,7 +17,7 @@ static void console_output(void *ctx, const uint8_t *buf, size_t n)
 }
 
 /* Under the VM's lock: whoever took it kicks the vCPUs after. */
-static void set_irq(void *ctx, bool level)
+void vm_virtio_set_irq(void *ctx, bool level)
 {
 	struct vm_virtio_dev *d = ctx;
 
@@ -35,15 +35,31 @@ int vm_virtio_register(struct vm *vm)
 	v->count = 0;
 	for (uint32_t i = 0; i < vm->cfg.virtio_count && !err; i++) {
 		const struct vm_virtio *c = &vm->cfg.virtio[i];
-		struct vm_virtio_dev *d = &v->dev[v->count++];
-		struct mmio_region r = { vm_virtio_base(c), VIRTIO_MMIO_REGION_SIZE,
-			                 virtio_mmio_access, &d->console.dev, "virtio" };
+		struct vm_virtio_dev *d = &v->dev[v->count];
 
 		d->vm = vm;
 		d->intid = c->intid;
-		virtio_console_init(&d->console, &v->ram, console_output, vm, set_irq, d);
-		err = mmio_register(&vm->mmio, &r);
+		d->cfg = c;
+		d->pending = false;
+		if (c->type == VM_VIRTIO_BLK) {
+			err = vm_virtio_blk_setup(d);
+			d->dev = &d->model.blk.dev;
+		} else {
+			virtio_console_init(&d->model.console, &v->ram, console_output, vm,
+			                    vm_virtio_set_irq, d);
+			d->dev = &d->model.console.dev;
+		}
+		struct mmio_region r = { vm_virtio_base(c), VIRTIO_MMIO_REGION_SIZE,
+			                 virtio_mmio_access, d->dev, "virtio" };
+		if (!err)
+			err = mmio_register(&vm->mmio, &r);
+		if (!err)
+			v->count++; /* only a device made whole is shown or served */
 	}
+	/* Only now may ZVM's core serve the disks (the VM does not run yet). */
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	v->io_open = err == 0;
+	spin_unlock_irqrestore(&vm->lock, flags);
 	return err;
 }
 
@@ -51,15 +67,28 @@ unsigned vm_virtio_snapshot(const struct vm *vm, struct vm_virtio_snapshot *out)
 {
 	for (unsigned i = 0; i < vm->virtio.count; i++) {
 		const struct vm_virtio_dev *d = &vm->virtio.dev[i];
+		const struct vm_virtio *c = &vm->cfg.virtio[i];
 		out[i] = (struct vm_virtio_snapshot){
-			.slot = vm->cfg.virtio[i].slot,
+			.slot = c->slot,
 			.intid = d->intid,
-			.status = d->console.dev.status,
-			.kind = d->console.dev.backend->kind,
-			.stats = d->console.dev.stats,
-			.bytes_out = d->console.bytes_out,
-			.bytes_in = d->console.bytes_in,
+			.status = d->dev->status,
+			.kind = d->dev->backend->kind,
+			.stats = d->dev->stats,
 		};
+		if (c->type == VM_VIRTIO_BLK) {
+			const struct virtio_blk *b = &d->model.blk;
+			out[i].is_blk = true;
+			out[i].read_only = b->backing.read_only;
+			out[i].backing = c->backing;
+			out[i].offset = c->offset;
+			out[i].size = c->size;
+			out[i].blk = b->stats;
+			out[i].bytes_out = b->stats.bytes_written;
+			out[i].bytes_in = b->stats.bytes_read;
+		} else {
+			out[i].bytes_out = d->model.console.bytes_out;
+			out[i].bytes_in = d->model.console.bytes_in;
+		}
 	}
 	return vm->virtio.count;
 }
@@ -76,9 +105,9 @@ void vm_virtio_dt(const struct vm *vm, struct guest_dt_params *p)
 struct virtio_console *vm_virtio_live_console(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->virtio.count; i++) {
-		struct virtio_console *c = &vm->virtio.dev[i].console;
-		if (virtio_device_live(&c->dev))
-			return c;
+		struct vm_virtio_dev *d = &vm->virtio.dev[i];
+		if (d->cfg->type == VM_VIRTIO_CONSOLE && virtio_device_live(d->dev))
+			return &d->model.console;
 	}
 	return NULL;
 }

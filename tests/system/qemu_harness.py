@@ -19,13 +19,37 @@ LOG_DIR = os.path.join(BUILD, "system-logs")
 # always given explicitly, as a virtio-mmio device.
 QEMU = ["qemu-system-aarch64", "-nic", "none"]
 
+# The board's disk (ZVM drives it; VMs get partitions of it): a virtio-mmio
+# virtio-blk-device on a raw image, as `make run` gives build/disk.img.  A
+# machine gets a fresh sparse image of its own unless it names one to keep
+# (a test of what survives a reboot boots twice on the same file).
+DISK_DIR = os.path.join(BUILD, "system-disks")
+DISK_BYTES = 64 << 20
+
+
+def disk_args(path):
+    # QEMU's virtio-mmio is legacy (version 1) unless told; ZVM drives version 2.
+    return ["-global", "virtio-mmio.force-legacy=false", "-drive", f"if=none,format=raw,file={path},id=board-disk",
+            "-device", "virtio-blk-device,drive=board-disk"]
+
+
+def fresh_disk(path, size=DISK_BYTES):
+    """An all-zero sparse image at path (replacing what was there)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "wb") as f:
+        f.truncate(size)
+    return path
+
 
 class QemuMachine:
     """QEMU with args; or, given command, a program that starts QEMU itself
     (`make run`): it runs in a process group of its own, killed as one."""
 
-    def __init__(self, args, name="qemu", command=None):
+    def __init__(self, args, name="qemu", command=None, disk="fresh"):
+        """disk: "fresh" (a new image of its own at each start), a path (kept
+        as it is), or None (no disk).  Not used with command."""
         self.args = list(args)
+        self.disk = disk if not command else None
         self.command = list(command) if command else QEMU + self.args
         self.name = name
         self.output = ""
@@ -39,8 +63,13 @@ class QemuMachine:
             return self     # started already: never a second QEMU behind our back
         os.makedirs(LOG_DIR, exist_ok=True)
         self._log = open(os.path.join(LOG_DIR, self.name + ".log"), "w")
+        command = self.command
+        if self.disk == "fresh":
+            command = command + disk_args(fresh_disk(os.path.join(DISK_DIR, self.name + ".img")))
+        elif self.disk:
+            command = command + disk_args(self.disk)
         self.proc = subprocess.Popen(
-            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, bufsize=0, start_new_session=True)
         return self
 

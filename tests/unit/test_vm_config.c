@@ -151,6 +151,21 @@ static void test_virtio_devices(void **state)
 	assert_int_equal(rtos->virtio[0].intid, 92);
 	assert_int_equal(vm_virtio_base(&rtos->virtio[0]), 0x0a002e00);
 	assert_string_equal(vm_virtio_type_name(VM_VIRTIO_CONSOLE), "console");
+	/* Disks: partitions of the board's disk and a RAM disk. */
+	assert_int_equal(parse("vmconfig/good_virtio_blk", &qemu_board), 0);
+	assert_string_equal(msg.text, "");
+	const struct vm_virtio *part = &cfg.vms[1].virtio[0], *ram = &cfg.vms[1].virtio[1];
+	assert_int_equal(part->type, VM_VIRTIO_BLK);
+	assert_int_equal(part->backing, VM_BACKING_DISK);
+	assert_int_equal(part->offset, 0);
+	assert_int_equal(part->size, 0x100000);
+	assert_false(part->read_only);
+	assert_int_equal(ram->backing, VM_BACKING_RAM);
+	assert_int_equal(ram->size, 0x400000);
+	assert_int_equal(cfg.vms[0].virtio[0].offset, 0x100000);
+	assert_true(cfg.vms[0].virtio[0].read_only);
+	assert_string_equal(vm_virtio_type_name(VM_VIRTIO_BLK), "blk");
+	assert_string_equal(vm_virtio_backing_name(VM_BACKING_DISK), "disk");
 	/* Devices are the configuration's only: the default has none yet. */
 	assert_int_equal(parse("vmconfig/good", &qemu_board), 0);
 	assert_int_equal(cfg.vms[0].virtio_count + cfg.vms[1].virtio_count, 0);
@@ -275,7 +290,36 @@ static const struct bad_case bad_cases[] = {
 	  VMS "rtos': heartbeat-timeout-ms 10 is not "
 	      "within 50..600000" },
 	{ "too_many_vms", -ZE_LIMIT, "config: /zvm/vms: more than 8 VMs" },
-	{ "virtio_type", -ZE_MALFORMED, VMS "linux' virtio@0: type \"gpu\" is not one of console" },
+	{ "virtio_type", -ZE_MALFORMED,
+	  VMS "linux' virtio@0: type \"gpu\" is not one of console, blk" },
+	{ "blk_no_backing", -ZE_MISSING,
+	  VMS "linux' virtio@1: a blk device needs 'backing': \"ram\" (with size) or \"disk\" "
+	      "(with partition)" },
+	{ "blk_backing", -ZE_MALFORMED,
+	  VMS "linux' virtio@1: a blk device's backing is \"ram\" or \"disk\", not \"nvme\"" },
+	{ "blk_ram_size", -ZE_MALFORMED,
+	  VMS "linux' virtio@1: size 0x1800: a RAM disk is whole 4 KiB pages, at most 256 MiB" },
+	{ "blk_ram_size_cells", -ZE_MALFORMED,
+	  VMS "linux' virtio@1: 'size' must be one 64-bit value (2 cells), like <0x0 0x400000>" },
+	{ "blk_ram_partition", -ZE_MALFORMED,
+	  VMS "linux' virtio@1: a RAM disk has a size, not a partition (that is backing "
+	      "\"disk\")" },
+	{ "blk_no_partition", -ZE_MISSING,
+	  VMS "linux' virtio@1: missing required property 'partition' (<offset size> in bytes "
+	      "of the board's disk)" },
+	{ "blk_partition_align", -ZE_MALFORMED,
+	  VMS "linux' virtio@1: partition <0x100 0x100000> is not in whole 512-byte sectors" },
+	{ "blk_partition_wrap", -ZE_MALFORMED,
+	  VMS "linux' virtio@1: partition <0xfffffffffffffe00 0x400>: empty, or past the end of "
+	      "any disk" },
+	{ "blk_partition_overlap", -ZE_CONFLICT,
+	  VMS "linux': virtio@1: partition <0x0 0x100000> overlaps vm 'rtos' virtio@2's "
+	      "<0xffe00 0x200>" },
+	{ "blk_partition_overlap_same_vm", -ZE_CONFLICT,
+	  VMS "linux': virtio@2: partition <0x80000 0x100000> overlaps vm 'linux' virtio@1's "
+	      "<0x0 0x100000>" },
+	{ "console_size", -ZE_MALFORMED,
+	  VMS "linux' virtio@0: size, partition and read-only are a blk device's" },
 	{ "virtio_slot", -ZE_MALFORMED,
 	  VMS "linux' virtio@20: 'virtio@20': a virtio node "
 	      "is virtio@<slot>, the slot in hex (0-1f)" },
