@@ -4,6 +4,7 @@
  * All of its memory is static (docs/protocol.md, "Bounded memory").
  */
 #include "agent/agent.h"
+#include "agent/agent_events.h"
 #include "kernel/log.h"
 #include "kernel/msgq.h"
 #include "kernel/spinlock.h"
@@ -69,14 +70,19 @@ void agent_stats(struct agent_stats *out)
 	spin_unlock_irqrestore(&stats_lock, flags);
 }
 
+const struct agent_transport *agent_current_transport(void)
+{
+	return current.from;
+}
+
 static void agent_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		if (msgq_recv(&inbox, &current, WAIT_FOREVER))
-			continue;
-		rpc_server_handle(&server, current.data, current.len, current.from->send,
-		                  current.from->ctx);
+		if (msgq_recv(&inbox, &current, agent_events_wait()) == 0)
+			rpc_server_handle(&server, current.data, current.len, current.from->send,
+			                  current.from->ctx);
+		agent_events_poll(&server);
 	}
 }
 

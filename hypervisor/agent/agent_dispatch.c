@@ -24,6 +24,8 @@ const struct agent_method agent_methods[] = {
 	{ "log", agent_log },
 	{ "zvm.metrics", agent_zvm_metrics },
 	{ "zvm.agent", agent_zvm_agent },
+	{ "events.subscribe", agent_events_subscribe },
+	{ "events.unsubscribe", agent_events_unsubscribe },
 };
 const size_t agent_method_count = sizeof(agent_methods) / sizeof(agent_methods[0]);
 

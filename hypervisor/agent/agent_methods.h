@@ -61,5 +61,9 @@ int agent_test_results(struct rpc_call *call);
 int agent_log(struct rpc_call *call);
 int agent_zvm_metrics(struct rpc_call *call);
 int agent_zvm_agent(struct rpc_call *call);
+int agent_events_subscribe(struct rpc_call *call);
+int agent_events_unsubscribe(struct rpc_call *call);
+/* zvm.metrics' result, for the method and the metrics stream. */
+int agent_metrics_write(struct rpc_call *call);
 
 #endif

@@ -93,8 +93,11 @@ int agent_zvm_metrics(struct rpc_call *call)
 	static const char *const none[] = { 0 };
 	int rc = agent_only_params(call, none);
 
-	if (rc)
-		return rc;
+	return rc ? rc : agent_metrics_write(call);
+}
+
+int agent_metrics_write(struct rpc_call *call)
+{
 	json_object_begin(call->out);
 	json_member_u64(call->out, "time_ns", ticks_to_ns(time_now()));
 	json_key(call->out, "vms");

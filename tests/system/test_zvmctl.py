@@ -7,6 +7,8 @@ lists, inspects, stops and starts VMs; forged, replayed and malformed
 requests are refused and counted by ZVM; and the human shell keeps
 working on the same UART, frames and all.
 """
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -184,3 +186,57 @@ def test_test_methods(zvm):
     assert done["run"]["state"] == "finished" and done["run"]["passed"] == 1
     assert [r["name"] for r in done["results"]] == ["alloc.page_orders"]
     assert result(zvm, "test", "status")["state"] == "done"
+
+
+def test_a_metrics_stream_at_the_chosen_rate(zvm):
+    proc = zvmctl(zvm, "events", "--metrics-ms", "250", "--count", "3", "--wait-ms", "30000")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(events) == 3
+    assert all(e["method"] == "event.metrics" for e in events)
+    times = [e["params"]["time_ns"] for e in events]
+    # ZVM's own clock: at least the chosen period apart (it may be later
+    # on a loaded host, never sooner).
+    assert all(b - a >= 250_000_000 for a, b in zip(times, times[1:])), times
+    assert {vm["name"] for vm in events[-1]["params"]["vms"]} == {"bm1", "bm2", "rtos"}
+
+
+def read_key():
+    with open(KEY_FILE) as f:
+        for line in f:
+            name, _, value = line.partition("=")
+            if name.strip() == "key":
+                return bytes.fromhex(value.strip())
+    raise AssertionError("no key in " + KEY_FILE)
+
+
+def decode_event(hex_frame, key):
+    """An event datagram (docs/protocol.md), its HMAC checked: its JSON body."""
+    d = bytes.fromhex(hex_frame)
+    assert d[:3] == b"ZR\x01" and d[3] == 3, d[:4]
+    fragment, fragments, length = (int.from_bytes(d[i:i + 2], "big") for i in (16, 18, 20))
+    assert (fragment, fragments) == (0, 1)
+    body = d[56:56 + length]
+    assert hmac.compare_digest(d[24:56], hmac.new(key, d[:24] + body, hashlib.sha256).digest())
+    return json.loads(body)
+
+
+def test_vm_state_changes_are_events(zvm):
+    assert result(zvm, "call", "events.subscribe", "{}")["subscribed"]
+    key = read_key()
+    zvm.connect()
+    try:
+        zvm.send("zvm stop bm2\r")
+        event = decode_event(zvm.expect("\x1e([0-9a-f]+)\n").group(1), key)
+        assert event["method"] == "event.vm"
+        assert event["params"]["name"] == "bm2"
+        assert (event["params"]["previous"], event["params"]["state"]) == ("running", "stopped")
+        # The shell's prompt may come before or after the event's frame:
+        # the next command is typed without waiting for it.
+        zvm.send("zvm start bm2\r")
+        event = decode_event(zvm.expect("\x1e([0-9a-f]+)\n").group(1), key)
+        assert (event["params"]["previous"], event["params"]["state"]) == ("stopped", "running")
+        assert re.search(r"bm2\s+\S+\s+running", zvm.run("zvm list"))
+    finally:
+        zvm.disconnect()
+    assert result(zvm, "call", "events.unsubscribe") == {"subscribed": False}

@@ -6,7 +6,8 @@
  *          [-n <name>] | test list [<group>] | test run <selector>
  *          [--repeat <n>] [--seed <s>] | test status | test results |
  *          log [-n <records>] [--since <seq>] | metrics | agent |
- *          call <method> [<params object>]
+ *          call <method> [<params object>] | events [--metrics-ms <n>]
+ *          [--count <n>] [--wait-ms <n>]
  *   options: --target serial:<path> (a unix socket or a tty), --key-file
  *            <file> (default ~/.config/zvmctl), --client-id <n>, --json,
  *            --timeout <ms>, --seq <n>, -v (console text to stderr)
@@ -36,6 +37,7 @@ static void usage(void)
 	        "          test list [<group>] | test run <selector> [--repeat <n>] [--seed <s>]\n"
 	        "          test status | test results | log [-n <records>] [--since <seq>]\n"
 	        "          metrics | agent | call <method> [<params object>]\n"
+	        "          events [--metrics-ms <n>] [--count <n>] [--wait-ms <n>]\n"
 	        "exit: 0 done, 1 refused by ZVM (or a test failed), 2 usage, 3 no link or no "
 	        "reply,\n"
 	        "      4 unauthenticated or replayed, 5 protocol error\n");
@@ -208,6 +210,47 @@ static int log_command(int argc, char **argv)
 	return argc % 2 ? -1 : run("log", "log", params);
 }
 
+/* Subscribes, then prints each event's JSON on a line of its own. */
+static int events_command(int argc, char **argv)
+{
+	char params[64];
+	uint64_t metrics_ms = 0, count = 0, wait_ms = INT32_MAX, n;
+	int result;
+
+	for (int i = 0; i + 1 < argc; i += 2) {
+		if (!parse_number(argv[i + 1], &n))
+			return -1;
+		if (!strcmp(argv[i], "--metrics-ms"))
+			metrics_ms = n;
+		else if (!strcmp(argv[i], "--count"))
+			count = n;
+		else if (!strcmp(argv[i], "--wait-ms") && n && n <= INT32_MAX)
+			wait_ms = n;
+		else
+			return -1;
+	}
+	if (argc % 2)
+		return -1;
+	snprintf(params, sizeof(params), metrics_ms ? "{\"metrics_ms\":%llu}" : "{}",
+	         (unsigned long long)metrics_ms);
+	int rc = client_call(&client, "events.subscribe", params, &result);
+	if (rc)
+		return rc;
+	fflush(stdout);
+	for (uint64_t seen = 0; !count || seen < count; seen++) {
+		int r = client_next_event(&client, (int)wait_ms);
+		if (r <= 0) {
+			if (r == 0)
+				fprintf(stderr, "zvmctl: no event within %llu ms\n",
+				        (unsigned long long)wait_ms);
+			return EXIT_LINK;
+		}
+		printf("%s\n", client.reply);
+		fflush(stdout);
+	}
+	return EXIT_OK;
+}
+
 /* The command after the options: an exit code, or -1 for a usage error. */
 static int dispatch(int argc, char **argv)
 {
@@ -225,6 +268,8 @@ static int dispatch(int argc, char **argv)
 		return run("metrics", "zvm.metrics", NULL);
 	if (!strcmp(cmd, "agent") && argc == 1)
 		return run("agent", "zvm.agent", NULL);
+	if (!strcmp(cmd, "events"))
+		return events_command(argc - 1, argv + 1);
 	if (!strcmp(cmd, "call") && (argc == 2 || argc == 3))
 		return run("call", argv[1], argc == 3 ? argv[2] : NULL);
 	int rc = vm_command(cmd, argc - 1, argv + 1);

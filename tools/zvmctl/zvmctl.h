@@ -8,6 +8,7 @@
 
 #include "lib/json.h"
 #include "lib/rpc.h"
+#include "lib/rpc_serial.h"
 
 /* Exit codes: what a script can tell apart (docs/protocol.md, "zvmctl"). */
 #define EXIT_OK       0
@@ -44,7 +45,10 @@ struct client {
 	uint64_t seq;   /* the next request's; 0: from the clock */
 	int timeout_ms; /* per attempt */
 	int attempts;
-	bool verbose; /* console text between frames goes to stderr */
+	bool verbose;     /* console text between frames goes to stderr */
+	uint8_t in[4096]; /* read from the link, not yet decoded */
+	size_t in_pos, in_len;
+	struct rpc_serial_rx rx;
 	char reply[RPC_REPLY_MAX + 1];
 	size_t reply_len;
 	struct json_token tokens[4096];
@@ -57,6 +61,9 @@ struct client {
  * token; otherwise the error has been printed.
  */
 int client_call(struct client *c, const char *method, const char *params, int *result);
+
+/* The next event's whole body in c->reply (1), none in time (0), or -1. */
+int client_next_event(struct client *c, int timeout_ms);
 
 /* Human output of a result (zvmctl_print.c). */
 void print_result(const char *command, const struct json_doc *doc, int result);

@@ -65,37 +65,92 @@ static enum frame_verdict take_frame(struct client *c, const struct rpc_serial_r
 	return a->count == a->fragments ? FRAME_DONE : FRAME_MORE;
 }
 
-/* Reads until the reply is whole (1), the attempt times out (0), or -1. */
-static int await_reply(struct client *c, uint64_t seq, struct assembly *a)
+static long ms_since(const struct timespec *start)
 {
-	static struct rpc_serial_rx rx;
-	uint8_t buf[4096];
-	struct timespec start, now;
+	struct timespec now;
 
-	rpc_serial_rx_init(&rx);
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/*
+ * The next whole frame in c->rx (1), nothing within timeout_ms of start
+ * (0), or a closed link (-1).  Bytes after a frame stay for the next call.
+ */
+static int next_frame(struct client *c, const struct timespec *start, int timeout_ms)
+{
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long elapsed = (now.tv_sec - start.tv_sec) * 1000 +
-		               (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (elapsed >= c->timeout_ms)
+		while (c->in_pos < c->in_len) {
+			uint8_t byte = c->in[c->in_pos++];
+			enum rpc_serial_event e = rpc_serial_feed(&c->rx, byte);
+			if (e == RPC_SERIAL_PASS && c->verbose)
+				fputc(byte, stderr);
+			if (e == RPC_SERIAL_FRAME)
+				return 1;
+		}
+		long elapsed = ms_since(start);
+		if (elapsed >= timeout_ms)
 			return 0;
-		long n = link_read(&c->link, buf, sizeof(buf), (int)(c->timeout_ms - elapsed));
+		long n = link_read(&c->link, c->in, sizeof(c->in), (int)(timeout_ms - elapsed));
 		if (n < 0) {
 			fprintf(stderr, "zvmctl: the link closed\n");
 			return -1;
 		}
-		for (long i = 0; i < n; i++) {
-			enum rpc_serial_event e = rpc_serial_feed(&rx, buf[i]);
-			if (e == RPC_SERIAL_PASS && c->verbose)
-				fputc(buf[i], stderr);
-			if (e != RPC_SERIAL_FRAME)
-				continue;
-			enum frame_verdict v = take_frame(c, &rx, seq, a);
-			if (v == FRAME_BAD_MAC)
-				return -2;
-			if (v == FRAME_DONE)
-				return 1;
+		c->in_pos = 0;
+		c->in_len = (size_t)n;
+	}
+}
+
+/* Reads until the reply is whole (1), the attempt times out (0), -1, or -2 (bad MAC). */
+static int await_reply(struct client *c, uint64_t seq, struct assembly *a)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int r = next_frame(c, &start, c->timeout_ms);
+		if (r <= 0)
+			return r;
+		enum frame_verdict v = take_frame(c, &c->rx, seq, a);
+		if (v == FRAME_BAD_MAC)
+			return -2;
+		if (v == FRAME_DONE)
+			return 1;
+	}
+}
+
+int client_next_event(struct client *c, int timeout_ms)
+{
+	struct timespec start;
+	struct assembly a = { 0 };
+	uint64_t seq = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int r = next_frame(c, &start, timeout_ms);
+		if (r <= 0)
+			return r;
+		struct rpc_header h;
+		const uint8_t *body;
+		if (rpc_datagram_decode(c->rx.buf, c->rx.len, c->cfg->key, RPC_KEY_BYTES, &h,
+		                        &body) != RPC_FAULT_NONE ||
+		    h.kind != RPC_KIND_EVENT)
+			continue;
+		if (h.seq != seq) { /* a new event: an unfinished one is lost */
+			a = (struct assembly){ 0 };
+			seq = h.seq;
+		}
+		if (a.have[h.fragment] ||
+		    (h.fragment + 1 < h.fragments && h.body_len != RPC_FRAGMENT_BODY))
+			continue;
+		memcpy(c->reply + (size_t)h.fragment * RPC_FRAGMENT_BODY, body, h.body_len);
+		if (h.fragment + 1 == h.fragments)
+			a.len = (size_t)h.fragment * RPC_FRAGMENT_BODY + h.body_len;
+		a.have[h.fragment] = true;
+		if (++a.count == h.fragments) {
+			c->reply_len = a.len;
+			c->reply[a.len] = '\0';
+			return 1;
 		}
 	}
 }
