@@ -108,7 +108,9 @@ GUEST_FILES_baremetal.bin := $(BUILD)/baremetal/baremetal.bin
 GUEST_FILES_rtos.bin      := $(BUILD)/rtos/rtos.bin
 GUEST_FILES_linux-Image   := $(BUILD)/linux/Image
 GUEST_FILES_linux-initrd  := $(BUILD)/linux/initramfs.cpio.gz
-SYSTEM_GUESTS = $(sort $(foreach f,baremetal.bin rtos.bin linux-Image linux-initrd,\
+# The test guest is in every package: ZVM's built-in tests boot it (zvm test).
+TEST_GUEST    = baremetal.bin
+SYSTEM_GUESTS = $(sort $(TEST_GUEST) $(foreach f,rtos.bin linux-Image linux-initrd,\
 	$(if $(shell grep -q '"$(f)"' configs/$(SYSTEM).dts && echo y),$(f))))
 
 # Its own Makefile knows what it is built from (portable.mk, headers): ask it.
@@ -141,7 +143,8 @@ system: $(SYSTEM_IMG)
 $(BUILD)/system-%.img: $(ZVM_IMG) $(ZVMPACK) $(BOARD_DTB) configs/%.dts FORCE
 	@$(MAKE) --no-print-directory SYSTEM=$* $(addprefix $(IMAGES)/,$(SYSTEM_GUESTS))
 	@echo "  PACK    $@"
-	@$(ZVMPACK) -q -z $(ZVM_IMG) -c configs/$*.dts -b $(BOARD_DTB) -I $(IMAGES) -o $@
+	@$(ZVMPACK) -q -z $(ZVM_IMG) -c configs/$*.dts -b $(BOARD_DTB) -I $(IMAGES) \
+		-T $(TEST_GUEST) -o $@
 
 # The board's disk: a virtio-mmio virtio-blk-device that ZVM drives itself
 # and partitions among the VMs (virtio@<slot> with backing "disk").  Created

@@ -12,6 +12,7 @@
 
 void puts(const char *s);
 void puthex(uint64_t v);
+void putu(uint64_t v);
 uint64_t hvc(uint64_t fn, uint64_t a1);
 
 /* Set before an access that should abort; the sync handler records the

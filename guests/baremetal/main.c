@@ -18,12 +18,16 @@
  *   i  a self-IPI sent with IRQs masked is pending, then delivered
  *   t  its timer PPI disabled, a due timer is pending; turned off, it is
  *      not, and enabling the PPI again delivers nothing stale
+ * H and G time round trips through ZVM (perf.c: a null hypercall, an
+ * emulated GICD read) and print
+ *   perf <what> n=<rounds> min=<ticks> avg=<ticks> max=<ticks> freq=<Hz>
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "gic.h"
 #include "guest.h"
+#include "perf.h"
 #include "lib/gicv3_defs.h"
 #include "lib/psci_defs.h"
 #include "zvm/guest_layout.h"
@@ -81,7 +85,7 @@ void puts(const char *s)
 	}
 }
 
-static void putu(uint64_t v)
+void putu(uint64_t v)
 {
 	char buf[24];
 	int n = 0;
@@ -297,6 +301,8 @@ static void crash(int c)
 	case 'd': regs_report_boot(); break;
 	case 'i': self_ipi_check(); break;
 	case 't': timer_level_check(); break;
+	case 'H': perf_report_hvc_null(); break;
+	case 'G': perf_report_gicd_read(); break;
 	case 'p':
 		/* With direct delivery the CPU interface is the core's own: an
 		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running

@@ -64,6 +64,7 @@ struct run_options {
 	const char *selector;
 	unsigned repeat;
 	uint64_t seed;
+	bool borrow; /* the operator lets tests stop VMs for their cores */
 };
 
 static int parse_run_options(struct cmd_io *io, int argc, char **argv, struct run_options *o)
@@ -73,6 +74,10 @@ static int parse_run_options(struct cmd_io *io, int argc, char **argv, struct ru
 	*o = (struct run_options){ .repeat = 1, .seed = time_now() };
 	for (int i = 1; i < argc; i++) {
 		bool repeat = !strcmp(argv[i], "--repeat"), seed = !strcmp(argv[i], "--seed");
+		if (!strcmp(argv[i], "--borrow")) {
+			o->borrow = true;
+			continue;
+		}
 		if (!repeat && !seed) {
 			if (o->selector || argv[i][0] == '-')
 				return CMD_ERR_USAGE;
@@ -172,7 +177,7 @@ static int cmd_test_run(struct cmd_io *io, int argc, char **argv)
 
 	if (rc != CMD_OK)
 		return rc;
-	int run = ztest_runner_start(o.selector, o.repeat, o.seed);
+	int run = ztest_runner_start(o.selector, o.repeat, o.seed, o.borrow);
 	if (run == -ZE_NOENT) {
 		cmd_printf(io, "no test matches '%s'; see 'zvm test list'\n", o.selector);
 		return CMD_ERR_FAIL;
@@ -194,9 +199,11 @@ static int cmd_test_run(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_test_run, "zvm test run",
-             "zvm test run <group|group.name|name|all> [--repeat <n>] [--seed <s>]",
-             "Runs built-in tests: one result line each, then a summary. On the shell "
-             "Ctrl-C cancels and Ctrl-] leaves the run going in the background.",
+             "zvm test run <group|group.name|name|all> [--repeat <n>] [--seed <s>] [--borrow]",
+             "Runs built-in tests: one result line each, then a summary. --borrow lets "
+             "tests that need cores stop VMs and start them again when the run ends. "
+             "On the shell Ctrl-C cancels and Ctrl-] leaves the run going in the "
+             "background.",
              cmd_test_run);
 
 /* --- status, results, cancel --- */

@@ -7,12 +7,14 @@
 #include "kernel/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "selftest/ztest_cores.h"
 #include "selftest/ztest_results.h"
 
 struct run_plan {
 	const char *selector;
 	unsigned repeat;
 	uint64_t seed;
+	bool borrow;
 };
 
 static struct thread *runner;
@@ -72,7 +74,9 @@ static void runner_thread(void *arg)
 	(void)arg;
 	for (;;) {
 		sem_take(&job_ready, WAIT_FOREVER);
+		ztest_cores_allow_borrow(plan.borrow);
 		run_plan();
+		ztest_cores_give_back();
 		ztest_results_end();
 		announce();
 	}
@@ -97,7 +101,7 @@ static bool runner_ready(void)
 	return runner != 0;
 }
 
-int ztest_runner_start(const char *selector, unsigned repeat, uint64_t seed)
+int ztest_runner_start(const char *selector, unsigned repeat, uint64_t seed, bool borrow)
 {
 	unsigned tests = count_selected(selector);
 
@@ -112,7 +116,7 @@ int ztest_runner_start(const char *selector, unsigned repeat, uint64_t seed)
 		return -ZE_NOMEM;
 	}
 	fmt_snprintf(selector_copy, sizeof(selector_copy), "%s", selector);
-	plan = (struct run_plan){ selector_copy, repeat, seed };
+	plan = (struct run_plan){ selector_copy, repeat, seed, borrow };
 	sem_give(&job_ready);
 	return (int)number;
 }

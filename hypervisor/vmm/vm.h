@@ -57,10 +57,12 @@ struct vm {
 	unsigned id;
 	struct vm_config cfg;
 	volatile enum vm_state state;
-	char reason[VM_REASON_MAX]; /* why it stopped or crashed */
+	char reason[VM_REASON_MAX];     /* why it stopped or crashed */
+	char last_crash[VM_REASON_MAX]; /* kept through the restart that follows */
 	unsigned vcpu_count;
 	struct vcpu vcpus[GUEST_MAX_VCPUS];
 	bool threads_live;
+	bool cores_lent; /* stopped, its cores lent to the built-in tests */
 
 	uint64_t ram_pa;       /* host RAM behind guest RAM */
 	bool ram_fixed;        /* placed by the configuration, reserved at boot */
@@ -103,6 +105,9 @@ int vm_stop(struct vm *vm, struct zerr_msg *msg);
 int vm_pause(struct vm *vm, struct zerr_msg *msg);
 int vm_resume(struct vm *vm, struct zerr_msg *msg);
 int vm_restart(struct vm *vm, struct zerr_msg *msg);
+/* A stopped VM lends its cores to a built-in test, then takes them back (vm_lend.c). */
+int vm_lend_cores(struct vm *vm, struct zerr_msg *msg);
+int vm_reclaim_cores(struct vm *vm, struct zerr_msg *msg);
 /* Asks the guest to power off and waits for it (vm_shutdown.c). */
 int vm_shutdown(struct vm *vm, struct zerr_msg *msg);
 /* Boots again a VM whose guest reset itself (not a crash, no policy). */

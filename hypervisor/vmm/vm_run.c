@@ -262,6 +262,11 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 {
 	uint64_t entry = 0, dtb = 0;
 
+	if (vm->cores_lent)
+		return zerr_set(msg, ZE_BUSY,
+		                "%s: its cores are lent to the built-in tests; they come back "
+		                "when the test run ends",
+		                vm->cfg.name);
 	if (vm_reap(vm))
 		return stuck_error(vm, msg);
 	int rc = cores_alive(vm, msg);

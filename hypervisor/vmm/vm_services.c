@@ -151,8 +151,10 @@ static bool mark_ended(struct vm *vm, enum vm_state to, const char *reason)
 
 	if (first) {
 		vm->state = to;
-		if (to == VM_CRASHED)
+		if (to == VM_CRASHED) {
 			vm->crashes++;
+			fmt_snprintf(vm->last_crash, sizeof(vm->last_crash), "%s", reason);
+		}
 		fmt_snprintf(vm->reason, sizeof(vm->reason), "%s", reason);
 		for (unsigned i = 0; i < vm->vcpu_count; i++)
 			__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_STOP, __ATOMIC_RELEASE);

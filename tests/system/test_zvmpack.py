@@ -55,11 +55,11 @@ def work(tmp_path_factory):
             "zvm": str(zvm), "images": str(images)}
 
 
-def run_pack(work, config, out=None, board=None, zvm=None, images=None):
+def run_pack(work, config, out=None, board=None, zvm=None, images=None, extra=()):
     out = out or str(work["dir"] / "out.img")
     return subprocess.run([work["tool"], "-z", zvm or work["zvm"], "-c", config,
                            "-b", board or work["board"], "-I", images or work["images"],
-                           "-o", out], capture_output=True, text=True, timeout=60)
+                           "-o", out, *extra], capture_output=True, text=True, timeout=60)
 
 
 def read_package(path):
@@ -197,6 +197,25 @@ def test_package_larger_than_zvm_memory(work, tmp_path):
     assert result.stderr.strip() == (
         f"zvmpack: {config}: ZVM and its package need 4 MiB from the load base "
         "(text_offset included), zvm-memory has 2 MiB")
+
+
+def test_test_guest_is_packed_though_no_vm_uses_it(work, tmp_path):
+    out = tmp_path / "t.img"
+    result = run_pack(work, os.path.join(CONFIGS, "qemu-virt.dts"), out=str(out),
+                      extra=["-T", "baremetal.bin"])
+    assert result.returncode == 0, result.stderr
+    _, _, entries = read_package(out)
+    assert [(k, n) for k, n, _ in entries][-1] == (KIND_IMAGE, "baremetal.bin")
+    assert entries[-1][2] == open(os.path.join(work["images"], "baremetal.bin"), "rb").read()
+
+
+def test_missing_test_guest(work, tmp_path):
+    result = run_pack(work, os.path.join(CONFIGS, "qemu-virt.dts"),
+                      out=str(tmp_path / "t.img"), extra=["-T", "nosuch.bin"])
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        f"zvmpack: {work['images']}/nosuch.bin: No such file or directory "
+        "(image of the built-in tests; set the image directory with -I)")
 
 
 def test_missing_image_file(work, tmp_path):

@@ -32,6 +32,7 @@
 
 struct options {
 	const char *zvm, *config, *board, *out, *image_dir;
+	const char *test_guest; /* -T: packed even when no VM names it */
 	bool quiet;
 };
 
@@ -52,10 +53,11 @@ static struct package_item items[PACKAGE_MAX_ENTRIES];
 static int usage(void)
 {
 	fprintf(stderr, "usage: zvmpack -z <zvm.bin> -c <system.dts|.dtb> -b <board.dtb|.dts>\n"
-	                "               -o <out.img> [-I <image dir>] [-q]\n"
+	                "               -o <out.img> [-I <image dir>] [-T <test guest>] [-q]\n"
 	                "Validates the system configuration against the board and packs ZVM,\n"
 	                "the configuration and the guest images (looked up in the image\n"
-	                "directory, default .) into one boot image.\n");
+	                "directory, default .) into one boot image. -T adds the image that\n"
+	                "ZVM's built-in tests boot (zvm test), whether or not a VM uses it.\n");
 	return 2;
 }
 
@@ -63,13 +65,14 @@ static int parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "z:c:b:o:I:qh")) != -1) {
+	while ((c = getopt(argc, argv, "z:c:b:o:I:T:qh")) != -1) {
 		switch (c) {
 		case 'z': opt.zvm = optarg; break;
 		case 'c': opt.config = optarg; break;
 		case 'b': opt.board = optarg; break;
 		case 'o': opt.out = optarg; break;
 		case 'I': opt.image_dir = optarg; break;
+		case 'T': opt.test_guest = optarg; break;
 		case 'q': opt.quiet = true; break;
 		default: return usage();
 		}
@@ -161,7 +164,8 @@ static int load_config(void)
 }
 
 /* Reads name from the image directory once, however many VMs use it. */
-static int add_file(const char *name, enum package_kind kind, const char *vm_name)
+/* owner says who needs the file, for the error: "vm 'rtos'". */
+static int add_file(const char *name, enum package_kind kind, const char *owner)
 {
 	char path[PATH_LEN];
 	uint32_t i;
@@ -173,11 +177,8 @@ static int add_file(const char *name, enum package_kind kind, const char *vm_nam
 		return fail(opt.config, "more than %d files to pack", PACKAGE_MAX_ENTRIES - 1);
 	snprintf(path, sizeof(path), "%s/%s", opt.image_dir, name);
 	if (access(path, R_OK) != 0)
-		return fail(path,
-		            "%s (%s of vm '%s'; set the image directory "
-		            "with -I)",
-		            strerror(errno), kind == PACKAGE_KIND_INITRD ? "initrd" : "image",
-		            vm_name);
+		return fail(path, "%s (%s of %s; set the image directory with -I)", strerror(errno),
+		            kind == PACKAGE_KIND_INITRD ? "initrd" : "image", owner);
 	files[file_count] = (struct guest_file){ .name = name, .kind = kind };
 	if (read_file(path, &files[file_count].file))
 		return 1;
@@ -205,12 +206,16 @@ static int load_images(void)
 	uint32_t i;
 
 	for (i = 0; i < cfg.vm_count; i++) {
-		if (add_file(cfg.vms[i].image, PACKAGE_KIND_IMAGE, cfg.vms[i].name))
+		char owner[sizeof(cfg.vms[i].name) + 8];
+
+		snprintf(owner, sizeof(owner), "vm '%s'", cfg.vms[i].name);
+		if (add_file(cfg.vms[i].image, PACKAGE_KIND_IMAGE, owner))
 			return 1;
-		if (cfg.vms[i].initrd[0] &&
-		    add_file(cfg.vms[i].initrd, PACKAGE_KIND_INITRD, cfg.vms[i].name))
+		if (cfg.vms[i].initrd[0] && add_file(cfg.vms[i].initrd, PACKAGE_KIND_INITRD, owner))
 			return 1;
 	}
+	if (opt.test_guest && add_file(opt.test_guest, PACKAGE_KIND_IMAGE, "the built-in tests"))
+		return 1;
 	if (vm_config_check_images(&cfg, lookup_size, NULL, &msg))
 		return fail(opt.config, "%s", msg.text);
 	return 0;
