@@ -59,9 +59,9 @@ int agent_test_list(struct rpc_call *call)
 
 int agent_test_run(struct rpc_call *call)
 {
-	static const char *const allowed[] = { "selector", "repeat", "seed", 0 };
+	static const char *const allowed[] = { "selector", "repeat", "seed", "borrow", 0 };
 	char selector[ZTEST_SELECTOR_MAX];
-	uint64_t repeat = 1, seed = time_now();
+	uint64_t repeat = 1, seed = time_now(), borrow = 0;
 	int rc = agent_only_params(call, allowed);
 
 	if (rc == 0)
@@ -70,9 +70,12 @@ int agent_test_run(struct rpc_call *call)
 		rc = RPC_ERR_PARAMS;
 	if (rc == 0 && agent_param_u64(call, "seed", false, 0, UINT64_MAX, &seed) < 0)
 		rc = RPC_ERR_PARAMS;
+	/* 1: the operator lets tests stop VMs for their cores (zvm test run --borrow). */
+	if (rc == 0 && agent_param_u64(call, "borrow", false, 0, 1, &borrow) < 0)
+		rc = RPC_ERR_PARAMS;
 	if (rc)
 		return rc;
-	int run = ztest_runner_start(selector, (unsigned)repeat, seed);
+	int run = ztest_runner_start(selector, (unsigned)repeat, seed, borrow != 0);
 	if (run == -ZE_NOENT)
 		return agent_fail(call, RPC_ERR_FAILED, "no test matches '%s'", selector);
 	if (run < 0)

@@ -4,7 +4,7 @@
  *   zvmctl [options] list | info <vm> | start|pause|resume|shutdown|stop|
  *          restart|delete <vm> | create -t <template> -c <vcpus> -m <MiB>
  *          [-n <name>] | test list [<group>] | test run <selector>
- *          [--repeat <n>] [--seed <s>] | test status | test results |
+ *          [--repeat <n>] [--seed <s>] [--borrow] | test status | test results |
  *          log [-n <records>] [--since <seq>] | metrics | agent |
  *          call <method> [<params object>] | events [--metrics-ms <n>]
  *          [--count <n>] [--wait-ms <n>]
@@ -34,7 +34,8 @@ static void usage(void)
 	        "commands: list | info <vm> | create -t <template> -c <vcpus> -m <MiB> [-n "
 	        "<name>]\n"
 	        "          start|pause|resume|shutdown|stop|restart|delete <vm>\n"
-	        "          test list [<group>] | test run <selector> [--repeat <n>] [--seed <s>]\n"
+	        "          test list [<group>] | test run <selector> [--repeat <n>] [--seed <s>] "
+	        "[--borrow]\n"
 	        "          test status | test results | log [-n <records>] [--since <seq>]\n"
 	        "          metrics | agent | call <method> [<params object>]\n"
 	        "          events [--metrics-ms <n>] [--count <n>] [--wait-ms <n>]\n"
@@ -144,6 +145,11 @@ static int test_run(int argc, char **argv)
 	json_member_string(&w, "selector", argv[0]);
 	for (int i = 1; i < argc; i += 2) {
 		bool repeat = !strcmp(argv[i], "--repeat"), seed = !strcmp(argv[i], "--seed");
+		if (!strcmp(argv[i], "--borrow")) {
+			json_member_u64(&w, "borrow", 1);
+			i--; /* a flag: no value follows */
+			continue;
+		}
 		if ((!repeat && !seed) || i + 1 >= argc || !parse_number(argv[i + 1], &n))
 			return -1;
 		json_member_u64(&w, repeat ? "repeat" : "seed", n);
