@@ -45,7 +45,7 @@ void perf_gicd_read(struct perf_stats *st)
 	}
 }
 
-static void report(const char *what, const struct perf_stats *st)
+static void print_figures(const char *what, const struct perf_stats *st)
 {
 	uint64_t freq;
 
@@ -70,7 +70,7 @@ void perf_report_hvc_null(void)
 	struct perf_stats st;
 
 	perf_hvc_null(&st);
-	report("hvc_null", &st);
+	print_figures("hvc_null", &st);
 }
 
 void perf_report_gicd_read(void)
@@ -78,5 +78,5 @@ void perf_report_gicd_read(void)
 	struct perf_stats st;
 
 	perf_gicd_read(&st);
-	report("gicd_read", &st);
+	print_figures("gicd_read", &st);
 }

@@ -38,17 +38,28 @@ static void crash_and_recover(struct ztest_ctx *ctx, struct vm *vm, char key, co
 	ztest_figure(ctx, "running_again_ms", ticks_to_ns(running - detected) / 1000000);
 }
 
-#define RECOVERY_TEST(name, key, reason)                                   \
-	ZTEST(recovery, name)                                              \
-	{                                                                  \
-		ZT_WITH_VM(VM_RECOVERY_RESTART, ZT_VM_HEARTBEAT_DETECT_MS, \
-		           crash_and_recover(ctx, vm, key, reason));       \
+/* The VM's abort policy, set before its first start. */
+static void crash_with_policy(struct ztest_ctx *ctx, struct vm *vm, enum vm_abort_policy policy,
+                              char key, const char *reason)
+{
+	vm->cfg.abort_policy = policy;
+	crash_and_recover(ctx, vm, key, reason);
+}
+
+#define RECOVERY_TEST(name, policy, key, reason)                             \
+	ZTEST(recovery, name)                                                \
+	{                                                                    \
+		ZT_WITH_VM(VM_RECOVERY_RESTART, ZT_VM_HEARTBEAT_DETECT_MS,   \
+		           crash_with_policy(ctx, vm, policy, key, reason)); \
 	}
 
-RECOVERY_TEST(wild_write, 'w', "outside its memory")
-RECOVERY_TEST(undefined_instruction, 'u', "missed its heartbeat")
-RECOVERY_TEST(masked_hang, 'h', "missed its heartbeat")
-RECOVERY_TEST(interrupt_storm, 's', "missed its heartbeat")
+/* abort-policy "crash": the write itself ends the VM. */
+RECOVERY_TEST(wild_write_crash_policy, VM_ABORT_CRASH, 'w', "outside its memory")
+/* abort-policy "inject": the guest gets an abort it did not expect, and hangs. */
+RECOVERY_TEST(wild_write_inject_policy, VM_ABORT_INJECT, 'w', "missed its heartbeat")
+RECOVERY_TEST(undefined_instruction, VM_ABORT_INJECT, 'u', "missed its heartbeat")
+RECOVERY_TEST(masked_hang, VM_ABORT_INJECT, 'h', "missed its heartbeat")
+RECOVERY_TEST(interrupt_storm, VM_ABORT_INJECT, 's', "missed its heartbeat")
 
 /* A guest's own reset is an event, not a crash: it boots again, uncounted. */
 ZTEST(recovery, guest_reset_is_no_crash)
