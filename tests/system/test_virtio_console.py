@@ -1,7 +1,10 @@
 """The virtio console (configs/test-virtio.dts): Debian's unmodified kernel
 loads virtio_mmio and virtio_console from its own package, finds ZVM's
 virtio-mmio device in the devicetree ZVM generated, and its shell runs on
-hvc0, through the same console ring and `zvm console` as the UART. Both CPU
+hvc0, through the same console ring and `zvm console` as the UART.  The
+same boots carry the system's disks (virtio_blk): /dev/vda a RAM disk that
+reads back what was written, /dev/vdb a read-only partition of the board's
+disk that refuses writes (test_virtio_blk.py has the persistence).  Both CPU
 models."""
 import re
 
@@ -9,6 +12,7 @@ import pytest
 
 from test_linux_guest import booted, linux_shell
 from test_linux_native import kernel_release  # noqa: F401 (fixture)
+from test_virtio_blk import disk_counters, md5_of, write_random
 
 # configs/test-virtio.dts: virtio@0, QEMU virt's slot 0 interrupt (SPI 16).
 VIRTIO_INTID = 48
@@ -73,3 +77,25 @@ def test_zvm_info_lists_the_device_and_its_counters(zvm):
     assert in_bytes >= len("echo i=$((2+2))\r")
     assert out_bytes > in_bytes
     assert requests > 0 and notifications > 0 and interrupts > 0
+
+
+def test_ram_disk_reads_back_and_read_only_disk_refuses(zvm):
+    """configs/test-virtio.dts: vda a 4 MiB RAM disk, vdb a read-only 1 MiB partition."""
+    with linux_shell(zvm) as sh:
+        assert sh.run("cat /sys/block/vda/size", r"(\d+)") == str(4 << 11)
+        assert sh.run("cat /sys/block/vdb/size", r"(\d+)") == str(1 << 11)
+        assert sh.run("cat /sys/block/vdb/ro", r"(\d)") == "1"
+        digest = write_random(sh, "/dev/vda", seek=10, blocks=32)
+        sh.run("echo 3 > /proc/sys/vm/drop_caches; echo dropped", r"(dropped)")
+        assert md5_of(sh, "/dev/vda", seek=10, blocks=32) == digest
+        # The read-only disk: the write is refused, the data stays zero.
+        assert sh.run("dd if=/dev/urandom of=/dev/vdb bs=4096 count=1 conv=fsync "
+                      "2>/dev/null; echo refused=$?", r"refused=(\d+)") != "0"
+        zero = sh.run("dd if=/dev/zero bs=4096 count=1 2>/dev/null | md5sum",
+                      r"([0-9a-f]{32})  -")
+        assert md5_of(sh, "/dev/vdb", seek=0, blocks=1) == zero
+    ram = disk_counters(zvm, 1)
+    assert ram["writes"] > 0 and ram["reads"] > 0 and ram["flushes"] > 0, ram["line"]
+    assert "RAM disk of 4096 KiB" in ram["line"]
+    ro = disk_counters(zvm, 2)
+    assert "read-only" in ro["line"] and ro["writes"] == 0, ro["line"]
