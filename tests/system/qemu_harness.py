@@ -3,6 +3,7 @@
 Every wait is bounded and keyed on output, never on sleeping; QEMU is always
 killed by its PID (with icount and sleep=off it may ignore SIGTERM).
 """
+import ctypes
 import os
 import re
 import select
@@ -31,6 +32,15 @@ def disk_args(path):
     # QEMU's virtio-mmio is legacy (version 1) unless told; ZVM drives version 2.
     return ["-global", "virtio-mmio.force-legacy=false", "-drive", f"if=none,format=raw,file={path},id=board-disk",
             "-device", "virtio-blk-device,drive=board-disk"]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent():
+    """In the child before exec: SIGKILL when the test process dies, however
+    it dies (a `timeout`, a crash), so that no QEMU outlives its test."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def fresh_disk(path, size=DISK_BYTES):
@@ -70,7 +80,8 @@ class QemuMachine:
             command = command + disk_args(self.disk)
         self.proc = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, bufsize=0, start_new_session=True)
+            stderr=subprocess.STDOUT, bufsize=0, start_new_session=True,
+            preexec_fn=die_with_parent)
         return self
 
     def __enter__(self):

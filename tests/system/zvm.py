@@ -38,7 +38,11 @@ class Zvm(QemuMachine):
 
     def boot(self):
         self.start()
-        self.expect(PROMPT, BOOT_TIMEOUT)
+        try:
+            self.expect(PROMPT, BOOT_TIMEOUT)
+        except BaseException:
+            self.kill()  # no `with` holds it yet: nobody else would
+            raise
         return self
 
     def run(self, command, timeout=COMMAND_TIMEOUT):
