@@ -177,7 +177,7 @@ def test_the_human_shell_shares_the_line(zvm):
 
 def test_test_methods(zvm):
     tests = result(zvm, "test", "list")["tests"]
-    assert {"group": "vm", "name": "lifecycle_repeated"} in tests
+    assert {"group": "alloc", "name": "page_orders"} in tests
     status = result(zvm, "test", "status")
     assert status["state"] in ("none", "done")
     proc = zvmctl(zvm, "test", "run", "nosuchgroup")
