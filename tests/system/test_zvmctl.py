@@ -89,6 +89,9 @@ def test_list_and_info_are_structured(zvm):
     vcpu = info["vcpus"][0]
     assert vcpu["core"] == 1 and vcpu["state"] == "on" and vcpu["traps"] > 0
     assert result(zvm, "info", "2")["name"] == "bm2"  # by id too
+    table = zvmctl(zvm, "list", json_out=False)
+    assert table.returncode == EXIT_OK and table.stdout.startswith("ID  NAME")
+    assert re.search(r"^1\s+bm1\s+baremetal\s+running\s+1\s+64 MiB", table.stdout, re.M)
     proc = zvmctl(zvm, "info", "nosuchvm")
     assert proc.returncode == EXIT_REFUSED and "no VM 'nosuchvm'" in proc.stderr
 
@@ -286,3 +289,22 @@ def test_a_flood_of_forged_and_oversized_frames_starves_nothing(zvm):
     states = {vm["name"]: vm["state"] for vm in result(zvm, "list")["vms"]}
     assert states["bm1"] == "running", (refused, lost)
     print(f"flood: {refused} refused, {lost} dropped or broken in transit")
+
+
+def test_the_whole_lifecycle_through_zvmctl(zvm):
+    """Runs last: it deletes rtos to free core 3 for a VM it creates."""
+    proc = zvmctl(zvm, "create", "-t", "rtos", "-c", "1", "-m", "64")
+    assert proc.returncode == EXIT_REFUSED and "free core" in proc.stderr, proc.stderr
+    rtos_id = result(zvm, "info", "rtos")["id"]
+    assert result(zvm, "delete", "rtos") == {"deleted": rtos_id}
+    made = result(zvm, "create", "-t", "rtos", "-c", "1", "-m", "64", "-n", "extra")
+    assert (made["name"], made["state"], made["cores"]) == ("extra", "stopped", [3])
+    assert result(zvm, "start", "extra")["state"] == "running"
+    assert result(zvm, "pause", "extra")["state"] == "paused"
+    assert result(zvm, "resume", "extra")["state"] == "running"
+    assert result(zvm, "restart", "extra")["state"] == "running"
+    proc = zvmctl(zvm, "delete", "extra")
+    assert proc.returncode == EXIT_REFUSED, proc.stderr  # a running VM is not deleted
+    assert result(zvm, "stop", "extra")["state"] == "stopped"
+    assert result(zvm, "delete", "extra") == {"deleted": made["id"]}
+    assert "extra" not in {vm["name"] for vm in result(zvm, "list")["vms"]}
