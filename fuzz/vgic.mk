@@ -1,0 +1,2 @@
+FUZZ_TARGETS += vgic
+vgic_SRCS := $(PORTABLE_VGIC) $(PORTABLE_MMIO)
