@@ -206,12 +206,17 @@ static void update_fast_timer(struct vcpu *v)
 	uint64_t lr = 0;
 
 	/*
-	 * Single-vCPU VMs only, for now: with SMP Linux a timer interrupt got
-	 * lost during stop_machine (an RCU stall at boot), presumably LR 0 and
-	 * the model both holding INTID 27 once the guest re-enabled it.
+	 * Every VM.  LR 0 is per core, and each vCPU has a core of its own,
+	 * so vCPUs never share it.  The model never holds INTID 27 in an LR
+	 * while LR 0 does: the model gets it only from a physical interrupt
+	 * taken while this value was 0 (the PPI disabled), and that
+	 * interrupt stays active, so it cannot fire into LR 0, until the
+	 * guest ends it through the model's LR or its line falls.  The timer
+	 * lost with SMP Linux (an RCU stall in stop_machine) was the lost
+	 * second SGI: an IPI to a vCPU idling in WFI (fixed in vgic.c,
+	 * hidden_in_lr()), and a stale edge-latched timer (vgic_timer.c).
 	 */
-	if (t && t->enabled && t->group1 && v->vm->vgic.enable_grp1 && !v->vm->cfg.direct_irq &&
-	    v->vm->vcpu_count == 1)
+	if (t && t->enabled && t->group1 && v->vm->vgic.enable_grp1 && !v->vm->cfg.direct_irq)
 		lr = GUEST_INTID_VIRT_TIMER | ICH_LR_HW | ICH_LR_GROUP1 |
 		     ((uint64_t)GUEST_INTID_VIRT_TIMER << ICH_LR_PINTID_SHIFT) |
 		     ((uint64_t)t->priority << ICH_LR_PRIORITY_SHIFT) |
