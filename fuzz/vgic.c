@@ -20,11 +20,11 @@
 #include "vmm/mmio.h"
 #include "lib/zerror.h"
 
-#define LRS           4
-#define PAGE_SHIFT    12
-#define HPFAR_SHIFT   4
-#define ABORT_REGION  (GUEST_GICR_BASE + VGIC_MAX_VCPUS * GUEST_GICR_STRIDE - GUEST_GICD_BASE)
-#define MAX_OPS       512
+#define LRS          4
+#define PAGE_SHIFT   12
+#define HPFAR_SHIFT  4
+#define ABORT_REGION (GUEST_GICR_BASE + VGIC_MAX_VCPUS * GUEST_GICR_STRIDE - GUEST_GICD_BASE)
+#define MAX_OPS      512
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,6 +49,7 @@ struct sim_lr {
 };
 
 static struct vgic g;
+static uint64_t storage[VGIC_STORAGE_SIZE(VGIC_MAX_SPIS) / sizeof(uint64_t) + 1];
 static struct sim_lr lr[VGIC_MAX_VCPUS][LRS];
 
 static void check(void)
@@ -60,7 +61,7 @@ static void check(void)
 	vgic_stats(&g, &st);
 	if (st.lost)
 		abort();
-	for (unsigned i = 0; i < VGIC_IRQ_COUNT; i++) {
+	for (unsigned i = 0; i < g.irq_count; i++) {
 		const struct vgic_irq *irq = &g.irq[i];
 
 		if (irq->lr_vcpu != VGIC_NO_VCPU && irq->lr_vcpu >= g.vcpus)
@@ -106,8 +107,7 @@ static void decoded_access(struct input *in)
 {
 	uint64_t esr = take(in, 4);
 	uint64_t ipa = GUEST_GICD_BASE + take(in, 4) % ABORT_REGION;
-	struct guest_abort a =
-	        arch_decode_abort(esr, ipa, (ipa >> PAGE_SHIFT) << HPFAR_SHIFT);
+	struct guest_abort a = arch_decode_abort(esr, ipa, (ipa >> PAGE_SHIFT) << HPFAR_SHIFT);
 
 	if (!a.syndrome_valid || a.ipa != ipa)
 		return;
@@ -173,7 +173,8 @@ static void step(struct input *in)
 		break;
 	}
 	case 1: {
-		uint64_t off = GUEST_GICR_BASE - GUEST_GICD_BASE + take(in, 3) % (g.vcpus * GUEST_GICR_STRIDE);
+		uint64_t off = GUEST_GICR_BASE - GUEST_GICD_BASE +
+		               take(in, 3) % (g.vcpus * GUEST_GICR_STRIDE);
 		unsigned bytes = size_of(take(in, 1));
 		mmio(off, bytes, op & 0x80, take(in, 8));
 		break;
@@ -196,7 +197,9 @@ static void step(struct input *in)
 	case 7: refill(v); break;
 	case 8: guest_acts(v, (unsigned)take(in, 1), op & 0x80); break;
 	case 9: fold_back(v); break;
-	default: check_result(vgic_set_hw(&g, any_intid(in), v, (unsigned)take(in, 2) % 1024)); break;
+	default:
+		check_result(vgic_set_hw(&g, any_intid(in), v, (unsigned)take(in, 2) % 1024));
+		break;
 	}
 	(void)vgic_take_kicks(&g);
 }
@@ -205,10 +208,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size, 0 };
 	unsigned vcpus = (unsigned)take(&in, 1) % VGIC_MAX_VCPUS + 1;
-	unsigned spis = (unsigned)take(&in, 1) % (VGIC_MAX_SPIS + 1);
+	unsigned spis = (unsigned)take(&in, 2) % (VGIC_MAX_SPIS + 1);
 
 	memset(lr, 0, sizeof(lr));
-	if (vgic_init(&g, vcpus, NULL, spis))
+	if (vgic_init(&g, vcpus, NULL, spis, storage))
 		abort();
 	for (unsigned n = 0; n < MAX_OPS && in.at < in.size; n++) {
 		step(&in);

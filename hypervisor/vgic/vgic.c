@@ -15,7 +15,7 @@ static struct vgic_irq *irq_at(struct vgic *vgic, unsigned intid, unsigned vcpu)
 {
 	if (intid < GIC_PRIVATE_COUNT)
 		return &vgic->irq[vcpu * GIC_PRIVATE_COUNT + intid];
-	return &vgic->irq[VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + intid - GIC_SPI_BASE];
+	return &vgic->irq[VGIC_PRIVATE_SLOTS + intid - GIC_SPI_BASE];
 }
 
 struct vgic_irq *vgic_irq_get(struct vgic *vgic, unsigned intid, unsigned vcpu)
@@ -122,7 +122,7 @@ void vgic_irq_update(struct vgic *vgic, struct vgic_irq *irq)
 
 void vgic_update_all(struct vgic *vgic)
 {
-	for (unsigned i = 0; i < VGIC_IRQ_COUNT; i++)
+	for (unsigned i = 0; i < vgic->irq_count; i++)
 		vgic_irq_update(vgic, &vgic->irq[i]);
 }
 
@@ -184,13 +184,20 @@ static bool mpidrs_distinct(const uint64_t *mpidr, unsigned count)
 	return true;
 }
 
-int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr, unsigned spi_count)
+int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr, unsigned spi_count,
+              void *storage)
 {
-	if (!vgic || vcpus == 0 || vcpus > VGIC_MAX_VCPUS || spi_count > VGIC_MAX_SPIS)
+	if (!vgic || !storage || vcpus == 0 || vcpus > VGIC_MAX_VCPUS || spi_count > VGIC_MAX_SPIS)
+		return -ZE_INVAL;
+	if ((uintptr_t)storage % sizeof(uint64_t))
 		return -ZE_INVAL;
 	if (vcpu_mpidr && !mpidrs_distinct(vcpu_mpidr, vcpus))
 		return -ZE_INVAL;
 	memset(vgic, 0, sizeof(*vgic));
+	memset(storage, 0, VGIC_STORAGE_SIZE(spi_count));
+	vgic->irouter = storage;
+	vgic->irq = (struct vgic_irq *)(vgic->irouter + spi_count);
+	vgic->irq_count = VGIC_PRIVATE_SLOTS + spi_count;
 	vgic->vcpus = vcpus;
 	vgic->spis = spi_count;
 	for (unsigned v = 0; v < VGIC_MAX_VCPUS; v++) {
@@ -203,7 +210,7 @@ int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr, uns
 		for (unsigned i = 0; i < GIC_PRIVATE_COUNT; i++)
 			reset_irq(irq_at(vgic, i, v), i, v);
 	}
-	for (unsigned s = 0; s < VGIC_MAX_SPIS; s++) {
+	for (unsigned s = 0; s < spi_count; s++) {
 		reset_irq(irq_at(vgic, GIC_SPI_BASE + s, 0), GIC_SPI_BASE + s, VGIC_NO_VCPU);
 		/* As on the board, where CPU 0 has affinity 0.0.0.0. */
 		vgic->irouter[s] = vgic->redist[0].mpidr;
@@ -352,7 +359,7 @@ static uint64_t outstanding(const struct vgic_irq *irq)
 void vgic_stats(const struct vgic *vgic, struct vgic_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	for (unsigned i = 0; i < VGIC_IRQ_COUNT; i++) {
+	for (unsigned i = 0; i < vgic->irq_count; i++) {
 		const struct vgic_irq *irq = &vgic->irq[i];
 		uint64_t waiting, requests, ended;
 

@@ -33,11 +33,19 @@
 #include "lib/gicv3_defs.h"
 #include "zvm/guest_layout.h"
 
-#define VGIC_MAX_VCPUS GUEST_MAX_VCPUS
-#define VGIC_MAX_SPIS  GUEST_SPI_COUNT
-#define VGIC_MAX_INTID (GIC_SPI_BASE + VGIC_MAX_SPIS - 1)
-#define VGIC_IRQ_COUNT (VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + VGIC_MAX_SPIS)
-#define VGIC_NO_VCPU   0xff
+#define VGIC_MAX_VCPUS     GUEST_MAX_VCPUS
+/* Every SPI the architecture has room for, INTIDs 32..1019 (IHI 0069 2.2). */
+#define VGIC_MAX_SPIS      (GIC_INTID_SPECIAL - GIC_SPI_BASE)
+#define VGIC_MAX_INTID     (GIC_SPI_BASE + VGIC_MAX_SPIS - 1)
+#define VGIC_PRIVATE_SLOTS (VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT)
+/*
+ * The state of a VM with spis SPIs, which the caller allocates (sized per
+ * VM: as many SPIs as the board's GICD_TYPER reports) and hands to
+ * vgic_init(): each SPI's IROUTER, then every interrupt's state.
+ */
+#define VGIC_STORAGE_SIZE(spis) \
+	(sizeof(uint64_t) * (spis) + sizeof(struct vgic_irq) * (VGIC_PRIVATE_SLOTS + (spis)))
+#define VGIC_NO_VCPU 0xff
 
 /* ICH_LR<n>_EL2.State encoding (IHI 0069, 12.4.6): pass the field as is. */
 enum vgic_lr_state {
@@ -118,16 +126,20 @@ struct vgic {
 					 * re-reads the model when this moves */
 	struct vgic_redist redist[VGIC_MAX_VCPUS];
 	struct vgic_queue queue[VGIC_MAX_VCPUS];
-	uint64_t irouter[VGIC_MAX_SPIS];
-	struct vgic_irq irq[VGIC_IRQ_COUNT];
+	unsigned irq_count;   /* slots in irq: VGIC_PRIVATE_SLOTS + spis */
+	uint64_t *irouter;    /* [spis], in the caller's storage */
+	struct vgic_irq *irq; /* [irq_count]: SGIs/PPIs per vCPU, then SPIs */
 };
 
 /*
  * Resets the whole vGIC.  vcpu_mpidr names each vCPU's MPIDR (affinity is
  * what IROUTER and ICC_SGI1R_EL1 route by); NULL gives vCPU i Aff0 = i.
- * spi_count SPIs occupy INTIDs 32.. .  Returns 0 or -ZE_INVAL.
+ * spi_count SPIs occupy INTIDs 32.. ; storage holds VGIC_STORAGE_SIZE(
+ * spi_count) bytes, 8-byte aligned, and stays the vGIC's until the next
+ * vgic_init().  Returns 0 or -ZE_INVAL.
  */
-int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr, unsigned spi_count);
+int vgic_init(struct vgic *vgic, unsigned vcpus, const uint64_t *vcpu_mpidr, unsigned spi_count,
+              void *storage);
 
 /*
  * Emulated MMIO.  offset is from GUEST_GICD_BASE, or from the start of the

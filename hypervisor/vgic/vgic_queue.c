@@ -212,7 +212,7 @@ static int check_queue(const struct vgic *vgic, unsigned vcpu)
 	for (uint16_t at = q->head; at != VGIC_NIL; at = vgic->irq[at].next) {
 		const struct vgic_irq *irq = &vgic->irq[at];
 
-		if (at >= VGIC_IRQ_COUNT || length++ >= VGIC_IRQ_COUNT)
+		if (at >= vgic->irq_count || length++ >= vgic->irq_count)
 			return -ZE_INVAL;
 		if (irq->prev != prev || irq->queued_on != vcpu)
 			return -ZE_INVAL;
@@ -239,7 +239,7 @@ int vgic_check(const struct vgic *vgic)
 		if (v >= vgic->vcpus && vgic->queue[v].length)
 			return -ZE_INVAL;
 	}
-	for (unsigned i = 0; i < VGIC_IRQ_COUNT; i++) {
+	for (unsigned i = 0; i < vgic->irq_count; i++) {
 		const struct vgic_irq *irq = &vgic->irq[i];
 		unsigned want = VGIC_NO_VCPU;
 

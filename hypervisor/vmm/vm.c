@@ -174,6 +174,8 @@ static void release(struct vm *vm)
 		if (cpu_data(vm->vcpus[i].cpu)->owner == &vm->vcpus[i])
 			cpu_data(vm->vcpus[i].cpu)->owner = 0;
 	}
+	if (vm->vgic_storage)
+		kfree(vm->vgic_storage);
 	memset(vm, 0, sizeof(*vm));
 }
 

@@ -75,6 +75,7 @@ struct vm {
 	struct spinlock lock; /* vgic, uart, console, state */
 	struct mutex ops;     /* one lifecycle operation at a time */
 	struct vgic vgic;
+	void *vgic_storage; /* the vGIC's interrupt state, sized by the board's SPIs */
 	struct vuart uart;
 	struct mmio_table mmio;       /* the emulated devices' windows */
 	struct vm_virtio_devs virtio; /* its VirtIO devices (vm_virtio.c) */

@@ -8,6 +8,8 @@
 #include "kernel/log.h"
 #include "kernel/percpu.h"
 #include "kernel/mem.h"
+#include "drivers/gicv3.h"
+#include "lib/zerror.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/format.h"
@@ -119,7 +121,14 @@ static int reset_devices(struct vm *vm)
 
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		mpidr[i] = vm->vcpus[i].mpidr;
-	int rc = vgic_init(&vm->vgic, vm->vcpu_count, mpidr, GUEST_SPI_COUNT);
+	/* As many SPIs as the board's GICD_TYPER reports: a pass-through
+	 * device's interrupt has the same INTID in the VM. */
+	unsigned spis = gic_spi_count();
+	if (!vm->vgic_storage)
+		vm->vgic_storage = kmalloc_aligned(VGIC_STORAGE_SIZE(spis), sizeof(uint64_t));
+	if (!vm->vgic_storage)
+		return -ZE_NOMEM;
+	int rc = vgic_init(&vm->vgic, vm->vcpu_count, mpidr, spis, vm->vgic_storage);
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {

@@ -19,14 +19,17 @@ static bool with_vm_locked(struct vm *vm, void (*fn)(struct vm *vm, void *out), 
 
 static void copy_uart(const struct vm *vm, struct uart_snapshot *u)
 {
+	/* No vGIC state before the VM's first start. */
 	const struct vgic_irq *line =
-	        &vm->vgic.irq[VGIC_MAX_VCPUS * GIC_PRIVATE_COUNT + GUEST_INTID_UART - GIC_SPI_BASE];
+	        vm->vgic.spis > GUEST_INTID_UART - GIC_SPI_BASE ?
+	                &vm->vgic.irq[VGIC_PRIVATE_SLOTS + GUEST_INTID_UART - GIC_SPI_BASE] :
+	                NULL;
 
 	u->imsc = vm->uart.imsc;
 	u->ris = vm->uart.ris;
 	u->rx_count = vm->uart.rx_count;
 	u->irq_level = vm->uart.irq_level;
-	u->line = *line;
+	u->line = line ? *line : (struct vgic_irq){ 0 };
 }
 
 static void copy_summary(struct vm *vm, void *out)

@@ -16,7 +16,7 @@ static struct vgic g;
 static int setup(void **state)
 {
 	(void)state;
-	return vgic_init(&g, VCPUS, NULL, GUEST_SPI_COUNT);
+	return vgic_init_test(&g, VCPUS, NULL, GUEST_SPI_COUNT);
 }
 
 static void test_ctlr_reset_and_enable(void **state)
@@ -45,7 +45,7 @@ static void test_typer_fields(void **state)
 	assert_int_equal(typer & (1u << 16), 0);     /* no MBIS */
 	assert_int_equal(typer & (1u << 10), 0);     /* one security state */
 
-	assert_int_equal(vgic_init(&small, 1, NULL, 40), 0);
+	assert_int_equal(vgic_init_test(&small, 1, NULL, 40), 0);
 	typer = (uint32_t)dist_rd(&small, GICD_TYPER, 4);
 	assert_int_equal(typer & 0x1f, 2); /* 72 INTIDs need 3 x 32 */
 	assert_int_equal(typer >> 5 & 7, 0);
@@ -264,7 +264,7 @@ static void test_unimplemented_spis_are_raz_wi(void **state)
 	struct vgic small;
 
 	(void)state;
-	assert_int_equal(vgic_init(&small, 2, NULL, 8), 0); /* INTIDs 32..39 */
+	assert_int_equal(vgic_init_test(&small, 2, NULL, 8), 0); /* INTIDs 32..39 */
 	dist_wr(&small, GICD_ISENABLER + 4, 4, 0xffffffff);
 	assert_int_equal(dist_rd(&small, GICD_ISENABLER + 4, 4), 0xff);
 	dist_wr(&small, GICD_ISPENDR + 8, 4, 0xffffffff);

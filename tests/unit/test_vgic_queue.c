@@ -20,7 +20,7 @@ static struct vgic g;
 static int setup(void **state)
 {
 	(void)state;
-	return vgic_init(&g, VCPUS, NULL, GUEST_SPI_COUNT);
+	return vgic_init_test(&g, VCPUS, NULL, GUEST_SPI_COUNT);
 }
 
 static void set_priority(unsigned intid, uint8_t prio)
@@ -41,11 +41,11 @@ static void test_init_refuses_bad_shapes(void **state)
 	struct vgic m;
 
 	(void)state;
-	assert_int_equal(vgic_init(&m, 0, NULL, 0), -ZE_INVAL);
-	assert_int_equal(vgic_init(&m, VGIC_MAX_VCPUS + 1, NULL, 0), -ZE_INVAL);
-	assert_int_equal(vgic_init(&m, 1, NULL, VGIC_MAX_SPIS + 1), -ZE_INVAL);
-	assert_int_equal(vgic_init(&m, 2, twins, 0), -ZE_INVAL);
-	assert_int_equal(vgic_init(&m, VGIC_MAX_VCPUS, NULL, VGIC_MAX_SPIS), 0);
+	assert_int_equal(vgic_init_test(&m, 0, NULL, 0), -ZE_INVAL);
+	assert_int_equal(vgic_init_test(&m, VGIC_MAX_VCPUS + 1, NULL, 0), -ZE_INVAL);
+	assert_int_equal(vgic_init_test(&m, 1, NULL, VGIC_MAX_SPIS + 1), -ZE_INVAL);
+	assert_int_equal(vgic_init_test(&m, 2, twins, 0), -ZE_INVAL);
+	assert_int_equal(vgic_init_test(&m, VGIC_MAX_VCPUS, NULL, VGIC_MAX_SPIS), 0);
 	assert_int_equal(vgic_inject(&m, PPI(0), VGIC_MAX_VCPUS), -ZE_INVAL);
 	assert_int_equal(vgic_inject(&m, VGIC_MAX_INTID + 1, 0), -ZE_INVAL);
 }

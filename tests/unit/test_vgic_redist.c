@@ -18,7 +18,7 @@ static struct vgic g;
 static int setup(void **state)
 {
 	(void)state;
-	return vgic_init(&g, VCPUS, NULL, GUEST_SPI_COUNT);
+	return vgic_init_test(&g, VCPUS, NULL, GUEST_SPI_COUNT);
 }
 
 static void test_typer_names_each_vcpu(void **state)
@@ -28,7 +28,7 @@ static void test_typer_names_each_vcpu(void **state)
 	struct vgic m;
 
 	(void)state;
-	assert_int_equal(vgic_init(&m, 3, mpidr, 32), 0);
+	assert_int_equal(vgic_init_test(&m, 3, mpidr, 32), 0);
 	assert_int_equal(rd_rd(&m, 0, GICR_TYPER, 8), 0x0000010000000000ull);
 	assert_int_equal(rd_rd(&m, 1, GICR_TYPER, 8), 0x0000010100000100ull);
 	assert_int_equal(rd_rd(&m, 2, GICR_TYPER, 8), 0x0100010200000210ull); /* Last */
@@ -185,7 +185,7 @@ static void test_sgi_affinity_and_range_selector(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(vgic_init(&m, 3, mpidr, 0), 0);
+	assert_int_equal(vgic_init_test(&m, 3, mpidr, 0), 0);
 	assert_int_equal(vgic_send_sgi(&m, 0, SGI1R(7, 1) | SGI1R_AFF2(1) | SGI1R_AFF1(1)), 1);
 	assert_int_equal(
 	        vgic_send_sgi(&m, 0, SGI1R(8, 2) | SGI1R_AFF2(1) | SGI1R_AFF1(1) | SGI1R_RS(1)), 1);

@@ -56,7 +56,7 @@ static int setup(void **state)
 	memset(cpu, 0, sizeof(cpu));
 	rounds = 0;
 	replies = 0;
-	assert_int_equal(vgic_init(&g, VCPUS, NULL, GUEST_SPI_COUNT), 0);
+	assert_int_equal(vgic_init_test(&g, VCPUS, NULL, GUEST_SPI_COUNT), 0);
 	for (unsigned v = 0; v < VCPUS; v++) {
 		for (unsigned sgi = SGI_PING; sgi <= SGI_LAST; sgi++)
 			enable_private(&g, v, sgi);

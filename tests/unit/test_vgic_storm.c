@@ -22,7 +22,7 @@ static struct vgic g;
 static int setup(void **state)
 {
 	(void)state;
-	return vgic_init(&g, VCPUS, NULL, GUEST_SPI_COUNT);
+	return vgic_init_test(&g, VCPUS, NULL, GUEST_SPI_COUNT);
 }
 
 #define LRS          4

@@ -10,6 +10,26 @@
 #include "vgic/vgic.h"
 #include "lib/zerror.h"
 
+/*
+ * vgic_init() with storage for the largest vGIC, one block per struct vgic
+ * (a test program uses at most VGIC_TEST_MODELS of them).
+ */
+#define VGIC_TEST_MODELS 4
+
+static inline int vgic_init_test(struct vgic *g, unsigned vcpus, const uint64_t *mpidr,
+                                 unsigned spis)
+{
+	static uint64_t storage[VGIC_TEST_MODELS]
+	                       [VGIC_STORAGE_SIZE(VGIC_MAX_SPIS) / sizeof(uint64_t) + 1];
+	static struct vgic *owner[VGIC_TEST_MODELS];
+	unsigned i = 0;
+
+	while (i < VGIC_TEST_MODELS - 1 && owner[i] && owner[i] != g)
+		i++;
+	owner[i] = g;
+	return vgic_init(g, vcpus, mpidr, spis, storage[i]);
+}
+
 /* ICC_SGI1R_EL1 (IHI 0069 12.2.22). */
 #define SGI1R(intid, targets) ((uint64_t)(intid) << ICC_SGI1R_INTID_SHIFT | (targets))
 #define SGI1R_AFF1(a)         ((uint64_t)(a) << ICC_SGI1R_AFF1_SHIFT)
