@@ -30,6 +30,10 @@ void probe_outside_read(void);
 void probe_outside_fetch(void);
 void probe_unemulatable(void);
 
+/* Key 'P' (pmu.c): instructions counted across null hypercalls, with
+ * and without the EL2 filter bit. */
+void pmu_probe(void);
+
 /* Registers another VM could have left behind (regs.c). */
 void regs_snapshot_at_boot(void);
 void regs_report_boot(void);

@@ -12,7 +12,8 @@
  * memory and make an access ZVM cannot emulate (probes.c): an abort it
  * handles, or a crash, as the VM's abort-policy says.  m, n and d are the
  * register-leak check (regs.c): set markers, show registers now, show
- * them as they were at boot.
+ * them as they were at boot.  P counts instructions across hypercalls
+ * with and without the PMU's EL2 filter bit (pmu.c).
  * Two interrupt checks report what the guest saw, with list registers or
  * direct delivery alike:
  *   i  a self-IPI sent with IRQs masked is pending, then delivered
@@ -303,6 +304,7 @@ static void crash(int c)
 	case 't': timer_level_check(); break;
 	case 'H': perf_report_hvc_null(); break;
 	case 'G': perf_report_gicd_read(); break;
+	case 'P': pmu_probe(); break;
 	case 'p':
 		/* With direct delivery the CPU interface is the core's own: an
 		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running

@@ -60,7 +60,7 @@
 	X(pmovsset_el0, ALL, 0, 0)                      \
 	X(pmuserenr_el0, ALL, 0, 0x1)                   \
 	X(pmselr_el0, ALL, 0, 0x1f)                     \
-	X(pmccfiltr_el0, ALL, 0, 1ull << 27)            \
+	X(pmccfiltr_el0, ALL, 0, 1ull << 30)            \
 	X(pmccntr_el0, ALL, 0, 0x123456)                \
 	X(mdscr_el1, ALL, 0, 1ull << 12)                \
 	X(dbgbvr0_el1, ALL, 0, 0x40001000)              \

@@ -7,6 +7,7 @@
 #include "vmm/vcpu.h"
 #include "arch/arm64/esr.h"
 #include "arch/arm64/guest_exception.h"
+#include "arch/arm64/pmu.h"
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap.h"
 #include "kernel/irq.h"
@@ -80,6 +81,14 @@ static void handle_sysreg(struct vcpu *v, struct trap_frame *f, uint32_t iss)
 	v->stats.sysreg++;
 	if ((iss & SYSREG_ISS_MASK) == ISS_ICC_SGI1R && !(iss & SYSREG_ISS_READ)) {
 		vm_send_sgi(v, reg_read(f, SYSREG_ISS_RT(iss)));
+		return;
+	}
+	if (pmu_is_reg(iss)) {
+		uint64_t value = reg_read(f, SYSREG_ISS_RT(iss));
+
+		pmu_emulate(iss, &value);
+		if (iss & SYSREG_ISS_READ)
+			reg_write(f, SYSREG_ISS_RT(iss), value);
 		return;
 	}
 	/* Anything else ZVM traps reads as zero and ignores writes. */

@@ -24,6 +24,8 @@
 #define VM_HEARTBEAT_DEFAULT_MS 500
 #define VM_HEARTBEAT_MIN_MS     50 /* a few periods of the health monitor */
 #define VM_HEARTBEAT_MAX_MS     600000
+/* pmu-counters: at most what PMCR_EL0.N can say (ARM ARM D13.3.5). */
+#define VM_PMU_COUNTERS_MAX     31
 #define VM_FILE_NAME_MAX        PACKAGE_NAME_MAX /* image, initrd */
 #define VM_BOOTARGS_MAX         256
 #define VM_MAX_PASSTHROUGH      8  /* regions per VM */
@@ -100,6 +102,7 @@ struct vm_config {
 	bool direct_irq;
 	enum vm_recovery recovery;
 	enum vm_abort_policy abort_policy;
+	uint32_t pmu_counters;         /* PMU event counters it gets; 0: all the core has */
 	uint32_t heartbeat_timeout_ms; /* a beating guest's longest silence */
 	/* Identity-mapped device regions and their interrupts (INTIDs). */
 	struct vm_region passthrough[VM_MAX_PASSTHROUGH];

@@ -10,11 +10,11 @@
 #define REG_ENTRY_SIZE   (4 * FDT_CELL_SIZE) /* <addr64 size64> */
 #define PASSTHROUGH_NODE "passthrough"
 
-static const char *const vm_props[] = { "os-type",      "cpus",       "memory",
-	                                "host-address", "image",      "initrd",
-	                                "bootargs",     "uart",       "autostart",
-	                                "recovery",     "direct-irq", "heartbeat-timeout-ms",
-	                                "abort-policy", NULL };
+static const char *const vm_props[] = { "os-type",      "cpus",         "memory",
+	                                "host-address", "image",        "initrd",
+	                                "bootargs",     "uart",         "autostart",
+	                                "recovery",     "direct-irq",   "heartbeat-timeout-ms",
+	                                "abort-policy", "pmu-counters", NULL };
 static const char *const passthrough_props[] = { "reg", "interrupts", NULL };
 
 static const char *const os_type_names[] = {
@@ -300,6 +300,20 @@ static int read_heartbeat(struct cfg_ctx *ctx, int node, const char *where, stru
 	return rc;
 }
 
+/* How many PMU event counters the guest gets (MDCR_EL2.HPMN); a core with
+ * fewer gives it all it has. */
+static int read_pmu_counters(struct cfg_ctx *ctx, int node, const char *where, struct vm_config *vm)
+{
+	vm->pmu_counters = 0;
+	if (!fdt_getprop(&ctx->fdt, node, "pmu-counters", NULL))
+		return 0;
+	int rc = cfg_read_cell(ctx, node, where, "pmu-counters", &vm->pmu_counters);
+	if (rc == 0 && (vm->pmu_counters < 1 || vm->pmu_counters > VM_PMU_COUNTERS_MAX))
+		rc = cfg_fail(ctx, ZE_MALFORMED, where, "pmu-counters %u is not within 1..%u",
+		              vm->pmu_counters, VM_PMU_COUNTERS_MAX);
+	return rc;
+}
+
 int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 {
 	char where[CFG_WHERE_MAX];
@@ -340,6 +354,8 @@ int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 		rc = read_flags(ctx, node, where, vm);
 	if (rc == 0)
 		rc = read_heartbeat(ctx, node, where, vm);
+	if (rc == 0)
+		rc = read_pmu_counters(ctx, node, where, vm);
 	if (rc == 0)
 		rc = parse_subnodes(ctx, node, where, vm);
 	if (rc == 0)

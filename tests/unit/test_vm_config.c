@@ -119,6 +119,8 @@ static void test_good_fixture(void **state)
 	/* abort-policy: given, and the default a guest OS expects. */
 	assert_int_equal(cfg.vms[0].abort_policy, VM_ABORT_CRASH);
 	assert_int_equal(cfg.vms[1].abort_policy, VM_ABORT_INJECT);
+	assert_int_equal(cfg.vms[0].pmu_counters, 2);
+	assert_int_equal(cfg.vms[1].pmu_counters, 0); /* all the core has */
 	assert_string_equal(vm_abort_policy_name(VM_ABORT_INJECT), "inject");
 	assert_string_equal(vm_abort_policy_name(VM_ABORT_CRASH), "crash");
 }
@@ -249,6 +251,7 @@ static const struct bad_case bad_cases[] = {
 	      "not one of none, restart, pause" },
 	{ "abort_policy", -ZE_MALFORMED,
 	  VMS "linux': abort-policy \"ignore\" is not one of inject, crash" },
+	{ "pmu_counters", -ZE_MALFORMED, VMS "linux': pmu-counters 0 is not within 1..31" },
 	{ "zero_vcpus", -ZE_MALFORMED, VMS "linux': zero vCPUs: 'cpus' is empty" },
 	{ "memory_align", -ZE_MALFORMED,
 	  VMS "linux': 'memory' "

@@ -28,6 +28,7 @@ struct el2_guest_setup {
 	uint64_t vtcr;
 	uint64_t vmpidr;
 	uint64_t cntvoff;
+	uint64_t mdcr; /* MDCR_EL2: its PMU counters and traps (pmu.h) */
 	bool direct_irq;
 };
 
