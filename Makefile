@@ -43,7 +43,7 @@ ZVM_OBJS := $(patsubst %,$(BUILD)/zvm-$(BOARD)/%.o,$(ZVM_SRCS))
 GIT_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 ZVM_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -nostdlib \
 	-fno-builtin -fno-stack-protector -fno-pic -fno-pie -mgeneral-regs-only \
-	-march=armv8-a -mstrict-align -fno-omit-frame-pointer \
+	-march=armv8-a -mstrict-align -fno-omit-frame-pointer -mno-outline-atomics \
 	-Ihypervisor -Iinclude -I. -I$(BUILD) -MMD -MP
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)

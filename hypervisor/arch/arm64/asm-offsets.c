@@ -7,10 +7,13 @@
  */
 #include <stddef.h>
 
+#include "arch/arm64/esr.h"
 #include "arch/arm64/guest_entry.h"
 #include "arch/arm64/trap_frame.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
+#include "vmm/vcpu.h"
+#include "zvm/hypercall.h"
 
 /* Emits "->NAME value" into the compiler's assembly output. */
 #define OFFSET(name, value) \
@@ -33,6 +36,16 @@ void asm_offsets(void)
 	OFFSET(PERCPU_FAST_TIMER_LR, offsetof(struct percpu, fast_timer_lr));
 	OFFSET(PERCPU_FAST_TIMER_COUNT, offsetof(struct percpu, fast_timer_count));
 	OFFSET(PERCPU_FAST_ACKED, offsetof(struct percpu, fast_acked));
+
+	/* The vectors' null-hypercall fast path: C's constants (the headers
+	 * use C suffixes gas does not take) and the counters it keeps. */
+	OFFSET(PERCPU_VCPU, offsetof(struct percpu, vcpu));
+	OFFSET(VCPU_STAT_TRAPS, offsetof(struct vcpu, stats.traps));
+	OFFSET(VCPU_STAT_HYPERCALLS, offsetof(struct vcpu, stats.hypercalls));
+	OFFSET(ASM_ESR_EC_SHIFT, ESR_EC_SHIFT);
+	OFFSET(ASM_ESR_EC_HVC64, ESR_EC_HVC64);
+	OFFSET(ASM_ZVM_HC_NULL_LO, ZVM_HC_NULL & 0xffffu);
+	OFFSET(ASM_ZVM_HC_NULL_HI, ZVM_HC_NULL >> 16);
 
 	/* Callee-saved registers: struct arch_context (context.S) and struct
 	 * guest_host_ctx (guest_entry.S) share one layout, x19..x30 then SP. */

@@ -28,7 +28,10 @@ vectors:
 	vector	VEC_IRQ_CUR
 	vector	VEC_FIQ_CUR
 	vector	VEC_SERROR_CUR
-	vector	VEC_SYNC_LOWER
+	.balign	0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #FRAME_X0]
+	b	sync_lower
 	.balign	0x80
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp, #FRAME_X0]
@@ -70,6 +73,41 @@ irq_lower:
 	eret
 1:	str	x1, [x0, #PERCPU_FAST_ACKED]	/* for irq_dispatch to finish */
 2:	mov	x0, #VEC_IRQ_LOWER
+	b	trap_entry
+
+/*
+ * A synchronous exception from a guest.  The null hypercall (HVC with
+ * ZVM_HC_NULL in w0: does nothing, returns 0; SMCCC passes the function ID
+ * in w0) is answered here with two registers saved, counted as vcpu_trap()
+ * counts it: a guest's cheapest way to time or ping ZVM costs a round trip,
+ * not the full save, dispatch and vGIC check.  Skipping
+ * before_guest_return() is safe: whatever asks this vCPU to stop, pause or
+ * take an interrupt also sends it an IPI (vcpu_kick(), vm_kick_vcpus()),
+ * which traps right after the eret and takes the full path.
+ */
+sync_lower:
+	mrs	x1, esr_el2
+	lsr	x1, x1, #ASM_ESR_EC_SHIFT
+	cmp	x1, #ASM_ESR_EC_HVC64
+	b.ne	1f
+	mov	w1, #ASM_ZVM_HC_NULL_LO
+	movk	w1, #ASM_ZVM_HC_NULL_HI, lsl #16
+	cmp	w0, w1
+	b.ne	1f
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PERCPU_VCPU]
+	cbz	x0, 1f				/* no guest: vcpu_trap() reports it */
+	ldr	x1, [x0, #VCPU_STAT_TRAPS]
+	add	x1, x1, #1
+	str	x1, [x0, #VCPU_STAT_TRAPS]
+	ldr	x1, [x0, #VCPU_STAT_HYPERCALLS]
+	add	x1, x1, #1
+	str	x1, [x0, #VCPU_STAT_HYPERCALLS]
+	mov	x0, xzr				/* SMCCC_SUCCESS */
+	ldr	x1, [sp, #FRAME_X0 + 8]
+	add	sp, sp, #FRAME_SIZE
+	eret
+1:	mov	x0, #VEC_SYNC_LOWER
 	b	trap_entry
 
 /* x0 = vector kind; x0/x1 of the interrupted code are already saved. */
