@@ -1,17 +1,5 @@
 """Boots packed systems (ZVM + configs/<name>.dts + guest images)."""
-import os
-import subprocess
-
-from zvm import BUILD, Zvm
-
-MAKE_TIMEOUT = 600
-
-
-def system_image(name):
-    """Builds build/system-<name>.img (cheap when up to date) and returns it."""
-    subprocess.run(["make", "--no-print-directory", f"SYSTEM={name}", "system"],
-                   check=True, capture_output=True, timeout=MAKE_TIMEOUT)
-    return os.path.join(BUILD, f"system-{name}.img")
+from zvm import Zvm, system_image
 
 
 def boot_system(name, cpu="cortex-a53", smp=4, mem="1G"):

@@ -10,17 +10,15 @@ other).  The files come from guests/linux; the tests skip only when apt
 cannot provide them (the kernel_release fixture of test_linux_native)."""
 import contextlib
 import itertools
-import os
 import re
-import subprocess
 
 import pytest
 
 from test_linux_native import REPO, kernel_release  # noqa: F401 (fixture)
-from zvm import BUILD, Zvm, qemu_args
+from zvm import Zvm, qemu_args
+from zvm import system_image as zvm_system_image
 
 SYSTEM = "qemu-virt"
-MAKE_TIMEOUT = 600
 VCPUS = 2
 BOOT_TIMEOUT = 120      # about 20 s on a quiet host
 SHELL_TIMEOUT = 20
@@ -33,15 +31,7 @@ ATTACH_MARKERS = itertools.count(1001)     # one answer per attach, never repeat
 
 
 def system_image(system=SYSTEM):
-    """make SYSTEM=<system> system: packs ZVM, the config and the guests
-    (cheap when up to date, so the image is never older than the tree)."""
-    result = subprocess.run(
-        ["make", "--no-print-directory", f"BUILD={BUILD}", f"SYSTEM={system}", "system"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        timeout=MAKE_TIMEOUT, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"make SYSTEM={system} system failed:\n" + result.stdout[-4000:])
-    return os.path.join(REPO, BUILD, f"system-{system}.img")
+    return zvm_system_image(system)
 
 
 def booted(system, name, cpu="cortex-a53"):
