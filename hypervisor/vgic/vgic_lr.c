@@ -15,6 +15,7 @@
 #include "vgic/vgic.h"
 #include "vgic/vgic_internal.h"
 #include "vmm/vm.h"
+#include "zshm/zshm.h"
 
 /*
  * LR 0 belongs to the hardware-linked virtual timer, loaded by the
@@ -168,6 +169,7 @@ void vgic_lr_sync(struct vcpu *v)
 		update_fast_timer(v);
 	fold_back(v);
 	v->irq_dirty = false;
+	zshm_take_doorbells(v);
 	n = vgic_pick(&v->vm->vgic, v->index, picks, lr_count() - MODEL_LR_FIRST);
 	for (unsigned i = 0; i < n; i++)
 		lr_write(MODEL_LR_FIRST + i, lr_encode(&picks[i]));

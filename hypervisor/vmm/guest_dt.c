@@ -5,6 +5,7 @@
  */
 #include "vmm/guest_dt.h"
 #include "zvm/guest_layout.h"
+#include "zvm/zshm.h"
 #include "lib/fdt_write.h"
 #include "lib/gicv3_defs.h"
 #include "lib/psci_defs.h"
@@ -242,6 +243,56 @@ static void write_virtio(struct dt_ctx *c)
 	}
 }
 
+/* Edge: a doorbell is an event, not a state (IRQ_TYPE_EDGE_RISING). */
+#define IRQ_EDGE_RISING 1u
+#define ZSHM_NODE       "zshm"
+
+static void write_zshm(struct dt_ctx *c)
+{
+	for (uint32_t i = 0; i < c->p->zshm_count; i++) {
+		const struct guest_dt_zshm *z = &c->p->zshm[i];
+
+		fdt_write_begin_node_at(&c->w, ZSHM_NODE, z->base);
+		fdt_write_prop_string(&c->w, "compatible", GUEST_DT_ZSHM_COMPAT);
+		write_reg(&c->w, z->base, z->section_size * z->member_count);
+		fdt_write_prop_string(&c->w, "zvm,name", z->name);
+		fdt_write_prop_u32(&c->w, "zvm,abi-version", ZSHM_ABI_VERSION);
+		fdt_write_prop_u32(&c->w, "zvm,channel", z->id);
+		fdt_write_prop_u32(&c->w, "zvm,section-size", (uint32_t)z->section_size);
+		fdt_write_prop_strings(&c->w, "zvm,members", z->members, z->member_count);
+		fdt_write_prop_u32(&c->w, "zvm,self", z->self);
+		fdt_write_prop_u32(&c->w, "zvm,writers", z->writers);
+		fdt_write_prop_u32(&c->w, "zvm,readers", z->readers);
+		if (z->intid)
+			write_irq(&c->w, z->intid, IRQ_EDGE_RISING);
+		fdt_write_end_node(&c->w);
+	}
+}
+
+static int check_zshm(const struct guest_dt_params *p, struct zerr_msg *msg)
+{
+	if (p->zshm_count > GUEST_DT_MAX_ZSHM)
+		return fail(msg, ZE_INVAL, "%u Zshm channels (at most %u)", (unsigned)p->zshm_count,
+		            (unsigned)GUEST_DT_MAX_ZSHM);
+	for (uint32_t i = 0; i < p->zshm_count; i++) {
+		const struct guest_dt_zshm *z = &p->zshm[i];
+
+		if (!z->name || z->member_count < 1 || z->member_count > GUEST_DT_ZSHM_PEERS ||
+		    z->self >= z->member_count || z->section_size % 0x1000 ||
+		    z->section_size == 0 || z->section_size > UINT32_MAX)
+			return fail(msg, ZE_INVAL, "Zshm channel %u: bad geometry", (unsigned)i);
+		for (uint32_t m = 0; m < z->member_count; m++)
+			if (!z->members[m])
+				return fail(msg, ZE_INVAL, "Zshm channel %u: member %u has no name",
+				            (unsigned)i, (unsigned)m);
+		if (z->intid &&
+		    (z->intid < GIC_SPI_BASE || z->intid >= GIC_SPI_BASE + GUEST_SPI_COUNT))
+			return fail(msg, ZE_INVAL, "Zshm channel %u: INTID %u is not a guest SPI",
+			            (unsigned)i, (unsigned)z->intid);
+	}
+	return 0;
+}
+
 /* RAM must not cover the devices below it; the initrd lies inside it. */
 static int check_params(const struct guest_dt_params *p, struct zerr_msg *msg)
 {
@@ -274,7 +325,7 @@ static int check_params(const struct guest_dt_params *p, struct zerr_msg *msg)
 			            (unsigned)i, (unsigned)intid, (unsigned)GIC_SPI_BASE,
 			            (unsigned)(GIC_SPI_BASE + GUEST_SPI_COUNT - 1));
 	}
-	return 0;
+	return check_zshm(p, msg);
 }
 
 int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size, struct zerr_msg *msg)
@@ -303,6 +354,7 @@ int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size, stru
 	if (p->has_uart)
 		write_uart(&c);
 	write_virtio(&c);
+	write_zshm(&c);
 	fdt_write_end_node(&c.w);
 	rc = fdt_write_finish(&c.w, &total);
 	if (rc == -ZE_FDT_NO_SPACE)

@@ -26,7 +26,23 @@
 /* Longest bootargs, with its NUL: Linux arm64's COMMAND_LINE_SIZE. */
 #define GUEST_DT_BOOTARGS_MAX  2048u
 /* A buffer this large holds the largest tree guest_dt_build() makes. */
-#define GUEST_DT_MAX_SIZE      8192u
+#define GUEST_DT_MAX_SIZE      16384u
+
+/* A Zshm channel as one member sees it (docs/zshm.md, "Devicetree"). */
+#define GUEST_DT_MAX_ZSHM    8
+#define GUEST_DT_ZSHM_PEERS  8
+#define GUEST_DT_ZSHM_COMPAT "zvm,zshm-channel"
+struct guest_dt_zshm {
+	const char *name;
+	uint32_t id;           /* the doorbell hypercall's channel number */
+	uint64_t base;         /* guest physical, member_count sections */
+	uint64_t section_size; /* bytes, a multiple of 4 KiB */
+	uint32_t member_count; /* 1..GUEST_DT_ZSHM_PEERS */
+	uint32_t self;         /* this VM's member index */
+	uint32_t writers, readers;
+	const char *members[GUEST_DT_ZSHM_PEERS]; /* VM names */
+	uint32_t intid;                           /* its doorbell (an SPI), 0: none (poll) */
+};
 
 struct guest_dt_params {
 	uint32_t vcpus;    /* 1 .. GUEST_MAX_VCPUS */
@@ -42,6 +58,8 @@ struct guest_dt_params {
 	uint32_t virtio_mask;
 	uint32_t virtio_intid[GUEST_DT_MAX_VIRTIO];
 	bool has_uart; /* the emulated PL011 */
+	struct guest_dt_zshm zshm[GUEST_DT_MAX_ZSHM];
+	uint32_t zshm_count;
 };
 
 /*

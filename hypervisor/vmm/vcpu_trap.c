@@ -22,6 +22,7 @@
 #include "vmm/mmio.h"
 #include "vmm/vm.h"
 #include "vmm/vpsci.h"
+#include "zshm/zshm.h"
 
 #define INSN_SIZE 4
 #define XZR       31
@@ -72,6 +73,7 @@ static void handle_call(struct vcpu *v, struct trap_frame *f)
 		f->x[0] = 0;
 		break;
 	case ZVM_HC_VM_ID: f->x[0] = v->vm->id; break;
+	case ZVM_HC_ZSHM_NOTIFY: f->x[0] = (uint64_t)zshm_notify(v, f->x[1], f->x[2]); break;
 	default: f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED; break;
 	}
 }

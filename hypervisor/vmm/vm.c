@@ -12,6 +12,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "vmm/vmid.h"
+#include "zshm/zshm.h"
 
 static struct vm vms[VM_MAX];
 static struct mutex registry;
@@ -155,11 +156,12 @@ static int build_stage2(struct vm *vm, struct zerr_msg *msg)
 			return fail(msg, ZE_NOMEM, "cannot map a pass-through region of %s",
 			            c->name);
 	}
-	return 0;
+	return zshm_map_vm(vm, msg);
 }
 
 static void release(struct vm *vm)
 {
+	zshm_unmap_vm(vm);
 	vm_virtio_release(vm);
 	if (vm->s2.root)
 		stage2_destroy(&vm->s2);

@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "vmm/package.h"
 #include "vmm/vm.h"
+#include "zshm/zshm.h"
 
 static struct package pkg;
 static bool have_package;
@@ -58,12 +59,6 @@ static bool read_config(const struct board_desc *board)
 		log_msg(LOG_ERROR, "configuration: %s; starting no VMs", msg.text);
 		return false;
 	}
-	/* Validated, but not mapped yet: say so rather than pretend. */
-	for (unsigned i = 0; i < config.channel_count; i++)
-		log_msg(LOG_WARN,
-		        "zshm: channel '%s' is valid but not mapped yet: "
-		        "no VM sees it",
-		        config.channels[i].name);
 	return true;
 }
 
@@ -138,6 +133,8 @@ void vm_boot_create(void)
 {
 	struct zerr_msg msg;
 
+	if (have_config)
+		zshm_setup(&config); /* before its members map it */
 	for (unsigned i = 0; have_config && i < config.vm_count; i++) {
 		const struct vm_config *c = &config.vms[i];
 		struct vm_blob image, initrd;

@@ -132,6 +132,9 @@ struct zshm_channel_config {
 	uint32_t writers; /* bit i: member i writes */
 	uint32_t readers; /* bit i: member i reads */
 	bool multicast;   /* a writer has several readers */
+	/* Placed by the validator: the same for every member. */
+	uint64_t guest_base; /* GUEST_ZSHM_BASE + the channels before it */
+	uint32_t intid;      /* its doorbell, GUEST_INTID_ZSHM0 + index */
 };
 
 /* The management protocol's key (lib/rpc.h RPC_KEY_BYTES). */

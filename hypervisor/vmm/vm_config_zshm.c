@@ -5,6 +5,7 @@
  */
 #include "vmm/vm_config_priv.h"
 #include "lib/format.h"
+#include "lib/gicv3_defs.h"
 #include "lib/string.h"
 
 static const char *const channel_props[] = { "size", "writers", "readers", "multicast", NULL };
@@ -125,9 +126,62 @@ static int parse_channel(struct cfg_ctx *ctx, int node, struct zshm_channel_conf
 	return rc;
 }
 
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* Nothing of a member may lie where the channel appears in its space. */
+static int check_member_space(struct cfg_ctx *ctx, const char *where,
+                              const struct zshm_channel_config *ch, uint64_t size)
+{
+	for (uint32_t i = 0; i < ch->member_count; i++) {
+		const struct vm_config *vm = &ctx->out->vms[ch->members[i]];
+
+		if (cfg_overlaps(vm->ram.base, vm->ram.size, ch->guest_base, size))
+			return cfg_fail(ctx, ZE_CONFLICT, where,
+			                "vm '%s': its RAM overlaps the channel at 0x%llx", vm->name,
+			                (unsigned long long)ch->guest_base);
+		for (uint32_t k = 0; k < vm->passthrough_count; k++)
+			if (cfg_overlaps(vm->passthrough[k].base, vm->passthrough[k].size,
+			                 ch->guest_base, size))
+				return cfg_fail(ctx, ZE_CONFLICT, where,
+				                "vm '%s': a pass-through region overlaps the "
+				                "channel at 0x%llx",
+				                vm->name, (unsigned long long)ch->guest_base);
+		for (uint32_t k = 0; k < vm->intid_count; k++)
+			if (vm->intids[k] == ch->intid)
+				return cfg_fail(ctx, ZE_CONFLICT, where,
+				                "vm '%s': SPI %u is the channel's doorbell",
+				                vm->name, ch->intid - GIC_SPI_BASE);
+	}
+	return 0;
+}
+
+/* After the channels before it, in the members' GUEST_ZSHM window. */
+static int place_channel(struct cfg_ctx *ctx, uint32_t index, uint64_t *next)
+{
+	struct zshm_channel_config *ch = &ctx->out->channels[index];
+	uint64_t size = ch->section_size * ch->member_count;
+	char where[CFG_WHERE_MAX];
+
+	fmt_snprintf(where, sizeof(where), "channel '%s'", ch->name);
+	ch->guest_base = *next;
+	ch->intid = GUEST_INTID_ZSHM0 + index;
+	if (size > GUEST_ZSHM_BASE + GUEST_ZSHM_SIZE - ch->guest_base)
+		return cfg_fail(ctx, ZE_LIMIT, where,
+		                "the channels need more than the %llu MiB of guest "
+		                "address space at 0x%llx",
+		                (unsigned long long)(GUEST_ZSHM_SIZE >> 20),
+		                (unsigned long long)GUEST_ZSHM_BASE);
+	*next = align_up(ch->guest_base + size, GUEST_ZSHM_ALIGN);
+	return check_member_space(ctx, where, ch, size);
+}
+
 int cfg_parse_channels(struct cfg_ctx *ctx, int channels)
 {
 	struct system_config *out = ctx->out;
+	uint64_t next = GUEST_ZSHM_BASE;
 	int node,
 	        rc = cfg_check_props(ctx, channels, "/zvm/channels", (const char *const[]){ NULL });
 
@@ -137,6 +191,8 @@ int cfg_parse_channels(struct cfg_ctx *ctx, int channels)
 			return cfg_fail(ctx, ZE_LIMIT, "/zvm/channels", "more than %d channels",
 			                ZSHM_MAX_CHANNELS);
 		rc = parse_channel(ctx, node, &out->channels[out->channel_count]);
+		if (rc == 0)
+			rc = place_channel(ctx, out->channel_count, &next);
 		if (rc == 0)
 			out->channel_count++;
 	}

@@ -16,6 +16,7 @@
 #include "lib/linux_image.h"
 #include "lib/string.h"
 #include "vmm/guest_dt.h"
+#include "zshm/zshm.h"
 
 #define DTB_SLOT        0x200000ull /* the last 2 MiB of guest RAM */
 #define REAP_TIMEOUT_MS 2000
@@ -77,6 +78,7 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr
 
 	guest_bootargs(c, bootargs, sizeof(bootargs));
 	vm_virtio_dt(vm, &p);
+	zshm_vm_dt(vm, &p);
 	*dtb = ram_end - DTB_SLOT;
 	if (load + vm->image.size > *dtb ||
 	    (vm->initrd.size && vm->initrd.size > *dtb - load - vm->image.size))

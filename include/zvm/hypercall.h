@@ -14,9 +14,14 @@
 #define ZVM_HC_HEARTBEAT    (ZVM_HC_BASE + 2) /* "I am alive" for the health monitor */
 #define ZVM_HC_CONSOLE_PUTC (ZVM_HC_BASE + 3) /* x1: a byte for the VM's console */
 #define ZVM_HC_VM_ID        (ZVM_HC_BASE + 4) /* -> this VM's id */
+/* Zshm (docs/zshm.md): x1 channel (its node's zvm,channel), x2 a mask of
+ * member indices to ring (0: every other member) -> peers rung. */
+#define ZVM_HC_ZSHM_NOTIFY  (ZVM_HC_BASE + 0x10)
 
 #define ZVM_HC_ABI_VERSION 0x00010000 /* 1.0 */
 
 #define SMCCC_NOT_SUPPORTED (-1)
+#define ZVM_HC_INVALID      (-3) /* SMCCC INVALID_PARAMETER: no such channel or member */
+#define ZVM_HC_DENIED       (-4) /* the caller is not a member (counted) */
 
 #endif

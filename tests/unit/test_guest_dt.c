@@ -219,6 +219,26 @@ static void test_gic_timer_uart_virtio(void **state)
 	assert_int_equal(fdt_path_offset(&fdt, "/virtio_mmio@a000400"), -ZE_NOENT);
 }
 
+static struct guest_dt_zshm zshm_of(uint32_t id, uint32_t members, const char *name)
+{
+	static const char *const names[GUEST_DT_ZSHM_PEERS] = {
+		"rtos", "linux", "vm-number-3-with-a-long-name-31", "d", "e", "f", "g", "h"
+	};
+	struct guest_dt_zshm z = { .name = name,
+		                   .id = id,
+		                   .base = GUEST_ZSHM_BASE + id * 0x100000ull,
+		                   .section_size = 0x10000,
+		                   .member_count = members,
+		                   .self = members - 1,
+		                   .writers = 1,
+		                   .readers = (1u << members) - 2,
+		                   .intid = GUEST_INTID_ZSHM0 + id };
+
+	for (uint32_t m = 0; m < members; m++)
+		z.members[m] = names[m];
+	return z;
+}
+
 /* ZVM's own board parser must find the whole machine, values right. */
 static void check_with_board_parser(uint32_t vcpus)
 {
@@ -227,6 +247,9 @@ static void check_with_board_parser(uint32_t vcpus)
 	uint32_t i;
 
 	p.virtio_mask = ALL_SLOTS;
+	for (uint32_t k = 0; k < GUEST_DT_MAX_ZSHM; k++)
+		p.zshm[k] = zshm_of(k, GUEST_DT_ZSHM_PEERS, "a-channel-name-of-31-characters");
+	p.zshm_count = GUEST_DT_MAX_ZSHM;
 	size = build(&p);
 	assert_int_equal(board_from_fdt(blob, (size_t)size, &board, &msg), 0);
 	assert_string_equal(board.model, "zvm,guest");
@@ -330,6 +353,43 @@ static void test_virtio_slots_and_interrupts(void **state)
 	assert_int_equal(size, GUEST_VIRTIO_STRIDE);
 	assert_irq(node, 0, GIC_SPI, 36, LEVEL_HIGH);
 	assert_int_equal(fdt_path_offset(&fdt, "/virtio_mmio@a000200"), -ZE_NOENT);
+}
+
+/* Each channel: its region, its geometry, the member names, the doorbell. */
+static void test_zshm_channels(void **state)
+{
+	struct guest_dt_params p = linux_params(1);
+	uint64_t base, size;
+	int node;
+
+	(void)state;
+	p.zshm[0] = zshm_of(0, 2, "rtos-linux");
+	p.zshm[1] = zshm_of(1, 3, "fan");
+	p.zshm[1].intid = 0; /* a polling member */
+	p.zshm_count = 2;
+	build(&p);
+	node = node_at("/zshm@10000000");
+	assert_true(fdt_node_is_compatible(&fdt, node, GUEST_DT_ZSHM_COMPAT));
+	assert_int_equal(fdt_read_reg(&fdt, node, 0, &base, &size), 0);
+	assert_int_equal(base, GUEST_ZSHM_BASE);
+	assert_int_equal(size, 2 * 0x10000);
+	assert_string_equal(string_of(node, "zvm,name"), "rtos-linux");
+	assert_int_equal(cell_of(node, "zvm,abi-version", 0), 1);
+	assert_int_equal(cell_of(node, "zvm,section-size", 0), 0x10000);
+	assert_int_equal(cell_of(node, "zvm,self", 0), 1);
+	assert_int_equal(cell_of(node, "zvm,writers", 0), 1);
+	assert_int_equal(cell_of(node, "zvm,readers", 0), 2);
+	assert_int_equal(fdt_stringlist_count(&fdt, node, "zvm,members"), 2);
+	assert_string_equal(fdt_stringlist_get(&fdt, node, "zvm,members", 1), "linux");
+	assert_irq(node, 0, GIC_SPI, GUEST_INTID_ZSHM0 - 32, 1);
+	node = node_at("/zshm@10100000");
+	assert_int_equal(cell_of(node, "zvm,channel", 0), 1);
+	assert_int_equal(fdt_stringlist_count(&fdt, node, "zvm,members"), 3);
+	assert_null(fdt_getprop(&fdt, node, "interrupts", NULL));
+	/* Bad ones are refused with a reason. */
+	p.zshm[1].self = 3;
+	assert_int_equal(guest_dt_build(&p, blob, sizeof(blob), &msg), -ZE_INVAL);
+	assert_string_equal(msg.text, "guest devicetree: Zshm channel 1: bad geometry");
 }
 
 static void test_without_uart_or_extras(void **state)
@@ -447,6 +507,9 @@ static void test_largest_tree_fits(void **state)
 	memset(args, 'a', sizeof(args) - 1);
 	p.bootargs = args;
 	p.virtio_mask = ALL_SLOTS;
+	for (uint32_t i = 0; i < GUEST_DT_MAX_ZSHM; i++)
+		p.zshm[i] = zshm_of(i, GUEST_DT_ZSHM_PEERS, "a-channel-name-of-31-characters");
+	p.zshm_count = GUEST_DT_MAX_ZSHM;
 	size = build(&p);
 	assert_true((size_t)size <= GUEST_DT_MAX_SIZE);
 }
@@ -462,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_board_parser_8_vcpus),
 		cmocka_unit_test(test_dtc_accepts),
 		cmocka_unit_test(test_virtio_slots_and_interrupts),
+		cmocka_unit_test(test_zshm_channels),
 		cmocka_unit_test(test_without_uart_or_extras),
 		cmocka_unit_test(test_bad_parameters),
 		cmocka_unit_test(test_too_small_buffer),

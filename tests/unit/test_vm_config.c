@@ -362,6 +362,8 @@ static const struct bad_case bad_cases[] = {
 	  "but no writer has more than one reader" },
 	{ "zshm_missing_readers", -ZE_MISSING,
 	  "config: channel 'c': missing required property 'readers'" },
+	{ "zshm_doorbell", -ZE_CONFLICT,
+	  "config: channel 'c': vm 'rtos': SPI 80 is the channel's doorbell" },
 	{ "zshm_unknown_prop", -ZE_UNKNOWN, "config: channel 'c': unknown property 'role'" },
 	{ "no_zvm", -ZE_MISSING, "config: /: no /zvm node: not a ZVM system configuration" },
 	{ "mgmt_key_short", -ZE_MALFORMED,
@@ -402,6 +404,11 @@ static void test_zshm_channels(void **state)
 	assert_int_equal(one->members[1], 0);
 	assert_int_equal(one->writers, 1);
 	assert_int_equal(one->readers, 2);
+	/* Placed one after the other in the guests' Zshm window. */
+	assert_int_equal(rl->guest_base, GUEST_ZSHM_BASE);
+	assert_int_equal(rl->intid, GUEST_INTID_ZSHM0);
+	assert_int_equal(one->guest_base, GUEST_ZSHM_BASE + 2 * 0x10000);
+	assert_int_equal(one->intid, GUEST_INTID_ZSHM0 + 1);
 }
 
 static void test_not_a_blob(void **state)
