@@ -66,6 +66,20 @@ void gic_self_sgi(unsigned intid)
 	__asm__ volatile("msr icc_sgi1r_el1, %0; isb" : : "r"(sgi1r));
 }
 
+/* An edge SPI of group 1, routed to vCPU 0 (affinity 0). */
+void gic_enable_spi(unsigned intid)
+{
+	uint64_t d = GUEST_GICD_BASE;
+	uint32_t bit = 1u << (intid % 32), word = intid / 32 * 4;
+
+	w32(d + GICD_IGROUPR + word, r32(d + GICD_IGROUPR + word) | bit);
+	*(volatile uint8_t *)(uintptr_t)(d + GICD_IPRIORITYR + intid) = PRIORITY;
+	w32(d + GICD_ICFGR + intid / 16 * 4,
+	    r32(d + GICD_ICFGR + intid / 16 * 4) | 2u << (intid % 16 * 2));
+	*(volatile uint64_t *)(uintptr_t)(d + GICD_IROUTER + intid * 8) = 0;
+	w32(d + GICD_ISENABLER + word, bit);
+}
+
 unsigned gic_ack(void)
 {
 	uint64_t iar;

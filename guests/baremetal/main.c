@@ -22,6 +22,8 @@
  * H and G time round trips through ZVM (perf.c: a null hypercall, an
  * emulated GICD read) and print
  *   perf <what> n=<rounds> min=<ticks> avg=<ticks> max=<ticks> freq=<Hz>
+ * With a Zshm channel in its devicetree it is a member too (zshm_test.c:
+ * keys z y f e k x).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,6 +31,7 @@
 #include "gic.h"
 #include "guest.h"
 #include "perf.h"
+#include "zshm_test.h"
 #include "lib/gicv3_defs.h"
 #include "lib/psci_defs.h"
 #include "zvm/guest_layout.h"
@@ -49,6 +52,10 @@
 #define STALE_WAIT_HZ   1000 /* a stale interrupt would come within 1 ms */
 
 static volatile uint64_t ticks, sgis;
+static uint64_t last_beat;
+static unsigned doorbell_intid;
+/* x0 at entry, saved by start.S: the devicetree. */
+extern uint64_t boot_dtb;
 static uint64_t tick_period;
 static bool storm;
 
@@ -107,6 +114,49 @@ static uint64_t read_cntvct(void)
 	return v;
 }
 
+uint64_t bm_hvc3(uint64_t fn, uint64_t a1, uint64_t a2)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+
+	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2) : : "x3", "memory");
+	return x0;
+}
+
+void bm_puts(const char *s)
+{
+	puts(s);
+}
+
+void bm_putu(uint64_t v)
+{
+	putu(v);
+}
+
+void bm_puthex(uint64_t v)
+{
+	puthex(v);
+}
+
+/* The physical counter: one clock for every VM, whatever its CNTVOFF. */
+uint64_t bm_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v));
+	return v;
+}
+
+/* Long Zshm commands keep the health monitor informed. */
+void bm_beat_if_due(void)
+{
+	if (ticks >= last_beat + TICKS_PER_LINE) {
+		last_beat = ticks;
+		hvc(ZVM_HC_HEARTBEAT, 0);
+	}
+}
+
 static void timer_arm(uint64_t deadline)
 {
 	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
@@ -129,6 +179,8 @@ void guest_irq(void)
 	}
 	if (intid == SELF_SGI)
 		sgis++;
+	if (doorbell_intid && intid == doorbell_intid)
+		zshm_test_doorbell();
 	if (intid < 1020)
 		gic_end(intid);
 }
@@ -330,6 +382,9 @@ void guest_main(void)
 	putu(hvc(ZVM_HC_VM_ID, 0));
 	puts(" up\n");
 	gic_init(GUEST_INTID_VIRT_TIMER);
+	doorbell_intid = zshm_test_init((const void *)(uintptr_t)boot_dtb);
+	if (doorbell_intid)
+		gic_enable_spi(doorbell_intid);
 	timer_arm(read_cntvct() + tick_period);
 	__asm__ volatile("msr daifclr, #2");
 	for (;;) {
@@ -342,7 +397,7 @@ void guest_main(void)
 			hvc(ZVM_HC_HEARTBEAT, 0);
 		}
 		int c = getc();
-		if (c >= 0)
+		if (c >= 0 && !zshm_test_key(c))
 			crash(c);
 	}
 }

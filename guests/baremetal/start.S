@@ -1,4 +1,4 @@
-/* Entry at EL1 with x0 = devicetree (unused): stack, bss, vectors, C. */
+/* Entry at EL1 with x0 = devicetree (kept in boot_dtb): stack, bss, vectors, C. */
 #include "lib/linux_image.h"
 
 #define TEXT_OFFSET	0x80000		/* its Image header's load offset */
@@ -21,7 +21,9 @@ _start:
 	b.hs	3f
 	str	xzr, [x1], #8
 	b	2b
-3:	ldr	x1, =vectors
+3:	ldr	x1, =boot_dtb		/* x0: the devicetree (zshm_test.c) */
+	str	x0, [x1]
+	ldr	x1, =vectors
 	msr	vbar_el1, x1
 	isb
 	bl	guest_main
@@ -91,3 +93,9 @@ crashed:
 	msr	daifset, #0xf
 5:	wfe
 	b	5b
+
+	.data
+	.balign	8
+	.globl	boot_dtb
+boot_dtb:
+	.quad	0

@@ -93,7 +93,11 @@ struct zshm_rx {
 	uint64_t pad[(ZSHM_CACHE_LINE - 24) / 8];
 };
 
-/* One slot: a message of len bytes, stamped with the sender's counter. */
+/*
+ * One slot: a message of len bytes, stamped with the system counter when
+ * sent (CNTPCT_EL0: the same in every VM, unlike CNTVCT_EL0 with its
+ * per-VM offset), so that the reader's rx.last_latency means something.
+ */
 struct zshm_slot {
 	uint32_t len; /* 0..ZSHM_MSG_MAX */
 	uint32_t seq; /* the index it was published at */

@@ -1,0 +1,306 @@
+/*
+ * The bare-metal guest as a Zshm member, for the system tests
+ * (tests/system/test_zshm.py).  Keys:
+ *   z  send a stream of STREAM_MSGS messages to the first peer
+ *   y  receive a stream of STREAM_MSGS and check every one
+ *   f  send until the ring is full (the peer does not read)
+ *   e  empty what is queued and check its order
+ *   k  knock: ring channel 0's doorbell (a non-member is refused)
+ *   x  write into the peer's section (read-only: a stage-2 fault)
+ * A message is its sequence number, the peer epoch it is meant for, and
+ * bytes derived from the sequence number; both ends print a checksum.
+ * When the writer sees its reader restart (a new epoch) it starts its
+ * stream again for the new incarnation; the reader drops messages meant
+ * for an earlier one.
+ */
+#include "zshm_test.h"
+
+#include "lib/fdt.h"
+#include "lib/zerror.h"
+#include "lib/zshm_ring.h"
+#include "zvm/hypercall.h"
+
+#define STREAM_MSGS    100000u
+#define PROGRESS_EVERY 20000u
+#define DTB_MAX        0x10000u
+#define MSG_HEADER     8u /* seq, epoch */
+#define FNV_OFFSET     2166136261u
+#define FNV_PRIME      16777619u
+
+static struct zshm_endpoint ep;
+static bool opened;
+static uint32_t channel_id, peer;
+static volatile uint64_t doorbells_taken;
+
+/* Prints a, n, b; a line's first piece starts with "zshm: ". */
+static void more(const char *a, uint64_t n, const char *b)
+{
+	bm_puts(a);
+	bm_putu(n);
+	bm_puts(b);
+}
+
+static void say(const char *a, uint64_t n, const char *b)
+{
+	bm_puts("zshm: ");
+	more(a, n, b);
+}
+
+static bool read_geometry(const struct fdt *fdt, int node, struct zshm_geometry *g, uint32_t *self,
+                          uint64_t *base, unsigned *intid)
+{
+	uint64_t size;
+	uint32_t section, irq;
+
+	if (fdt_read_reg(fdt, node, 0, base, &size) ||
+	    fdt_read_u32(fdt, node, "zvm,section-size", &section) ||
+	    fdt_read_u32(fdt, node, "zvm,self", self) ||
+	    fdt_read_u32(fdt, node, "zvm,writers", &g->writers) ||
+	    fdt_read_u32(fdt, node, "zvm,readers", &g->readers) ||
+	    fdt_read_u32(fdt, node, "zvm,channel", &channel_id))
+		return false;
+	g->section_size = section;
+	g->member_count = (uint32_t)fdt_stringlist_count(fdt, node, "zvm,members");
+	*intid = fdt_read_u32_index(fdt, node, "interrupts", 1, &irq) ? 0 : 32 + irq;
+	return g->section_size * g->member_count == size;
+}
+
+unsigned zshm_test_init(const void *dtb)
+{
+	struct fdt fdt;
+	struct zshm_geometry g;
+	uint64_t base;
+	uint32_t self;
+	unsigned intid = 0;
+	int node;
+
+	if (fdt_init(&fdt, dtb, DTB_MAX)) {
+		bm_puts("zshm: no devicetree\n");
+		return 0;
+	}
+	node = fdt_node_offset_by_compatible(&fdt, -1, "zvm,zshm-channel");
+	if (node < 0 || !read_geometry(&fdt, node, &g, &self, &base, &intid) ||
+	    zshm_open(&ep, (void *)(uintptr_t)base, &g, self)) {
+		if (node >= 0)
+			bm_puts("zshm: channel node unusable\n");
+		return 0;
+	}
+	peer = self == 0 ? 1 : 0;
+	opened = true;
+	say("member ", self, "");
+	more(" of channel ", channel_id, "");
+	more(", epoch ", ep.epoch, intid ? ", doorbell\n" : ", polling\n");
+	return intid;
+}
+
+void zshm_test_doorbell(void)
+{
+	doorbells_taken++;
+}
+
+static void ring_peer(void)
+{
+	bm_hvc3(ZVM_HC_ZSHM_NOTIFY, channel_id, 1u << peer);
+}
+
+/* Until something may have changed: a doorbell or the next tick. */
+static void wait_event(void)
+{
+	bm_beat_if_due();
+	__asm__ volatile("wfi");
+}
+
+static uint32_t message_of(uint32_t seq, uint32_t epoch, uint8_t *m)
+{
+	uint32_t len = MSG_HEADER + seq % (ZSHM_MSG_MAX - MSG_HEADER + 1);
+
+	for (uint32_t i = 0; i < 4; i++) {
+		m[i] = (uint8_t)(seq >> (8 * i));
+		m[4 + i] = (uint8_t)(epoch >> (8 * i));
+	}
+	for (uint32_t i = MSG_HEADER; i < len; i++)
+		m[i] = (uint8_t)(seq * 7u + i * 13u);
+	return len;
+}
+
+static uint32_t fnv(uint32_t h, const uint8_t *m, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ m[i]) * FNV_PRIME;
+	return h;
+}
+
+static uint32_t word_at(const uint8_t *m)
+{
+	return (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
+}
+
+/* Sends one message, waiting while the ring is full; false on a broken peer. */
+static bool send_one(const uint8_t *m, uint32_t len, uint64_t *full)
+{
+	bool bell;
+	int rc;
+
+	while ((rc = zshm_send(&ep, peer, m, len, bm_counter(), &bell)) == -ZE_AGAIN) {
+		(*full)++;
+		if (!zshm_arm_space(&ep, peer))
+			wait_event();
+		if (zshm_peer_changed(&ep, peer))
+			return true; /* the caller sees the new epoch */
+	}
+	if (rc)
+		return false;
+	if (bell)
+		ring_peer();
+	return true;
+}
+
+static void send_stream(void)
+{
+	uint8_t m[ZSHM_MSG_MAX];
+	uint32_t epoch = zshm_peer_epoch(&ep, peer), sum = FNV_OFFSET, seq = 0;
+	uint64_t full = 0;
+
+	(void)zshm_peer_changed(&ep, peer);
+	while (seq < STREAM_MSGS) {
+		uint32_t len = message_of(seq, epoch, m);
+
+		if (!send_one(m, len, &full)) {
+			say("peer's indices broken after ", seq, " messages\n");
+			return;
+		}
+		if (zshm_peer_epoch(&ep, peer) != epoch) {
+			epoch = zshm_peer_epoch(&ep, peer);
+			say("peer restarted (epoch ", epoch, "): stream reset\n");
+			seq = 0;
+			sum = FNV_OFFSET;
+			continue;
+		}
+		sum = fnv(sum, m, len);
+		seq++;
+		bm_beat_if_due();
+	}
+	say("sent ", seq, " messages, checksum ");
+	bm_puthex(sum);
+	more(", full ", full, "\n");
+}
+
+static int recv_one(uint8_t *m, bool *rang)
+{
+	bool bell;
+	int n;
+
+	n = zshm_recv(&ep, peer, m, ZSHM_MSG_MAX, bm_counter(), &bell);
+	if (bell) {
+		ring_peer();
+		*rang = true;
+	}
+	return n;
+}
+
+static void receive_stream(void)
+{
+	uint8_t m[ZSHM_MSG_MAX], want[ZSHM_MSG_MAX];
+	uint32_t sum = FNV_OFFSET, seq = 0, bad = 0, stale = 0;
+	uint64_t bells_before = doorbells_taken;
+	bool rang = false;
+
+	while (seq < STREAM_MSGS) {
+		int n = recv_one(m, &rang);
+
+		if (n == -ZE_AGAIN) {
+			if (!zshm_arm_recv(&ep, peer))
+				wait_event();
+			zshm_disarm_recv(&ep, peer);
+			continue;
+		}
+		if (n < (int)MSG_HEADER) {
+			bad++;
+			continue;
+		}
+		if (word_at(m + 4) != ep.epoch) {
+			stale++; /* meant for an earlier incarnation of ours */
+			continue;
+		}
+		if (word_at(m) != seq || message_of(seq, ep.epoch, want) != (uint32_t)n ||
+		    fnv(0, m, (uint32_t)n) != fnv(0, want, (uint32_t)n))
+			bad++;
+		sum = fnv(sum, m, (uint32_t)n);
+		seq++;
+		if (seq % PROGRESS_EVERY == 0)
+			say("received ", seq, "\n");
+		bm_beat_if_due();
+	}
+	say("received ", seq, " messages, checksum ");
+	bm_puthex(sum);
+	more(", bad ", bad, "");
+	more(", stale ", stale, "");
+	more(", doorbells ", doorbells_taken - bells_before, "\n");
+}
+
+static void fill(void)
+{
+	uint8_t m[ZSHM_MSG_MAX];
+	uint32_t seq = 0;
+	bool bell;
+
+	while (zshm_send(&ep, peer, m, message_of(seq, zshm_peer_epoch(&ep, peer), m), bm_counter(),
+	                 &bell) == 0)
+		seq++;
+	say("full after ", seq, " messages\n");
+}
+
+static void drain(void)
+{
+	uint8_t m[ZSHM_MSG_MAX], want[ZSHM_MSG_MAX];
+	uint32_t seq = 0, bad = 0;
+	bool rang = false;
+	int n;
+
+	while ((n = recv_one(m, &rang)) != -ZE_AGAIN) {
+		if (n < (int)MSG_HEADER || word_at(m) != seq ||
+		    message_of(seq, word_at(m + 4), want) != (uint32_t)n ||
+		    fnv(0, m, (uint32_t)n) != fnv(0, want, (uint32_t)n))
+			bad++;
+		seq++;
+	}
+	say("drained ", seq, "");
+	more(" messages, bad ", bad, "\n");
+}
+
+static void notify_channel_0(void)
+{
+	int64_t rc = (int64_t)bm_hvc3(ZVM_HC_ZSHM_NOTIFY, 0, 0);
+
+	bm_puts(rc < 0 ? "zshm: notify channel 0 -> -" : "zshm: notify channel 0 -> ");
+	bm_putu((uint64_t)(rc < 0 ? -rc : rc));
+	bm_puts("\n");
+}
+
+static void write_peer_section(void)
+{
+	volatile uint32_t *state = &zshm_header_of(ep.base, &ep.geo, peer)->state;
+
+	bm_puts("zshm: writing into the peer's read-only section\n");
+	*state = 0;
+	bm_puts("zshm: the write went through\n");
+}
+
+bool zshm_test_key(int c)
+{
+	if (c == 'k') {
+		notify_channel_0(); /* members and non-members alike */
+		return true;
+	}
+	if (!opened || (c != 'z' && c != 'y' && c != 'f' && c != 'e' && c != 'x'))
+		return false;
+	switch (c) {
+	case 'z': send_stream(); break;
+	case 'y': receive_stream(); break;
+	case 'f': fill(); break;
+	case 'e': drain(); break;
+	case 'x': write_peer_section(); break;
+	default: break;
+	}
+	return true;
+}
