@@ -106,6 +106,9 @@ struct vm_config {
 	uint32_t heartbeat_timeout_ms; /* a beating guest's longest silence */
 	/* Identity-mapped device regions and their interrupts (INTIDs). */
 	struct vm_region passthrough[VM_MAX_PASSTHROUGH];
+	/* Its node says `trusted`: the operator accepts that a DMA-capable
+	 * device there can reach all memory (ZVM programs no SMMU). */
+	bool passthrough_trusted[VM_MAX_PASSTHROUGH];
 	uint32_t passthrough_count;
 	uint32_t intids[VM_MAX_SPIS];
 	uint32_t intid_count;

@@ -112,6 +112,21 @@ static const char *board_device_at(const struct board_desc *board, const struct 
 	return NULL;
 }
 
+/*
+ * A device that can master the bus (DMA) writes wherever it is told, other
+ * VMs' RAM and ZVM's included: without an SMMU that ZVM programs, only the
+ * operator can accept that (`trusted`).  DMA-capable is what the board's
+ * devicetree says: a virtio,mmio node (its queues are in guest memory).
+ */
+static bool board_dma_device_at(const struct board_desc *board, const struct vm_region *r)
+{
+	for (uint32_t i = 0; i < board->virtio_count; i++)
+		if (cfg_overlaps(r->base, r->size, board->virtio[i].reg.base,
+		                 board->virtio[i].reg.size))
+			return true;
+	return false;
+}
+
 /* What the guest sees at r's address (pass-through is identity-mapped). */
 static const char *guest_window_at(const struct vm_config *vm, const struct vm_region *r)
 {
@@ -154,6 +169,12 @@ static int check_passthrough(struct cfg_ctx *ctx, uint32_t index, const char *wh
 					                text, other->name);
 			}
 		}
+		if (!vm->passthrough_trusted[i] && board_dma_device_at(ctx->board, r))
+			return cfg_fail(ctx, ZE_CONFLICT, where,
+			                "pass-through %s holds a DMA-capable device (virtio,mmio) "
+			                "that could write any memory: mark its node 'trusted;' "
+			                "to accept that (ZVM programs no SMMU)",
+			                text);
 	}
 	return 0;
 }

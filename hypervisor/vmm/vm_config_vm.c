@@ -15,7 +15,7 @@ static const char *const vm_props[] = { "os-type",      "cpus",         "memory"
 	                                "bootargs",     "uart",         "autostart",
 	                                "recovery",     "direct-irq",   "heartbeat-timeout-ms",
 	                                "abort-policy", "pmu-counters", NULL };
-static const char *const passthrough_props[] = { "reg", "interrupts", NULL };
+static const char *const passthrough_props[] = { "reg", "interrupts", "trusted", NULL };
 
 static const char *const os_type_names[] = {
 	[VM_OS_RTOS] = "rtos",
@@ -263,8 +263,15 @@ static int parse_subnodes(struct cfg_ctx *ctx, int vm_node, const char *where, s
 			                name ? name : "?");
 		fmt_snprintf(pt_where, sizeof(pt_where), "%s %s", where, name);
 		rc = cfg_check_props(ctx, node, pt_where, passthrough_props);
+		uint32_t first = vm->passthrough_count;
+		bool trusted = false;
+
 		if (rc == 0)
 			rc = read_passthrough_regs(ctx, node, pt_where, vm);
+		if (rc == 0)
+			rc = cfg_read_flag(ctx, node, pt_where, "trusted", &trusted);
+		for (uint32_t i = first; rc == 0 && i < vm->passthrough_count; i++)
+			vm->passthrough_trusted[i] = trusted;
 		if (rc == 0)
 			rc = read_passthrough_irqs(ctx, node, pt_where, vm);
 		if (rc)

@@ -207,6 +207,10 @@ static const struct bad_case bad_cases[] = {
 	{ "passthrough_twice", -ZE_CONFLICT,
 	  VMS "linux': pass-through "
 	      "0xa003000-0xa003fff is already given to vm 'rtos'" },
+	{ "passthrough_dma", -ZE_CONFLICT,
+	  VMS "linux': pass-through 0xa002000-0xa002fff holds a DMA-capable device "
+	      "(virtio,mmio) that could write any memory: mark its node 'trusted;' to accept "
+	      "that (ZVM programs no SMMU)" },
 	{ "passthrough_ram", -ZE_CONFLICT,
 	  VMS "rtos': pass-through "
 	      "0x60000000-0x60000fff overlaps RAM (only device regions can be "
