@@ -30,7 +30,7 @@ PORTABLE_RPC := lib/rpc_datagram.c lib/rpc_serial.c lib/rpc_request.c lib/rpc_se
 PORTABLE_BOARD_DT := hypervisor/kernel/board_dt.c hypervisor/kernel/board_dt_dev.c \
 	$(PORTABLE_FDT) $(PORTABLE_ZERROR)
 PORTABLE_VM_CONFIG := hypervisor/vmm/vm_config.c hypervisor/vmm/vm_config_vm.c \
-	hypervisor/vmm/vm_config_virtio.c hypervisor/vmm/vm_config_zshm.c \
+	hypervisor/vmm/vm_config_virtio.c hypervisor/vmm/vm_config_net.c hypervisor/vmm/vm_config_zshm.c \
 	hypervisor/vmm/vm_config_check.c $(PORTABLE_BOARD_DT)
 PORTABLE_PACKAGE := hypervisor/vmm/package.c hypervisor/vmm/package_build.c \
 	$(PORTABLE_CRC32) $(PORTABLE_ZERROR)
@@ -69,6 +69,11 @@ PORTABLE_VIRTIO_CONSOLE := hypervisor/vdev/virtio_console.c $(PORTABLE_VIRTIO_MM
 PORTABLE_VIRTIO_BLK := hypervisor/vdev/virtio_blk.c $(PORTABLE_VIRTIO_MMIO)
 # ZVM as the driver of a board's virtio-mmio device (the board disk and NIC).
 PORTABLE_VIRTIO_DRV := hypervisor/drivers/virtio_drv.c $(PORTABLE_ZERROR)
+PORTABLE_VIRTIO_NET := hypervisor/vdev/virtio_net.c $(PORTABLE_VIRTIO_MMIO)
+# Networking: the virtual switch, ZVM's own ARP/IPv4/ICMP/UDP stack.
+PORTABLE_VSWITCH := hypervisor/net/vswitch.c $(PORTABLE_ZERROR)
+PORTABLE_NETSTACK := hypervisor/net/netstack.c hypervisor/net/netstack_arp.c \
+	hypervisor/net/netstack_udp.c $(PORTABLE_ZERROR)
 
 # What tools/zvmpack shares with ZVM: the validator and the package format.
 PORTABLE_ZVMPACK := $(sort $(PORTABLE_VM_CONFIG) $(PORTABLE_PACKAGE))
@@ -80,4 +85,5 @@ PORTABLE_SRCS := $(sort $(PORTABLE_FDT_WRITE) $(PORTABLE_ZERROR) $(PORTABLE_CRC3
 	$(PORTABLE_VGIC) $(PORTABLE_HEAP) $(PORTABLE_PAGE_ALLOC) $(PORTABLE_LOGRING) \
 	$(PORTABLE_CMD) $(PORTABLE_LINEEDIT) $(PORTABLE_STAGE2) $(PORTABLE_ESR) \
 	$(PORTABLE_MMIO) $(PORTABLE_GUEST_EXCEPTION) $(PORTABLE_VMID) $(PORTABLE_HEARTBEAT) $(PORTABLE_VUART) $(PORTABLE_CONSOLE_RING) $(PORTABLE_TERM_QUERY) \
-	$(PORTABLE_VIRTIO_CONSOLE) $(PORTABLE_VIRTIO_BLK) $(PORTABLE_VIRTIO_DRV))
+	$(PORTABLE_VIRTIO_CONSOLE) $(PORTABLE_VIRTIO_BLK) $(PORTABLE_VIRTIO_DRV) \
+	$(PORTABLE_VIRTIO_NET) $(PORTABLE_VSWITCH) $(PORTABLE_NETSTACK))

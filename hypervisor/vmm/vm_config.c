@@ -194,7 +194,7 @@ static int parse_zvm_node(struct cfg_ctx *ctx, int zvm)
 static int parse_vms(struct cfg_ctx *ctx, int zvm)
 {
 	struct system_config *out = ctx->out;
-	int vms = -1, channels = -1, node, rc;
+	int vms = -1, channels = -1, network = -1, node, rc;
 	const char *name;
 
 	for (node = fdt_first_subnode(&ctx->fdt, zvm); node >= 0;
@@ -204,6 +204,8 @@ static int parse_vms(struct cfg_ctx *ctx, int zvm)
 			vms = node;
 		else if (name && strcmp(name, "channels") == 0)
 			channels = node;
+		else if (name && strcmp(name, "network") == 0)
+			network = node;
 		else
 			return cfg_fail(ctx, ZE_UNKNOWN, "/zvm", "unknown node '%s'",
 			                name ? name : "?");
@@ -223,7 +225,10 @@ static int parse_vms(struct cfg_ctx *ctx, int zvm)
 			return rc;
 		out->vm_count++;
 	}
-	return channels < 0 ? 0 : cfg_parse_channels(ctx, channels);
+	rc = channels < 0 ? 0 : cfg_parse_channels(ctx, channels);
+	if (rc == 0 && network >= 0)
+		rc = cfg_parse_network(ctx, network);
+	return rc ? rc : cfg_check_macs(ctx);
 }
 
 int vm_config_parse(const void *blob, size_t size, const struct board_desc *board,

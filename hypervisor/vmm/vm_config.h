@@ -64,12 +64,15 @@ struct vm_region {
 enum vm_virtio_type {
 	VM_VIRTIO_CONSOLE, /* hvc0, on the VM's console ring */
 	VM_VIRTIO_BLK,     /* /dev/vda: a RAM disk or a partition of the board's disk */
+	VM_VIRTIO_NET,     /* a port of ZVM's virtual switch (docs/network.md) */
 };
+#define VM_MAC_LEN 6 /* an Ethernet MAC address */
 /* Where a device's data goes (`backing`). */
 enum vm_virtio_backing {
 	VM_BACKING_CONSOLE, /* the VM's console ring */
 	VM_BACKING_RAM,     /* a RAM disk of `size` bytes, ZVM's memory */
 	VM_BACKING_DISK,    /* `partition` of the board's block device */
+	VM_BACKING_SWITCH,  /* a port of ZVM's virtual switch */
 };
 /* A RAM disk: whole pages, at most this much. */
 #define VM_RAMDISK_ALIGN   0x1000ull
@@ -84,6 +87,7 @@ struct vm_virtio {
 	uint64_t offset,
 	        size;   /* blk: the partition's bytes on the board disk; the RAM disk's size */
 	bool read_only; /* blk: writes refused (VIRTIO_BLK_F_RO) */
+	uint8_t mac[VM_MAC_LEN]; /* net: the only source address it may send with */
 };
 
 struct vm_config {
@@ -143,6 +147,16 @@ struct zshm_channel_config {
 /* The management protocol's key (lib/rpc.h RPC_KEY_BYTES). */
 #define VM_CONFIG_MGMT_KEY_BYTES 32
 
+/*
+ * ZVM's own address on its virtual switch (/zvm/network, vm_config_net.c):
+ * IPv4 addresses in host byte order.
+ */
+struct net_config {
+	bool present;
+	uint8_t mac[VM_MAC_LEN];
+	uint32_t address, netmask, gateway; /* gateway 0: none */
+};
+
 struct system_config {
 	uint32_t zvm_cpu;            /* logical core, board order */
 	struct vm_region zvm_memory; /* host RAM ZVM keeps */
@@ -152,6 +166,7 @@ struct system_config {
 	uint32_t vm_count;
 	struct zshm_channel_config channels[ZSHM_MAX_CHANNELS];
 	uint32_t channel_count;
+	struct net_config network;
 };
 
 /*

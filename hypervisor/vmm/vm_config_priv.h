@@ -49,6 +49,12 @@ int cfg_check_partitions(struct cfg_ctx *ctx);
 /* The channels node, once every VM is read (vm_config_zshm.c). */
 int cfg_parse_channels(struct cfg_ctx *ctx, int node);
 
+/* The network node and the MACs of every port (vm_config_net.c). */
+int cfg_parse_network(struct cfg_ctx *ctx, int node);
+int cfg_read_mac(struct cfg_ctx *ctx, int node, const char *where, const char *name,
+                 uint8_t mac[VM_MAC_LEN]);
+int cfg_check_macs(struct cfg_ctx *ctx);
+
 /* Checks between VMs, ZVM and the board, then host placement (vm_config_check.c). */
 int cfg_check_system(struct cfg_ctx *ctx);
 

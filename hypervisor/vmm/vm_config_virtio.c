@@ -13,16 +13,18 @@
 #define VIRTIO_DEFAULT_SPI0 (GUEST_INTID_VIRTIO0 - GIC_SPI_BASE)
 
 static const char *const virtio_props[] = { "type",      "backing",   "interrupt", "size",
-	                                    "partition", "read-only", NULL };
+	                                    "partition", "read-only", "mac",       NULL };
 
 static const char *const type_names[] = {
 	[VM_VIRTIO_CONSOLE] = "console",
 	[VM_VIRTIO_BLK] = "blk",
+	[VM_VIRTIO_NET] = "net",
 };
 static const char *const backing_names[] = {
 	[VM_BACKING_CONSOLE] = "console",
 	[VM_BACKING_RAM] = "ram",
 	[VM_BACKING_DISK] = "disk",
+	[VM_BACKING_SWITCH] = "switch",
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -76,7 +78,8 @@ static int read_type(struct cfg_ctx *ctx, int node, const char *where, struct vm
 			return 0;
 		}
 	}
-	return cfg_fail(ctx, ZE_MALFORMED, where, "type \"%s\" is not one of console, blk", value);
+	return cfg_fail(ctx, ZE_MALFORMED, where, "type \"%s\" is not one of console, blk, net",
+	                value);
 }
 
 /* A console's backing is its console ring; a disk's is "ram" or "disk", given. */
@@ -93,6 +96,13 @@ static int read_backing(struct cfg_ctx *ctx, int node, const char *where, struct
 			return 0;
 		return cfg_fail(ctx, ZE_MALFORMED, where,
 		                "a console device's backing is \"console\", not \"%s\"", value);
+	}
+	if (d->type == VM_VIRTIO_NET) {
+		d->backing = VM_BACKING_SWITCH;
+		if (!value[0] || strcmp(value, backing_names[VM_BACKING_SWITCH]) == 0)
+			return 0;
+		return cfg_fail(ctx, ZE_MALFORMED, where,
+		                "a net device's backing is \"switch\", not \"%s\"", value);
 	}
 	if (strcmp(value, backing_names[VM_BACKING_RAM]) == 0)
 		d->backing = VM_BACKING_RAM;
@@ -208,6 +218,19 @@ static int read_interrupt(struct cfg_ctx *ctx, int node, const char *where, stru
 	return 0;
 }
 
+/* A net device's address is required; no other device has one. */
+static int read_mac(struct cfg_ctx *ctx, int node, const char *where, struct vm_virtio *d)
+{
+	bool has = has_prop(ctx, node, "mac");
+
+	if (d->type != VM_VIRTIO_NET)
+		return has ? cfg_fail(ctx, ZE_UNKNOWN, where, "only a net device has a mac") : 0;
+	if (!has)
+		return cfg_fail(ctx, ZE_MISSING, where,
+		                "a net device needs its mac (e.g. mac = [52 54 00 12 34 56])");
+	return cfg_read_mac(ctx, node, where, "mac", d->mac);
+}
+
 /* Against the VM's other devices read so far. */
 static int check_against_others(struct cfg_ctx *ctx, const char *where, const struct vm_config *vm,
                                 const struct vm_virtio *d)
@@ -252,6 +275,8 @@ int cfg_parse_virtio(struct cfg_ctx *ctx, int node, const char *where, struct vm
 		rc = read_storage(ctx, node, where, &d);
 	if (rc == 0)
 		rc = read_interrupt(ctx, node, where, &d);
+	if (rc == 0)
+		rc = read_mac(ctx, node, where, &d);
 	if (rc == 0)
 		rc = check_against_others(ctx, where, vm, &d);
 	if (rc == 0)

@@ -138,6 +138,27 @@ static void test_mgmt_key(void **state)
 	assert_false(cfg.has_mgmt_key);
 }
 
+/* Net devices and ZVM's own address on the switch. */
+static void test_network(void **state)
+{
+	(void)state;
+	static const uint8_t zvm_mac[6] = { 0x52, 0x54, 0, 0x5a, 0x56, 0x4d };
+	static const uint8_t linux_mac[6] = { 0x52, 0x54, 0, 0, 0, 2 };
+	assert_int_equal(parse("vmconfig/good_net", &qemu_board), 0);
+	assert_true(cfg.network.present);
+	assert_int_equal(cfg.network.address, 0x0a00020f);
+	assert_int_equal(cfg.network.netmask, 0xffffff00);
+	assert_int_equal(cfg.network.gateway, 0x0a000202);
+	assert_memory_equal(cfg.network.mac, zvm_mac, 6);
+	assert_int_equal(cfg.vms[1].virtio[0].type, VM_VIRTIO_NET);
+	assert_int_equal(cfg.vms[1].virtio[0].intid, 50);
+	assert_memory_equal(cfg.vms[1].virtio[0].mac, linux_mac, 6);
+	assert_string_equal(vm_virtio_type_name(VM_VIRTIO_NET), "net");
+	/* Without the node ZVM has no address. */
+	assert_int_equal(parse("vmconfig/good", &qemu_board), 0);
+	assert_false(cfg.network.present);
+}
+
 static void test_virtio_devices(void **state)
 {
 	(void)state;
@@ -298,7 +319,7 @@ static const struct bad_case bad_cases[] = {
 	      "within 50..600000" },
 	{ "too_many_vms", -ZE_LIMIT, "config: /zvm/vms: more than 8 VMs" },
 	{ "virtio_type", -ZE_MALFORMED,
-	  VMS "linux' virtio@0: type \"gpu\" is not one of console, blk" },
+	  VMS "linux' virtio@0: type \"gpu\" is not one of console, blk, net" },
 	{ "blk_no_backing", -ZE_MISSING,
 	  VMS "linux' virtio@1: a blk device needs 'backing': \"ram\" (with size) or \"disk\" "
 	      "(with partition)" },
@@ -327,6 +348,26 @@ static const struct bad_case bad_cases[] = {
 	      "<0x0 0x100000>" },
 	{ "console_size", -ZE_MALFORMED,
 	  VMS "linux' virtio@0: size, partition and read-only are a blk device's" },
+	{ "net_no_mac", -ZE_MISSING,
+	  VMS "linux' virtio@2: a net device needs its mac (e.g. mac = [52 54 00 12 34 56])" },
+	{ "net_mac_group", -ZE_MALFORMED,
+	  VMS "linux' virtio@2: mac: a group (multicast) address; a port's MAC is unicast" },
+	{ "net_mac_length", -ZE_MALFORMED,
+	  VMS "linux' virtio@2: mac: 5 bytes, a MAC is 6 (e.g. [52 54 00 12 34 56])" },
+	{ "net_mac_twice", -ZE_CONFLICT,
+	  VMS "linux' virtio@2: mac is also a net device's of vm 'rtos'" },
+	{ "net_mac_zvm", -ZE_CONFLICT, VMS "linux' virtio@2: mac is ZVM's own (/zvm/network)" },
+	{ "net_mac_console", -ZE_UNKNOWN, VMS "linux' virtio@0: only a net device has a mac" },
+	{ "network_address", -ZE_MALFORMED,
+	  "config: /zvm/network: address \"10.0.2.256\" is not an IPv4 address a.b.c.d" },
+	{ "network_netmask", -ZE_MALFORMED,
+	  "config: /zvm/network: netmask: ones then zeros, not all zero" },
+	{ "network_gateway", -ZE_MALFORMED,
+	  "config: /zvm/network: gateway: not on the address's subnet" },
+	{ "network_broadcast", -ZE_MALFORMED,
+	  "config: /zvm/network: address: the subnet's network or broadcast address" },
+	{ "network_no_mac", -ZE_MISSING, "config: /zvm/network: missing required property 'mac'" },
+	{ "network_unknown_prop", -ZE_UNKNOWN, "config: /zvm/network: unknown property 'dns'" },
 	{ "virtio_slot", -ZE_MALFORMED,
 	  VMS "linux' virtio@20: 'virtio@20': a virtio node "
 	      "is virtio@<slot>, the slot in hex (0-1f)" },
@@ -535,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_good_fixture),
 		cmocka_unit_test(test_mgmt_key),
 		cmocka_unit_test(test_virtio_devices),
+		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_zshm_channels),
 		cmocka_unit_test(test_not_a_blob),
 		cmocka_unit_test(test_truncated_everywhere),

@@ -1,0 +1,2 @@
+UNIT_TESTS += test_netstack
+test_netstack_SRCS := $(PORTABLE_NETSTACK)

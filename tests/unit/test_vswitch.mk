@@ -1,0 +1,2 @@
+UNIT_TESTS += test_vswitch
+test_vswitch_SRCS := $(PORTABLE_VSWITCH)
