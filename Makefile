@@ -32,7 +32,7 @@ endif
 include hypervisor/boards/$(BOARD).mk
 include mk/warnings.mk
 ZVM_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/kernel \
-	hypervisor/vmm hypervisor/vgic hypervisor/vdev hypervisor/zshm hypervisor/selftest hypervisor/agent lib
+	hypervisor/vmm hypervisor/vgic hypervisor/vdev hypervisor/zshm hypervisor/net hypervisor/selftest hypervisor/agent lib
 # asm-offsets.c is not linked: it generates asm-offsets.h for the .S files.
 ASM_OFFSETS_SRC := hypervisor/arch/arm64/asm-offsets.c
 ASM_OFFSETS_H := $(BUILD)/asm-offsets.h
@@ -131,7 +131,7 @@ $(BUILD)/baremetal/baremetal.bin: FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C guests/baremetal
 $(BUILD)/rtos/rtos.bin: FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C guests/rtos
-$(BUILD)/linux/Image $(BUILD)/linux/initramfs.cpio.gz: | bootstrap
+$(BUILD)/linux/Image $(BUILD)/linux/initramfs.cpio.gz: FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C guests/linux
 
 $(IMAGES)/%: FORCE

@@ -126,6 +126,21 @@ static void print_disk(struct cmd_io *io, const struct vm_virtio_snapshot *d)
 	           b->io_errors, b->unsupported, b->malformed);
 }
 
+/* A net device's frames, as its driver and the virtual switch saw them. */
+static void print_net(struct cmd_io *io, const struct vm_virtio_snapshot *d)
+{
+	const struct virtio_net_stats *n = &d->net;
+
+	cmd_printf(io,
+	           "    mac %02x:%02x:%02x:%02x:%02x:%02x on the virtual switch: tx packets %lu "
+	           "bytes %lu errors %lu, rx packets %lu bytes %lu errors %lu dropped %lu (no "
+	           "buffer), "
+	           "spoofed %lu, malformed %lu\n",
+	           d->mac[0], d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5], n->tx_packets,
+	           n->tx_bytes, n->tx_errors, n->rx_packets, n->rx_bytes, n->rx_errors,
+	           n->rx_dropped, d->spoofed, d->switch_dropped);
+}
+
 /* Emulated and VirtIO devices: type, how they are virtualized, counters. */
 static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
 {
@@ -147,6 +162,8 @@ static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
 		           d->stats.resets);
 		if (d->is_blk)
 			print_disk(io, d);
+		if (d->is_net)
+			print_net(io, d);
 	}
 }
 

@@ -161,6 +161,7 @@ static int build_stage2(struct vm *vm, struct zerr_msg *msg)
 
 static void release(struct vm *vm)
 {
+	vm_virtio_net_release(vm); /* no frame reaches it from here on */
 	zshm_unmap_vm(vm);
 	vm_virtio_release(vm);
 	if (vm->s2.root)

@@ -2,7 +2,9 @@
 #include "vmm/vm_boot.h"
 #include "kernel/board_dt.h"
 #include "kernel/log.h"
+#include "kernel/percpu.h"
 #include "lib/string.h"
+#include "net/net_service.h"
 #include "vmm/package.h"
 #include "vmm/vm.h"
 #include "zshm/zshm.h"
@@ -135,6 +137,9 @@ void vm_boot_create(void)
 
 	if (have_config)
 		zshm_setup(&config); /* before its members map it */
+	/* The switch before the VMs: their net devices become its ports. */
+	net_service_start(have_config ? &config.network : NULL,
+	                  have_config ? config.zvm_cpu : this_cpu_id());
 	for (unsigned i = 0; have_config && i < config.vm_count; i++) {
 		const struct vm_config *c = &config.vms[i];
 		struct vm_blob image, initrd;

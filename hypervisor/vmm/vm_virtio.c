@@ -4,6 +4,8 @@
  */
 #include "vmm/vm_virtio.h"
 
+#include "lib/string.h"
+#include "net/net_service.h"
 #include "vmm/vm.h"
 
 /* Under the VM's lock (a QueueNotify in the trap path), as the UART's output. */
@@ -24,6 +26,37 @@ void vm_virtio_set_irq(void *ctx, bool level)
 	vgic_set_level(&d->vm->vgic, d->intid, 0, level);
 }
 
+static void net_tx_kick(void *ctx)
+{
+	net_kick(ctx);
+}
+
+/* A net device afresh; its switch port on its first start, kept until deletion. */
+static int net_setup(struct vm *vm, struct vm_virtio_dev *d, bool first)
+{
+	int err = 0;
+
+	/* The switch may be delivering to the device: set it up between two frames. */
+	net_service_lock();
+	virtio_net_init(&d->model.net, &vm->virtio.ram, d->cfg->mac, net_tx_kick, d,
+	                vm_virtio_set_irq, d);
+	if (first) {
+		d->port = -1;
+		err = net_attach(d, vm->cfg.name);
+	}
+	net_service_unlock();
+	return err;
+}
+
+void vm_virtio_net_release(struct vm *vm)
+{
+	net_service_lock();
+	for (unsigned i = 0; i < vm->virtio.count; i++)
+		if (vm->virtio.dev[i].cfg->type == VM_VIRTIO_NET)
+			net_detach(&vm->virtio.dev[i]);
+	net_service_unlock();
+}
+
 int vm_virtio_register(struct vm *vm)
 {
 	struct vm_virtio_devs *v = &vm->virtio;
@@ -36,6 +69,7 @@ int vm_virtio_register(struct vm *vm)
 	for (uint32_t i = 0; i < vm->cfg.virtio_count && !err; i++) {
 		const struct vm_virtio *c = &vm->cfg.virtio[i];
 		struct vm_virtio_dev *d = &v->dev[v->count];
+		bool first = d->vm == NULL;
 
 		d->vm = vm;
 		d->intid = c->intid;
@@ -44,6 +78,9 @@ int vm_virtio_register(struct vm *vm)
 		if (c->type == VM_VIRTIO_BLK) {
 			err = vm_virtio_blk_setup(d);
 			d->dev = &d->model.blk.dev;
+		} else if (c->type == VM_VIRTIO_NET) {
+			err = net_setup(vm, d, first);
+			d->dev = &d->model.net.dev;
 		} else {
 			virtio_console_init(&d->model.console, &v->ram, console_output, vm,
 			                    vm_virtio_set_irq, d);
@@ -85,6 +122,15 @@ unsigned vm_virtio_snapshot(const struct vm *vm, struct vm_virtio_snapshot *out)
 			out[i].blk = b->stats;
 			out[i].bytes_out = b->stats.bytes_written;
 			out[i].bytes_in = b->stats.bytes_read;
+		} else if (c->type == VM_VIRTIO_NET) {
+			struct vswitch_port_stats ps = net_port_stats(d);
+			out[i].is_net = true;
+			memcpy(out[i].mac, c->mac, VM_MAC_LEN);
+			out[i].net = d->model.net.stats;
+			out[i].bytes_out = d->model.net.stats.tx_bytes;
+			out[i].bytes_in = d->model.net.stats.rx_bytes;
+			out[i].spoofed = ps.spoofed;
+			out[i].switch_dropped = ps.malformed;
 		} else {
 			out[i].bytes_out = d->model.console.bytes_out;
 			out[i].bytes_in = d->model.console.bytes_in;

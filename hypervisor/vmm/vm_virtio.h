@@ -15,6 +15,7 @@
 #include "vdev/guest_ram.h"
 #include "vdev/virtio_blk.h"
 #include "vdev/virtio_console.h"
+#include "vdev/virtio_net.h"
 #include "vmm/guest_dt.h"
 #include "vmm/vm_config.h"
 
@@ -28,7 +29,10 @@ struct vm_virtio_dev {
 	union {
 		struct virtio_console console;
 		struct virtio_blk blk;
+		struct virtio_net net;
 	} model;
+	/* net: its virtual switch port (-1: none yet). */
+	int port;
 	/* blk: a RAM disk's pages, kept across restarts until the VM is deleted. */
 	uint64_t ram_disk_pa;
 	/* blk: a QueueNotify posted to ZVM's core and not yet served. */
@@ -57,6 +61,11 @@ struct vm_virtio_snapshot {
 	enum vm_virtio_backing backing;
 	uint64_t offset, size;
 	struct virtio_blk_stats blk;
+	/* net only (is_net): its MAC, frames, and the switch's counts for its port. */
+	bool is_net;
+	uint8_t mac[VM_MAC_LEN];
+	struct virtio_net_stats net;
+	uint64_t spoofed, switch_dropped;
 };
 
 /* Creates the configured devices afresh (as after reset) and registers
@@ -75,6 +84,8 @@ int vm_virtio_blk_setup(struct vm_virtio_dev *d);
 void vm_virtio_quiesce(struct vm *vm);
 /* Frees what the devices kept across restarts (the VM is being deleted). */
 void vm_virtio_release(struct vm *vm);
+/* Takes the VM's net devices off the virtual switch (it is being deleted). */
+void vm_virtio_net_release(struct vm *vm);
 /* Copies every device's state and counters (under the VM's lock). */
 unsigned vm_virtio_snapshot(const struct vm *vm, struct vm_virtio_snapshot *out);
 /* The devices' nodes in the VM's devicetree. */

@@ -1,0 +1,107 @@
+"""The network in the default system (configs/qemu-virt.dts): Linux's eth0,
+Debian's unmodified virtio_net on ZVM's virtio-net device, is a port of
+ZVM's virtual switch, as is ZVM's own stack (10.0.2.15).  Linux pings ZVM's
+stack through the switch; a frame Linux sends with another MAC is dropped
+by the switch and counted, on the port and in `zvm info`; ZVM's counters
+add up on both sides."""
+import re
+
+import pytest
+
+from test_linux_guest import booted, linux_shell
+from test_linux_native import kernel_release  # noqa: F401 (fixture)
+
+ZVM_IP = "10.0.2.15"
+LINUX_IP = "10.0.2.16"
+LINUX_MAC = "52:54:00:12:34:16"
+SPOOFED_MAC = "52:54:00:66:66:66"
+PINGS = 5
+PING_TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def zvm(kernel_release):  # noqa: F811 (the fixture imported above)
+    yield from booted("qemu-virt", "network")
+
+
+def ping(sh, ip, count=PINGS):
+    """Packets received of `count` pings (busybox ping, 5 s per reply)."""
+    return int(sh.run(f"ping -c {count} -W 5 {ip} | grep transmitted",
+                      rf"{count} packets transmitted, (\d+) packets received.*",
+                      timeout=PING_TIMEOUT))
+
+
+def port_counters(zvm, name):
+    """(in, out, spoofed) of the switch port called name, from `net`."""
+    out = zvm.run("net")
+    row = re.search(rf"^  port \d+ {name}: mac \S+, in (\d+) \(\d+ bytes\), out (\d+) "
+                    rf"\(\d+ bytes\), spoofed (\d+), malformed \d+, undeliverable \d+$",
+                    out, re.M)
+    assert row, out
+    return tuple(map(int, row.groups()))
+
+
+def stack_echo_count(zvm):
+    out = zvm.run("net")
+    row = re.search(r"icmp echo (\d+),", out)
+    assert row, out
+    return int(row.group(1))
+
+
+def test_linux_has_eth0_with_its_address(zvm):
+    with linux_shell(zvm) as sh:
+        assert sh.run("cat /sys/class/net/eth0/address", r"(\S+)") == LINUX_MAC
+        assert sh.run("ip -4 addr show eth0 | grep inet", r"\s*inet (\S+) .*") == \
+            LINUX_IP + "/24"
+    assert f"ZVM Linux guest: eth0 {LINUX_IP}/24" in zvm.output
+
+
+def test_linux_pings_zvms_own_stack(zvm):
+    echoes = stack_echo_count(zvm)
+    with linux_shell(zvm) as sh:
+        assert ping(sh, ZVM_IP) == PINGS
+        # The answers came from ZVM: Linux learned its MAC by ARP.
+        neigh = sh.run(f"grep '^{ZVM_IP} ' /proc/net/arp", rf"{ZVM_IP}\s+\S+\s+\S+\s+(\S+)\s.*")
+        assert neigh == "52:54:00:5a:56:4d"
+    assert stack_echo_count(zvm) >= echoes + PINGS
+
+
+def test_a_spoofed_source_mac_is_dropped_and_counted(zvm):
+    _, _, spoofed_before = port_counters(zvm, "linux")
+    with linux_shell(zvm) as sh:
+        # Linux now sends with a MAC that is not the VM's configured one:
+        # the switch drops every such frame, so no ping gets through.
+        sh.run(f"ip link set eth0 address {SPOOFED_MAC}; echo set=$?", r"set=(\d+)")
+        try:
+            assert ping(sh, ZVM_IP, count=2) == 0
+        finally:
+            sh.run(f"ip link set eth0 address {LINUX_MAC}; echo set=$?", r"set=(\d+)")
+        # Back to its own address, it gets through again.
+        assert ping(sh, ZVM_IP, count=2) == 2
+    _, _, spoofed = port_counters(zvm, "linux")
+    assert spoofed >= spoofed_before + 2
+    info = zvm.run("zvm info linux")
+    row = re.search(rf"^    mac {LINUX_MAC} on the virtual switch: tx packets (\d+) .*, "
+                    r"spoofed (\d+), malformed \d+$", info, re.M)
+    assert row, info
+    assert int(row.group(2)) == spoofed
+
+
+def test_zvm_info_counts_the_devices_traffic(zvm):
+    info = zvm.run("zvm info linux")
+    row = re.search(r"^  virtio@2: net \(VirtIO, virtio-mmio v2\), INTID 50, live "
+                    r"\(status 0xf\): requests (\d+), bytes out (\d+) in (\d+), "
+                    r"notifications (\d+), interrupts (\d+), errors 0 "
+                    r"\(malformed rings 0\), resets \d+$", info, re.M)
+    assert row, info
+    requests, bytes_out, bytes_in, notifications, interrupts = map(int, row.groups())
+    assert requests > 0 and notifications > 0 and interrupts > 0
+    assert bytes_out > 0 and bytes_in > 0
+    net = re.search(r"tx packets (\d+) bytes (\d+) errors 0, rx packets (\d+) bytes (\d+) "
+                    r"errors 0 dropped \d+ \(no buffer\)", info)
+    assert net, info
+    tx_packets, tx_bytes, rx_packets, rx_bytes = map(int, net.groups())
+    assert tx_bytes == bytes_out and rx_bytes == bytes_in
+    # What the switch delivered to the port is what the device received.
+    _, port_out, _ = port_counters(zvm, "linux")
+    assert port_out >= rx_packets > 0
