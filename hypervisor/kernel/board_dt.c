@@ -326,5 +326,7 @@ int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out, st
 		rc = board_parse_timer(&ctx);
 	if (!rc)
 		rc = board_parse_virtio(&ctx);
+	if (!rc)
+		rc = board_parse_rtc(&ctx);
 	return rc;
 }

@@ -100,6 +100,8 @@ struct board_desc {
 	struct board_timer timer;
 	struct board_virtio virtio[BOARD_MAX_VIRTIO]; /* by address */
 	uint32_t virtio_count;
+	bool has_rtc;           /* an arm,pl031 node */
+	struct board_range rtc; /* its registers */
 };
 
 /*

@@ -21,6 +21,7 @@ enum timer_irq {
 #define COMPAT_PL011       "arm,pl011"
 #define COMPAT_TIMER       "arm,armv8-timer"
 #define COMPAT_VIRTIO_MMIO "virtio,mmio"
+#define COMPAT_PL031       "arm,pl031"
 
 /* The node's interrupt parent: its own or an ancestor's interrupt-parent. */
 static int interrupt_parent(struct board_ctx *ctx, int node, uint32_t *phandle)
@@ -255,4 +256,17 @@ int board_parse_virtio(struct board_ctx *ctx)
 		insert_by_address(out->virtio, out->virtio_count++, &v);
 	}
 	return 0;
+}
+
+/* The board's RTC, a PL031, when it has one: where ZVM's UTC starts. */
+int board_parse_rtc(struct board_ctx *ctx)
+{
+	int node = find_available(ctx, COMPAT_PL031);
+
+	if (node < 0)
+		return 0;
+	int err = board_read_range(ctx, node, 0, &ctx->out->rtc, "PL031 RTC");
+	if (!err)
+		ctx->out->has_rtc = true;
+	return err;
 }

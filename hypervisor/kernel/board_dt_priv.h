@@ -38,5 +38,6 @@ int board_parse_gic(struct board_ctx *ctx);
 int board_parse_uart(struct board_ctx *ctx);
 int board_parse_timer(struct board_ctx *ctx);
 int board_parse_virtio(struct board_ctx *ctx);
+int board_parse_rtc(struct board_ctx *ctx);
 
 #endif

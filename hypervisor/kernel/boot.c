@@ -26,6 +26,7 @@
 #include "kernel/time.h"
 #include "vmm/vm.h"
 #include "vmm/vm_boot.h"
+#include "zshm/zvm_time.h"
 #include "lib/fdt.h"
 #include "lib/gicv3_defs.h"
 
@@ -232,12 +233,15 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 		          "(QEMU: -M virt,virtualization=on)");
 	set_this_cpu(0, mpidr);
 	read_board(dtb); /* MMU off: byte loads only */
+	zvm_time_sample_rtc(board.has_rtc ? board.rtc.base : 0);
 	build_identity_map();
 	mmu_enable_boot_cpu();
 	console_enable_locking();
 	switch_console_to_board_uart();
 	log_init();
 	init_memory(dtb, fdt_blob_size(dtb)); /* finds the system package too */
+	if (zvm_time_init())
+		boot_fail("no page for the time base");
 	init_gic();
 	init_psci();
 	number_cpus(mpidr);

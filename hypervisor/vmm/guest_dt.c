@@ -6,6 +6,7 @@
 #include "vmm/guest_dt.h"
 #include "zvm/guest_layout.h"
 #include "zvm/zshm.h"
+#include "zvm/timebase.h"
 #include "lib/fdt_write.h"
 #include "lib/gicv3_defs.h"
 #include "lib/psci_defs.h"
@@ -220,6 +221,16 @@ static void write_uart(struct dt_ctx *c)
 	fdt_write_end_node(&c->w);
 }
 
+/* The time base page: a record of version ZVM_TIMEBASE_VERSION, read-only. */
+static void write_time_base(struct dt_ctx *c)
+{
+	fdt_write_begin_node_at(&c->w, GUEST_DT_TIMEBASE_NODE, GUEST_TIMEBASE_BASE);
+	fdt_write_prop_string(&c->w, "compatible", GUEST_DT_TIMEBASE_COMPATIBLE);
+	write_reg(&c->w, GUEST_TIMEBASE_BASE, GUEST_TIMEBASE_SIZE);
+	fdt_write_prop_u32(&c->w, "zvm,version", ZVM_TIMEBASE_VERSION);
+	fdt_write_end_node(&c->w);
+}
+
 static uint32_t virtio_intid(const struct guest_dt_params *p, uint32_t slot)
 {
 	return p->virtio_intid[slot] ? p->virtio_intid[slot] : GUEST_INTID_VIRTIO0 + slot;
@@ -353,6 +364,8 @@ int guest_dt_build(const struct guest_dt_params *p, void *buf, size_t size, stru
 	write_timer(&c);
 	if (p->has_uart)
 		write_uart(&c);
+	if (p->has_time_base)
+		write_time_base(&c);
 	write_virtio(&c);
 	write_zshm(&c);
 	fdt_write_end_node(&c.w);

@@ -6,7 +6,8 @@
  * kernel and our guest RTOS find everything: RAM, one cpu node per vCPU
  * started through PSCI over HVC, the GICv3 with one redistributor frame
  * pair per vCPU, the generic timer, the emulated PL011 with the clocks
- * Linux's AMBA bus insists on, virtio-mmio slots, /chosen and /aliases.
+ * Linux's AMBA bus insists on, virtio-mmio slots, the time base page,
+ * /chosen and /aliases.
  * Portable: unit-tested on the host, read back with ZVM's own parser.
  */
 #ifndef VMM_GUEST_DT_H
@@ -60,7 +61,12 @@ struct guest_dt_params {
 	bool has_uart; /* the emulated PL011 */
 	struct guest_dt_zshm zshm[GUEST_DT_MAX_ZSHM];
 	uint32_t zshm_count;
+	/* The time base page, read-only at GUEST_TIMEBASE_BASE (zvm/timebase.h). */
+	bool has_time_base;
 };
+
+#define GUEST_DT_TIMEBASE_COMPATIBLE "zvm,time-base"
+#define GUEST_DT_TIMEBASE_NODE       "time-base"
 
 /*
  * Writes the VM's devicetree blob into buf[0..size).  Returns its length

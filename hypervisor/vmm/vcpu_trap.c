@@ -21,8 +21,10 @@
 #include "vmm/guest_fault.h"
 #include "vmm/mmio.h"
 #include "vmm/vm.h"
+#include "vmm/smccc.h"
 #include "vmm/vpsci.h"
 #include "zshm/zshm.h"
+#include "zshm/zvm_time.h"
 
 #define INSN_SIZE 4
 #define XZR       31
@@ -61,6 +63,10 @@ static void handle_call(struct vcpu *v, struct trap_frame *f)
 		f->x[0] = (uint64_t)vpsci_call(v, f);
 		return;
 	}
+	if (smccc_owns(fn)) {
+		smccc_call(v, f);
+		return;
+	}
 	switch (fn) {
 	case ZVM_HC_VERSION: f->x[0] = ZVM_HC_ABI_VERSION; break;
 	case ZVM_HC_NULL: f->x[0] = 0; break;
@@ -74,6 +80,9 @@ static void handle_call(struct vcpu *v, struct trap_frame *f)
 		break;
 	case ZVM_HC_VM_ID: f->x[0] = v->vm->id; break;
 	case ZVM_HC_ZSHM_NOTIFY: f->x[0] = (uint64_t)zshm_notify(v, f->x[1], f->x[2]); break;
+	case ZVM_HC_TIME_REPORT:
+		f->x[0] = (uint64_t)zvm_time_report(v->vm->id, f->x[1] + v->vm->cntvoff, f->x[2]);
+		break;
 	default: f->x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED; break;
 	}
 }

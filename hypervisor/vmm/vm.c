@@ -3,6 +3,7 @@
  * builds its stage-2 map once; starting and stopping (vm_run.c) reuse them.
  */
 #include "vmm/vm.h"
+#include "zshm/zvm_time.h"
 #include "kernel/boot.h"
 #include "kernel/log.h"
 #include "kernel/mem.h"
@@ -156,6 +157,10 @@ static int build_stage2(struct vm *vm, struct zerr_msg *msg)
 			return fail(msg, ZE_NOMEM, "cannot map a pass-through region of %s",
 			            c->name);
 	}
+	/* Read-only: a guest write there is a permission fault, its own. */
+	if (c->time_base && stage2_map(&vm->s2, GUEST_TIMEBASE_BASE, zvm_time_page_pa(),
+	                               GUEST_TIMEBASE_SIZE, STAGE2_SHARED_RO))
+		return fail(msg, ZE_NOMEM, "cannot map the time base page into %s", c->name);
 	return zshm_map_vm(vm, msg);
 }
 

@@ -104,6 +104,7 @@ struct vm_config {
 	bool uart;                      /* emulated PL011 console */
 	bool autostart;
 	bool direct_irq;
+	bool time_base; /* the time base page, read-only (docs/timebase.md) */
 	enum vm_recovery recovery;
 	enum vm_abort_policy abort_policy;
 	uint32_t pmu_counters;         /* PMU event counters it gets; 0: all the core has */

@@ -138,6 +138,9 @@ static const char *guest_window_at(const struct vm_config *vm, const struct vm_r
 		return "its emulated GIC redistributors";
 	if (vm->uart && cfg_overlaps(r->base, r->size, GUEST_UART_BASE, GUEST_UART_SIZE))
 		return "its emulated UART";
+	if (vm->time_base &&
+	    cfg_overlaps(r->base, r->size, GUEST_TIMEBASE_BASE, GUEST_TIMEBASE_SIZE))
+		return "its time base page";
 	return NULL;
 }
 

@@ -14,7 +14,7 @@ static const char *const vm_props[] = { "os-type",      "cpus",         "memory"
 	                                "host-address", "image",        "initrd",
 	                                "bootargs",     "uart",         "autostart",
 	                                "recovery",     "direct-irq",   "heartbeat-timeout-ms",
-	                                "abort-policy", "pmu-counters", NULL };
+	                                "abort-policy", "pmu-counters", "time-base", NULL };
 static const char *const passthrough_props[] = { "reg", "interrupts", "trusted", NULL };
 
 static const char *const os_type_names[] = {
@@ -288,6 +288,8 @@ static int read_flags(struct cfg_ctx *ctx, int node, const char *where, struct v
 		rc = cfg_read_flag(ctx, node, where, "autostart", &vm->autostart);
 	if (rc == 0)
 		rc = cfg_read_flag(ctx, node, where, "direct-irq", &vm->direct_irq);
+	if (rc == 0)
+		rc = cfg_read_flag(ctx, node, where, "time-base", &vm->time_base);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "lib/string.h"
 #include "vmm/guest_dt.h"
 #include "zshm/zshm.h"
+#include "zshm/zvm_time.h"
 
 #define DTB_SLOT        0x200000ull /* the last 2 MiB of guest RAM */
 #define REAP_TIMEOUT_MS 2000
@@ -74,6 +75,7 @@ static int load_guest(struct vm *vm, uint64_t *entry, uint64_t *dtb, struct zerr
 		.ram_size = c->ram.size,
 		.bootargs = bootargs,
 		.has_uart = c->uart,
+		.has_time_base = c->time_base,
 	};
 
 	guest_bootargs(c, bootargs, sizeof(bootargs));
@@ -293,6 +295,7 @@ static int start_locked(struct vm *vm, struct zerr_msg *msg)
 		                vm->cfg.name);
 	mark_boot(vm);
 	vm->cntvoff = time_now();
+	zvm_time_vm_reset(vm->id);
 	vm->last_heartbeat = 0;
 	vm->started_at = time_now();
 	vm->reboot_pending = false;

@@ -6,6 +6,7 @@
 #include "vmm/vpsci.h"
 #include "arch/arm64/psci.h"
 #include "lib/gicv3_defs.h"
+#include "lib/smccc_defs.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
@@ -55,7 +56,9 @@ static int64_t features(uint32_t fn)
 	case PSCI_FEATURES:
 	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_RESET2_32:
-	case PSCI_SYSTEM_RESET2_64: return 0;
+	case PSCI_SYSTEM_RESET2_64:
+	/* SMCCC 1.1 is there: Linux then asks SMCCC_VERSION (DEN 0022D 5.1.14). */
+	case SMCCC_VERSION: return 0;
 	default: return PSCI_NOT_SUPPORTED;
 	}
 }

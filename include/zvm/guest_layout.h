@@ -12,6 +12,10 @@
 #define GUEST_GICR_STRIDE   0x00020000ull /* RD_base + SGI_base per vCPU */
 #define GUEST_UART_BASE     0x09000000ull /* emulated PL011 */
 #define GUEST_UART_SIZE     0x00001000ull
+/* The time base page (zvm/timebase.h), read-only: where QEMU virt puts
+ * KVM's stolen-time region, free on the board ZVM copies. */
+#define GUEST_TIMEBASE_BASE 0x090a0000ull
+#define GUEST_TIMEBASE_SIZE 0x00001000ull
 #define GUEST_VIRTIO_BASE   0x0a000000ull /* virtio-mmio slots */
 #define GUEST_VIRTIO_STRIDE 0x00000200ull
 #define GUEST_VIRTIO_SLOTS  32 /* QEMU virt's transports, SPIs 16..47 */

@@ -17,6 +17,10 @@
 /* Zshm (docs/zshm.md): x1 channel (its node's zvm,channel), x2 a mask of
  * member indices to ring (0: every other member) -> peers rung. */
 #define ZVM_HC_ZSHM_NOTIFY  (ZVM_HC_BASE + 0x10)
+/* x1: a virtual counter (CNTVCT_EL0) value, x2: the guest clock's UTC ns
+ * at it -> the guest clock's offset from ZVM's time base, ns: ZVM adds the
+ * VM's CNTVOFF itself (docs/timebase.md) */
+#define ZVM_HC_TIME_REPORT  (ZVM_HC_BASE + 5)
 
 #define ZVM_HC_ABI_VERSION 0x00010000 /* 1.0 */
 

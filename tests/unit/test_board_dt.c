@@ -89,6 +89,10 @@ static void test_qemu_virt_devices(void **state)
 		assert_int_equal(board.virtio[i].reg.size, QEMU_VIRTIO_STRIDE);
 		assert_int_equal(board.virtio[i].intid, QEMU_VIRTIO_FIRST_INTID + i);
 	}
+	/* The PL031 where ZVM's UTC starts. */
+	assert_true(board.has_rtc);
+	assert_int_equal(board.rtc.base, 0x09010000);
+	assert_int_equal(board.rtc.size, 0x1000);
 }
 
 static void test_qemu_virt_smp8(void **state)
@@ -151,6 +155,7 @@ static void test_custom_board_devices(void **state)
 	assert_true(board.timer.has_hyp_virt);
 	assert_int_equal(board.timer.hyp_virt_intid, 28);
 	assert_int_equal(board.timer.clock_frequency, 24000000);
+	assert_false(board.has_rtc); /* none: a board may have no RTC */
 	/* Sorted by address; the disabled a000600 is left out. */
 	assert_int_equal(board.virtio_count, 3);
 	assert_int_equal(board.virtio[0].reg.base, 0x0a000000u);

@@ -15,6 +15,7 @@
 #include "kernel/board_dt.h"
 #include "lib/fdt.h"
 #include "vmm/guest_dt.h"
+#include "zvm/timebase.h"
 #include "zvm/guest_layout.h"
 #include "tests/unit/dtc_check.h"
 
@@ -417,6 +418,30 @@ static void test_without_uart_or_extras(void **state)
 	assert_non_null(strstr(msg.text, "no console UART"));
 }
 
+/* The time base page: its own node with its window, only when asked for. */
+static void test_time_base_node(void **state)
+{
+	struct guest_dt_params p = linux_params(2);
+	uint64_t base, size;
+	uint32_t version;
+	int node;
+
+	(void)state;
+	build(&p);
+	assert_int_equal(fdt_node_offset_by_compatible(&fdt, -1, GUEST_DT_TIMEBASE_COMPATIBLE),
+	                 -ZE_NOENT);
+	p.has_time_base = true;
+	build(&p);
+	node = node_at("/time-base@90a0000");
+	assert_int_equal(fdt_node_offset_by_compatible(&fdt, -1, GUEST_DT_TIMEBASE_COMPATIBLE),
+	                 node);
+	assert_int_equal(fdt_read_reg(&fdt, node, 0, &base, &size), 0);
+	assert_int_equal(base, GUEST_TIMEBASE_BASE);
+	assert_int_equal(size, GUEST_TIMEBASE_SIZE);
+	assert_int_equal(fdt_read_u32(&fdt, node, "zvm,version", &version), 0);
+	assert_int_equal(version, ZVM_TIMEBASE_VERSION);
+}
+
 static void expect_param_error(const struct guest_dt_params *p, const char *words)
 {
 	memset(&msg, 'x', sizeof(msg));
@@ -527,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_virtio_slots_and_interrupts),
 		cmocka_unit_test(test_zshm_channels),
 		cmocka_unit_test(test_without_uart_or_extras),
+		cmocka_unit_test(test_time_base_node),
 		cmocka_unit_test(test_bad_parameters),
 		cmocka_unit_test(test_too_small_buffer),
 		cmocka_unit_test(test_largest_tree_fits),

@@ -57,7 +57,7 @@ static void test_qemu_default_config(void **state)
 	assert_int_equal(rtos->os_type, VM_OS_RTOS);
 	assert_int_equal(rtos->vcpu_count, 1);
 	assert_int_equal(rtos->cpus[0], 1);
-	assert_true(rtos->direct_irq && rtos->autostart && rtos->uart);
+	assert_true(rtos->direct_irq && rtos->autostart && rtos->uart && rtos->time_base);
 	assert_int_equal(rtos->ram_host_base, 0x50000000);
 	assert_string_equal(linux_vm->name, "linux");
 	assert_int_equal(linux_vm->os_type, VM_OS_LINUX);
@@ -69,6 +69,7 @@ static void test_qemu_default_config(void **state)
 	assert_int_equal(linux_vm->ram_host_base, 0x54000000);
 	assert_string_equal(linux_vm->initrd, "linux-initrd");
 	assert_int_equal(linux_vm->recovery, VM_RECOVERY_RESTART);
+	assert_true(linux_vm->time_base);
 }
 
 static void test_rk3588_config(void **state)
@@ -250,6 +251,12 @@ static const struct bad_case bad_cases[] = {
 	  VMS "rtos' passthrough@a003000: missing required property 'reg'" },
 	{ "passthrough_unknown_prop", -ZE_UNKNOWN,
 	  VMS "rtos' passthrough@a003000: unknown property 'status'" },
+	{ "passthrough_time_base", -ZE_CONFLICT,
+	  VMS "rtos': pass-through "
+	      "0x90a0000-0x90a0fff overlaps its time base page" },
+	{ "time_base_value", -ZE_MALFORMED,
+	  VMS "linux': 'time-base' is a flag "
+	      "and takes no value (write 'time-base;')" },
 	{ "passthrough_guest_ram", -ZE_CONFLICT,
 	  VMS "rtos': pass-through "
 	      "0x100100000-0x100100fff overlaps its own guest RAM" },
