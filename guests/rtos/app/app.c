@@ -65,13 +65,14 @@ static void controller_main(void *arg)
 	unsigned int i;
 
 	(void)arg;
-	for (i = 0; i < sizeof(suite) / sizeof(suite[0]); i++) {
+	for (i = 0; i < sizeof(suite) / sizeof(suite[0]) && !bench_env.plat->no_bench; i++) {
 		suite[i].start();
 		sem_take(&bench_env.done, TIMEOUT_FOREVER);
 	}
 	kprintf("{\"suite\":\"done\",\"benchmarks\":%u}\n", reports);
 	if (bench_env.plat->keep_running) {
 		kprintf("{\"rtos\":\"idle\"}\n");
+		timesync_watch();
 		return;
 	}
 	psci_system_off();
@@ -81,6 +82,7 @@ static void controller_main(void *arg)
 void app_start(const struct platform *plat)
 {
 	bench_env.plat = plat;
+	timesync_start(plat);
 	sem_init(&bench_env.done, 0, 1);
 	thread_create(&controller, "bench", controller_main, NULL, PRIO_CONTROLLER,
 	              controller_stack, sizeof(controller_stack));

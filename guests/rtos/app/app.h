@@ -7,4 +7,10 @@
 /* Creates the application's threads; called before the scheduler starts. */
 void app_start(const struct platform *plat);
 
+/* Syncs the wall clock from ZVM's time base page, if the VM has one
+ * (app/timesync.c), before the scheduler starts. */
+void timesync_start(const struct platform *plat);
+/* Keeps it synced, never returning; returns at once without a page. */
+void timesync_watch(void);
+
 #endif

@@ -45,6 +45,8 @@ static int probe_uart(const struct fdt *fdt, struct platform *p)
 
 	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.bootargs)
 		p->keep_running = has_word(chosen.bootargs, "keep-running");
+	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.bootargs)
+		p->no_bench = has_word(chosen.bootargs, "no-bench");
 	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.stdout_path)
 		node = fdt_path_offset_n(fdt, chosen.stdout_path, chosen.stdout_path_len);
 	if (node < 0 || !fdt_node_is_compatible(fdt, node, "arm,pl011"))
@@ -109,6 +111,16 @@ static void probe_psci(const struct fdt *fdt, struct platform *p)
 		p->psci = PSCI_CONDUIT_HVC;
 }
 
+/* No time base page is fine: natively, or a VM without `time-base`. */
+static void probe_timebase(const struct fdt *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "zvm,time-base");
+
+	p->timebase_base = 0;
+	if (node >= 0 && fdt_read_reg(fdt, node, 0, &p->timebase_base, NULL) < 0)
+		p->timebase_base = 0;
+}
+
 int platform_probe(const void *dtb, struct platform *p)
 {
 	struct fdt fdt;
@@ -119,5 +131,6 @@ int platform_probe(const void *dtb, struct platform *p)
 	    probe_timer(&fdt, p))
 		return -1;
 	probe_psci(&fdt, p);
+	probe_timebase(&fdt, p);
 	return 0;
 }

@@ -17,6 +17,11 @@ struct platform {
 	/* bootargs has "keep-running": stay up after the benchmark suite
 	 * instead of powering off (a long-lived VM in a ZVM system). */
 	bool keep_running;
+	/* bootargs has "no-bench": skip the benchmark suite (a VM that is
+	 * there for something else, e.g. the time base tests). */
+	bool no_bench;
+	/* ZVM's time base page (a "zvm,time-base" node), 0 when none. */
+	uint64_t timebase_base;
 };
 
 /* Fills p from the DTB at dtb; returns 0, or -1 if something is missing. */
