@@ -49,7 +49,7 @@ ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arc
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
 .PHONY: all zvm zvmctl boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
-	system-test bench bench-rt bootstrap clean FORCE
+	system-test bench bench-rt bench-time bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
 VERSION_H := $(BUILD)/version.h

@@ -24,6 +24,8 @@
  *   perf <what> n=<rounds> min=<ticks> avg=<ticks> max=<ticks> freq=<Hz>
  * With a Zshm channel in its devicetree it is a member too (zshm_test.c:
  * keys z y f e k x).
+ * On 'c' it makes the SMCCC calls of Linux's ptp_kvm, good and bad, and
+ * prints what came back (one line).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +36,7 @@
 #include "zshm_test.h"
 #include "lib/gicv3_defs.h"
 #include "lib/psci_defs.h"
+#include "lib/smccc_defs.h"
 #include "zvm/guest_layout.h"
 #include "zvm/hypercall.h"
 
@@ -66,6 +69,22 @@ uint64_t hvc(uint64_t fn, uint64_t a1)
 
 	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1) : : "x2", "x3", "memory");
 	return x0;
+}
+
+/* All four SMCCC result registers. */
+struct smccc_res {
+	uint64_t a[4];
+};
+
+static struct smccc_res smccc(uint64_t fn, uint64_t a1)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = 0;
+	register uint64_t x3 __asm__("x3") = 0;
+
+	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+	return (struct smccc_res){ { x0, x1, x2, x3 } };
 }
 
 static void putc(char c)
@@ -313,6 +332,37 @@ static void timer_level_check(void)
 	putu(off);
 	puts(" stale ");
 	putu(stale);
+static void put_call(const char *name, uint64_t fn, uint64_t a1, unsigned results)
+{
+	struct smccc_res r = smccc(fn, a1);
+
+	puts(" ");
+	puts(name);
+	puts("=");
+	for (unsigned i = 0; i < results; i++) {
+		if (i)
+			puts(",");
+		puthex(r.a[i]);
+	}
+}
+
+/* ptp_kvm's calls as Linux makes them, then ids nobody defined. */
+static void smccc_probe(void)
+{
+	puts("smccc:");
+	put_call("version", SMCCC_VERSION, 0, 1);
+	put_call("features-of-version", SMCCC_ARCH_FEATURES, SMCCC_VERSION, 1);
+	put_call("features-of-workaround1", SMCCC_ARCH_FEATURES, 0x80008000u, 1);
+	put_call("uid", SMCCC_VENDOR_HYP_CALL_UID, 0, 4);
+	put_call("kvm-features", KVM_HYP_FEATURES, 0, 1);
+	put_call("ptp-virt", KVM_HYP_PTP, KVM_PTP_VIRT_COUNTER, 4);
+	put_call("ptp-phys", KVM_HYP_PTP, KVM_PTP_PHYS_COUNTER, 4);
+	put_call("ptp-bad-counter", KVM_HYP_PTP, 2, 1);
+	put_call("unknown-86000002", 0x86000002u, 0, 1);
+	put_call("unknown-8600fffe", 0x8600fffeu, 0, 1);
+	put_call("unknown-8600ff00", 0x8600ff00u, 0, 1);
+	put_call("unknown-8000ffff", 0x8000ffffu, 0, 1);
+	put_call("unknown-c600ffff", 0xc600ffffu, 0, 1);
 	puts("\n");
 }
 
@@ -357,6 +407,7 @@ static void crash(int c)
 	case 'H': perf_report_hvc_null(); break;
 	case 'G': perf_report_gicd_read(); break;
 	case 'P': pmu_probe(); break;
+	case 'c': smccc_probe(); break;
 	case 'p':
 		/* With direct delivery the CPU interface is the core's own: an
 		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running

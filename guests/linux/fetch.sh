@@ -197,6 +197,10 @@ phase_initramfs() {
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
 	install -m 0755 "$PKGS/busybox/bin/busybox" "$root/bin/busybox"
 	install -m 0755 "$HERE/init" "$root/init"
+	# The ptp_kvm clock tool (Makefile: PTPSYNC=...), when it was built.
+	if [ -n "${PTPSYNC:-}" ]; then
+		install -m 0755 "$PTPSYNC" "$root/bin/ptpsync"
+	fi
 	install_modules "$root"
 	"$PYTHON" "$HERE/mkcpio.py" --node "$CONSOLE_NODE" "$root" "$OUT/initramfs.cpio.gz.new"
 	mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"
