@@ -16,8 +16,8 @@
 #define SMCCC_VERSION_1_1   0x00010001 /* major << 16 | minor */
 
 /* The vendor-specific hypervisor service range, SMC32 (owner 6). */
-#define SMCCC_VENDOR_HYP_FIRST 0x86000000u
-#define SMCCC_VENDOR_HYP_LAST  0x8600ffffu
+#define SMCCC_VENDOR_HYP_FIRST    0x86000000u
+#define SMCCC_VENDOR_HYP_LAST     0x8600ffffu
 /* "Call UID": the 128-bit UUID of the service in w0..w3 (DEN 0028 6.2). */
 #define SMCCC_VENDOR_HYP_CALL_UID 0x8600ff01u
 
@@ -32,10 +32,10 @@
 #define KVM_UID_W3 0x743a004du
 
 /* KVM's vendor hypervisor functions and their bits in the features bitmap. */
-#define KVM_HYP_FEATURES   0x86000000u /* -> bitmap of functions, w0 = bits 0..31 */
-#define KVM_HYP_PTP        0x86000001u /* x1: which counter -> time and counter */
-#define KVM_FUNC_FEATURES  0
-#define KVM_FUNC_PTP       1
+#define KVM_HYP_FEATURES     0x86000000u /* -> bitmap of functions, w0 = bits 0..31 */
+#define KVM_HYP_PTP          0x86000001u /* x1: which counter -> time and counter */
+#define KVM_FUNC_FEATURES    0
+#define KVM_FUNC_PTP         1
 #define KVM_PTP_VIRT_COUNTER 0 /* x1 of KVM_HYP_PTP: CNTVCT */
 #define KVM_PTP_PHYS_COUNTER 1 /* CNTPCT */
 

@@ -12,7 +12,9 @@
  * memory and make an access ZVM cannot emulate (probes.c): an abort it
  * handles, or a crash, as the VM's abort-policy says.  m, n and d are the
  * register-leak check (regs.c): set markers, show registers now, show
- * them as they were at boot.  P counts instructions across hypercalls
+ * them as they were at boot.
+ * On 'c' it makes the SMCCC calls of Linux's ptp_kvm, good and bad, and
+ * prints what came back (one line).  P counts instructions across hypercalls
  * with and without the PMU's EL2 filter bit (pmu.c).
  * Two interrupt checks report what the guest saw, with list registers or
  * direct delivery alike:
@@ -24,8 +26,6 @@
  *   perf <what> n=<rounds> min=<ticks> avg=<ticks> max=<ticks> freq=<Hz>
  * With a Zshm channel in its devicetree it is a member too (zshm_test.c:
  * keys z y f e k x).
- * On 'c' it makes the SMCCC calls of Linux's ptp_kvm, good and bad, and
- * prints what came back (one line).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -332,6 +332,9 @@ static void timer_level_check(void)
 	putu(off);
 	puts(" stale ");
 	putu(stale);
+	puts("\n");
+}
+
 static void put_call(const char *name, uint64_t fn, uint64_t a1, unsigned results)
 {
 	struct smccc_res r = smccc(fn, a1);
@@ -404,10 +407,10 @@ static void crash(int c)
 	case 'd': regs_report_boot(); break;
 	case 'i': self_ipi_check(); break;
 	case 't': timer_level_check(); break;
+	case 'c': smccc_probe(); break;
 	case 'H': perf_report_hvc_null(); break;
 	case 'G': perf_report_gicd_read(); break;
 	case 'P': pmu_probe(); break;
-	case 'c': smccc_probe(); break;
 	case 'p':
 		/* With direct delivery the CPU interface is the core's own: an
 		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running

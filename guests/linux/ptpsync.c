@@ -43,8 +43,9 @@ struct ptp_sys_offset_precise {
 };
 
 /* _IOWR('=', 8, struct ptp_sys_offset_precise): dir 3, size 64. */
-#define IOC_READ_WRITE          3ul
-#define PTP_SYS_OFFSET_PRECISE  ((IOC_READ_WRITE << 30) | (sizeof(struct ptp_sys_offset_precise) << 16) | ('=' << 8) | 8ul)
+#define IOC_READ_WRITE 3ul
+#define PTP_SYS_OFFSET_PRECISE \
+	((IOC_READ_WRITE << 30) | (sizeof(struct ptp_sys_offset_precise) << 16) | ('=' << 8) | 8ul)
 
 /*
  * struct timex (include/uapi/linux/timex.h) as AArch64 lays it out: only

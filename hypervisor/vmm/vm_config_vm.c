@@ -10,11 +10,12 @@
 #define REG_ENTRY_SIZE   (4 * FDT_CELL_SIZE) /* <addr64 size64> */
 #define PASSTHROUGH_NODE "passthrough"
 
-static const char *const vm_props[] = { "os-type",      "cpus",         "memory",
-	                                "host-address", "image",        "initrd",
-	                                "bootargs",     "uart",         "autostart",
-	                                "recovery",     "direct-irq",   "heartbeat-timeout-ms",
-	                                "abort-policy", "pmu-counters", "time-base", NULL };
+static const char *const vm_props[] = {
+	"os-type",      "cpus",         "memory",     "host-address",
+	"image",        "initrd",       "bootargs",   "uart",
+	"autostart",    "recovery",     "direct-irq", "heartbeat-timeout-ms",
+	"abort-policy", "pmu-counters", "time-base",  NULL
+};
 static const char *const passthrough_props[] = { "reg", "interrupts", "trusted", NULL };
 
 static const char *const os_type_names[] = {

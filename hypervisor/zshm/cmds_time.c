@@ -6,9 +6,9 @@
 #include "vmm/vm_snapshot.h"
 #include "zshm/zvm_time.h"
 
-#define SECS_PER_DAY  86400ull
+#define SECS_PER_DAY      86400ull
 #define DAYS_0000_TO_1970 719468ull /* days from 0000-03-01 to 1970-01-01 */
-#define DAYS_PER_ERA  146097ull     /* 400 Gregorian years */
+#define DAYS_PER_ERA      146097ull /* 400 Gregorian years */
 
 struct civil {
 	uint64_t year;
@@ -53,7 +53,8 @@ static void print_base(struct cmd_io *io, const struct timebase_snapshot *s)
 	cmd_printf(io, "time base: counter %lu, %lu Hz\n", counter, s->counter_hz);
 	cmd_printf(io, "utc: ");
 	print_utc(io, zvm_time_at(s, counter));
-	cmd_printf(io, "%s\n", s->flags & ZVM_TIMEBASE_UTC_VALID ? "" : " (no UTC yet: since boot)");
+	cmd_printf(io, "%s\n",
+	           s->flags & ZVM_TIMEBASE_UTC_VALID ? "" : " (no UTC yet: since boot)");
 	if (s->error_bound_ns == UINT64_MAX)
 		cmd_printf(io, "error bound: unknown\n");
 	else
@@ -124,5 +125,4 @@ static int cmd_time_set(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_time_set, "zvm time set", "zvm time set <unix-seconds>",
-             "Sets ZVM's UTC (error bound 1 s); every VM's time base page follows.",
-             cmd_time_set);
+             "Sets ZVM's UTC (error bound 1 s); every VM's time base page follows.", cmd_time_set);

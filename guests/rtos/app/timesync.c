@@ -20,8 +20,8 @@
 #include "kernel/wallclock.h"
 #include "zvm/hypercall.h"
 
-#define TIME_POLL_MS   20 /* how soon a change of ZVM's time is seen */
-#define TIME_LINE_MAX  256
+#define TIME_POLL_MS  20 /* how soon a change of ZVM's time is seen */
+#define TIME_LINE_MAX 256
 
 static const struct zvm_timebase *page;
 
