@@ -281,6 +281,10 @@ bench-rt: rtos
 	$(PYTHON) bench/rt/run.py --out bench/results
 	$(PYTHON) bench/vm/report.py --out bench/results
 
+# Time base: time to sync and precision, two RTOS VMs (docs/timebase.md).
+bench-time: rtos
+	$(PYTHON) bench/timebase.py --out bench/results
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C guests/rtos clean
