@@ -49,6 +49,12 @@ def zvm(request, kernel_release):  # noqa: F811 (the fixture imported above)
     yield from booted(SYSTEM, f"linux-guest-{request.param}", cpu=request.param)
 
 
+# The kernel prints to the same console at any time (say, "eth0: link
+# becomes ready" a moment after boot): its line may start right after an
+# answer, before the answer's line end.
+LINE_END = r"(?:\r?\n|(?=\[ *\d+\.\d+\] ))"
+
+
 class Shell:
     """The Linux console while attached: types a command, reads its answer."""
 
@@ -59,7 +65,7 @@ class Shell:
         """Returns the first group of the first line matching answer (a
         regex for a whole line; never the echo, which follows the prompt)."""
         self.zvm.send(command + "\r")
-        found = self.zvm.expect("^" + answer + r"\n", timeout).group(1)
+        found = self.zvm.expect("^" + answer + LINE_END, timeout).group(1)
         self.zvm.expect(PROMPT, timeout)
         return found
 
