@@ -88,15 +88,6 @@ static int find_vm(struct rpc_call *call, char *ref)
 	return 0;
 }
 
-static const char *vcpu_state(const struct vm_snapshot *vm, const struct vcpu_snapshot *v)
-{
-	if (v->core_dead)
-		return "core stopped";
-	if (vm->state == VM_STUCK && v->in_guest)
-		return "not leaving its guest";
-	return v->on ? "on" : "off";
-}
-
 static void write_vcpus(struct json_writer *w, const struct vm_snapshot *vm)
 {
 	json_key(w, "vcpus");
@@ -106,7 +97,7 @@ static void write_vcpus(struct json_writer *w, const struct vm_snapshot *vm)
 		json_object_begin(w);
 		json_member_u64(w, "index", i);
 		json_member_u64(w, "core", v->cpu);
-		json_member_string(w, "state", vcpu_state(vm, v));
+		json_member_string(w, "state", vm_snapshot_vcpu_state(vm, v));
 		json_member_u64(w, "traps", v->stats.traps);
 		json_member_u64(w, "hypercalls", v->stats.hypercalls);
 		json_member_u64(w, "mmio", v->stats.mmio);

@@ -71,16 +71,6 @@ static int cmd_list(struct cmd_io *io, int argc, char **argv)
 CMD_REGISTER(zvm_list, "zvm list", "zvm list",
              "Lists the VMs: id, name, state, cores, memory, uptime, restarts.", cmd_list);
 
-/* What a vCPU really is: its core may have died, its thread be gone. */
-static const char *vcpu_state(const struct vm_snapshot *vm, const struct vcpu_snapshot *v)
-{
-	if (v->core_dead)
-		return "core stopped";
-	if (vm->state == VM_STUCK && v->in_guest)
-		return "not leaving its guest";
-	return v->on ? "on" : "off";
-}
-
 static void print_vcpus(struct cmd_io *io, const struct vm_snapshot *vm)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
@@ -89,9 +79,9 @@ static void print_vcpus(struct cmd_io *io, const struct vm_snapshot *vm)
 		           "  vcpu%u on core %u: %s, traps %lu (hvc %lu, mmio %lu, sysreg %lu, irq "
 		           "%lu), "
 		           "interrupts loaded %lu (+%lu timer fast path)\n",
-		           i, v->cpu, vcpu_state(vm, v), v->stats.traps, v->stats.hypercalls,
-		           v->stats.mmio, v->stats.sysreg, v->stats.irqs, v->stats.injected,
-		           v->fast_timer);
+		           i, v->cpu, vm_snapshot_vcpu_state(vm, v), v->stats.traps,
+		           v->stats.hypercalls, v->stats.mmio, v->stats.sysreg, v->stats.irqs,
+		           v->stats.injected, v->fast_timer);
 	}
 }
 

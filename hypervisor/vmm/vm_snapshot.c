@@ -115,3 +115,12 @@ bool vm_snapshot_irqs(const char *name_or_id, struct vm_irq_snapshot *out)
 	vm_registry_unlock();
 	return found;
 }
+
+const char *vm_snapshot_vcpu_state(const struct vm_snapshot *vm, const struct vcpu_snapshot *v)
+{
+	if (v->core_dead)
+		return "core stopped";
+	if (vm->state == VM_STUCK && v->in_guest)
+		return "not leaving its guest";
+	return v->on ? "on" : "off";
+}

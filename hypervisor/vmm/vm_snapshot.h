@@ -71,5 +71,8 @@ bool vm_snapshot_at(unsigned index, struct vm_snapshot *out);
 bool vm_snapshot_find(const char *name_or_id, struct vm_snapshot *out);
 /* The interrupt counters of the VM of that name or id; false if none. */
 bool vm_snapshot_irqs(const char *name_or_id, struct vm_irq_snapshot *out);
+/* What a vCPU really is (its core may have died, its thread be gone):
+ * "on", "off", "core stopped" or "not leaving its guest". */
+const char *vm_snapshot_vcpu_state(const struct vm_snapshot *vm, const struct vcpu_snapshot *v);
 
 #endif
