@@ -54,6 +54,7 @@ struct zshm_endpoint {
 	uint32_t epoch;                      /* ours, since the last open */
 	uint32_t peer_state[ZSHM_MAX_PEERS]; /* last seen header.state */
 	uint64_t corrupt;                    /* hostile words seen */
+	uint64_t last_stamp;                 /* the last received message's stamp */
 };
 
 /*

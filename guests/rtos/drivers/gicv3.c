@@ -24,6 +24,10 @@
 #define MPIDR_AFF2(m) (((m) >> GIC_AFF2_SHIFT) & GIC_AFF_FIELD)
 #define MPIDR_AFF3(m) (((m) >> GIC_AFF3_SHIFT) & GIC_AFF_FIELD)
 
+/* MPIDR_EL1's affinity fields where GICD_IROUTER wants them (12.9.22):
+ * Aff3 at 32, Aff2..Aff0 at 23..0, Interrupt_Routing_Mode 0 (one PE). */
+#define IROUTER_AFFINITY_MASK (GIC_AFF_FIELD << GIC_AFF3_SHIFT | 0xffffffull)
+
 static uint64_t gicd;
 static uint64_t gicr; /* this CPU's RD_base */
 
@@ -102,6 +106,27 @@ void gicv3_disable_private(uint32_t intid)
 {
 	mmio_write32(gicr + GICR_ICENABLER0, 1u << intid);
 	wait_rwp(gicr, GICR_CTLR_RWP);
+}
+
+void gicv3_enable_spi(uint32_t intid, uint8_t priority)
+{
+	uint64_t bank = (intid / GIC_BITS_PER_REG) * 4;
+	uint32_t bit = 1u << (intid % GIC_BITS_PER_REG);
+	uint64_t cfg = gicd + GICD_ICFGR + intid / 16 * 4;
+	uint64_t mpidr = read_sysreg(mpidr_el1);
+
+	mmio_write32(gicd + GICD_IGROUPR + bank, mmio_read32(gicd + GICD_IGROUPR + bank) | bit);
+	mmio_write8(gicd + GICD_IPRIORITYR + intid, priority);
+	mmio_write32(cfg, mmio_read32(cfg) | GIC_ICFGR_EDGE << (intid % 16 * GIC_ICFGR_BITS));
+	mmio_write64(gicd + GICD_IROUTER + (uint64_t)intid * 8, mpidr & IROUTER_AFFINITY_MASK);
+	mmio_write32(gicd + GICD_ISENABLER + bank, bit);
+}
+
+void gicv3_disable_spi(uint32_t intid)
+{
+	mmio_write32(gicd + GICD_ICENABLER + (intid / GIC_BITS_PER_REG) * 4,
+	             1u << (intid % GIC_BITS_PER_REG));
+	wait_rwp(gicd + GICD_CTLR, GICD_CTLR_RWP);
 }
 
 uint32_t gicv3_ack(void)

@@ -20,6 +20,11 @@ static inline uint64_t mmio_read64(uint64_t addr)
 	return *(volatile uint64_t *)addr;
 }
 
+static inline void mmio_write64(uint64_t addr, uint64_t val)
+{
+	*(volatile uint64_t *)addr = val;
+}
+
 static inline void mmio_write8(uint64_t addr, uint8_t val)
 {
 	*(volatile uint8_t *)addr = val;

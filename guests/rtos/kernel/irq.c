@@ -11,24 +11,31 @@ struct irq_slot {
 };
 
 volatile uint64_t irq_entry_stamp;
-static struct irq_slot irq_table[GIC_PRIVATE_COUNT];
+/* Every INTID below the special ones: SGIs, PPIs and SPIs. */
+static struct irq_slot irq_table[GIC_INTID_SPECIAL];
 static bool in_handler;
 
 int irq_attach(uint32_t intid, irq_handler_fn handler, void *arg)
 {
-	if (intid >= GIC_PRIVATE_COUNT || !handler)
+	if (intid >= GIC_INTID_SPECIAL || !handler)
 		return -1;
 	irq_table[intid].handler = handler;
 	irq_table[intid].arg = arg;
-	gicv3_enable_private(intid, IRQ_PRIORITY);
+	if (intid < GIC_PRIVATE_COUNT)
+		gicv3_enable_private(intid, IRQ_PRIORITY);
+	else
+		gicv3_enable_spi(intid, IRQ_PRIORITY);
 	return 0;
 }
 
 void irq_detach(uint32_t intid)
 {
-	if (intid >= GIC_PRIVATE_COUNT)
+	if (intid >= GIC_INTID_SPECIAL)
 		return;
-	gicv3_disable_private(intid);
+	if (intid < GIC_PRIVATE_COUNT)
+		gicv3_disable_private(intid);
+	else
+		gicv3_disable_spi(intid);
 	irq_table[intid].handler = NULL;
 }
 
@@ -46,7 +53,7 @@ void irq_dispatch(void)
 	if (intid >= GIC_INTID_SPECIAL)
 		return;
 	in_handler = true;
-	if (intid < GIC_PRIVATE_COUNT && irq_table[intid].handler)
+	if (irq_table[intid].handler)
 		irq_table[intid].handler(intid, irq_table[intid].arg);
 	gicv3_eoi(intid);
 	in_handler = false;

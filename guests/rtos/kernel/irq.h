@@ -10,7 +10,8 @@ typedef void (*irq_handler_fn)(uint32_t intid, void *arg);
 /* The virtual count read by the IRQ vector's second instruction. */
 extern volatile uint64_t irq_entry_stamp;
 
-/* Registers and enables a private interrupt (SGI or PPI) of this CPU. */
+/* Registers and enables an interrupt: an SGI or PPI of this CPU, or an SPI
+ * (edge, routed to this CPU). */
 int irq_attach(uint32_t intid, irq_handler_fn handler, void *arg);
 void irq_detach(uint32_t intid);
 bool irq_in_handler(void);
