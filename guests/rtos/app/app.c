@@ -2,6 +2,7 @@
  * PSCI SYSTEM_OFF. */
 #include "app/app.h"
 #include "app/bench.h"
+#include "app/zshm_app.h"
 #include "kernel/console.h"
 #include "drivers/psci.h"
 #include "drivers/timer.h"
@@ -72,6 +73,7 @@ static void controller_main(void *arg)
 	kprintf("{\"suite\":\"done\",\"benchmarks\":%u}\n", reports);
 	if (bench_env.plat->keep_running) {
 		kprintf("{\"rtos\":\"idle\"}\n");
+		zshm_app_start(bench_env.plat);
 		timesync_watch();
 		return;
 	}

@@ -43,6 +43,9 @@ static int probe_uart(const struct fdt *fdt, struct platform *p)
 	struct fdt_chosen chosen;
 	int node = -1;
 
+	p->bootargs = "";
+	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.bootargs)
+		p->bootargs = chosen.bootargs;
 	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.bootargs)
 		p->keep_running = has_word(chosen.bootargs, "keep-running");
 	if (fdt_read_chosen(fdt, &chosen) == 0 && chosen.bootargs)
@@ -127,6 +130,7 @@ int platform_probe(const void *dtb, struct platform *p)
 
 	if (fdt_init(&fdt, dtb, DTB_MAX_SIZE) != 0)
 		return -1;
+	p->dtb = dtb;
 	if (probe_uart(&fdt, p) || probe_memory(&fdt, p) || probe_gic(&fdt, p) ||
 	    probe_timer(&fdt, p))
 		return -1;

@@ -20,6 +20,10 @@ struct platform {
 	/* bootargs has "no-bench": skip the benchmark suite (a VM that is
 	 * there for something else, e.g. the time base tests). */
 	bool no_bench;
+	/* The devicetree blob and its /chosen bootargs ("" when none), for
+	 * the application (e.g. its Zshm channels, app/zshm_app.c). */
+	const void *dtb;
+	const char *bootargs;
 	/* ZVM's time base page (a "zvm,time-base" node), 0 when none. */
 	uint64_t timebase_base;
 };

@@ -182,6 +182,12 @@ int zchan_wait(struct zchan *ch, uint64_t timeout)
 	return wait_on(ch, &ch->recv_bell, timeout);
 }
 
+/* What is left of a deadline as a timeout. */
+static uint64_t timeout_left(uint64_t deadline)
+{
+	return deadline == TIMEOUT_FOREVER ? TIMEOUT_FOREVER : left_until(deadline);
+}
+
 /* True when a finite deadline has passed. */
 static bool expired(uint64_t deadline)
 {
@@ -199,11 +205,11 @@ int zchan_send(struct zchan *ch, uint32_t peer, const void *msg, uint32_t len, u
 			return -ZE_AGAIN;
 		if (expired(deadline))
 			return -ZE_TIMEOUT;
-		/* Ask for space, then look again before sleeping (no lost ring). */
-		if (zshm_arm_space(&ch->ep, peer))
+		/* Ask for space, then look again before sleeping (no lost ring).
+		 * Without a doorbell nobody could ring us: do not ask. */
+		if (ch->intid && zshm_arm_space(&ch->ep, peer))
 			continue;
-		(void)wait_on(ch, &ch->space_bell,
-		              deadline == TIMEOUT_FOREVER ? TIMEOUT_FOREVER : left_until(deadline));
+		(void)wait_on(ch, &ch->space_bell, timeout_left(deadline));
 	}
 	if (rc == 0 && bell)
 		(void)zchan_ring(ch, peer);
@@ -227,12 +233,16 @@ int zchan_recv(struct zchan *ch, uint32_t peer, void *buf, uint32_t cap, uint64_
 			return -ZE_AGAIN;
 		if (expired(deadline))
 			return -ZE_TIMEOUT;
+		/* Without a doorbell we poll, unarmed: a writer's ring could
+		 * not reach us and would cost it a hypercall for nothing. */
+		if (!ch->intid) {
+			(void)wait_on(ch, &ch->recv_bell, timeout_left(deadline));
+			continue;
+		}
 		/* Armed, then one more look: a message published meanwhile
 		 * either is seen now or rings us (zshm_need_event()). */
 		if (!zshm_arm_recv(&ch->ep, peer))
-			(void)wait_on(ch, &ch->recv_bell,
-			              deadline == TIMEOUT_FOREVER ? TIMEOUT_FOREVER :
-			                                            left_until(deadline));
+			(void)wait_on(ch, &ch->recv_bell, timeout_left(deadline));
 		zshm_disarm_recv(&ch->ep, peer);
 	}
 	if (n >= 0 && stamp)
