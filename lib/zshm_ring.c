@@ -188,7 +188,7 @@ int zshm_recv(struct zshm_endpoint *ep, uint32_t peer, void *buf, uint32_t cap, 
 	/* Release: we are done with the slot before the writer may reuse it. */
 	STORE_RELEASE(&rx->head, head + 1);
 	ep->last_stamp = stamp;
-	if (now >= stamp)
+	if (stamp != ZSHM_UNSTAMPED && now >= stamp)
 		STORE(&rx->last_latency, now - stamp);
 	add64(&own_header(ep)->messages_received, 1);
 	*doorbell = space_wanted(ep, peer, head);

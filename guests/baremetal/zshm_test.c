@@ -7,8 +7,8 @@
  *   e  empty what is queued and check its order
  *   k  knock: ring channel 0's doorbell (a non-member is refused)
  *   x  write into the peer's section (read-only: a stage-2 fault)
- * A message is its sequence number, the peer epoch it is meant for, and
- * bytes derived from the sequence number; both ends print a checksum.
+ * Messages are the test stream of lib/zshm_stream.h (the Linux endpoint
+ * and the RTOS speak it too); both ends print a checksum.
  * When the writer sees its reader restart (a new epoch) it starts its
  * stream again for the new incarnation; the reader drops messages meant
  * for an earlier one.
@@ -19,14 +19,14 @@
 #include "lib/fdt.h"
 #include "lib/zerror.h"
 #include "lib/zshm_ring.h"
+#include "lib/zshm_stream.h"
 #include "zvm/hypercall.h"
 
 #define STREAM_MSGS    100000u
 #define PROGRESS_EVERY 20000u
 #define DTB_MAX        0x10000u
-#define MSG_HEADER     8u /* seq, epoch */
-#define FNV_OFFSET     2166136261u
-#define FNV_PRIME      16777619u
+#define MSG_HEADER     ZSHM_STREAM_HEADER
+#define FNV_OFFSET     ZSHM_FNV_OFFSET
 
 static struct zshm_endpoint ep;
 static bool opened;
@@ -113,27 +113,17 @@ static void wait_event(void)
 
 static uint32_t message_of(uint32_t seq, uint32_t epoch, uint8_t *m)
 {
-	uint32_t len = MSG_HEADER + seq % (ZSHM_MSG_MAX - MSG_HEADER + 1);
-
-	for (uint32_t i = 0; i < 4; i++) {
-		m[i] = (uint8_t)(seq >> (8 * i));
-		m[4 + i] = (uint8_t)(epoch >> (8 * i));
-	}
-	for (uint32_t i = MSG_HEADER; i < len; i++)
-		m[i] = (uint8_t)(seq * 7u + i * 13u);
-	return len;
+	return zshm_stream_message(seq, epoch, m);
 }
 
 static uint32_t fnv(uint32_t h, const uint8_t *m, uint32_t len)
 {
-	for (uint32_t i = 0; i < len; i++)
-		h = (h ^ m[i]) * FNV_PRIME;
-	return h;
+	return zshm_stream_fnv(h, m, len);
 }
 
 static uint32_t word_at(const uint8_t *m)
 {
-	return (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
+	return zshm_stream_word(m);
 }
 
 /* Sends one message, waiting while the ring is full; false on a broken peer. */

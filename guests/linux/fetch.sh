@@ -201,6 +201,10 @@ phase_initramfs() {
 	if [ -n "${PTPSYNC:-}" ]; then
 		install -m 0755 "$PTPSYNC" "$root/bin/ptpsync"
 	fi
+	# The Zshm endpoint (Makefile: ZSHM=...), when it was built.
+	if [ -n "${ZSHM:-}" ]; then
+		install -m 0755 "$ZSHM" "$root/bin/zshm"
+	fi
 	install_modules "$root"
 	"$PYTHON" "$HERE/mkcpio.py" --node "$CONSOLE_NODE" "$root" "$OUT/initramfs.cpio.gz.new"
 	mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"

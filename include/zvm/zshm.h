@@ -97,7 +97,10 @@ struct zshm_rx {
  * One slot: a message of len bytes, stamped with the system counter when
  * sent (CNTPCT_EL0: the same in every VM, unlike CNTVCT_EL0 with its
  * per-VM offset), so that the reader's rx.last_latency means something.
+ * ZSHM_UNSTAMPED: a sender that cannot read CNTPCT_EL0 (Linux user space
+ * has the virtual counter only); the reader keeps its last latency.
  */
+#define ZSHM_UNSTAMPED 0u
 struct zshm_slot {
 	uint32_t len; /* 0..ZSHM_MSG_MAX */
 	uint32_t seq; /* the index it was published at */
