@@ -160,8 +160,17 @@ $(DISK_IMG):
 	@mkdir -p $(dir $@)
 	truncate -s $(DISK_SIZE) $@
 
+# The board's NIC: a virtio-mmio virtio-net-device on QEMU's user network
+# (10.0.2.0/24, the host 10.0.2.2) that ZVM drives as its switch's uplink
+# (docs/network.md).  The host reaches ZVM's agent at udp://127.0.0.1:$(AGENT_PORT)
+# (forwarded on 127.0.0.1 only to ZVM's 10.0.2.15, port $(ZVM_AGENT_PORT)).
+AGENT_PORT ?= 5555
+ZVM_AGENT_PORT := 5555
+QEMU_NIC_ARGS = -netdev user,id=board-net,net=10.0.2.0/24,hostfwd=udp:127.0.0.1:$(AGENT_PORT)-10.0.2.15:$(ZVM_AGENT_PORT) \
+	-device virtio-net-device,netdev=board-net
+
 QEMU_ARGS = -M virt,virtualization=on,gic-version=3 -cpu $(CPU) -smp $(SMP) -m $(MEM) \
-	-nographic -kernel $(SYSTEM_IMG) $(QEMU_DISK_ARGS)
+	-nographic -kernel $(SYSTEM_IMG) $(QEMU_DISK_ARGS) $(QEMU_NIC_ARGS)
 
 run: $(SYSTEM_IMG) | $(DISK_IMG)
 	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores) with configs/$(SYSTEM).dts."

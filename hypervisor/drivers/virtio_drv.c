@@ -123,7 +123,7 @@ int vdrv_queue_setup(struct vdrv *d, struct vdrv_queue *q, uint16_t index, void 
 	uint32_t max = rd(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
 	if (max == 0)
 		return -ZE_NOENT;
-	if (size == 0 || (size & (size - 1u)) || size > max)
+	if (size == 0 || (size & (size - 1u)) || size > max || size > VDRV_QUEUE_MAX)
 		return -ZE_INVAL;
 	memset(q, 0, sizeof(*q));
 	q->index = index;
@@ -214,6 +214,7 @@ int vdrv_queue_add(struct vdrv_queue *q, const struct vdrv_buf *bufs, unsigned n
 			q->free_head = next;
 	}
 	q->num_free = (uint16_t)(q->num_free - n);
+	q->busy[head / 64u] |= 1ull << (head % 64u);
 	uint16_t slot = (uint16_t)(q->avail_idx & (q->size - 1u));
 	memcpy(q->avail + VIRTQ_RING_HEADER + 2u * slot, &head, 2);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -262,9 +263,14 @@ bool vdrv_queue_get_used(struct vdrv_queue *q, uint16_t *head, uint32_t *written
 		memcpy(&id, e, 4);
 		memcpy(&len, e + 4, 4);
 		q->last_used++;
-		/* A device naming a descriptor we never gave is ignored. */
-		if (id >= q->size || !free_chain(q, (uint16_t)id))
+		/* A device naming a descriptor we never gave, or gave back
+		 * already, is ignored: our free list stays ours. */
+		if (id >= q->size || !(q->busy[id / 64u] & (1ull << (id % 64u))) ||
+		    !free_chain(q, (uint16_t)id)) {
+			q->bogus_used++;
 			continue;
+		}
+		q->busy[id / 64u] &= ~(1ull << (id % 64u));
 		*head = (uint16_t)id;
 		*written = len;
 		return true;

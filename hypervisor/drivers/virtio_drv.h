@@ -42,9 +42,16 @@ struct vdrv_buf {
 	bool device_writes;
 };
 
+/* The largest queue ZVM sets up: its outstanding-chain bitmap's size. */
+#define VDRV_QUEUE_MAX 256u
+
 /* A queue's memory: the three parts of 2.7 in one block the caller gives. */
 struct vdrv_queue {
 	uint16_t index, size;
+	/* Bit h: the chain with head h is the device's.  A used entry naming
+	 * any other descriptor is ignored (counted in bogus_used). */
+	uint64_t busy[VDRV_QUEUE_MAX / 64];
+	uint64_t bogus_used;
 	uint8_t *desc, *avail, *used;
 	uint16_t free_head, num_free; /* free descriptors, linked through next */
 	uint16_t avail_idx;           /* our next available entry */
@@ -68,7 +75,8 @@ int vdrv_probe(struct vdrv *d, const struct vdrv_io *io, uint32_t device_id);
 int vdrv_negotiate(struct vdrv *d, uint64_t wanted);
 /*
  * Sets queue index up in mem (vdrv_queue_bytes(size) zeroed bytes, 4096-
- * aligned), at most the device's QueueNumMax (size a power of two).
+ * aligned), at most the device's QueueNumMax and VDRV_QUEUE_MAX (size a
+ * power of two).
  * 0, -ZE_NOENT (no such queue), -ZE_INVAL (size), -ZE_BUSY (already live).
  */
 int vdrv_queue_setup(struct vdrv *d, struct vdrv_queue *q, uint16_t index, void *mem,

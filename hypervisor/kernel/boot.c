@@ -14,6 +14,7 @@
 #include "boards/board.h"
 #include "agent/agent.h"
 #include "drivers/board_blk.h"
+#include "drivers/board_nic.h"
 #include "drivers/gicv3.h"
 #include "drivers/uart.h"
 #include "kernel/board_dt.h"
@@ -250,6 +251,7 @@ void boot_primary(uintptr_t dtb, uint64_t reason)
 	log_msg(LOG_INFO, "%u of %u CPUs online", cpus_online(), cpus_possible);
 	health_init();    /* before any VM can crash */
 	board_blk_init(); /* the board's disk, before the VMs' partitions */
+	board_nic_init(); /* the board's NIC, before the switch makes it its uplink */
 	vm_virtio_blk_start();
 	start_boot_thread(); /* VMs, then the health monitor */
 	shell_start(0);

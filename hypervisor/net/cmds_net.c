@@ -2,6 +2,7 @@
  * `net`: ZVM's address, its stack's counters and the virtual switch's
  * ports, from the one command registry (the shell, and later the agent).
  */
+#include "drivers/board_nic.h"
 #include "kernel/cmd.h"
 #include "net/net_service.h"
 
@@ -58,6 +59,23 @@ static void print_switch(struct cmd_io *io, const struct vswitch *sw)
 	}
 }
 
+static void print_nic(struct cmd_io *io)
+{
+	struct board_nic_info n;
+
+	if (!board_nic_present()) {
+		cmd_printf(io, "board nic: none\n");
+		return;
+	}
+	board_nic_get_info(&n);
+	cmd_printf(io,
+	           "board nic: virtio-net at 0x%lx, INTID %u, rx %lu (%lu bytes) errors %lu, "
+	           "tx %lu (%lu bytes) dropped %lu errors %lu, interrupts %lu, bogus used %lu\n",
+	           n.base, n.intid, n.stats.rx_packets, n.stats.rx_bytes, n.stats.rx_errors,
+	           n.stats.tx_packets, n.stats.tx_bytes, n.stats.tx_dropped, n.stats.tx_errors,
+	           n.interrupts, n.bogus_used);
+}
+
 static int cmd_net(struct cmd_io *io, int argc, char **argv)
 {
 	(void)argv;
@@ -72,6 +90,7 @@ static int cmd_net(struct cmd_io *io, int argc, char **argv)
 		cmd_printf(io, "zvm stack: none (no /zvm/network in the configuration)\n");
 	if (sw)
 		print_switch(io, sw);
+	print_nic(io);
 	net_service_unlock();
 	return CMD_OK;
 }

@@ -3,6 +3,7 @@
  */
 #include "net/net_service.h"
 
+#include "drivers/board_nic.h"
 #include "kernel/log.h"
 #include "kernel/mutex.h"
 #include "kernel/sem.h"
@@ -30,6 +31,7 @@ static struct vswitch sw;
 static struct netstack stack;
 static bool have_stack;
 static int stack_port = -1;
+static int uplink_port = -1; /* the board's NIC, when it has one */
 static struct mutex lock;
 static struct sem work;
 static bool started;
@@ -130,6 +132,34 @@ static void serve_port(unsigned port)
 		net_kick(d);
 }
 
+/* Into the board's NIC: a copy into a transmit buffer, or a drop. */
+static int deliver_uplink(void *ctx, const uint8_t *frame, size_t len)
+{
+	(void)ctx;
+	return board_nic_tx(frame, len);
+}
+
+/* A frame the NIC received, still in its receive buffer: switched now. */
+static void uplink_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	(void)ctx;
+	vswitch_input(&sw, (unsigned)uplink_port, frame, len, time_now());
+	flush_outbox();
+}
+
+/* The NIC's interrupt: its port is pending (any context). */
+static void uplink_kick(void)
+{
+	__atomic_fetch_or(&pending, 1u << uplink_port, __ATOMIC_ACQ_REL);
+	sem_give(&work);
+}
+
+static void serve_uplink(void)
+{
+	if (board_nic_rx(uplink_frame, NULL, TX_BATCH) == TX_BATCH)
+		uplink_kick(); /* more may wait: after the others' turn */
+}
+
 static void switch_thread(void *arg)
 {
 	(void)arg;
@@ -138,8 +168,12 @@ static void switch_thread(void *arg)
 		net_service_lock();
 		uint32_t ports = __atomic_exchange_n(&pending, 0, __ATOMIC_ACQ_REL);
 		for (unsigned p = 0; p < VSWITCH_MAX_PORTS; p++)
-			if (ports & (1u << p))
-				serve_port(p);
+			if (ports & (1u << p)) {
+				if ((int)p == uplink_port)
+					serve_uplink();
+				else
+					serve_port(p);
+			}
 		flush_outbox();
 		vswitch_age(&sw, time_now());
 		net_service_unlock();
@@ -172,6 +206,22 @@ static void start_stack(const struct net_config *cfg)
 	        cfg->address & 0xffu, (unsigned)__builtin_popcount(cfg->netmask), UDP_PORT_ECHO);
 }
 
+/* The board's NIC as the uplink: any source but a configured port's passes. */
+static void start_uplink(void)
+{
+	if (!board_nic_present())
+		return;
+	int port = vswitch_add_port(&sw, "uplink", NULL, deliver_uplink, NULL);
+	if (port < 0) {
+		log_msg(LOG_ERROR, "net: the board's NIC has no port: %s", zerror_name(port));
+		return;
+	}
+	uplink_port = port;
+	board_nic_set_notify(uplink_kick);
+	uplink_kick(); /* frames that came before the hook was set */
+	log_msg(LOG_INFO, "net: the board's NIC is the switch's uplink (port %d)", port);
+}
+
 void net_service_start(const struct net_config *cfg, unsigned cpu)
 {
 	if (started)
@@ -181,6 +231,7 @@ void net_service_start(const struct net_config *cfg, unsigned cpu)
 	vswitch_init(&sw, ms_to_ticks(AGING_MS));
 	started = true;
 	net_service_lock();
+	start_uplink(); /* first: the stack's announcement goes out on it */
 	if (cfg && cfg->present)
 		start_stack(cfg);
 	net_service_unlock();

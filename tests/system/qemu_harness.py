@@ -34,6 +34,28 @@ def disk_args(path):
             "-device", "virtio-blk-device,drive=board-disk"]
 
 
+# The board's NIC (ZVM drives it; it is the virtual switch's uplink): a
+# virtio-mmio virtio-net-device on QEMU's user network, 10.0.2.0/24 with the
+# host at 10.0.2.2.  Every machine gets one; it forwards nothing from the
+# host unless asked (hostfwd), and then on 127.0.0.1 only.
+def nic_args(hostfwd=()):
+    """hostfwd: (proto, host_port, guest_ip, guest_port) tuples."""
+    forwards = "".join(f",hostfwd={proto}:127.0.0.1:{hport}-{gip}:{gport}"
+                       for proto, hport, gip, gport in hostfwd)
+    return ["-global", "virtio-mmio.force-legacy=false",
+            "-netdev", f"user,id=board-net,net=10.0.2.0/24{forwards}",
+            "-device", "virtio-net-device,netdev=board-net"]
+
+
+def free_udp_port():
+    """A UDP port on 127.0.0.1 that nobody holds right now (the kernel picks
+    it), for a host forward: tests run beside other QEMUs, never a fixed one."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -55,11 +77,14 @@ class QemuMachine:
     """QEMU with args; or, given command, a program that starts QEMU itself
     (`make run`): it runs in a process group of its own, killed as one."""
 
-    def __init__(self, args, name="qemu", command=None, disk="fresh"):
+    def __init__(self, args, name="qemu", command=None, disk="fresh", nic=True, hostfwd=()):
         """disk: "fresh" (a new image of its own at each start), a path (kept
-        as it is), or None (no disk).  Not used with command."""
+        as it is), or None (no disk).  nic: the board's NIC, with hostfwd
+        (see nic_args).  Neither is used with command."""
         self.args = list(args)
         self.disk = disk if not command else None
+        self.nic = nic and not command
+        self.hostfwd = tuple(hostfwd)
         self.command = list(command) if command else QEMU + self.args
         self.name = name
         self.output = ""
@@ -78,6 +103,8 @@ class QemuMachine:
             command = command + disk_args(fresh_disk(os.path.join(DISK_DIR, self.name + ".img")))
         elif self.disk:
             command = command + disk_args(self.disk)
+        if self.nic:
+            command = command + nic_args(self.hostfwd)
         self.proc = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, bufsize=0, start_new_session=True,

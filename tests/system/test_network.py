@@ -1,9 +1,12 @@
 """The network in the default system (configs/qemu-virt.dts): Linux's eth0,
 Debian's unmodified virtio_net on ZVM's virtio-net device, is a port of
-ZVM's virtual switch, as is ZVM's own stack (10.0.2.15).  Linux pings ZVM's
-stack through the switch; a frame Linux sends with another MAC is dropped
-by the switch and counted, on the port and in `zvm info`; ZVM's counters
-add up on both sides."""
+ZVM's virtual switch, as is ZVM's own stack (10.0.2.15) and the board's NIC
+(QEMU's virtio-net-device on user networking, driven by ZVM: the uplink).
+Linux pings ZVM's stack through the switch and the host (10.0.2.2) through
+the switch and the NIC; ZVM's stack pings the host too; a frame Linux
+sends with another MAC is dropped by the switch and counted, on the port
+and in `zvm info`; ZVM's counters add up on both sides.  On both CPU
+models."""
 import re
 
 import pytest
@@ -19,9 +22,12 @@ PINGS = 5
 PING_TIMEOUT = 120
 
 
-@pytest.fixture(scope="module")
-def zvm(kernel_release):  # noqa: F811 (the fixture imported above)
-    yield from booted("qemu-virt", "network")
+HOST_IP = "10.0.2.2"
+
+
+@pytest.fixture(scope="module", params=["cortex-a53", "cortex-a76"])
+def zvm(request, kernel_release):  # noqa: F811 (the fixture imported above)
+    yield from booted("qemu-virt", f"network-{request.param}", cpu=request.param)
 
 
 def ping(sh, ip, count=PINGS):
@@ -39,6 +45,17 @@ def port_counters(zvm, name):
                     out, re.M)
     assert row, out
     return tuple(map(int, row.groups()))
+
+
+def uplink_counters(zvm):
+    """(in, out) of the uplink port and (rx, tx) of the board's NIC, from `net`."""
+    out = zvm.run("net")
+    port = re.search(r"^  port \d+ uplink: uplink, in (\d+) \(\d+ bytes\), out (\d+) ", out, re.M)
+    nic = re.search(r"^board nic: virtio-net at 0x[0-9a-f]+, INTID \d+, rx (\d+) \(\d+ bytes\) "
+                    r"errors 0, tx (\d+) \(\d+ bytes\) dropped \d+ errors 0, interrupts \d+, "
+                    r"bogus used 0$", out, re.M)
+    assert port and nic, out
+    return tuple(map(int, port.groups())), tuple(map(int, nic.groups()))
 
 
 def stack_echo_count(zvm):
@@ -64,6 +81,17 @@ def test_linux_pings_zvms_own_stack(zvm):
         neigh = sh.run(f"grep '^{ZVM_IP} ' /proc/net/arp", rf"{ZVM_IP}\s+\S+\s+\S+\s+(\S+)\s.*")
         assert neigh == "52:54:00:5a:56:4d"
     assert stack_echo_count(zvm) >= echoes + PINGS
+
+
+def test_linux_pings_the_host_through_the_boards_nic(zvm):
+    (port_in, port_out), (nic_rx, nic_tx) = uplink_counters(zvm)
+    with linux_shell(zvm) as sh:
+        assert ping(sh, HOST_IP) == PINGS
+    (port_in2, port_out2), (nic_rx2, nic_tx2) = uplink_counters(zvm)
+    # Every request went out through the NIC and every answer came in by it.
+    assert port_out2 - port_out >= PINGS and nic_tx2 - nic_tx >= PINGS
+    assert port_in2 - port_in >= PINGS and nic_rx2 - nic_rx >= PINGS
+    assert nic_rx2 - nic_rx == port_in2 - port_in  # every frame received was switched
 
 
 def test_a_spoofed_source_mac_is_dropped_and_counted(zvm):
