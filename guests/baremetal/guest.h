@@ -14,6 +14,9 @@ void puts(const char *s);
 void puthex(uint64_t v);
 void putu(uint64_t v);
 uint64_t hvc(uint64_t fn, uint64_t a1);
+/* Beats the heartbeat if a beat is due: long commands keep the health
+ * monitor informed. */
+void bm_beat_if_due(void);
 
 /* Set before an access that should abort; the sync handler records the
  * syndrome, clears it and resumes at resume_at (if set) or past the

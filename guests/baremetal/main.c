@@ -25,7 +25,8 @@
  * emulated GICD read) and print
  *   perf <what> n=<rounds> min=<ticks> avg=<ticks> max=<ticks> freq=<Hz>
  * With a Zshm channel in its devicetree it is a member too (zshm_test.c:
- * keys z y f e k x).
+ * keys z y f e k x); with a virtio-blk device its driver (virtio_test.c:
+ * keys v V a).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +34,7 @@
 #include "gic.h"
 #include "guest.h"
 #include "perf.h"
+#include "virtio_test.h"
 #include "zshm_test.h"
 #include "lib/gicv3_defs.h"
 #include "lib/psci_defs.h"
@@ -56,7 +58,7 @@
 
 static volatile uint64_t ticks, sgis;
 static uint64_t last_beat;
-static unsigned doorbell_intid;
+static unsigned doorbell_intid, virtio_intid;
 /* x0 at entry, saved by start.S: the devicetree. */
 extern uint64_t boot_dtb;
 static uint64_t tick_period;
@@ -200,6 +202,8 @@ void guest_irq(void)
 		sgis++;
 	if (doorbell_intid && intid == doorbell_intid)
 		zshm_test_doorbell();
+	if (virtio_intid && intid == virtio_intid)
+		virtio_test_irq();
 	if (intid < 1020)
 		gic_end(intid);
 }
@@ -439,6 +443,9 @@ void guest_main(void)
 	doorbell_intid = zshm_test_init((const void *)(uintptr_t)boot_dtb);
 	if (doorbell_intid)
 		gic_enable_spi(doorbell_intid);
+	virtio_intid = virtio_test_init((const void *)(uintptr_t)boot_dtb);
+	if (virtio_intid)
+		gic_enable_spi(virtio_intid);
 	timer_arm(read_cntvct() + tick_period);
 	__asm__ volatile("msr daifclr, #2");
 	for (;;) {
@@ -451,7 +458,7 @@ void guest_main(void)
 			hvc(ZVM_HC_HEARTBEAT, 0);
 		}
 		int c = getc();
-		if (c >= 0 && !zshm_test_key(c))
+		if (c >= 0 && !zshm_test_key(c) && !virtio_test_key(c))
 			crash(c);
 	}
 }

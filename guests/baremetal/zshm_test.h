@@ -10,7 +10,6 @@ void bm_puts(const char *s);
 void bm_putu(uint64_t v);
 void bm_puthex(uint64_t v);
 uint64_t bm_counter(void);
-void bm_beat_if_due(void);
 uint64_t bm_hvc3(uint64_t fn, uint64_t a1, uint64_t a2);
 
 /* Finds the first channel in the devicetree and opens it; its doorbell

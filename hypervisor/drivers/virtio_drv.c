@@ -79,7 +79,8 @@ void vdrv_fail(struct vdrv *d)
 int vdrv_negotiate(struct vdrv *d, uint64_t wanted)
 {
 	uint64_t offered = device_features(d);
-	uint64_t take = offered & ((wanted & DEVICE_FEATURE_MASK) | BIT64(VIRTIO_F_VERSION_1));
+	uint64_t take = offered & ((wanted & (DEVICE_FEATURE_MASK | BIT64(VIRTIO_F_EVENT_IDX))) |
+	                           BIT64(VIRTIO_F_VERSION_1));
 	uint32_t status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
 
 	if (!(take & BIT64(VIRTIO_F_VERSION_1))) {
@@ -285,4 +286,19 @@ uint32_t vdrv_interrupt_ack(struct vdrv *d)
 	if (bits)
 		wr(d, VIRTIO_MMIO_INTERRUPT_ACK, bits);
 	return bits;
+}
+
+bool vdrv_queue_rearm(const struct vdrv *d, struct vdrv_queue *q)
+{
+	uint16_t idx;
+
+	if (vdrv_has_feature(d, VIRTIO_F_EVENT_IDX)) {
+		/* 2.7.7.2: used_event follows the available ring's entries. */
+		__atomic_store_n((uint16_t *)(void *)(q->avail + VIRTQ_RING_HEADER + 2u * q->size),
+		                 q->last_used, __ATOMIC_RELAXED);
+	}
+	/* The device may have pushed before it could see the new used_event. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	idx = __atomic_load_n((uint16_t *)(void *)(q->used + 2), __ATOMIC_RELAXED);
+	return idx != q->last_used;
 }

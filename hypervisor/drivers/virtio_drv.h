@@ -12,8 +12,9 @@
  * sees the same numbers (its guest_ram base is the host address).
  *
  * No lock: one owner thread (on ZVM's core) drives each device.  No
- * EVENT_IDX and no indirect tables are asked for; every chain's buffers
- * are direct descriptors.
+ * indirect tables are asked for; every chain's buffers are direct
+ * descriptors.  EVENT_IDX is taken when the caller asks for it (the
+ * bare-metal test guest does, guests/baremetal/virtio_test.c).
  */
 #ifndef DRIVERS_VIRTIO_DRV_H
 #define DRIVERS_VIRTIO_DRV_H
@@ -68,7 +69,8 @@ size_t vdrv_queue_bytes(uint16_t size);
  */
 int vdrv_probe(struct vdrv *d, const struct vdrv_io *io, uint32_t device_id);
 /*
- * Offers VIRTIO_F_VERSION_1 and the device-specific bits of wanted that the
+ * Offers VIRTIO_F_VERSION_1, VIRTIO_F_EVENT_IDX if wanted has it, and the
+ * device-specific bits of wanted that the
  * device has, sets FEATURES_OK and checks the device kept it (steps 4-6).
  * 0, or -ZE_INVAL (the device refused): the device is then FAILED.
  */
@@ -108,6 +110,13 @@ void vdrv_queue_kick(struct vdrv *d, const struct vdrv_queue *q);
  * the length the device wrote, false when none is new.
  */
 bool vdrv_queue_get_used(struct vdrv_queue *q, uint16_t *head, uint32_t *written);
+/*
+ * After the used entries were taken: with EVENT_IDX asks for an interrupt
+ * at the next used entry (used_event, 2.7.7.2).  Returns whether a used
+ * entry arrived meanwhile, which the caller must take (and rearm again):
+ * the device may have decided not to interrupt for it.
+ */
+bool vdrv_queue_rearm(const struct vdrv *d, struct vdrv_queue *q);
 /* Reads and acknowledges InterruptStatus; returns the bits that were set. */
 uint32_t vdrv_interrupt_ack(struct vdrv *d);
 

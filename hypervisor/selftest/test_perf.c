@@ -9,7 +9,6 @@
  */
 #include "kernel/time.h"
 #include "lib/format.h"
-#include "lib/string.h"
 #include "selftest/ztest.h"
 #include "selftest/ztest_vm.h"
 
@@ -22,31 +21,11 @@ struct perf_figures {
 	uint64_t n, min, avg, max, freq;
 };
 
-/* The number after " key=" in line, or false. */
-static bool field(const char *line, const char *key, uint64_t *out)
-{
-	char pattern[16];
-	const char *p;
-	uint64_t v = 0;
-
-	fmt_snprintf(pattern, sizeof(pattern), " %s=", key);
-	p = strstr(line, pattern);
-	if (!p)
-		return false;
-	p += strlen(pattern);
-	if (*p < '0' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		v = v * 10 + (uint64_t)(*p++ - '0');
-	*out = v;
-	return true;
-}
-
 static bool parse(const char *line, struct perf_figures *f)
 {
-	return field(line, "n", &f->n) && field(line, "min", &f->min) &&
-	       field(line, "avg", &f->avg) && field(line, "max", &f->max) &&
-	       field(line, "freq", &f->freq) && f->freq && f->n;
+	return zt_line_field(line, "n", &f->n) && zt_line_field(line, "min", &f->min) &&
+	       zt_line_field(line, "avg", &f->avg) && zt_line_field(line, "max", &f->max) &&
+	       zt_line_field(line, "freq", &f->freq) && f->freq && f->n;
 }
 
 static uint64_t ticks_ns(uint64_t ticks, uint64_t freq)

@@ -12,7 +12,8 @@
 #define POLL_MS        1
 #define CONSOLE_WINDOW 512 /* the most recent output searched for a line */
 
-struct vm *zt_vm_create(struct ztest_ctx *ctx, enum vm_recovery recovery, uint32_t heartbeat_ms)
+struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
+                              uint32_t heartbeat_ms, void (*tune)(struct vm_config *cfg))
 {
 	static struct vm_config cfg;
 	struct vm_blob image;
@@ -38,11 +39,18 @@ struct vm *zt_vm_create(struct ztest_ctx *ctx, enum vm_recovery recovery, uint32
 	cfg.uart = true;
 	cfg.recovery = recovery;
 	cfg.heartbeat_timeout_ms = heartbeat_ms;
+	if (tune)
+		tune(&cfg);
 	if (vm_create(&cfg, &image, 0, &vm, &msg)) {
 		ztest_fail(ctx, __FILE__, __LINE__, "vm_create: %s", msg.text);
 		return 0;
 	}
 	return vm;
+}
+
+struct vm *zt_vm_create(struct ztest_ctx *ctx, enum vm_recovery recovery, uint32_t heartbeat_ms)
+{
+	return zt_vm_create_tuned(ctx, recovery, heartbeat_ms, NULL);
 }
 
 void zt_vm_destroy(struct vm *vm)
@@ -151,4 +159,23 @@ bool zt_vm_console_line(struct vm *vm, uint64_t from, const char *prefix, char *
 		thread_sleep(ms_to_ticks(POLL_MS));
 	} while (time_now() < deadline);
 	return false;
+}
+
+bool zt_line_field(const char *line, const char *key, uint64_t *out)
+{
+	char pattern[32];
+	const char *p;
+	uint64_t v = 0;
+
+	fmt_snprintf(pattern, sizeof(pattern), " %s=", key);
+	p = strstr(line, pattern);
+	if (!p)
+		return false;
+	p += strlen(pattern);
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	*out = v;
+	return true;
 }

@@ -29,6 +29,10 @@
 
 /* A 1-vCPU test VM, created (not started), or NULL after a skip or failure. */
 struct vm *zt_vm_create(struct ztest_ctx *ctx, enum vm_recovery recovery, uint32_t heartbeat_ms);
+/* The same, its configuration changed by tune (devices, a name) before it
+ * is created. */
+struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
+                              uint32_t heartbeat_ms, void (*tune)(struct vm_config *cfg));
 /* Stops it if it runs and deletes it. */
 void zt_vm_destroy(struct vm *vm);
 
@@ -51,15 +55,21 @@ uint64_t zt_vm_console_end(struct vm *vm);
  */
 bool zt_vm_console_line(struct vm *vm, uint64_t from, const char *prefix, char *line, size_t size);
 
+/* The number after " key=" in a guest's line (figures as the test guest
+ * prints them), or false. */
+bool zt_line_field(const char *line, const char *key, uint64_t *out);
+
 /* Runs the statements with `vm` bound to a new test VM, deleted after; they
  * must not break or return (put them in a function). */
-#define ZT_WITH_VM(recovery, heartbeat_ms, ...)                            \
-	do {                                                               \
-		struct vm *vm = zt_vm_create(ctx, recovery, heartbeat_ms); \
-		if (!vm)                                                   \
-			return;                                            \
-		__VA_ARGS__;                                               \
-		zt_vm_destroy(vm);                                         \
+#define ZT_WITH_VM(recovery, heartbeat_ms, ...) \
+	ZT_WITH_VM_TUNED(recovery, heartbeat_ms, NULL, __VA_ARGS__)
+#define ZT_WITH_VM_TUNED(recovery, heartbeat_ms, tune, ...)                            \
+	do {                                                                           \
+		struct vm *vm = zt_vm_create_tuned(ctx, recovery, heartbeat_ms, tune); \
+		if (!vm)                                                               \
+			return;                                                        \
+		__VA_ARGS__;                                                           \
+		zt_vm_destroy(vm);                                                     \
 	} while (0)
 
 #endif
