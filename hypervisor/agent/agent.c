@@ -7,6 +7,7 @@
 #include "agent/agent_events.h"
 #include "kernel/log.h"
 #include "kernel/msgq.h"
+#include "kernel/mutex.h"
 #include "kernel/spinlock.h"
 #include "kernel/thread.h"
 #include "lib/string.h"
@@ -28,21 +29,25 @@ static struct inbox_entry current;
 static struct spinlock stats_lock = SPINLOCK_INIT;
 static uint64_t dropped, serial_bad;
 static bool started;
+static struct mutex post_lock; /* the serial (shell) and UDP (switch) threads both post */
 
 int agent_dispatch(void *ctx, struct rpc_call *call);
 
 bool agent_post(const struct agent_transport *from, const uint8_t *datagram, size_t len)
 {
-	static struct inbox_entry entry; /* one poster: the shell thread */
+	static struct inbox_entry entry; /* the posters take turns: post_lock */
 
 	if (!started || len > sizeof(entry.data)) {
 		agent_count_serial_bad();
 		return false;
 	}
+	mutex_lock(&post_lock, WAIT_FOREVER);
 	entry.from = from;
 	entry.len = len;
 	memcpy(entry.data, datagram, len);
-	if (msgq_send(&inbox, &entry, NO_WAIT) == 0)
+	int rc = msgq_send(&inbox, &entry, NO_WAIT);
+	mutex_unlock(&post_lock);
+	if (rc == 0)
 		return true;
 	uint64_t flags = spin_lock_irqsave(&stats_lock);
 	dropped++;
@@ -68,6 +73,7 @@ void agent_stats(struct agent_stats *out)
 	out->serial_bad = serial_bad;
 	out->has_key = server.has_key;
 	spin_unlock_irqrestore(&stats_lock, flags);
+	agent_udp_stats(&out->udp_port, &out->udp_received, &out->udp_bad);
 }
 
 const struct agent_transport *agent_current_transport(void)
@@ -90,6 +96,7 @@ void agent_start(unsigned cpu, const uint8_t *key)
 {
 	rpc_server_init(&server, key, agent_dispatch, 0);
 	msgq_init(&inbox, inbox_storage, sizeof(inbox_storage[0]), AGENT_INBOX);
+	mutex_init(&post_lock, "agent-post");
 	if (!thread_create("agent", agent_thread, 0, AGENT_PRIORITY, cpu, AGENT_STACK)) {
 		log_msg(LOG_ERROR, "agent: cannot create its thread");
 		return;

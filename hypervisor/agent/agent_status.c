@@ -126,6 +126,9 @@ static void agent_write_stats(struct json_writer *w, const struct agent_stats *s
 	json_member_u64(w, "too_large", s->rpc.too_large);
 	json_member_u64(w, "dropped", s->dropped);
 	json_member_u64(w, "serial_bad", s->serial_bad);
+	json_member_u64(w, "udp_port", s->udp_port);
+	json_member_u64(w, "udp_received", s->udp_received);
+	json_member_u64(w, "udp_bad", s->udp_bad);
 	json_object_end(w);
 }
 

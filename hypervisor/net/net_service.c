@@ -305,6 +305,17 @@ int net_udp_send(uint32_t ip, uint16_t port, uint16_t from_port, const void *dat
 	return rc;
 }
 
+int net_udp_reply(const struct netstack_peer *to, uint16_t from_port, const void *data, size_t len)
+{
+	if (!have_stack)
+		return -ZE_STATE;
+	net_service_lock();
+	int rc = netstack_udp_reply(&stack, to, from_port, data, len);
+	flush_outbox();
+	net_service_unlock();
+	return rc;
+}
+
 const struct vswitch *net_switch(void)
 {
 	return started ? &sw : NULL;

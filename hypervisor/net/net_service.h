@@ -56,5 +56,7 @@ uint64_t net_outbox_dropped(void);
 /* UDP for ZVM's threads: netstack.h's API under the switch's lock. */
 int net_udp_bind(uint16_t port, netstack_udp_fn recv, void *ctx);
 int net_udp_send(uint32_t ip, uint16_t port, uint16_t from_port, const void *data, size_t len);
+/* Answers a datagram's sender (the MAC it came from: no ARP): 0 or -ZE_*. */
+int net_udp_reply(const struct netstack_peer *to, uint16_t from_port, const void *data, size_t len);
 
 #endif

@@ -1,5 +1,6 @@
 /* Creating the configured VMs from the system package: see vm_boot.h. */
 #include "vmm/vm_boot.h"
+#include "agent/agent.h"
 #include "kernel/board_dt.h"
 #include "kernel/log.h"
 #include "kernel/percpu.h"
@@ -140,6 +141,9 @@ void vm_boot_create(void)
 	/* The switch before the VMs: their net devices become its ports. */
 	net_service_start(have_config ? &config.network : NULL,
 	                  have_config ? config.zvm_cpu : this_cpu_id());
+	/* The agent on ZVM's address, when it has one (docs/protocol.md). */
+	if (have_config && config.network.present)
+		agent_udp_start(config.network.agent_port);
 	for (unsigned i = 0; have_config && i < config.vm_count; i++) {
 		const struct vm_config *c = &config.vms[i];
 		struct vm_blob image, initrd;

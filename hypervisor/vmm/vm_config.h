@@ -156,7 +156,11 @@ struct net_config {
 	bool present;
 	uint8_t mac[VM_MAC_LEN];
 	uint32_t address, netmask, gateway; /* gateway 0: none */
+	uint16_t agent_port;                /* the agent's UDP port; 0: not on the network */
 };
+
+/* The agent's UDP port when /zvm/network does not name one (docs/protocol.md). */
+#define NET_AGENT_PORT_DEFAULT 5555u
 
 struct system_config {
 	uint32_t zvm_cpu;            /* logical core, board order */

@@ -8,12 +8,16 @@
 #include "vmm/vm_config_priv.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "net/netstack.h"
 
 #define NETWORK_WHERE   "/zvm/network"
 /* "255.255.255.255" and its NUL. */
 #define DOTTED_QUAD_MAX 16u
 
-static const char *const network_props[] = { "address", "netmask", "gateway", "mac", NULL };
+static const char *const network_props[] = { "address", "netmask",    "gateway",
+	                                     "mac",     "agent-port", NULL };
+/* UDP ports are 16 bits (RFC 768). */
+#define UDP_PORT_MAX 65535u
 
 int cfg_read_mac(struct cfg_ctx *ctx, int node, const char *where, const char *name,
                  uint8_t mac[VM_MAC_LEN])
@@ -75,6 +79,25 @@ static bool mask_ok(uint32_t m)
 	return m != 0 && ((~m + 1) & ~m) == 0;
 }
 
+/* agent-port = <n>: 0 keeps the agent off the network; absent is the default. */
+static int read_agent_port(struct cfg_ctx *ctx, int node, uint16_t *out)
+{
+	uint32_t port = NET_AGENT_PORT_DEFAULT;
+
+	if (fdt_getprop(&ctx->fdt, node, "agent-port", NULL)) {
+		int rc = cfg_read_cell(ctx, node, NETWORK_WHERE, "agent-port", &port);
+		if (rc)
+			return rc;
+		if (port > UDP_PORT_MAX || port == UDP_PORT_ECHO)
+			return cfg_fail(ctx, ZE_MALFORMED, NETWORK_WHERE,
+			                "agent-port %u: a UDP port 1-65535 but 7 (the echo "
+			                "service), or 0 for none",
+			                port);
+	}
+	*out = (uint16_t)port;
+	return 0;
+}
+
 int cfg_parse_network(struct cfg_ctx *ctx, int node)
 {
 	struct net_config *n = &ctx->out->network;
@@ -90,6 +113,8 @@ int cfg_parse_network(struct cfg_ctx *ctx, int node)
 		rc = cfg_fail(ctx, ZE_MISSING, NETWORK_WHERE, "missing required property 'mac'");
 	if (rc == 0)
 		rc = cfg_read_mac(ctx, node, NETWORK_WHERE, "mac", n->mac);
+	if (rc == 0)
+		rc = read_agent_port(ctx, node, &n->agent_port);
 	if (rc)
 		return rc;
 	if (!mask_ok(n->netmask))

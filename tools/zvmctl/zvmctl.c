@@ -8,7 +8,8 @@
  *          log [-n <records>] [--since <seq>] | metrics | agent |
  *          call <method> [<params object>] | events [--metrics-ms <n>]
  *          [--count <n>] [--wait-ms <n>]
- *   options: --target serial:<path> (a unix socket or a tty), --key-file
+ *   options: --target serial:<path> (a unix socket or a tty) or
+ *            udp://<host>:<port> (the agent on ZVM's network), --key-file
  *            <file> (default ~/.config/zvmctl), --client-id <n>, --json,
  *            --timeout <ms>, --seq <n>, -v (console text to stderr)
  */
@@ -29,7 +30,8 @@ static bool json_output;
 static void usage(void)
 {
 	fprintf(stderr,
-	        "usage: zvmctl [--target serial:<path>] [--key-file <file>] [--client-id <n>]\n"
+	        "usage: zvmctl [--target serial:<path>|udp://<host>:<port>] [--key-file <file>] "
+	        "[--client-id <n>]\n"
 	        "              [--json] [--timeout <ms>] [--seq <n>] [-v] <command>\n"
 	        "commands: list | info <vm> | create -t <template> -c <vcpus> -m <MiB> [-n "
 	        "<name>]\n"
@@ -345,7 +347,8 @@ static int load_config(const struct options *o, struct zvmctl_config *cfg)
 		return -1;
 	}
 	if (!cfg->target[0]) {
-		fprintf(stderr, "zvmctl: no target: give --target serial:<path>\n");
+		fprintf(stderr,
+		        "zvmctl: no target: give --target serial:<path> or udp://<host>:<port>\n");
 		return -1;
 	}
 	return 0;

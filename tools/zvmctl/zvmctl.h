@@ -28,11 +28,23 @@ struct zvmctl_config {
 /* Reads key, client-id and target from path; 0, or -1 after printing why. */
 int config_read(const char *path, struct zvmctl_config *cfg, bool must_exist);
 
-/* A byte stream to ZVM's console: a unix socket or a tty. */
+/*
+ * The way to ZVM: a byte stream to its console (serial:<path>, a unix
+ * socket or a tty) carrying frames, or a UDP socket (udp://<host>:<port>)
+ * carrying one datagram per packet.
+ */
 struct link {
 	int fd;
+	bool datagram; /* UDP: no serial framing */
 };
+/* Opens target (serial:... or udp://...): 0, or -1 after printing why. */
 int link_open(struct link *l, const char *target);
+int serial_open(struct link *l, const char *path);
+int udp_open(struct link *l, const char *hostport);
+/* UDP: one datagram out; 0 or -1. */
+int link_send_datagram(struct link *l, const void *buf, size_t len);
+/* UDP: the next datagram into buf within timeout_ms: its length, 0 on timeout, -1. */
+long link_recv_datagram(struct link *l, void *buf, size_t cap, int timeout_ms);
 int link_write(struct link *l, const void *buf, size_t len);
 /* Reads up to len bytes, waiting at most timeout_ms: count, 0 on timeout, -1. */
 long link_read(struct link *l, void *buf, size_t len, int timeout_ms);

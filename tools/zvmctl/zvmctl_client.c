@@ -1,5 +1,5 @@
 /*
- * One JSON-RPC call over the link: sign, frame, send; read frames until
+ * One JSON-RPC call over the link: sign, frame (serial) or not (UDP), send; read frames until
  * every fragment of the reply to this (client, sequence) is in, skipping
  * console text, events and other clients' replies; retry the very same
  * datagram when none comes in time (ZVM answers a retry from its cache,
@@ -79,6 +79,21 @@ static long ms_since(const struct timespec *start)
  */
 static int next_frame(struct client *c, const struct timespec *start, int timeout_ms)
 {
+	while (c->link.datagram) { /* UDP: every packet is one datagram */
+		long elapsed = ms_since(start);
+		if (elapsed >= timeout_ms)
+			return 0;
+		long n = link_recv_datagram(&c->link, c->rx.buf, sizeof(c->rx.buf),
+		                            (int)(timeout_ms - elapsed));
+		if (n < 0) {
+			fprintf(stderr, "zvmctl: the link closed\n");
+			return -1;
+		}
+		if (n > 0) {
+			c->rx.len = (size_t)n;
+			return 1;
+		}
+	}
 	for (;;) {
 		while (c->in_pos < c->in_len) {
 			uint8_t byte = c->in[c->in_pos++];
@@ -158,6 +173,9 @@ int client_next_event(struct client *c, int timeout_ms)
 static int send_request(struct client *c, const uint8_t *datagram, size_t len)
 {
 	static char frame[RPC_SERIAL_FRAME_MAX];
+
+	if (c->link.datagram)
+		return link_send_datagram(&c->link, datagram, len);
 	size_t n = rpc_serial_encode(frame, sizeof(frame), datagram, len);
 
 	return link_write(&c->link, frame, n);

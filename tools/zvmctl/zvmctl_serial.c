@@ -56,18 +56,22 @@ static int open_tty(const char *path)
 
 int link_open(struct link *l, const char *target)
 {
-	static const char prefix[] = "serial:";
-	struct stat st;
+	static const char serial[] = "serial:", udp[] = "udp://";
 
 	l->fd = -1;
-	if (strncmp(target, prefix, strlen(prefix))) {
-		fprintf(stderr,
-		        "zvmctl: target '%s': only serial:<path> exists yet (udp:// "
-		        "comes with ZVM's network)\n",
-		        target);
-		return -1;
-	}
-	const char *path = target + strlen(prefix);
+	l->datagram = false;
+	if (!strncmp(target, serial, strlen(serial)))
+		return serial_open(l, target + strlen(serial));
+	if (!strncmp(target, udp, strlen(udp)))
+		return udp_open(l, target + strlen(udp));
+	fprintf(stderr, "zvmctl: target '%s': give serial:<path> or udp://<host>:<port>\n", target);
+	return -1;
+}
+
+int serial_open(struct link *l, const char *path)
+{
+	struct stat st;
+
 	if (stat(path, &st)) {
 		fprintf(stderr, "zvmctl: %s: %s\n", path, strerror(errno));
 		return -1;
