@@ -48,7 +48,7 @@ ZVM_CFLAGS := -std=c11 $(WARNINGS) -O2 -g -ffreestanding -nostdlib \
 ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arch/arm64/zvm.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
-.PHONY: all zvm zvmctl boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
+.PHONY: all zvm zvmctl visualzvm visualzvm-build boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
 	system-test bench bench-rt bench-time bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
@@ -59,7 +59,7 @@ $(VERSION_H): FORCE
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 
-all: zvm rtos unit-build zvmctl
+all: zvm rtos unit-build zvmctl visualzvm-build
 
 zvm: $(ZVM_IMG)
 
@@ -122,6 +122,10 @@ zvmctl: $(ZVMCTL)
 $(ZVMCTL): FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C tools/zvmctl BUILD=$(abspath $(BUILD))
 
+# visualzvm, the dashboard daemon, and the page it serves (docs/protocol.md).
+visualzvm-build: FORCE | bootstrap
+	@$(MAKE) --no-print-directory -C tools/visualzvm BUILD=$(abspath $(BUILD))
+
 $(BOARD_DTB): | bootstrap
 	@mkdir -p $(BUILD)
 	$(QEMU) -M virt,virtualization=on,gic-version=3,dumpdtb=$@ \
@@ -177,6 +181,16 @@ run: $(SYSTEM_IMG) | $(DISK_IMG)
 	@echo "Quit QEMU with Ctrl-A X; in 'zvm console <vm>', Ctrl-] returns to ZVM."
 	$(QEMU) $(QEMU_ARGS)
 
+# make run, with ZVM's console on a socket that the visualzvm daemon holds:
+# the dashboard at http://127.0.0.1:$(VZ_PORT)/ (127.0.0.1 only).
+VZ_PORT ?= 7580
+visualzvm: $(SYSTEM_IMG) visualzvm-build | $(DISK_IMG)
+	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores) with configs/$(SYSTEM).dts, and VisualZVM."
+	@VZ_SOCK=$(abspath $(BUILD))/visualzvm/console.sock VZ_KEY=configs/$(SYSTEM).key \
+	VZ_WEB=$(abspath $(BUILD))/visualzvm/web VZ_PORT=$(VZ_PORT) \
+	VZ_DAEMON=$(abspath $(BUILD))/tools/visualzvm \
+	scripts/visualzvm.sh $(QEMU) $(filter-out -nographic,$(QEMU_ARGS)) -display none
+
 # make run's path, unattended: boot, check the shell and the VMs, quit with Ctrl-A X.
 run-smoke: $(SYSTEM_IMG) | $(DISK_IMG)
 	$(PYTHON) scripts/run_smoke.py $(MAKE) --no-print-directory run
@@ -222,7 +236,7 @@ unit-test: portable-build $(UNIT_BINS)
 	$(MAKE) -C guests/rtos test-host
 
 # --- system tests: boot QEMU and drive ZVM like a user ----------------------
-system-test: $(ZVM_IMG) rtos $(ZVMCTL)
+system-test: $(ZVM_IMG) rtos $(ZVMCTL) visualzvm-build
 	@$(MAKE) --no-print-directory SYSTEM=test-vms system
 	$(PYTHON) -m pytest -q tests/system
 

@@ -22,6 +22,15 @@ declare -A NEEDS=(
 	[clang]=/usr/bin/clang
 	[libclang-rt-14-dev]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 	[python3-pytest]=/usr/lib/python3/dist-packages/pytest/__init__.py
+	# visualzvm: the daemon's libraries, the dashboard's build (npm ci) and
+	# its test in headless Chromium (tests/system/test_dashboard.py)
+	[libwebsockets-dev]=/usr/include/libwebsockets.h
+	[libcjson-dev]=/usr/include/cjson/cJSON.h
+	[pkg-config]=/usr/bin/pkg-config
+	[npm]=/usr/bin/npm
+	[chromium]=/usr/bin/chromium
+	[chromium-driver]=/usr/bin/chromedriver
+	[python3-selenium]=/usr/lib/python3/dist-packages/selenium/__init__.py
 )
 
 missing=()

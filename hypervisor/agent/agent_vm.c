@@ -4,6 +4,8 @@
  * operations run the registry's own handlers, then report the VM's state.
  */
 #include "agent/agent_methods.h"
+#include "kernel/boot.h"
+#include "kernel/percpu.h"
 #include "kernel/shell.h"
 #include "kernel/time.h"
 #include "lib/format.h"
@@ -62,6 +64,9 @@ int agent_zvm_list(struct rpc_call *call)
 	if (rc)
 		return rc;
 	json_object_begin(call->out);
+	/* The board's core map: the agent runs on ZVM's own core. */
+	json_member_u64(call->out, "zvm_core", this_cpu_id());
+	json_member_u64(call->out, "board_cores", board.cpu_count);
 	json_key(call->out, "vms");
 	json_array_begin(call->out);
 	for (unsigned i = 0; i < VM_MAX; i++) {

@@ -253,7 +253,7 @@ static int events_command(int argc, char **argv)
 				        (unsigned long long)wait_ms);
 			return EXIT_LINK;
 		}
-		printf("%s\n", client.reply);
+		printf("%s\n", client.event);
 		fflush(stdout);
 	}
 	return EXIT_OK;
@@ -366,7 +366,7 @@ int main(int argc, char **argv)
 	}
 	if (load_config(&o, &cfg))
 		return EXIT_USAGE;
-	client.cfg = &cfg;
+	client_init(&client, &cfg);
 	client.seq = o.seq;
 	client.timeout_ms = o.timeout_ms ? (int)o.timeout_ms : DEFAULT_TIMEOUT_MS;
 	client.attempts = DEFAULT_ATTEMPTS;

@@ -50,22 +50,48 @@ int link_write(struct link *l, const void *buf, size_t len);
 long link_read(struct link *l, void *buf, size_t len, int timeout_ms);
 void link_close(struct link *l);
 
-/* One call: the reply's body in reply[0..), parsed into doc. */
+/* An event being reassembled from its fragments. */
+struct event_assembly {
+	uint64_t seq;
+	bool have[RPC_FRAGMENTS_MAX];
+	unsigned count;
+	size_t len;
+};
+
+/*
+ * One call: the reply's body in reply[0..), parsed into doc.  The hooks
+ * (all optional) let a long-running client such as visualzvm keep the
+ * line's other traffic while it waits for a reply: console text between
+ * frames, events, and a wake-up fd polled beside the link.
+ */
 struct client {
 	struct link link;
 	const struct zvmctl_config *cfg;
 	uint64_t seq;   /* the next request's; 0: from the clock */
 	int timeout_ms; /* per attempt */
 	int attempts;
-	bool verbose;     /* console text between frames goes to stderr */
+	bool verbose;   /* console text between frames goes to stderr */
+	bool quiet;     /* errors are not printed (the caller reads doc) */
+	bool link_lost; /* the link closed under us: reopen it */
+	void *ctx;
+	void (*on_console)(void *ctx, const uint8_t *bytes, size_t len);
+	void (*on_event)(void *ctx, const char *body, size_t len);
+	int wake_fd; /* -1: none; readable: on_wake runs (it must drain it) */
+	void (*on_wake)(void *ctx);
 	uint8_t in[4096]; /* read from the link, not yet decoded */
 	size_t in_pos, in_len;
 	struct rpc_serial_rx rx;
 	char reply[RPC_REPLY_MAX + 1];
 	size_t reply_len;
+	char event[RPC_REPLY_MAX + 1]; /* the last whole event's body */
+	size_t event_len;
+	struct event_assembly event_asm;
 	struct json_token tokens[4096];
 	struct json_doc doc;
 };
+
+/* Sets a client's defaults: no hooks, no wake fd. */
+void client_init(struct client *c, const struct zvmctl_config *cfg);
 
 /*
  * Sends method with params (a JSON object's text, or NULL) and waits for
@@ -74,7 +100,7 @@ struct client {
  */
 int client_call(struct client *c, const char *method, const char *params, int *result);
 
-/* The next event's whole body in c->reply (1), none in time (0), or -1. */
+/* The next event's whole body in c->event (1), none in time (0), or -1. */
 int client_next_event(struct client *c, int timeout_ms);
 
 /* Human output of a result (zvmctl_print.c). */

@@ -5,6 +5,8 @@
  * datagram when none comes in time (ZVM answers a retry from its cache,
  * so an operation never runs twice).
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +24,12 @@ static uint64_t clock_seq(void)
 	uint64_t us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 	last = us > last ? us : last + 1;
 	return last;
+}
+
+void client_init(struct client *c, const struct zvmctl_config *cfg)
+{
+	c->cfg = cfg;
+	c->wake_fd = -1;
 }
 
 struct assembly {
@@ -73,9 +81,37 @@ static long ms_since(const struct timespec *start)
 	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
+static void pass_console(struct client *c, size_t from, size_t to)
+{
+	if (to == from)
+		return;
+	if (c->verbose)
+		fwrite(c->in + from, 1, to - from, stderr);
+	if (c->on_console)
+		c->on_console(c->ctx, c->in + from, to - from);
+}
+
+/* Waits for the link (1), the wake fd (after on_wake, 0) or the time (0); -1 closed. */
+static long read_link(struct client *c, int timeout_ms)
+{
+	if (c->wake_fd >= 0) {
+		struct pollfd p[2] = { { .fd = c->link.fd, .events = POLLIN },
+			               { .fd = c->wake_fd, .events = POLLIN } };
+		int r = poll(p, 2, timeout_ms);
+		if (r <= 0)
+			return r < 0 && errno != EINTR ? -1 : 0;
+		if (p[1].revents & POLLIN)
+			c->on_wake(c->ctx);
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			return 0;
+	}
+	return link_read(&c->link, c->in, sizeof(c->in), c->wake_fd >= 0 ? 0 : timeout_ms);
+}
+
 /*
  * The next whole frame in c->rx (1), nothing within timeout_ms of start
- * (0), or a closed link (-1).  Bytes after a frame stay for the next call.
+ * (0), or a closed link (-1).  Bytes after a frame stay for the next call;
+ * console text between frames goes to the hooks.
  */
 static int next_frame(struct client *c, const struct timespec *start, int timeout_ms)
 {
@@ -86,7 +122,9 @@ static int next_frame(struct client *c, const struct timespec *start, int timeou
 		long n = link_recv_datagram(&c->link, c->rx.buf, sizeof(c->rx.buf),
 		                            (int)(timeout_ms - elapsed));
 		if (n < 0) {
-			fprintf(stderr, "zvmctl: the link closed\n");
+			if (!c->quiet)
+				fprintf(stderr, "zvmctl: the link closed\n");
+			c->link_lost = true;
 			return -1;
 		}
 		if (n > 0) {
@@ -95,25 +133,71 @@ static int next_frame(struct client *c, const struct timespec *start, int timeou
 		}
 	}
 	for (;;) {
+		size_t run = c->in_pos;
 		while (c->in_pos < c->in_len) {
-			uint8_t byte = c->in[c->in_pos++];
-			enum rpc_serial_event e = rpc_serial_feed(&c->rx, byte);
-			if (e == RPC_SERIAL_PASS && c->verbose)
-				fputc(byte, stderr);
+			size_t at = c->in_pos++;
+			enum rpc_serial_event e = rpc_serial_feed(&c->rx, c->in[at]);
+			if (e == RPC_SERIAL_PASS)
+				continue;
+			pass_console(c, run, at);
+			run = c->in_pos;
 			if (e == RPC_SERIAL_FRAME)
 				return 1;
 		}
+		pass_console(c, run, c->in_pos);
 		long elapsed = ms_since(start);
 		if (elapsed >= timeout_ms)
 			return 0;
-		long n = link_read(&c->link, c->in, sizeof(c->in), (int)(timeout_ms - elapsed));
+		long n = read_link(c, (int)(timeout_ms - elapsed));
 		if (n < 0) {
-			fprintf(stderr, "zvmctl: the link closed\n");
+			if (!c->quiet)
+				fprintf(stderr, "zvmctl: the link closed\n");
+			c->link_lost = true;
 			return -1;
 		}
 		c->in_pos = 0;
 		c->in_len = (size_t)n;
 	}
+}
+
+/*
+ * Takes an event's fragment (kind 3, already authenticated) into
+ * c->event; 1 when the event is whole.  A new sequence number starts a
+ * new event: an unfinished one is lost.
+ */
+static int take_event(struct client *c, const struct rpc_header *h, const uint8_t *body)
+{
+	struct event_assembly *a = &c->event_asm;
+
+	if (h->seq != a->seq || a->count == 0) {
+		*a = (struct event_assembly){ .seq = h->seq };
+	}
+	if (a->have[h->fragment] ||
+	    (h->fragment + 1 < h->fragments && h->body_len != RPC_FRAGMENT_BODY))
+		return 0;
+	memcpy(c->event + (size_t)h->fragment * RPC_FRAGMENT_BODY, body, h->body_len);
+	if (h->fragment + 1 == h->fragments)
+		a->len = (size_t)h->fragment * RPC_FRAGMENT_BODY + h->body_len;
+	a->have[h->fragment] = true;
+	if (++a->count < h->fragments)
+		return 0;
+	c->event_len = a->len;
+	c->event[a->len] = '\0';
+	a->count = 0;
+	return 1;
+}
+
+/* An authenticated event frame in c->rx: taken (1 when whole), or not an event (-1). */
+static int event_frame(struct client *c)
+{
+	struct rpc_header h;
+	const uint8_t *body;
+
+	if (rpc_datagram_decode(c->rx.buf, c->rx.len, c->cfg->key, RPC_KEY_BYTES, &h, &body) !=
+	            RPC_FAULT_NONE ||
+	    h.kind != RPC_KIND_EVENT)
+		return -1;
+	return take_event(c, &h, body);
 }
 
 /* Reads until the reply is whole (1), the attempt times out (0), -1, or -2 (bad MAC). */
@@ -127,6 +211,8 @@ static int await_reply(struct client *c, uint64_t seq, struct assembly *a)
 		if (r <= 0)
 			return r;
 		enum frame_verdict v = take_frame(c, &c->rx, seq, a);
+		if (v == FRAME_OTHER && c->on_event && event_frame(c) == 1)
+			c->on_event(c->ctx, c->event, c->event_len);
 		if (v == FRAME_BAD_MAC)
 			return -2;
 		if (v == FRAME_DONE)
@@ -137,36 +223,14 @@ static int await_reply(struct client *c, uint64_t seq, struct assembly *a)
 int client_next_event(struct client *c, int timeout_ms)
 {
 	struct timespec start;
-	struct assembly a = { 0 };
-	uint64_t seq = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		int r = next_frame(c, &start, timeout_ms);
 		if (r <= 0)
 			return r;
-		struct rpc_header h;
-		const uint8_t *body;
-		if (rpc_datagram_decode(c->rx.buf, c->rx.len, c->cfg->key, RPC_KEY_BYTES, &h,
-		                        &body) != RPC_FAULT_NONE ||
-		    h.kind != RPC_KIND_EVENT)
-			continue;
-		if (h.seq != seq) { /* a new event: an unfinished one is lost */
-			a = (struct assembly){ 0 };
-			seq = h.seq;
-		}
-		if (a.have[h.fragment] ||
-		    (h.fragment + 1 < h.fragments && h.body_len != RPC_FRAGMENT_BODY))
-			continue;
-		memcpy(c->reply + (size_t)h.fragment * RPC_FRAGMENT_BODY, body, h.body_len);
-		if (h.fragment + 1 == h.fragments)
-			a.len = (size_t)h.fragment * RPC_FRAGMENT_BODY + h.body_len;
-		a.have[h.fragment] = true;
-		if (++a.count == h.fragments) {
-			c->reply_len = a.len;
-			c->reply[a.len] = '\0';
+		if (event_frame(c) == 1)
 			return 1;
-		}
 	}
 }
 
@@ -213,7 +277,8 @@ static int read_reply(struct client *c, const char *method, int *result)
 		fprintf(stderr, "zvmctl: %s: a reply with neither result nor error\n", method);
 		return EXIT_PROTOCOL;
 	}
-	fprintf(stderr, "zvmctl: %s: %s (%lld)\n", method, message, (long long)code);
+	if (!c->quiet)
+		fprintf(stderr, "zvmctl: %s: %s (%lld)\n", method, message, (long long)code);
 	*result = err;
 	return exit_for(code);
 }

@@ -1,0 +1,246 @@
+"""VisualZVM's dashboard in headless Chromium (docs/protocol.md, "visualzvm").
+
+One boot of the default system (configs/qemu-virt.dts, which carries the
+development key of configs/qemu-virt.key) with its console UART on a unix
+socket; the visualzvm daemon holds that socket and serves the page on
+127.0.0.1.  Chromium (Debian's, driven by chromedriver through selenium)
+loads the page and uses it like a person: the default VMs on their cores,
+a VM stopped and started by its buttons (each through the confirm
+dialog), a chart that moves, the console's echo, a test group run from the
+test page; then the daemon is killed and restarted while ZVM runs on, and
+the page shows its banner and comes back by itself.  Screenshots of every
+step go to build/test-artifacts/dashboard-*.png.
+
+Waits are on the DOM (WebDriverWait on a condition), with generous bounds:
+the machine may be loaded.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+
+import pytest
+
+from qemu_harness import die_with_parent
+from serial_socket import SocketZvm
+from systems import system_image
+from zvm import BUILD, REPO
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+DAEMON = os.path.join(REPO, BUILD, "tools", "visualzvm")
+WEB_DIR = os.path.join(REPO, BUILD, "visualzvm", "web")
+KEY_FILE = os.path.join(REPO, "configs", "qemu-virt.key")
+ARTIFACTS = os.path.join(REPO, BUILD, "test-artifacts")
+WAIT = 90  # seconds for anything the page waits on ZVM for
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Daemon:
+    """The visualzvm process; started again after a kill, on the same port."""
+
+    def __init__(self, socket_path, port):
+        self.socket_path, self.port, self.proc = socket_path, port, None
+
+    def start(self):
+        self.log = open(os.path.join(ARTIFACTS, "dashboard-daemon.log"), "a")
+        self.proc = subprocess.Popen(
+            [DAEMON, "--target", "serial:" + self.socket_path, "--key-file", KEY_FILE,
+             "--web", WEB_DIR, "--port", str(self.port)],
+            stdout=subprocess.PIPE, stderr=self.log, text=True, preexec_fn=die_with_parent)
+        line = self.proc.stdout.readline()  # the URL, once it serves
+        assert "dashboard is at" in line, line
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def zvm():
+    subprocess.run(["make", "--no-print-directory", "visualzvm-build"], cwd=REPO, check=True,
+                   capture_output=True, timeout=600)
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    machine = SocketZvm(system_image("qemu-virt"), "dashboard")
+    with machine:
+        machine.boot()
+        machine.disconnect()  # the line is the daemon's from here on
+        yield machine
+
+
+@pytest.fixture(scope="module")
+def daemon(zvm):
+    d = Daemon(zvm.socket_path, free_port())
+    d.start()
+    yield d
+    d.kill()
+
+
+@pytest.fixture(scope="module")
+def page(daemon):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1400,1000"):
+        options.add_argument(arg)
+    service = webdriver.chrome.service.Service(executable_path="/usr/bin/chromedriver")
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.get(f"http://127.0.0.1:{daemon.port}/")
+    yield driver
+    driver.quit()
+
+
+def wait(driver, condition, what, timeout=WAIT):
+    # The page redraws its tables as news comes: an element found a moment
+    # ago may be gone, so a condition is tried again until it holds.
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]
+                         ).until(condition, message=what)
+
+
+def click(driver, css, what):
+    """A real click on what css finds, tried again if the table was redrawn."""
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, css).click() or True, what)
+
+
+def text(driver, css):
+    """The text of what css finds now (read in the page, in one go), or None."""
+    return driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent : null", css)
+
+
+def attr(driver, css, name):
+    return driver.execute_script(
+        "const e = document.querySelector(arguments[0]);"
+        "return e ? e.getAttribute(arguments[1]) : null", css, name)
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(ARTIFACTS, f"dashboard-{name}.png"))
+
+
+def tab(driver, name):
+    driver.find_element(By.CSS_SELECTOR, f'nav a[data-tab="{name}"]').click()
+    wait(driver, lambda d: d.find_element(By.ID, name).is_displayed(), f"the {name} tab")
+
+
+def owner(driver, core):
+    return attr(driver, f'#core-map [data-core="{core}"]', "data-owner")
+
+
+def vm_state(driver, vm):
+    return text(driver, f'#vm-table tr[data-vm="{vm}"] td.state')
+
+
+def test_the_default_vms_on_their_cores(page):
+    wait(page, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-link") == "up",
+         "the link to ZVM up")
+    wait(page, lambda d: owner(d, 3) == "linux", "the core map")
+    assert [owner(page, c) for c in range(4)] == ["ZVM", "rtos", "linux", "linux"]
+    assert "smp" in attr(page, '#core-map [data-core="2"]', "class")
+    assert "AMP" in text(page, '#core-map [data-core="1"]')
+    wait(page, lambda d: vm_state(d, "rtos") == "running", "rtos running")
+    assert vm_state(page, "linux") in ("running", "stuck", "crashed", "paused", "stopped")
+    assert not page.find_element(By.ID, "banner").is_displayed()
+    # Its peripherals and how each is virtualized, on its own page.
+    click(page, '#vm-table tr[data-vm="linux"] a.vm-link', "linux's link")
+    wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, '#detail-devices tr[data-kind="net"]'),
+         "linux's devices")
+    modes = dict(page.execute_script(
+        "return [...document.querySelectorAll('#detail-devices tbody tr')]"
+        ".map(r => [r.dataset.kind, r.children[1].textContent])"))
+    assert modes["pl011"] == "emulated" and modes["blk"].startswith("virtio")
+    shot(page, "board")
+
+
+def click_action(driver, vm, action):
+    click(driver, f'#vm-table tr[data-vm="{vm}"] button[data-action="{action}"]:enabled',
+          f"{vm}'s {action} button")
+    dialog = driver.find_element(By.ID, "confirm")
+    wait(driver, lambda d: dialog.is_displayed(), "the confirm dialog")
+    assert f"{action} VM '{vm}'" in driver.find_element(By.ID, "confirm-text").text
+    driver.find_element(By.ID, "confirm-ok").click()
+
+
+def test_stop_and_start_by_the_buttons(page):
+    tab(page, "overview")
+    wait(page, lambda d: vm_state(d, "rtos") == "running", "rtos running")
+    # Cancel first: nothing happens.
+    click(page, '#vm-table tr[data-vm="rtos"] button[data-action="stop"]', "rtos's stop button")
+    wait(page, lambda d: d.find_element(By.ID, "confirm").is_displayed(), "the confirm dialog")
+    page.find_element(By.ID, "confirm-cancel").click()
+    click_action(page, "rtos", "stop")
+    wait(page, lambda d: vm_state(d, "rtos") == "stopped", "rtos stopped")
+    shot(page, "stopped")
+    click_action(page, "rtos", "start")
+    wait(page, lambda d: vm_state(d, "rtos") == "running", "rtos running again")
+    assert owner(page, 1) == "rtos"
+
+
+def test_a_chart_updates(page):
+    tab(page, "metrics")
+    chart = page.find_element(By.ID, "chart-traps")
+    first = int(chart.get_attribute("data-points"))
+    wait(page, lambda d: int(chart.get_attribute("data-points")) >= first + 2, "two more samples")
+    assert page.find_elements(By.CSS_SELECTOR, "#chart-traps canvas")
+    last = page.execute_script("return JSON.parse(arguments[0].dataset.last)", chart)
+    assert any(k.startswith("rtos.") for k in last), last
+    assert "not" in page.find_element(By.ID, "metric-cache").text  # never a made-up figure
+    shot(page, "metrics")
+
+
+def test_the_console_echoes(page):
+    tab(page, "console")
+    page.find_element(By.CSS_SELECTOR, "#terminal .xterm-helper-textarea").send_keys("zvm list", Keys.ENTER)
+    try:
+        wait(page, lambda d: re.search(r"zvm list\s*\n(.*\n)*ID +NAME.*\n(.*\n)*1 +rtos ",
+                                       d.execute_script("return vzConsoleText()")),
+             "the echo and the shell's answer to zvm list")
+    except TimeoutException:
+        shot(page, "console")
+        raise AssertionError("the console shows:\n" + page.execute_script("return vzConsoleText()")
+                             + "\nbrowser log: " + str(page.get_log("browser")))
+    shot(page, "console")
+
+
+def test_a_test_group_from_its_button(page):
+    tab(page, "tests")
+    wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, '#test-groups [data-group="alloc"]'),
+         "the test groups")
+    click(page, '#test-groups [data-group="alloc"]', "the alloc button")
+    status = page.find_element(By.ID, "test-status")
+    wait(page, lambda d: status.get_attribute("data-state") == "done", "the run done",
+         timeout=180)
+    verdicts = [r.get_attribute("data-verdict")
+                for r in page.find_elements(By.CSS_SELECTOR, "#test-results tbody tr")]
+    assert verdicts and all(v == "PASS" for v in verdicts), verdicts
+    names = [r.get_attribute("data-test")
+             for r in page.find_elements(By.CSS_SELECTOR, "#test-results tbody tr")]
+    assert all(n.startswith("alloc.") for n in names), names
+    shot(page, "tests")
+
+
+def test_the_daemon_dies_and_comes_back(page, daemon, zvm):
+    tab(page, "overview")
+    banner = page.find_element(By.ID, "banner")
+    daemon.kill()
+    wait(page, lambda d: banner.is_displayed() and "daemon" in banner.text, "the banner")
+    shot(page, "daemon-down")
+    assert zvm.proc.poll() is None  # ZVM runs on
+    daemon.start()
+    wait(page, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-link") == "up",
+         "the page back on the daemon and the daemon on ZVM")
+    wait(page, lambda d: not banner.is_displayed(), "no banner")
+    wait(page, lambda d: vm_state(d, "rtos") == "running", "the list again")
+    shot(page, "reconnected")

@@ -1,0 +1,248 @@
+/*
+ * The link thread: owns the line to ZVM.  It opens the target (retrying
+ * every second while it cannot), subscribes to events, makes the pages'
+ * calls one at a time, writes their console input between frames, and
+ * passes console text, events and replies to the outbox.  ZVM never
+ * depends on it: when the line drops it reconnects by itself; when ZVM
+ * stops answering the pages are told, and the next answer clears it.
+ */
+#include <cjson/cJSON.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "visualzvm.h"
+
+/* How often a closed line is tried again. */
+#define RECONNECT_MS        1000
+/* How long the link thread waits on the line between looks at the inbox. */
+#define IDLE_POLL_MS        100
+/* No metrics event for this many periods: subscribe again (ZVM restarted?). */
+#define RESUBSCRIBE_PERIODS 4
+/* Calls the link thread makes itself: a single attempt each. */
+#define OWN_CALL_ATTEMPTS   1
+
+static const struct vz_options *opts;
+static struct client client;
+static _Atomic int link_state = VZ_LINK_DOWN;
+static struct timespec last_event;
+
+const char *vz_link_state_name(enum vz_link_state s)
+{
+	switch (s) {
+	case VZ_LINK_UP: return "up";
+	case VZ_LINK_SILENT: return "silent";
+	case VZ_LINK_DOWN:
+	default: return "down";
+	}
+}
+
+enum vz_link_state vz_link_state(void)
+{
+	return (enum vz_link_state)atomic_load(&link_state);
+}
+
+static void set_state(enum vz_link_state s, const char *why)
+{
+	if (atomic_exchange(&link_state, (int)s) == (int)s)
+		return;
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "type", "link");
+	cJSON_AddStringToObject(m, "state", vz_link_state_name(s));
+	cJSON_AddStringToObject(m, "target", opts->cfg.target);
+	cJSON_AddStringToObject(m, "reason", why);
+	char *text = cJSON_PrintUnformatted(m);
+	fprintf(stderr, "visualzvm: link %s (%s)\n", vz_link_state_name(s), why);
+	outbox_post(0, text);
+	free(text);
+	cJSON_Delete(m);
+}
+
+static long ms_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void on_console(void *ctx, const uint8_t *bytes, size_t len)
+{
+	(void)ctx;
+	char *m = console_message(bytes, len);
+	if (m) {
+		outbox_post(0, m);
+		free(m);
+	}
+}
+
+/* An event body is ZVM's authenticated JSON-RPC notification: passed on whole. */
+static void on_event(void *ctx, const char *body, size_t len)
+{
+	(void)ctx;
+	static const char head[] = "{\"type\":\"event\",\"event\":";
+	char *m = malloc(sizeof(head) + len + 2);
+
+	clock_gettime(CLOCK_MONOTONIC, &last_event);
+	if (!m)
+		return;
+	memcpy(m, head, sizeof(head) - 1);
+	memcpy(m + sizeof(head) - 1, body, len);
+	memcpy(m + sizeof(head) - 1 + len, "}", 2);
+	outbox_post(0, m);
+	free(m);
+}
+
+/* Console input is written whenever it comes, even while a call waits. */
+static void on_wake(void *ctx)
+{
+	(void)ctx;
+	char buf[VZ_CONSOLE_IN];
+
+	inbox_drain_wake();
+	size_t n = inbox_take_console(buf, sizeof(buf));
+	if (n && link_write(&client.link, buf, n))
+		client.link_lost = true;
+}
+
+static void post_reply(uint64_t session, int64_t id, const char *reply_json)
+{
+	static const char fmt[] = "{\"type\":\"reply\",\"id\":%lld,\"reply\":%s}";
+	size_t cap = sizeof(fmt) + 24 + strlen(reply_json);
+	char *m = malloc(cap);
+
+	if (!m)
+		return;
+	snprintf(m, cap, fmt, (long long)id, reply_json);
+	outbox_post(session, m);
+	free(m);
+}
+
+static void post_local_error(uint64_t session, int64_t id, const char *message)
+{
+	cJSON *r = cJSON_CreateObject();
+	cJSON *e = cJSON_AddObjectToObject(r, "error");
+	cJSON_AddNumberToObject(e, "code", -1);
+	cJSON_AddStringToObject(e, "message", message);
+	char *text = cJSON_PrintUnformatted(r);
+	post_reply(session, id, text);
+	free(text);
+	cJSON_Delete(r);
+}
+
+/* One call with its outcome on the link state; the reply stays in client.reply. */
+static int call(const char *method, const char *params, int attempts)
+{
+	int result = -1;
+
+	client.attempts = attempts;
+	client.reply_len = 0;
+	int r = client_call(&client, method, params, &result);
+	if (client.link_lost)
+		return EXIT_LINK;
+	if (r == EXIT_LINK)
+		set_state(VZ_LINK_SILENT, "ZVM does not answer");
+	else if (r == EXIT_AUTH && result < 0)
+		set_state(VZ_LINK_SILENT, "ZVM's replies do not authenticate with our key");
+	else
+		set_state(VZ_LINK_UP, "ZVM answers");
+	return r;
+}
+
+static void page_call(struct vz_call *c)
+{
+	int r = call(c->method, c->params, 3);
+
+	if (r == EXIT_LINK || (r != EXIT_OK && client.reply_len == 0))
+		post_local_error(c->session, c->page_id,
+		                 r == EXIT_LINK ? "no reply from ZVM" : "the call was refused");
+	else
+		post_reply(c->session, c->page_id, client.reply);
+	free(c->params);
+}
+
+static void subscribe(void)
+{
+	char params[48];
+
+	snprintf(params, sizeof(params), "{\"metrics_ms\":%u}", opts->metrics_ms);
+	if (call("events.subscribe", params, OWN_CALL_ATTEMPTS) == EXIT_OK)
+		clock_gettime(CLOCK_MONOTONIC, &last_event);
+}
+
+static void wait_reconnect(void)
+{
+	struct pollfd p = { .fd = inbox_wake_fd(), .events = POLLIN };
+	struct vz_call c;
+
+	poll(&p, 1, RECONNECT_MS);
+	inbox_drain_wake();
+	inbox_take_console((char[VZ_CONSOLE_IN]){ 0 }, VZ_CONSOLE_IN); /* nobody to hear it */
+	while (inbox_take_call(&c)) {
+		post_local_error(c.session, c.page_id, "no link to ZVM");
+		free(c.params);
+	}
+}
+
+static void serve_line(void)
+{
+	struct vz_call c;
+
+	subscribe();
+	while (!client.link_lost) {
+		while (!client.link_lost && inbox_take_call(&c))
+			page_call(&c);
+		if (client.link_lost)
+			break;
+		if (client_next_event(&client, IDLE_POLL_MS) == 1)
+			on_event(NULL, client.event, client.event_len);
+		if (ms_since(&last_event) > (long)(RESUBSCRIBE_PERIODS * opts->metrics_ms))
+			subscribe();
+	}
+}
+
+static void *link_main(void *arg)
+{
+	(void)arg;
+	bool told = false;
+
+	for (;;) {
+		client.link_lost = false;
+		client.in_pos = client.in_len = 0;
+		if (link_open(&client.link, opts->cfg.target)) {
+			if (!told)
+				set_state(VZ_LINK_DOWN, "cannot open the target");
+			told = true;
+			wait_reconnect();
+			continue;
+		}
+		told = false;
+		fprintf(stderr, "visualzvm: connected to %s\n", opts->cfg.target);
+		serve_line();
+		link_close(&client.link);
+		set_state(VZ_LINK_DOWN, "the line closed");
+	}
+	return NULL;
+}
+
+int link_thread_start(const struct vz_options *o)
+{
+	pthread_t t;
+
+	opts = o;
+	client_init(&client, &o->cfg);
+	client.timeout_ms = o->timeout_ms;
+	client.quiet = true;
+	client.on_console = on_console;
+	client.on_event = on_event;
+	client.wake_fd = inbox_wake_fd();
+	client.on_wake = on_wake;
+	clock_gettime(CLOCK_MONOTONIC, &last_event);
+	if (pthread_create(&t, NULL, link_main, NULL))
+		return -1;
+	pthread_detach(t);
+	return 0;
+}
