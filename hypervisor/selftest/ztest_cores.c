@@ -4,6 +4,7 @@
 #include "kernel/percpu.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "selftest/ztest_vm.h"
 #include "vmm/vm.h"
 
 struct borrowed {
@@ -27,14 +28,15 @@ static unsigned free_cores(uint32_t *cores, unsigned max)
 	return n;
 }
 
-/* The VM that gives cores with the least disruption: the fewest vCPUs. */
+/* The VM that gives cores with the least disruption: the fewest vCPUs;
+ * never a test VM (a test that needs two takes one core for each). */
 static struct vm *lender(void)
 {
 	struct vm *best = 0;
 
 	for (unsigned i = 0; i < VM_MAX; i++) {
 		struct vm *vm = vm_at(i);
-		bool can = vm && !vm->cores_lent &&
+		bool can = vm && !vm->cores_lent && !zt_vm_is_test_vm(vm) &&
 		           (vm->state == VM_RUNNING || vm->state == VM_PAUSED ||
 		            vm->state == VM_STOPPED || vm->state == VM_CRASHED);
 		if (can && (!best || vm->vcpu_count < best->vcpu_count))

@@ -10,7 +10,35 @@
 #include "zvm/guest_layout.h"
 
 #define POLL_MS        1
-#define CONSOLE_WINDOW 512 /* the most recent output searched for a line */
+#define CONSOLE_WINDOW 512 /* output looked through at once; the longest line */
+
+/* The test VMs that exist now: never lenders of cores to another. */
+static struct vm *test_vms[ZT_VMS_MAX];
+
+bool zt_vm_is_test_vm(const struct vm *vm)
+{
+	for (unsigned i = 0; i < ZT_VMS_MAX; i++)
+		if (test_vms[i] == vm)
+			return true;
+	return false;
+}
+
+static bool remember(struct vm *vm)
+{
+	for (unsigned i = 0; i < ZT_VMS_MAX; i++)
+		if (!test_vms[i]) {
+			test_vms[i] = vm;
+			return true;
+		}
+	return false;
+}
+
+static void forget(const struct vm *vm)
+{
+	for (unsigned i = 0; i < ZT_VMS_MAX; i++)
+		if (test_vms[i] == vm)
+			test_vms[i] = 0;
+}
 
 struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
                               uint32_t heartbeat_ms, void (*tune)(struct vm_config *cfg))
@@ -45,6 +73,11 @@ struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
 		ztest_fail(ctx, __FILE__, __LINE__, "vm_create: %s", msg.text);
 		return 0;
 	}
+	if (!remember(vm)) {
+		ztest_fail(ctx, __FILE__, __LINE__, "more than %u test VMs at once", ZT_VMS_MAX);
+		vm_delete(vm, NULL);
+		return 0;
+	}
 	return vm;
 }
 
@@ -58,6 +91,7 @@ void zt_vm_destroy(struct vm *vm)
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED || vm->threads_live)
 		vm_stop(vm, NULL);
 	vm_delete(vm, NULL);
+	forget(vm);
 }
 
 bool zt_vm_wait(bool (*cond)(struct vm *vm, uint64_t arg), struct vm *vm, uint64_t arg)
@@ -116,66 +150,95 @@ uint64_t zt_vm_console_end(struct vm *vm)
 	return end;
 }
 
-/* Reads up to CONSOLE_WINDOW bytes of output from *pos on (NUL-terminated). */
-static size_t read_console(struct vm *vm, uint64_t *pos, char *buf)
+/* Appends output from *pos on to buf[0..*kept), as much as fits (NUL-terminated). */
+static size_t read_console(struct vm *vm, uint64_t *pos, char *buf, size_t *kept)
 {
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
-	size_t n = console_ring_read(&vm->console, pos, buf, CONSOLE_WINDOW, NULL);
+	size_t n = console_ring_read(&vm->console, pos, buf + *kept, CONSOLE_WINDOW - *kept, NULL);
 
 	spin_unlock_irqrestore(&vm->lock, flags);
-	buf[n] = 0;
+	*kept += n;
+	buf[*kept] = 0;
 	return n;
 }
 
-/* The line starting with prefix in text, if it is whole: its length, or 0. */
-static size_t whole_line(const char *text, const char *prefix, const char **start)
+/*
+ * Looks through the whole lines in buf for one holding text: copies that
+ * line into line.  Drops the whole lines looked at, keeping an unfinished
+ * one (or nothing, if it fills the window).
+ */
+static bool take_line(char *buf, size_t *kept, const char *text, char *line, size_t size)
 {
-	const char *p = strstr(text, prefix);
-	const char *end = p ? strchr(p, '\n') : 0;
+	char *last_end = 0;
+	char *p = strstr(buf, text);
+	char *end = p ? strchr(p, '\n') : 0;
 
-	if (!end)
-		return 0;
-	*start = p;
-	while (end > p && (end[-1] == '\r'))
-		end--;
-	return (size_t)(end - p);
+	if (end) {
+		while (p > buf && p[-1] != '\n')
+			p--;
+		while (end > p && end[-1] == '\r')
+			end--;
+		size_t len = (size_t)(end - p) < size ? (size_t)(end - p) : size - 1;
+		memcpy(line, p, len);
+		line[len] = 0;
+		return true;
+	}
+	for (char *c = buf; *c; c++)
+		if (*c == '\n')
+			last_end = c;
+	if (last_end) {
+		size_t rest = *kept - (size_t)(last_end + 1 - buf);
+		memmove(buf, last_end + 1, rest);
+		*kept = rest;
+	} else if (*kept == CONSOLE_WINDOW) {
+		*kept = 0;
+	}
+	buf[*kept] = 0;
+	return false;
 }
 
 bool zt_vm_console_line(struct vm *vm, uint64_t from, const char *prefix, char *line, size_t size)
 {
+	return zt_vm_console_line_within(vm, from, prefix, line, size, ZT_VM_WAIT_MS);
+}
+
+bool zt_vm_console_line_within(struct vm *vm, uint64_t from, const char *prefix, char *line,
+                               size_t size, uint32_t wait_ms)
+{
 	char buf[CONSOLE_WINDOW + 1];
-	uint64_t deadline = time_now_plus(ms_to_ticks(ZT_VM_WAIT_MS));
+	size_t kept = 0;
+	uint64_t pos = from, deadline = time_now_plus(ms_to_ticks(wait_ms));
 
 	do {
-		uint64_t pos = from;
-		const char *start;
-		read_console(vm, &pos, buf);
-		size_t len = whole_line(buf, prefix, &start);
-		if (len && len < size) {
-			memcpy(line, start, len);
-			line[len] = 0;
+		size_t n = read_console(vm, &pos, buf, &kept);
+		if (take_line(buf, &kept, prefix, line, size))
 			return true;
-		}
-		thread_sleep(ms_to_ticks(POLL_MS));
+		if (!n)
+			thread_sleep(ms_to_ticks(POLL_MS));
 	} while (time_now() < deadline);
 	return false;
 }
 
-bool zt_line_field(const char *line, const char *key, uint64_t *out)
+bool zt_line_number(const char *line, const char *before, uint64_t *out)
 {
-	char pattern[32];
-	const char *p;
+	const char *p = strstr(line, before);
 	uint64_t v = 0;
 
-	fmt_snprintf(pattern, sizeof(pattern), " %s=", key);
-	p = strstr(line, pattern);
 	if (!p)
 		return false;
-	p += strlen(pattern);
+	p += strlen(before);
 	if (*p < '0' || *p > '9')
 		return false;
 	while (*p >= '0' && *p <= '9')
 		v = v * 10 + (uint64_t)(*p++ - '0');
 	*out = v;
 	return true;
+}
+
+bool zt_line_field(const char *line, const char *key, uint64_t *out)
+{
+	char pattern[32];
+
+	fmt_snprintf(pattern, sizeof(pattern), " %s=", key);
+	return zt_line_number(line, pattern, out);
 }

@@ -18,6 +18,7 @@
 #define ZT_VM_IMAGE                "baremetal.bin"
 #define ZT_VM_MIB                  32
 #define ZT_VM_WAIT_MS              30000 /* a generous bound for anything the guest does */
+#define ZT_VMS_MAX                 4     /* test VMs at once */
 #define ZT_VM_QUIET_MS             300   /* three heartbeat periods of the guest */
 /*
  * Heartbeat timeouts: tests of crash detection use ZVM's default; the
@@ -33,6 +34,8 @@ struct vm *zt_vm_create(struct ztest_ctx *ctx, enum vm_recovery recovery, uint32
  * is created. */
 struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
                               uint32_t heartbeat_ms, void (*tune)(struct vm_config *cfg));
+/* Whether vm is one of the test VMs that exist now. */
+bool zt_vm_is_test_vm(const struct vm *vm);
 /* Stops it if it runs and deletes it. */
 void zt_vm_destroy(struct vm *vm);
 
@@ -50,14 +53,19 @@ bool zt_vm_key(struct ztest_ctx *ctx, struct vm *vm, char key);
 /* Where the guest's console output ends now: later output comes after. */
 uint64_t zt_vm_console_end(struct vm *vm);
 /*
- * Waits (ZT_VM_WAIT_MS) for a whole line starting with prefix printed from
- * ring offset from on; copies it (without its line end) into line.
+ * Waits (ZT_VM_WAIT_MS) for a whole line holding prefix printed from ring
+ * offset from on; copies that line (without its line end) into line.
  */
 bool zt_vm_console_line(struct vm *vm, uint64_t from, const char *prefix, char *line, size_t size);
+/* The same with a wait of its own, for long work. */
+bool zt_vm_console_line_within(struct vm *vm, uint64_t from, const char *prefix, char *line,
+                               size_t size, uint32_t wait_ms);
 
 /* The number after " key=" in a guest's line (figures as the test guest
  * prints them), or false. */
 bool zt_line_field(const char *line, const char *key, uint64_t *out);
+/* The decimal number right after the first `before` in line, or false. */
+bool zt_line_number(const char *line, const char *before, uint64_t *out);
 
 /* Runs the statements with `vm` bound to a new test VM, deleted after; they
  * must not break or return (put them in a function). */

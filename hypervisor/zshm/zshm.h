@@ -61,6 +61,15 @@ uint32_t zshm_channel_count(void);
 bool zshm_channel_view(uint32_t i, struct zshm_channel_view *out);
 /* The channel's region as ZVM sees it (read-only use), or NULL. */
 const void *zshm_channel_region(uint32_t i);
+/*
+ * The built-in tests' channel (zshm_test_channel.c): two members, by name,
+ * both writing and reading; it is channel *id until it closes.  Open it
+ * before its members are created, close it after they are deleted.
+ */
+int zshm_test_channel_open(const char *const members[2], uint64_t section_size, uint32_t *id,
+                           struct zerr_msg *msg);
+void zshm_test_channel_close(uint32_t id);
+
 /* Hypercalls that named no channel at all. */
 uint64_t zshm_bad_calls(void);
 

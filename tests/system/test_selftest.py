@@ -10,9 +10,9 @@ RESULT = re.compile(r"^ZTEST (\S+) (PASS|FAIL|SKIP) time_us=(\d+)(.*)$", re.M)
 SUMMARY = re.compile(r"^ZTEST SUMMARY total=(\d+) passed=(\d+) failed=(\d+) skipped=(\d+)",
                      re.M)
 GROUPS = ["sched", "timer", "ipi", "alloc", "sync", "shell", "lifecycle", "recovery", "irq",
-          "perf", "virtio"]
+          "perf", "virtio", "zshm"]
 # Every test of these groups boots the bare-metal test guest; sched has VM tests too.
-VM_GROUPS = ("lifecycle.", "recovery.", "irq.", "perf.", "virtio.")
+VM_GROUPS = ("lifecycle.", "recovery.", "irq.", "perf.", "virtio.", "zshm.")
 SCHED_VM_TESTS = {"sched.vm_isolation", "sched.vcpus_stay_on_their_cores",
                   "sched.zvm_core_responsive_in_guest_storm"}
 SKIP = re.compile(r'^ZTEST (\S+) SKIP time_us=\d+ reason="([^"]*)"$', re.M)
