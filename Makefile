@@ -137,6 +137,9 @@ $(BUILD)/rtos/rtos.bin: FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C guests/rtos
 $(BUILD)/linux/Image $(BUILD)/linux/initramfs.cpio.gz: FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C guests/linux
+# One guests/linux make at a time: two at once (make -j) unpacked the same
+# kernel package into the same place together and one of them failed.
+$(IMAGES)/linux-initrd: | $(IMAGES)/linux-Image
 
 $(IMAGES)/%: FORCE
 	@mkdir -p $(IMAGES)

@@ -5,6 +5,9 @@
  *   zshm [-c NAME] send COUNT [SECONDS]   a test stream of COUNT messages
  *   zshm [-c NAME] recv COUNT [SECONDS]   receive and check one
  *   zshm [-c NAME] both COUNT [SECONDS]   both at once, interleaved
+ *   zshm [-c NAME] echo COUNT [SECONDS]   send a stream to a peer that echoes
+ *                                         it (the RTOS's echo role) and check
+ *                                         every message that comes back
  *
  * The channel is the devicetree's zvm,zshm-channel node (first, or the one
  * called NAME); its region is not RAM to Linux, so /dev/mem maps it (the
@@ -33,13 +36,16 @@
 #define NS_PER_S        1000000000ull
 #define UNSTAMPED       ZSHM_UNSTAMPED /* no CNTPCT_EL0 at EL0 */
 
+/* DO_ECHO: what comes back is our own stream (its epoch the peer's). */
 enum {
 	DO_SEND = 1,
-	DO_RECV = 2
+	DO_RECV = 2,
+	DO_ECHO = 4
 };
 
 struct stream {
 	uint32_t count;
+	int echo; /* received messages are our stream coming back */
 	/* sending */
 	uint32_t sent, send_sum, epoch;
 	uint64_t full, unrung;
@@ -172,6 +178,10 @@ static int send_step(struct stream *s)
 		s->epoch = zshm_peer_epoch(&ep, peer);
 		s->sent = 0;
 		s->send_sum = ZSHM_FNV_OFFSET;
+		if (s->echo) {
+			s->got = 0;
+			s->recv_sum = ZSHM_FNV_OFFSET;
+		}
 		out("zshm: peer epoch ");
 		out_u(s->epoch);
 		out(": stream reset\n");
@@ -194,6 +204,7 @@ static int send_step(struct stream *s)
 static int recv_step(struct stream *s)
 {
 	uint8_t m[ZSHM_MSG_MAX];
+	uint32_t want_epoch;
 	bool bell;
 	int n = zshm_recv(&ep, peer, m, sizeof(m), 0, &bell);
 
@@ -204,11 +215,13 @@ static int recv_step(struct stream *s)
 		s->bad++; /* a corrupt slot or a short message */
 		return 1;
 	}
-	if (zshm_stream_word(m + 4) != ep.epoch) {
-		s->stale++; /* meant for an earlier incarnation of ours */
+	/* An echo carries the epoch we sent it for: the peer's. */
+	want_epoch = s->echo ? s->epoch : ep.epoch;
+	if (zshm_stream_word(m + 4) != want_epoch) {
+		s->stale++; /* meant for an earlier incarnation */
 		return 1;
 	}
-	if (!zshm_stream_check(m, n, s->got, ep.epoch))
+	if (!zshm_stream_check(m, n, s->got, want_epoch))
 		s->bad++;
 	s->recv_sum = zshm_stream_fnv(s->recv_sum, m, (uint32_t)n);
 	s->got++;
@@ -252,6 +265,7 @@ static int run_stream(unsigned what, uint32_t count, uint64_t seconds)
 	uint64_t deadline = now_ns() + seconds * NS_PER_S;
 	int timed_out = 0;
 
+	s.echo = (what & DO_ECHO) != 0;
 	s.epoch = zshm_peer_epoch(&ep, peer);
 	while (((what & DO_SEND) && s.sent < count) || ((what & DO_RECV) && s.got < count)) {
 		int moved = 0, rc;
@@ -282,7 +296,7 @@ static int run_stream(unsigned what, uint32_t count, uint64_t seconds)
 static int usage(void)
 {
 	out("usage: zshm [-c NAME] info | send COUNT [SECONDS] | recv COUNT [SECONDS] | "
-	    "both COUNT [SECONDS]\n");
+	    "both COUNT [SECONDS] | echo COUNT [SECONDS]\n");
 	return 2;
 }
 
@@ -294,6 +308,8 @@ static unsigned command_of(const char *cmd)
 		return DO_RECV;
 	if (str_eq(cmd, "both"))
 		return DO_SEND | DO_RECV;
+	if (str_eq(cmd, "echo"))
+		return DO_SEND | DO_RECV | DO_ECHO;
 	return 0;
 }
 

@@ -11,6 +11,7 @@ cannot provide them (the kernel_release fixture of test_linux_native)."""
 import contextlib
 import itertools
 import re
+import time
 
 import pytest
 
@@ -159,3 +160,83 @@ def test_the_rtos_kept_running(zvm):
     zvm.attach("rtos")
     zvm.expect(RTOS_IDLE, BOOT_TIMEOUT)
     zvm.detach()
+
+
+# --- Zshm: Linux <-> the RTOS on the default system's rtos-linux channel ---
+# Linux's endpoint (guests/linux/zshm.c, a static program in the initramfs)
+# sends lib/zshm_stream.h's test stream; the RTOS's echo role
+# (bootargs zshm=echo:rtos-linux) sends each message back; Linux checks every
+# one that comes back, in order, and both ends' checksums.  Both poll: Linux
+# user space has no HVC, and the RTOS is direct-irq.
+ECHOED = 100000
+ECHO_TIMEOUT = 900           # about 6 s on a quiet host
+ECHO_OUT = "/tmp/zshm-echo.txt"
+STREAM_HEADER, MSG_MAX = 8, 112   # lib/zshm_stream.h, include/zvm/zshm.h
+RTOS_ZSHM_OPEN = re.compile(r'\{"zshm":"open","channel":"rtos-linux"[^\n]*\}')
+MEMBER = re.compile(r"member \d (\w+)\s+writer\+reader (up|down) epoch (\d+): sent (\d+) "
+                    r"messages, (\d+) bytes, full (\d+); received (\d+); rang (\d+)")
+RING = re.compile(r"ring (\w+) -> (\w+): (\d+) slots, published (\d+), pending (\d+), "
+                  r"last latency (\d+) ticks(.*)")
+
+
+def stream_bytes(count):
+    return sum(STREAM_HEADER + seq % (MSG_MAX - STREAM_HEADER + 1) for seq in range(count))
+
+
+def rtos_linux(zvm):
+    """`zvm zshm` of rtos-linux: (text, {member: (state, epoch, sent, bytes,
+    full, received)}, {(writer, reader): (published, pending, rest)})."""
+    out = zvm.run("zvm zshm")
+    assert re.search(r"^0 rtos-linux: 2 members", out, re.M), out
+    members = {m[1]: (m[2], int(m[3]), int(m[4]), int(m[5]), int(m[6]), int(m[7]))
+               for m in MEMBER.finditer(out)}
+    rings = {(r[1], r[2]): (int(r[4]), int(r[5]), r[7]) for r in RING.finditer(out)}
+    assert len(rings) == 2, out
+    return out, members, rings
+
+
+def wait_channel(zvm, until, what, timeout=ECHO_TIMEOUT):
+    """Looks at `zvm zshm` until until(members) holds; returns the last look."""
+    deadline = time.monotonic() + timeout
+    while True:
+        look = rtos_linux(zvm)
+        if until(look[1]):
+            return look
+        assert time.monotonic() < deadline, f"no {what} within {timeout}s:\n{look[0]}"
+
+
+def test_linux_and_the_rtos_exchange_checksummed_messages_over_zshm(zvm):
+    zvm.watch("rtos", RTOS_ZSHM_OPEN.search)          # after the RTOS's suite
+    _, before, _ = rtos_linux(zvm)
+    idle = ("down", 0, 0, 0, 0, 0)
+    lin0, rt0 = before.get("linux", idle), before["rtos"]
+    assert rt0[0] == "up", before
+    with linux_shell(zvm) as shell:
+        assert shell.run("zshm info", r"zshm: member 0 rtos (up) epoch \d+:.*") == "up"
+        assert shell.run(f"(zshm echo {ECHOED} {ECHO_TIMEOUT} >{ECHO_OUT} 2>&1 &); echo started",
+                         r"(started)") == "started"
+    # Live: ZVM sees Linux's member up and its counters move, then close.
+    wait_channel(zvm, lambda m: m.get("linux", idle)[0] == "up" and m["linux"][1] > lin0[1],
+                 "linux member up with a new epoch")
+    out, after, rings = wait_channel(
+        zvm, lambda m: m["linux"][0] == "down" and m["linux"][1] > lin0[1], "linux member closed")
+    with linux_shell(zvm) as shell:
+        result = shell.run(f"tr '\\n' ' ' <{ECHO_OUT}; echo", r"(zshm: member .*)")
+    sent = re.search(r"sent (\d+) messages, checksum (0x[0-9a-f]+), full (\d+)", result)
+    got = re.search(r"received (\d+) messages, checksum (0x[0-9a-f]+), bad (\d+), stale (\d+)",
+                    result)
+    assert sent and got and "timed out" not in result, result
+    assert int(sent[1]) == ECHOED and int(got[1]) == ECHOED, result
+    assert got[2] == sent[2], result                   # what came back is what went
+    assert (int(got[3]), int(got[4])) == (0, 0), result
+    assert re.search(r"unrung doorbells \d+, corrupt 0", result), result
+    # ZVM's view agrees: every message each way, none pending, none lost.
+    lin, rt = after["linux"], after["rtos"]
+    assert (lin[2] - lin0[2], lin[3] - lin0[3]) == (ECHOED, stream_bytes(ECHOED)), out
+    assert lin[5] - lin0[5] == ECHOED and rt[5] - rt0[5] == ECHOED, out
+    assert (rt[2] - rt0[2], rt[3] - rt0[3]) == (ECHOED, stream_bytes(ECHOED)), out
+    assert rt[0] == "up" and rt[1] == rt0[1], out      # the RTOS never restarted
+    for ring in (("linux", "rtos"), ("rtos", "linux")):
+        assert rings[ring][1] == 0 and "broken" not in rings[ring][2], out
+    assert rings[("linux", "rtos")][0] == rings[("rtos", "linux")][0], out
+    assert re.search(r"refused non-member calls 0", out), out
