@@ -160,6 +160,13 @@ int vgic_redist_access(struct vgic *vgic, unsigned vcpu, uint64_t offset, unsign
  */
 int vgic_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value);
 int vgic_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value);
+/*
+ * A distributor read that needs no lock (an aligned word of CTLR, TYPER,
+ * IIDR, TYPER2 or PIDR2): true with *value as vgic_dist_access() would
+ * give it, false for any other access, which takes the full path.
+ */
+bool vgic_dist_read_lockless(const struct vgic *vgic, uint64_t offset, unsigned size,
+                             uint64_t *value);
 /* Guest writes so far: a change means the model may have changed. */
 uint32_t vgic_writes(const struct vgic *vgic);
 

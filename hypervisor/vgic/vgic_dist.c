@@ -10,10 +10,15 @@
 #define IROUTER_WRITABLE (VGIC_AFF_MASK | GICD_IROUTER_IRM)
 #define HALF_SHIFT       32
 
+/* The enables are read without the VM's lock too (vgic_dist_read_lockless),
+ * so they are loaded and stored whole. */
 static uint32_t ctlr_read(const struct vgic *vgic)
 {
-	return GICD_CTLR_ARE | GICD_CTLR_DS | (vgic->enable_grp0 ? GICD_CTLR_ENABLE_GRP0 : 0) |
-	       (vgic->enable_grp1 ? GICD_CTLR_ENABLE_GRP1 : 0);
+	bool grp0 = __atomic_load_n(&vgic->enable_grp0, __ATOMIC_RELAXED);
+	bool grp1 = __atomic_load_n(&vgic->enable_grp1, __ATOMIC_RELAXED);
+
+	return GICD_CTLR_ARE | GICD_CTLR_DS | (grp0 ? GICD_CTLR_ENABLE_GRP0 : 0) |
+	       (grp1 ? GICD_CTLR_ENABLE_GRP1 : 0);
 }
 
 /* ARE and DS read as one and ignore writes: this GIC has no other mode. */
@@ -21,9 +26,10 @@ static void ctlr_write(struct vgic *vgic, uint32_t value)
 {
 	bool grp1 = value & GICD_CTLR_ENABLE_GRP1;
 
-	vgic->enable_grp0 = value & GICD_CTLR_ENABLE_GRP0;
+	__atomic_store_n(&vgic->enable_grp0, (bool)(value & GICD_CTLR_ENABLE_GRP0),
+	                 __ATOMIC_RELAXED);
 	if (grp1 != vgic->enable_grp1) {
-		vgic->enable_grp1 = grp1;
+		__atomic_store_n(&vgic->enable_grp1, grp1, __ATOMIC_RELAXED);
 		vgic_update_all(vgic); /* gates every interrupt at once */
 	}
 }
@@ -44,23 +50,36 @@ static bool is_scalar(uint64_t offset)
 	       offset == GICD_TYPER2 || offset == GIC_PIDR2;
 }
 
+/*
+ * The scalar registers hold no interrupt state: TYPER, IIDR, TYPER2 and
+ * PIDR2 are fixed when the VM is made, CTLR's enables are single loads.
+ * Reading one takes no lock, changes nothing and kicks no one, so the trap
+ * path may serve it without the VM's lock (vmm/mmio_fast.c).  Only the
+ * accesses vgic_dist_access() accepts (aligned words) are served;
+ * everything else returns false for the full path and its checks.
+ */
+bool vgic_dist_read_lockless(const struct vgic *vgic, uint64_t offset, unsigned size,
+                             uint64_t *value)
+{
+	if (size != VGIC_WORD)
+		return false;
+	switch (offset) { /* is_scalar()'s, each word-aligned */
+	case GICD_CTLR: *value = ctlr_read(vgic); return true;
+	case GICD_TYPER: *value = typer_read(vgic); return true;
+	case GICD_IIDR: *value = VGIC_IIDR; return true;
+	case GICD_TYPER2: *value = 0; return true; /* no extended SPIs, no vPEs */
+	case GIC_PIDR2: *value = GIC_PIDR2_ARCH_GICV3; return true;
+	default: return false;
+	}
+}
+
+/* offset is one of is_scalar()'s, an aligned word. */
 static void scalar_access(struct vgic *vgic, uint64_t offset, bool write, uint64_t *value)
 {
-	uint64_t result = 0;
-
-	switch (offset) {
-	case GICD_CTLR:
-		if (write)
-			ctlr_write(vgic, (uint32_t)*value);
-		result = ctlr_read(vgic);
-		break;
-	case GICD_TYPER: result = typer_read(vgic); break;
-	case GICD_IIDR: result = VGIC_IIDR; break;
-	case GICD_TYPER2: break; /* no extended SPIs, no vPEs: all zero */
-	default: result = GIC_PIDR2_ARCH_GICV3; break;
-	}
+	if (write && offset == GICD_CTLR)
+		ctlr_write(vgic, (uint32_t)*value);
 	if (!write)
-		*value = result;
+		(void)vgic_dist_read_lockless(vgic, offset, VGIC_WORD, value);
 }
 
 /* 64 bits, readable and writable whole or as 32-bit halves (IHI 0069 12.1.3). */

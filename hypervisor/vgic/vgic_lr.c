@@ -227,19 +227,12 @@ static void update_fast_timer(struct vcpu *v)
 }
 
 /*
- * The guest's view of its GIC registers includes its timer lines as they
+ * The guest's view of its redistributor includes its timer lines as they
  * are now, so they are sampled first (the MMIO dispatch holds the VM's
- * lock; the access traps on the core of the vCPU that makes it).
+ * lock; the access traps on the core of the vCPU that makes it).  The
+ * distributor needs no sampling: its copies of SGI and PPI state are
+ * RAZ/WI (affinity routing), so its window is vgic_dist_mmio() itself.
  */
-int vgic_lr_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value)
-{
-	struct vcpu *v = vcpu_current();
-
-	if (v)
-		sample_timers(v);
-	return vgic_dist_mmio(vgic, offset, size, write, value);
-}
-
 int vgic_lr_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value)
 {
 	struct vcpu *v = vcpu_current();

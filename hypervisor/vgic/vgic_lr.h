@@ -21,8 +21,8 @@ void vgic_lr_leave(struct vcpu *v);
 void vgic_lr_save(struct vcpu *v);
 /* Folds back, then loads what is deliverable now: the last step to the guest. */
 void vgic_lr_sync(struct vcpu *v);
-/* The register models' MMIO handlers for a VM whose LRs ZVM manages. */
-int vgic_lr_dist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value);
+/* The redistributors' MMIO handler for a VM whose LRs ZVM manages (the
+ * distributor's is vgic_dist_mmio() in either mode). */
 int vgic_lr_redist_mmio(void *vgic, uint64_t offset, unsigned size, bool write, uint64_t *value);
 /* Timer interrupts v took by the fast path during its current or last run. */
 uint64_t vgic_lr_fast_timer_count(const struct vcpu *v);

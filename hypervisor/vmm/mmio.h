@@ -17,33 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A stage-2 data abort as ESR_EL2, FAR_EL2 and HPFAR_EL2 describe it. */
-struct guest_abort {
-	uint64_t ipa;        /* guest-physical address accessed */
-	uint64_t va;         /* the guest's virtual address (FAR) */
-	unsigned size;       /* bytes: 1, 2, 4 or 8 (ISS.SAS) */
-	unsigned reg;        /* ISS.SRT; 31 is XZR */
-	unsigned fsc;        /* fault status code (ISS.DFSC) */
-	bool write;          /* ISS.WnR */
-	bool sign_extend;    /* ISS.SSE: a load that sign-extends */
-	bool reg64;          /* ISS.SF: the register is an X register */
-	bool syndrome_valid; /* ISS.ISV: size/reg/sign are meaningful */
-	bool walk;           /* ISS.S1PTW: the guest's own table walk faulted */
-};
+#include "vmm/mmio_decode.h"
 
-/* ESR_EL2 (EC = data abort from a lower EL), FAR_EL2, HPFAR_EL2 -> abort. */
-struct guest_abort arch_decode_abort(uint64_t esr, uint64_t far, uint64_t hpfar);
 /*
  * Only a stage-2 translation, access-flag or permission fault can mean "no
  * RAM here, a device to emulate" (ARM ARM D13.2.37, DFSC); anything else
  * (an external abort, alignment, a TLB conflict...) is the guest's fault.
  */
 bool abort_is_mmio_candidate(const struct guest_abort *a);
-/* The register value a load leaves, from the datum the device returned. */
-uint64_t abort_load_value(const struct guest_abort *a, uint64_t datum);
-/* The datum a store writes, from the register's value. */
-uint64_t abort_store_value(const struct guest_abort *a, uint64_t reg);
-
 /*
  * A device's access handler.  offset is from the region's base; *value is
  * the datum (zero-extended on reads).  Returns 0, or negative when the

@@ -77,7 +77,10 @@ struct vm {
 	struct vgic vgic;
 	void *vgic_storage; /* the vGIC's interrupt state, sized by the board's SPIs */
 	struct vuart uart;
-	struct mmio_table mmio;       /* the emulated devices' windows */
+	struct mmio_table mmio; /* the emulated devices' windows */
+	/* mmio's distributor region, found once the table is complete: the
+	 * trap fast path's lookup (vmm/mmio_fast.c). */
+	const struct mmio_region *gicd_region;
 	struct vm_virtio_devs virtio; /* its VirtIO devices (vm_virtio.c) */
 	struct console_ring console;
 	uint8_t console_mem[VM_CONSOLE_BYTES];

@@ -41,8 +41,7 @@ int vm_register_mmio(struct vm *vm)
 	mmio_table_init(&vm->mmio);
 	bool direct = vm->cfg.direct_irq;
 
-	err = add_region(vm, GUEST_GICD_BASE, GUEST_GICD_SIZE,
-	                 direct ? vgic_dist_mmio : vgic_lr_dist_mmio, &vm->vgic, "gicd");
+	err = add_region(vm, GUEST_GICD_BASE, GUEST_GICD_SIZE, vgic_dist_mmio, &vm->vgic, "gicd");
 	if (!err)
 		err = add_region(vm, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->vcpu_count,
 		                 direct ? vgic_direct_redist_mmio : vgic_lr_redist_mmio, &vm->vgic,
@@ -52,6 +51,8 @@ int vm_register_mmio(struct vm *vm)
 		                 "uart");
 	if (!err)
 		err = vm_virtio_register(vm);
+	/* The table no longer changes while the VM exists. */
+	vm->gicd_region = err ? NULL : mmio_find(&vm->mmio, GUEST_GICD_BASE);
 	return err;
 }
 

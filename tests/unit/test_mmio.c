@@ -115,6 +115,31 @@ static void only_stage2_translation_faults_are_mmio(void **state)
 	}
 }
 
+/* The fast path's filter: a load with a full syndrome from an unmapped IPA
+ * (a translation fault at any level), never a store, a stage-1 walk, an
+ * access without ISV, or a permission or access-flag fault. */
+static void only_plain_loads_may_take_the_fast_path(void **state)
+{
+	(void)state;
+	for (unsigned fsc = 0; fsc < 0x40; fsc++) {
+		for (unsigned w = 0; w < 2; w++) {
+			struct guest_abort a =
+			        arch_decode_abort(dabt(iss(2, 3, w, fsc)), 0, hpfar(GICD));
+			bool expected = !w && fsc >= 0x04 && fsc <= 0x07;
+
+			assert_int_equal(abort_is_plain_load(&a), expected);
+		}
+	}
+	struct guest_abort no_isv = arch_decode_abort(dabt(0x07), 0, hpfar(GICD));
+	struct guest_abort walk =
+	        arch_decode_abort(dabt(iss(2, 3, false, 0x07) | ESR_DABT_S1PTW), 0, hpfar(GICD));
+	struct guest_abort plain = arch_decode_abort(dabt(iss(2, 3, false, 0x07)), 0, hpfar(GICD));
+
+	assert_false(abort_is_plain_load(&no_isv));
+	assert_false(abort_is_plain_load(&walk));
+	assert_true(abort_is_plain_load(&plain));
+}
+
 static void signed_loads_extend_to_the_register(void **state)
 {
 	(void)state;
@@ -312,6 +337,7 @@ int main(void)
 		cmocka_unit_test(ipa_takes_every_hpfar_bit),
 		cmocka_unit_test(without_isv_the_syndrome_is_not_valid),
 		cmocka_unit_test(only_stage2_translation_faults_are_mmio),
+		cmocka_unit_test(only_plain_loads_may_take_the_fast_path),
 		cmocka_unit_test(signed_loads_extend_to_the_register),
 		cmocka_unit_test(finds_regions_at_their_edges),
 		cmocka_unit_test(handler_gets_its_device_and_offset),

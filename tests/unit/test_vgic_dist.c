@@ -332,10 +332,65 @@ static void test_region_handlers_count_accepted_writes(void **state)
 	assert_int_equal(vgic_writes(&g), before + 2);
 }
 
+/*
+ * The trap fast path's lock-free read (vmm/mmio_fast.c) must be the full
+ * path's read exactly where it answers, and answer nothing the full path
+ * refuses or that holds interrupt state: every offset of the first page
+ * and of the identification page, every width, with both enables set and
+ * clear.
+ */
+static void fast_read_matches_the_full_path(uint64_t from, uint64_t to)
+{
+	static const unsigned sizes[] = { 1, 2, 4, 8 };
+	unsigned served = 0;
+
+	for (uint64_t off = from; off < to; off++) {
+		for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			uint64_t fast = 0x5a5a5a5a5a5a5a5aull, full = 0xa5a5a5a5a5a5a5a5ull;
+
+			if (!vgic_dist_read_lockless(&g, off, sizes[i], &fast))
+				continue;
+			served++;
+			assert_int_equal(sizes[i], 4);
+			assert_int_equal(off % 4, 0);
+			assert_int_equal(vgic_dist_access(&g, off, sizes[i], false, &full), 0);
+			assert_int_equal(fast, full);
+		}
+	}
+	assert_true(served <= 5); /* CTLR, TYPER, IIDR, TYPER2, PIDR2 at most */
+}
+
+static void test_lockless_reads_are_the_full_reads(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	fast_read_matches_the_full_path(0, 0x1000);
+	fast_read_matches_the_full_path(GUEST_GICD_SIZE - 0x1000, GUEST_GICD_SIZE);
+	dist_wr(&g, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+	fast_read_matches_the_full_path(0, 0x10);
+	assert_true(vgic_dist_read_lockless(&g, GICD_CTLR, 4, &v));
+	assert_int_equal(v, GICD_CTLR_ARE | GICD_CTLR_DS | GICD_CTLR_ENABLE_GRP0 |
+	                            GICD_CTLR_ENABLE_GRP1);
+	/* Each of the five, and nothing with interrupt state or a bad width. */
+	assert_true(vgic_dist_read_lockless(&g, GICD_TYPER, 4, &v));
+	assert_int_equal(v, dist_rd(&g, GICD_TYPER, 4));
+	assert_true(vgic_dist_read_lockless(&g, GICD_IIDR, 4, &v));
+	assert_true(vgic_dist_read_lockless(&g, GICD_TYPER2, 4, &v));
+	assert_true(vgic_dist_read_lockless(&g, GIC_PIDR2, 4, &v));
+	assert_false(vgic_dist_read_lockless(&g, GICD_ISENABLER + 4, 4, &v));
+	assert_false(vgic_dist_read_lockless(&g, GICD_IROUTER + 8 * 32, 8, &v));
+	assert_false(vgic_dist_read_lockless(&g, GICD_TYPER, 2, &v));
+	assert_false(vgic_dist_read_lockless(&g, GICD_TYPER, 8, &v));
+	assert_false(vgic_dist_read_lockless(&g, GICD_TYPER + 2, 4, &v));
+	assert_false(vgic_dist_read_lockless(&g, GUEST_GICD_SIZE, 4, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_ctlr_reset_and_enable, setup),
+		cmocka_unit_test_setup(test_lockless_reads_are_the_full_reads, setup),
 		cmocka_unit_test_setup(test_typer_fields, setup),
 		cmocka_unit_test_setup(test_identification, setup),
 		cmocka_unit_test_setup(test_reset_state_of_the_banks, setup),

@@ -1,7 +1,9 @@
 /*
  * EL2 exception vectors.  Every entry saves a full trap_frame on the current
- * stack and calls C; IRQs from EL2 may switch threads inside irq_dispatch and
- * come back here much later, when the interrupted thread runs again.
+ * stack and calls C (but for the guest's fast paths below: its virtual
+ * timer, the null hypercall, lock-free emulated-register reads); IRQs from
+ * EL2 may switch threads inside irq_dispatch and come back here much later,
+ * when the interrupted thread runs again.
  */
 #include "asm-offsets.h"
 #include "arch/arm64/trap_frame.h"
@@ -14,6 +16,47 @@
 	stp	x0, x1, [sp, #FRAME_X0]
 	mov	x0, #\kind
 	b	trap_entry
+.endm
+
+/* The general registers but x0/x1 (the vector entry saved them). */
+.macro save_x2_x30
+	stp	x2, x3, [sp, #FRAME_X0 + 16]
+	stp	x4, x5, [sp, #FRAME_X0 + 32]
+	stp	x6, x7, [sp, #FRAME_X0 + 48]
+	stp	x8, x9, [sp, #FRAME_X0 + 64]
+	stp	x10, x11, [sp, #FRAME_X0 + 80]
+	stp	x12, x13, [sp, #FRAME_X0 + 96]
+	stp	x14, x15, [sp, #FRAME_X0 + 112]
+	stp	x16, x17, [sp, #FRAME_X0 + 128]
+	stp	x18, x19, [sp, #FRAME_X0 + 144]
+	stp	x20, x21, [sp, #FRAME_X0 + 160]
+	stp	x22, x23, [sp, #FRAME_X0 + 176]
+	stp	x24, x25, [sp, #FRAME_X0 + 192]
+	stp	x26, x27, [sp, #FRAME_X0 + 208]
+	stp	x28, x29, [sp, #FRAME_X0 + 224]
+	str	x30, [sp, #FRAME_X0 + 240]
+.endm
+
+/* Every general register from the frame, the frame popped, back. */
+.macro restore_x0_x30_eret
+	ldp	x2, x3, [sp, #FRAME_X0 + 16]
+	ldp	x4, x5, [sp, #FRAME_X0 + 32]
+	ldp	x6, x7, [sp, #FRAME_X0 + 48]
+	ldp	x8, x9, [sp, #FRAME_X0 + 64]
+	ldp	x10, x11, [sp, #FRAME_X0 + 80]
+	ldp	x12, x13, [sp, #FRAME_X0 + 96]
+	ldp	x14, x15, [sp, #FRAME_X0 + 112]
+	ldp	x16, x17, [sp, #FRAME_X0 + 128]
+	ldp	x18, x19, [sp, #FRAME_X0 + 144]
+	ldp	x20, x21, [sp, #FRAME_X0 + 160]
+	ldp	x22, x23, [sp, #FRAME_X0 + 176]
+	ldp	x24, x25, [sp, #FRAME_X0 + 192]
+	ldp	x26, x27, [sp, #FRAME_X0 + 208]
+	ldp	x28, x29, [sp, #FRAME_X0 + 224]
+	ldr	x30, [sp, #FRAME_X0 + 240]
+	ldp	x0, x1, [sp, #FRAME_X0]
+	add	sp, sp, #FRAME_SIZE
+	eret
 .endm
 
 	.section .text.vectors, "ax"
@@ -89,7 +132,7 @@ sync_lower:
 	mrs	x1, esr_el2
 	lsr	x1, x1, #ASM_ESR_EC_SHIFT
 	cmp	x1, #ASM_ESR_EC_HVC64
-	b.ne	1f
+	b.ne	4f
 	mov	w1, #ASM_ZVM_HC_NULL_LO
 	movk	w1, #ASM_ZVM_HC_NULL_HI, lsl #16
 	cmp	w0, w1
@@ -107,27 +150,33 @@ sync_lower:
 	ldr	x1, [sp, #FRAME_X0 + 8]
 	add	sp, sp, #FRAME_SIZE
 	eret
+4:	cmp	x1, #ASM_ESR_EC_DABT_LOWER
+	b.eq	data_abort_lower
 1:	mov	x0, #VEC_SYNC_LOWER
 	b	trap_entry
 
+/*
+ * A data abort from a guest: an emulated register, usually.  The general
+ * registers are saved, and vcpu_mmio_fast() (vmm/mmio_fast.c) serves the
+ * reads that need neither the rest of the frame nor the VM's lock.
+ * Anything else carries on into the full path from there.
+ */
+data_abort_lower:
+	save_x2_x30
+	mov	x0, sp
+	bl	vcpu_mmio_fast
+	cbz	w0, 2f
+	restore_x0_x30_eret
+2:	mov	x0, #VEC_SYNC_LOWER
+	b	trap_entry_gprs_saved
+
 /* x0 = vector kind; x0/x1 of the interrupted code are already saved. */
 trap_entry:
-	stp	x2, x3, [sp, #FRAME_X0 + 16]
-	stp	x4, x5, [sp, #FRAME_X0 + 32]
-	stp	x6, x7, [sp, #FRAME_X0 + 48]
-	stp	x8, x9, [sp, #FRAME_X0 + 64]
-	stp	x10, x11, [sp, #FRAME_X0 + 80]
-	stp	x12, x13, [sp, #FRAME_X0 + 96]
-	stp	x14, x15, [sp, #FRAME_X0 + 112]
-	stp	x16, x17, [sp, #FRAME_X0 + 128]
-	stp	x18, x19, [sp, #FRAME_X0 + 144]
-	stp	x20, x21, [sp, #FRAME_X0 + 160]
-	stp	x22, x23, [sp, #FRAME_X0 + 176]
-	stp	x24, x25, [sp, #FRAME_X0 + 192]
-	stp	x26, x27, [sp, #FRAME_X0 + 208]
-	stp	x28, x29, [sp, #FRAME_X0 + 224]
+	save_x2_x30
+/* x0 = vector kind; x0..x30 of the interrupted code are saved. */
+trap_entry_gprs_saved:
 	add	x1, sp, #FRAME_SIZE		/* the interrupted SP */
-	stp	x30, x1, [sp, #FRAME_X0 + 240]
+	str	x1, [sp, #FRAME_SP]
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [sp, #FRAME_ELR]
@@ -151,21 +200,4 @@ trap_return:
 	ldp	x2, x3, [sp, #FRAME_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x2, x3, [sp, #FRAME_X0 + 16]
-	ldp	x4, x5, [sp, #FRAME_X0 + 32]
-	ldp	x6, x7, [sp, #FRAME_X0 + 48]
-	ldp	x8, x9, [sp, #FRAME_X0 + 64]
-	ldp	x10, x11, [sp, #FRAME_X0 + 80]
-	ldp	x12, x13, [sp, #FRAME_X0 + 96]
-	ldp	x14, x15, [sp, #FRAME_X0 + 112]
-	ldp	x16, x17, [sp, #FRAME_X0 + 128]
-	ldp	x18, x19, [sp, #FRAME_X0 + 144]
-	ldp	x20, x21, [sp, #FRAME_X0 + 160]
-	ldp	x22, x23, [sp, #FRAME_X0 + 176]
-	ldp	x24, x25, [sp, #FRAME_X0 + 192]
-	ldp	x26, x27, [sp, #FRAME_X0 + 208]
-	ldp	x28, x29, [sp, #FRAME_X0 + 224]
-	ldr	x30, [sp, #FRAME_X0 + 240]
-	ldp	x0, x1, [sp, #FRAME_X0]
-	add	sp, sp, #FRAME_SIZE
-	eret
+	restore_x0_x30_eret
