@@ -253,3 +253,25 @@ void fmt_verror(char *err, size_t errlen, const char *prefix, const char *fmt, v
 		return;
 	fmt_vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
 }
+
+/* "a.b.c.d", each 0-255 without a sign: *out in host order, or -1. */
+int fmt_parse_ipv4(const char *s, uint32_t *out)
+{
+	uint32_t ip = 0;
+
+	for (unsigned part = 0; part < 4; part++) {
+		uint32_t v = 0;
+		unsigned digits = 0;
+		for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
+			v = v * 10 + (uint32_t)(*s - '0');
+		if (digits == 0 || digits > 3 || v > 255)
+			return -1;
+		ip = ip << 8 | v;
+		if (part < 3 && *s++ != '.')
+			return -1;
+	}
+	if (*s)
+		return -1;
+	*out = ip;
+	return 0;
+}

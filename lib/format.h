@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Receives each formatted character; ctx is the caller's. */
 typedef void (*fmt_emit_fn)(void *ctx, char c);
@@ -27,5 +28,9 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
  * gets prefix then the formatted message.
  */
 void fmt_verror(char *err, size_t errlen, const char *prefix, const char *fmt, va_list ap);
+
+/* An IPv4 address "a.b.c.d" (each 0-255, no sign, nothing after): 0 with
+ * *out in host order, or -1. */
+int fmt_parse_ipv4(const char *s, uint32_t *out);
 
 #endif

@@ -4,6 +4,9 @@
  */
 #include "drivers/board_nic.h"
 #include "kernel/cmd.h"
+#include "kernel/time.h"
+#include "lib/format.h"
+#include "lib/zerror.h"
 #include "net/net_service.h"
 
 static void print_ip(struct cmd_io *io, const char *what, uint32_t ip)
@@ -11,6 +14,11 @@ static void print_ip(struct cmd_io *io, const char *what, uint32_t ip)
 	cmd_printf(io, " %s %u.%u.%u.%u", what, ip >> 24, ip >> 16 & 0xffu, ip >> 8 & 0xffu,
 	           ip & 0xffu);
 }
+
+/* `net ping`: how many by default and at most, and how long each may take. */
+#define PING_COUNT_DEFAULT 3u
+#define PING_COUNT_MAX     100u
+#define PING_TIMEOUT_MS    2000u
 
 static void print_stack(struct cmd_io *io, const struct netstack *st)
 {
@@ -23,9 +31,9 @@ static void print_stack(struct cmd_io *io, const struct netstack *st)
 	print_ip(io, "gateway", st->gateway);
 	cmd_printf(io,
 	           "\n  rx %lu tx %lu, arp replies %lu requests %lu, icmp echo %lu, udp rx %lu "
-	           "tx %lu, answers dropped %lu\n  dropped:",
+	           "tx %lu, answers dropped %lu, pings sent %lu answered %lu\n  dropped:",
 	           s->rx_frames, s->tx_frames, s->arp_replies, s->arp_requests, s->icmp_echo,
-	           s->udp_rx, s->udp_tx, net_outbox_dropped());
+	           s->udp_rx, s->udp_tx, net_outbox_dropped(), s->ping_tx, s->ping_rx);
 	for (unsigned i = 0; i < NS_DROP_COUNT; i++)
 		cmd_printf(io, " %s %lu", netstack_drop_name((enum netstack_drop)i), s->dropped[i]);
 	cmd_printf(io, "\n");
@@ -97,3 +105,38 @@ static int cmd_net(struct cmd_io *io, int argc, char **argv)
 
 CMD_REGISTER(net, "net", "net", "ZVM's address, its stack's and the virtual switch's counters",
              cmd_net);
+
+static int cmd_net_ping(struct cmd_io *io, int argc, char **argv)
+{
+	uint32_t ip;
+	uint64_t count = PING_COUNT_DEFAULT;
+	unsigned answered = 0;
+
+	if (argc < 2 || argc > 3 || fmt_parse_ipv4(argv[1], &ip) ||
+	    (argc == 3 &&
+	     (!cmd_parse_u64(argv[2], &count) || count == 0 || count > PING_COUNT_MAX)))
+		return CMD_ERR_USAGE;
+	for (uint64_t i = 1; i <= count; i++) {
+		uint64_t rtt = 0;
+		int rc = net_ping(ip, (uint16_t)i, ms_to_ticks(PING_TIMEOUT_MS), &rtt);
+		if (rc == -ZE_STATE || rc == -ZE_INVAL) {
+			cmd_printf(io, "net ping: %s\n",
+			           rc == -ZE_STATE ? "ZVM has no address (no /zvm/network)" :
+			                             "no route to that address");
+			return CMD_ERR_FAIL;
+		}
+		if (rc == 0) {
+			answered++;
+			cmd_printf(io, "reply from %s: seq %lu time %lu us\n", argv[1], i,
+			           ticks_to_ns(rtt) / 1000u);
+		} else {
+			cmd_printf(io, "no reply from %s: seq %lu (%u ms)\n", argv[1], i,
+			           PING_TIMEOUT_MS);
+		}
+	}
+	cmd_printf(io, "%lu sent, %u answered\n", count, answered);
+	return answered ? CMD_OK : CMD_ERR_FAIL;
+}
+
+CMD_REGISTER(net_ping, "net ping", "net ping <a.b.c.d> [<count>]",
+             "ICMP echo from ZVM's own stack (ARP first when needed), 2 s per reply", cmd_net_ping);

@@ -43,6 +43,15 @@ static struct outbox_frame outbox[STACK_OUTBOX];
 static unsigned outbox_count;
 static uint64_t outbox_dropped;
 
+/* net_ping(): the one echo being waited for. */
+#define PING_ID           0x5a56u /* "ZV": our identifier in every request */
+#define PING_DATA         56u     /* bytes of data, as ping(8)'s default */
+#define PING_ARP_RETRY_MS 20u     /* between two tries while ARP resolves */
+static struct mutex ping_lock;
+static struct sem ping_answered;
+static uint16_t ping_seq;
+static bool ping_waiting;
+
 static uint8_t batch[TX_BATCH][ETH_FRAME_MAX];
 static size_t batch_len[TX_BATCH];
 
@@ -188,6 +197,17 @@ static void echo_service(void *ctx, const struct netstack_peer *from, uint16_t t
 	netstack_udp_reply(&stack, from, to_port, data, len);
 }
 
+/* The stack got an echo reply (switch thread, lock held). */
+static void echo_reply(void *ctx, uint32_t from, uint16_t id, uint16_t seq)
+{
+	(void)ctx;
+	(void)from;
+	if (ping_waiting && id == PING_ID && seq == ping_seq) {
+		ping_waiting = false;
+		sem_give(&ping_answered);
+	}
+}
+
 static void start_stack(const struct net_config *cfg)
 {
 	netstack_init(&stack, cfg->mac, cfg->address, cfg->netmask, cfg->gateway,
@@ -198,6 +218,7 @@ static void start_stack(const struct net_config *cfg)
 		return;
 	}
 	have_stack = true;
+	netstack_on_echo_reply(&stack, echo_reply, NULL);
 	netstack_udp_bind(&stack, UDP_PORT_ECHO, echo_service, NULL);
 	netstack_announce(&stack);
 	flush_outbox();
@@ -227,7 +248,9 @@ void net_service_start(const struct net_config *cfg, unsigned cpu)
 	if (started)
 		return;
 	mutex_init(&lock, "net");
+	mutex_init(&ping_lock, "net-ping");
 	sem_init(&work, 0, 1);
+	sem_init(&ping_answered, 0, 1);
 	vswitch_init(&sw, ms_to_ticks(AGING_MS));
 	started = true;
 	net_service_lock();
@@ -313,6 +336,47 @@ int net_udp_reply(const struct netstack_peer *to, uint16_t from_port, const void
 	int rc = netstack_udp_reply(&stack, to, from_port, data, len);
 	flush_outbox();
 	net_service_unlock();
+	return rc;
+}
+
+/* Sends the request, resending while ARP resolves the next hop. */
+static int send_ping(uint32_t ip, uint16_t seq, uint64_t deadline)
+{
+	for (;;) {
+		net_service_lock();
+		ping_seq = seq;
+		ping_waiting = true;
+		int rc = netstack_ping(&stack, ip, PING_ID, seq, PING_DATA, time_now());
+		if (rc)
+			ping_waiting = false;
+		flush_outbox();
+		net_service_unlock();
+		if (rc != -ZE_AGAIN)
+			return rc;
+		if (time_now() >= deadline)
+			return -ZE_TIMEOUT;
+		thread_sleep(ms_to_ticks(PING_ARP_RETRY_MS));
+	}
+}
+
+int net_ping(uint32_t ip, uint16_t seq, uint64_t timeout, uint64_t *rtt)
+{
+	if (!have_stack)
+		return -ZE_STATE;
+	mutex_lock(&ping_lock, WAIT_FOREVER);
+	uint64_t start = time_now(), deadline = start + timeout;
+	while (sem_take(&ping_answered, NO_WAIT) == 0) /* a late answer to an earlier ping */
+		;
+	int rc = send_ping(ip, seq, deadline);
+	if (rc == 0) {
+		uint64_t now = time_now();
+		rc = now >= deadline ? -ZE_TIMEOUT : sem_take(&ping_answered, deadline - now);
+		*rtt = time_now() - start;
+	}
+	net_service_lock();
+	ping_waiting = false;
+	net_service_unlock();
+	mutex_unlock(&ping_lock);
 	return rc;
 }
 

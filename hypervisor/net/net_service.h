@@ -48,6 +48,14 @@ void net_kick(struct vm_virtio_dev *d);
 /* A port's switch counters, read racily for display. */
 struct vswitch_port_stats net_port_stats(const struct vm_virtio_dev *d);
 
+/*
+ * One ICMP echo from ZVM's stack to ip (a thread; sleeps up to timeout
+ * ticks, ARP included): 0 with the round trip in *rtt (ticks), -ZE_TIMEOUT
+ * (no answer), -ZE_STATE (no stack), -ZE_INVAL (no route).  One ping at a
+ * time (a mutex); seq tells the answers apart.
+ */
+int net_ping(uint32_t ip, uint16_t seq, uint64_t timeout, uint64_t *rtt);
+
 /* For `net`: the switch and the stack (NULL when unconfigured); lock held. */
 const struct vswitch *net_switch(void);
 const struct netstack *net_stack(void);

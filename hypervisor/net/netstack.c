@@ -5,6 +5,7 @@
 #include "net/netstack_priv.h"
 
 #include "lib/string.h"
+#include "lib/zerror.h"
 
 static const char *const drop_names[NS_DROP_COUNT] = {
 	[NS_DROP_ETH] = "ethernet",
@@ -79,6 +80,68 @@ void netstack_send(struct netstack *st, const uint8_t *frame, size_t len)
 	st->output(st->output_ctx, frame, len);
 }
 
+/* ICMP echo's identifier and sequence number (RFC 792), after type, code, checksum. */
+#define ICMP_ECHO_ID  4u
+#define ICMP_ECHO_SEQ 6u
+
+int netstack_next_hop(struct netstack *st, uint32_t ip, uint64_t now, const uint8_t **mac)
+{
+	bool on_link = (ip & st->netmask) == (st->ip & st->netmask);
+	uint32_t hop = on_link ? ip : st->gateway;
+
+	if (hop == 0)
+		return -ZE_INVAL;
+	*mac = netstack_arp_lookup(st, hop, now);
+	if (!*mac) {
+		netstack_arp_request(st, hop);
+		return -ZE_AGAIN;
+	}
+	return 0;
+}
+
+void netstack_on_echo_reply(struct netstack *st, netstack_echo_fn fn, void *ctx)
+{
+	st->echo_reply = fn;
+	st->echo_ctx = ctx;
+}
+
+int netstack_ping(struct netstack *st, uint32_t ip, uint16_t id, uint16_t seq, size_t data_len,
+                  uint64_t now)
+{
+	uint8_t out[ETH_HDR_LEN + IP_HDR_LEN + ETH_MTU];
+	uint8_t *iph = out + ETH_HDR_LEN, *icmp = iph + IP_HDR_LEN;
+	size_t len = ICMP_HDR_LEN + data_len;
+	const uint8_t *mac;
+
+	if (len > ETH_MTU - IP_HDR_LEN)
+		return -ZE_INVAL;
+	int rc = netstack_next_hop(st, ip, now, &mac);
+	if (rc)
+		return rc;
+	netstack_eth_header(st, out, mac, ETHERTYPE_IPV4);
+	icmp[ICMP_TYPE] = ICMP_ECHO;
+	icmp[ICMP_CODE] = 0;
+	eth_put16(icmp + ICMP_CSUM, 0);
+	eth_put16(icmp + ICMP_ECHO_ID, id);
+	eth_put16(icmp + ICMP_ECHO_SEQ, seq);
+	for (size_t i = 0; i < data_len; i++)
+		icmp[ICMP_HDR_LEN + i] = (uint8_t)i;
+	eth_put16(icmp + ICMP_CSUM, inet_checksum(icmp, len, 0));
+	netstack_ip_header(st, iph, IP_PROTO_ICMP, ip, len);
+	st->stats.ping_tx++;
+	netstack_send(st, out, ETH_HDR_LEN + IP_HDR_LEN + len);
+	return 0;
+}
+
+/* An echo reply (checked): counted, and told to whoever sent the request. */
+static void echo_reply_input(struct netstack *st, const uint8_t *ip, const uint8_t *icmp)
+{
+	st->stats.ping_rx++;
+	if (st->echo_reply)
+		st->echo_reply(st->echo_ctx, get32(ip + IP_SRC), eth_get16(icmp + ICMP_ECHO_ID),
+		               eth_get16(icmp + ICMP_ECHO_SEQ));
+}
+
 /* An echo request (checked) answered with the same identifier, sequence and data. */
 static void icmp_input(struct netstack *st, const uint8_t *frame, const uint8_t *ip, size_t ihl,
                        size_t total)
@@ -89,6 +152,10 @@ static void icmp_input(struct netstack *st, const uint8_t *frame, const uint8_t 
 
 	if (len < ICMP_HDR_LEN || inet_checksum(icmp, len, 0) != 0) {
 		drop(st, NS_DROP_ICMP);
+		return;
+	}
+	if (icmp[ICMP_TYPE] == ICMP_ECHO_REPLY && icmp[ICMP_CODE] == 0) {
+		echo_reply_input(st, ip, icmp);
 		return;
 	}
 	if (icmp[ICMP_TYPE] != ICMP_ECHO || icmp[ICMP_CODE] != 0) {

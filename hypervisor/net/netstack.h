@@ -39,6 +39,8 @@ struct netstack_peer {
 typedef void (*netstack_udp_fn)(void *ctx, const struct netstack_peer *from, uint16_t to_port,
                                 const uint8_t *data, size_t len);
 typedef void (*netstack_output_fn)(void *ctx, const uint8_t *frame, size_t len);
+/* An echo reply to one of our requests: who answered, its identifier and sequence. */
+typedef void (*netstack_echo_fn)(void *ctx, uint32_t from, uint16_t id, uint16_t seq);
 
 /* Frames dropped, by why. */
 enum netstack_drop {
@@ -59,6 +61,7 @@ const char *netstack_drop_name(enum netstack_drop why);
 struct netstack_stats {
 	uint64_t rx_frames, tx_frames;
 	uint64_t arp_replies, arp_requests, icmp_echo, udp_rx, udp_tx;
+	uint64_t ping_tx, ping_rx; /* echo requests we sent, replies we got */
 	uint64_t dropped[NS_DROP_COUNT];
 };
 
@@ -84,6 +87,8 @@ struct netstack {
 	uint64_t arp_timeout; /* ticks an entry stays */
 	struct netstack_arp arp[NETSTACK_ARP_ENTRIES];
 	struct netstack_socket sock[NETSTACK_SOCKETS];
+	netstack_echo_fn echo_reply;
+	void *echo_ctx;
 	struct netstack_stats stats;
 };
 
@@ -106,6 +111,18 @@ int netstack_udp_reply(struct netstack *st, const struct netstack_peer *to, uint
  */
 int netstack_udp_send(struct netstack *st, uint32_t ip, uint16_t port, uint16_t from_port,
                       const uint8_t *data, size_t len, uint64_t now);
+/*
+ * Sends an ICMP echo request (RFC 792) of data_len bytes of pattern to ip
+ * (through the gateway when off the subnet): 0, -ZE_AGAIN (the next hop's
+ * MAC is not known yet: an ARP request went out), -ZE_INVAL (no route, too long).
+ */
+int netstack_ping(struct netstack *st, uint32_t ip, uint16_t id, uint16_t seq, size_t data_len,
+                  uint64_t now);
+/* Where echo replies go (called from netstack_input; NULL: only counted). */
+void netstack_on_echo_reply(struct netstack *st, netstack_echo_fn fn, void *ctx);
+/* The next hop's MAC for ip: 0, -ZE_AGAIN (ARP asked), -ZE_INVAL (no route). */
+int netstack_next_hop(struct netstack *st, uint32_t ip, uint64_t now, const uint8_t **mac);
+
 /* The MAC cached for ip, or NULL. */
 const uint8_t *netstack_arp_lookup(const struct netstack *st, uint32_t ip, uint64_t now);
 

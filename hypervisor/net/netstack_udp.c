@@ -110,15 +110,10 @@ int netstack_udp_send(struct netstack *st, uint32_t ip, uint16_t port, uint16_t 
 {
 	if (len > NETSTACK_UDP_MAX)
 		return -ZE_INVAL;
-	bool on_link = (ip & st->netmask) == (st->ip & st->netmask);
-	uint32_t hop = on_link ? ip : st->gateway;
-	if (hop == 0)
-		return -ZE_INVAL;
-	const uint8_t *mac = netstack_arp_lookup(st, hop, now);
-	if (!mac) {
-		netstack_arp_request(st, hop);
-		return -ZE_AGAIN;
-	}
+	const uint8_t *mac;
+	int rc = netstack_next_hop(st, ip, now, &mac);
+	if (rc)
+		return rc;
 	udp_emit(st, mac, ip, port, from_port, data, len);
 	return 0;
 }

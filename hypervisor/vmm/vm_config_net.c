@@ -38,28 +38,6 @@ int cfg_read_mac(struct cfg_ctx *ctx, int node, const char *where, const char *n
 	return 0;
 }
 
-/* "a.b.c.d", each 0-255 without a sign: *out in host order, or -1. */
-static int parse_dotted_quad(const char *s, uint32_t *out)
-{
-	uint32_t ip = 0;
-
-	for (unsigned part = 0; part < 4; part++) {
-		uint32_t v = 0;
-		unsigned digits = 0;
-		for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
-			v = v * 10 + (uint32_t)(*s - '0');
-		if (digits == 0 || digits > 3 || v > 255)
-			return -1;
-		ip = ip << 8 | v;
-		if (part < 3 && *s++ != '.')
-			return -1;
-	}
-	if (*s)
-		return -1;
-	*out = ip;
-	return 0;
-}
-
 static int read_ipv4(struct cfg_ctx *ctx, int node, const char *name, bool required, uint32_t *out)
 {
 	char value[DOTTED_QUAD_MAX + 8];
@@ -67,7 +45,7 @@ static int read_ipv4(struct cfg_ctx *ctx, int node, const char *name, bool requi
 
 	if (rc || !value[0])
 		return rc;
-	if (parse_dotted_quad(value, out))
+	if (fmt_parse_ipv4(value, out))
 		return cfg_fail(ctx, ZE_MALFORMED, NETWORK_WHERE,
 		                "%s \"%s\" is not an IPv4 address a.b.c.d", name, value);
 	return 0;

@@ -94,6 +94,26 @@ def test_linux_pings_the_host_through_the_boards_nic(zvm):
     assert nic_rx2 - nic_rx == port_in2 - port_in  # every frame received was switched
 
 
+def zvm_ping(zvm, ip, count=3):
+    """Answers of `net ping ip count` (ZVM's own stack), each line checked."""
+    out = zvm.run(f"net ping {ip} {count}", timeout=60)
+    lines = re.findall(rf"^reply from {re.escape(ip)}: seq (\d+) time (\d+) us$", out, re.M)
+    total = re.search(rf"^{count} sent, (\d+) answered$", out, re.M)
+    assert total, out
+    assert int(total.group(1)) == len(lines), out
+    return len(lines)
+
+
+def test_zvms_own_stack_pings_the_host_and_linux(zvm):
+    assert zvm_ping(zvm, HOST_IP) == 3  # ARP for the gateway first, then out the uplink
+    assert zvm_ping(zvm, LINUX_IP) == 3  # on the switch, never out the uplink
+    out = zvm.run("net")
+    sent, answered = map(int, re.search(r"pings sent (\d+) answered (\d+)", out).groups())
+    assert sent >= 6 and answered >= 6
+    # Nobody answers an address nobody has: every request is counted unanswered.
+    assert zvm_ping(zvm, "10.0.2.99", count=1) == 0
+
+
 def test_a_spoofed_source_mac_is_dropped_and_counted(zvm):
     _, _, spoofed_before = port_counters(zvm, "linux")
     with linux_shell(zvm) as sh:
