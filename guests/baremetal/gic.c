@@ -1,4 +1,4 @@
-/* Just enough GICv3 for one vCPU's virtual timer interrupt and its own SGIs. */
+/* Just enough GICv3 for the virtual timer, SGIs between vCPUs and a few SPIs. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,25 +18,41 @@ static uint32_t r32(uint64_t addr)
 	return *(volatile uint32_t *)(uintptr_t)addr;
 }
 
-void gic_init(unsigned intid)
+/* vCPU cpu's redistributor frames (its MPIDR Aff0 is cpu). */
+static uint64_t redist(unsigned cpu)
 {
-	uint64_t rd = GUEST_GICR_BASE;
+	return GUEST_GICR_BASE + cpu * GUEST_GICR_STRIDE;
+}
 
-	w32(GUEST_GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
+void gic_init_cpu(unsigned cpu)
+{
+	uint64_t rd = redist(cpu);
+
 	w32(rd + GICR_WAKER, r32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	while (r32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
 		;
 	w32(rd + GICR_IGROUPR0, ~0u);
-	gic_enable(intid);
 	__asm__ volatile("msr icc_sre_el1, %0; isb" : : "r"((uint64_t)ICC_SRE_SRE));
 	__asm__ volatile("msr icc_pmr_el1, %0" : : "r"((uint64_t)ICC_PMR_ALLOW_ALL));
 	__asm__ volatile("msr icc_igrpen1_el1, %0; isb" : : "r"((uint64_t)ICC_IGRPEN_ENABLE));
 }
 
+void gic_init(unsigned intid)
+{
+	w32(GUEST_GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
+	gic_init_cpu(0);
+	gic_enable(intid);
+}
+
+void gic_enable_on(unsigned cpu, unsigned intid)
+{
+	*(volatile uint8_t *)(uintptr_t)(redist(cpu) + GICR_IPRIORITYR0 + intid) = PRIORITY;
+	w32(redist(cpu) + GICR_ISENABLER0, 1u << intid);
+}
+
 void gic_enable(unsigned intid)
 {
-	*(volatile uint8_t *)(uintptr_t)(GUEST_GICR_BASE + GICR_IPRIORITYR0 + intid) = PRIORITY;
-	w32(GUEST_GICR_BASE + GICR_ISENABLER0, 1u << intid);
+	gic_enable_on(0, intid);
 }
 
 void gic_disable(unsigned intid)
@@ -63,6 +79,19 @@ void gic_self_sgi(unsigned intid)
 	                 (aff0 / ICC_SGI1R_TARGETS_PER_RS) << ICC_SGI1R_RS_SHIFT |
 	                 1ull << (aff0 % ICC_SGI1R_TARGETS_PER_RS);
 
+	__asm__ volatile("msr icc_sgi1r_el1, %0; isb" : : "r"(sgi1r));
+}
+
+/* To vCPU cpu (Aff0 cpu, Aff1-3 zero), or with others to every vCPU but this one. */
+void gic_sgi(unsigned intid, unsigned cpu, bool others)
+{
+	uint64_t sgi1r = (uint64_t)intid << ICC_SGI1R_INTID_SHIFT;
+
+	if (others)
+		sgi1r |= ICC_SGI1R_IRM;
+	else
+		sgi1r |= (uint64_t)(cpu / ICC_SGI1R_TARGETS_PER_RS) << ICC_SGI1R_RS_SHIFT |
+		         1ull << (cpu % ICC_SGI1R_TARGETS_PER_RS);
 	__asm__ volatile("msr icc_sgi1r_el1, %0; isb" : : "r"(sgi1r));
 }
 

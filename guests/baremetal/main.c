@@ -26,7 +26,7 @@
  *   perf <what> n=<rounds> min=<ticks> avg=<ticks> max=<ticks> freq=<Hz>
  * With a Zshm channel in its devicetree it is a member too (zshm_test.c:
  * keys z y f e k x); with a virtio-blk device its driver (virtio_test.c:
- * keys v V a).
+ * keys v V a); with more vCPUs, SGIs between them (smp.c: keys g B).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +34,7 @@
 #include "gic.h"
 #include "guest.h"
 #include "perf.h"
+#include "smp.h"
 #include "virtio_test.h"
 #include "zshm_test.h"
 #include "lib/gicv3_defs.h"
@@ -204,6 +205,8 @@ void guest_irq(void)
 		zshm_test_doorbell();
 	if (virtio_intid && intid == virtio_intid)
 		virtio_test_irq();
+	if (smp_is_sgi(intid))
+		smp_sgi(intid);
 	if (intid < 1020)
 		gic_end(intid);
 }
@@ -458,7 +461,7 @@ void guest_main(void)
 			hvc(ZVM_HC_HEARTBEAT, 0);
 		}
 		int c = getc();
-		if (c >= 0 && !zshm_test_key(c) && !virtio_test_key(c))
+		if (c >= 0 && !zshm_test_key(c) && !virtio_test_key(c) && !smp_key(c))
 			crash(c);
 	}
 }

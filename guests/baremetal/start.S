@@ -30,6 +30,18 @@ _start:
 4:	wfi
 	b	4b
 
+/* PSCI CPU_ON's entry for the other vCPUs (smp.c): x0, the context id,
+ * is the top of the vCPU's own stack. */
+	.globl	secondary_entry
+secondary_entry:
+	mov	sp, x0
+	ldr	x1, =vectors
+	msr	vbar_el1, x1
+	isb
+	bl	secondary_main
+6:	wfi
+	b	6b
+
 /* IRQs, and the aborts the bad-width probe provokes (main.c); anything
  * else is a crash we make on purpose. */
 	.balign	0x800

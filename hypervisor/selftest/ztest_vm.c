@@ -47,21 +47,16 @@ struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
 	struct vm_blob image;
 	struct vm *vm;
 	struct zerr_msg msg;
-	uint32_t core;
-
 	if (vm_boot_image(ZT_VM_IMAGE, &image.data, &image.size)) {
 		ztest_skip(ctx, "needs " ZT_VM_IMAGE " in the system package (make packs it "
 		                "into every system as the test guest)");
 		return 0;
 	}
-	if (!ztest_take_cores(ctx, 1, &core))
-		return 0;
 	memset(&cfg, 0, sizeof(cfg));
 	fmt_snprintf(cfg.name, sizeof(cfg.name), "ztest-vm");
 	fmt_snprintf(cfg.image, sizeof(cfg.image), ZT_VM_IMAGE);
 	cfg.os_type = VM_OS_BAREMETAL;
 	cfg.vcpu_count = 1;
-	cfg.cpus[0] = core;
 	cfg.ram.base = GUEST_RAM_BASE;
 	cfg.ram.size = (uint64_t)ZT_VM_MIB << 20;
 	cfg.uart = true;
@@ -69,6 +64,8 @@ struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
 	cfg.heartbeat_timeout_ms = heartbeat_ms;
 	if (tune)
 		tune(&cfg);
+	if (cfg.vcpu_count > GUEST_MAX_VCPUS || !ztest_take_cores(ctx, cfg.vcpu_count, cfg.cpus))
+		return 0;
 	if (vm_create(&cfg, &image, 0, &vm, &msg)) {
 		ztest_fail(ctx, __FILE__, __LINE__, "vm_create: %s", msg.text);
 		return 0;

@@ -30,8 +30,8 @@
 
 /* A 1-vCPU test VM, created (not started), or NULL after a skip or failure. */
 struct vm *zt_vm_create(struct ztest_ctx *ctx, enum vm_recovery recovery, uint32_t heartbeat_ms);
-/* The same, its configuration changed by tune (devices, a name) before it
- * is created. */
+/* The same, its configuration changed by tune (devices, a name, the
+ * number of vCPUs: each gets a core) before it is created. */
 struct vm *zt_vm_create_tuned(struct ztest_ctx *ctx, enum vm_recovery recovery,
                               uint32_t heartbeat_ms, void (*tune)(struct vm_config *cfg));
 /* Whether vm is one of the test VMs that exist now. */
