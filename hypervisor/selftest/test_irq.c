@@ -116,7 +116,8 @@ static void sgi_rounds(struct ztest_ctx *ctx, struct vm *vm, char key, const cha
 	if (!zt_vm_key(ctx, vm, key))
 		return;
 	if (!zt_vm_console_line(vm, from, prefix, line, sizeof(line)))
-		return ztest_fail(ctx, __FILE__, __LINE__, "the guest printed no '%s' line", prefix);
+		return ztest_fail(ctx, __FILE__, __LINE__, "the guest printed no '%s' line",
+		                  prefix);
 	if (strstr(line, "stalled") || !parse_sgi(line, &s))
 		return ztest_fail(ctx, __FILE__, __LINE__, "%s", line);
 	ZT_CHECK_EQ(s.cpus, 2);
