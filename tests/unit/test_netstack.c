@@ -302,6 +302,65 @@ static void a_send_resolves_its_next_hop_first(void **state)
 	assert_int_equal(netstack_udp_send(&st, PEER_IP, 1, 1, big, sizeof(big), 3), -ZE_INVAL);
 }
 
+static uint32_t reply_from;
+static uint16_t reply_id, reply_seq;
+static unsigned replies;
+
+static void on_reply(void *ctx, uint32_t from, uint16_t id, uint16_t seq)
+{
+	(void)ctx;
+	reply_from = from;
+	reply_id = id;
+	reply_seq = seq;
+	replies++;
+}
+
+static void a_ping_asks_arp_then_sends_and_hears_its_reply(void **state)
+{
+	(void)state;
+	uint8_t f[ETH_FRAME_MAX];
+
+	replies = 0;
+	netstack_on_echo_reply(&st, on_reply, NULL);
+	assert_int_equal(netstack_ping(&st, PEER_IP, 0x5a56, 9, 56, 1), -ZE_AGAIN);
+	assert_int_equal(outs, 1); /* the ARP request */
+	size_t n = arp_frame(f, ARP_OP_REPLY, our_mac, PEER_IP, OUR_IP);
+	netstack_input(&st, f, n, 2);
+	assert_int_equal(netstack_ping(&st, PEER_IP, 0x5a56, 9, 56, 3), 0);
+	assert_int_equal(outs, 2);
+	const uint8_t *ip = out[1] + ETH_HDR_LEN, *icmp = ip + IP_HDR_LEN;
+	assert_memory_equal(out[1] + ETH_DST, peer_mac, ETH_ALEN);
+	assert_int_equal(out_len[1], ETH_HDR_LEN + IP_HDR_LEN + ICMP_HDR_LEN + 56);
+	assert_int_equal(inet_checksum(ip, IP_HDR_LEN, 0), 0);
+	assert_int_equal(inet_checksum(icmp, ICMP_HDR_LEN + 56, 0), 0);
+	assert_int_equal(icmp[ICMP_TYPE], ICMP_ECHO);
+	assert_int_equal(eth_get16(icmp + 4), 0x5a56);
+	assert_int_equal(eth_get16(icmp + 6), 9);
+	/* The peer's answer: the same bytes as a reply. */
+	uint8_t answer[ICMP_HDR_LEN + 56];
+	memcpy(answer, icmp, sizeof(answer));
+	answer[ICMP_TYPE] = ICMP_ECHO_REPLY;
+	eth_put16(answer + ICMP_CSUM, 0);
+	eth_put16(answer + ICMP_CSUM, inet_checksum(answer, sizeof(answer), 0));
+	n = ip_frame(f, IP_PROTO_ICMP, OUR_IP, answer, sizeof(answer));
+	netstack_input(&st, f, n, 4);
+	assert_int_equal(replies, 1);
+	assert_int_equal(reply_from, PEER_IP);
+	assert_int_equal(reply_id, 0x5a56);
+	assert_int_equal(reply_seq, 9);
+	assert_int_equal(st.stats.ping_tx, 1);
+	assert_int_equal(st.stats.ping_rx, 1);
+	/* A reply with a bad checksum is no reply. */
+	f[n - 1] ^= 0xff;
+	netstack_input(&st, f, n, 5);
+	assert_int_equal(replies, 1);
+	assert_int_equal(st.stats.dropped[NS_DROP_ICMP], 1);
+	/* Nowhere to go: off the subnet without a gateway; too long. */
+	netstack_init(&st, our_mac, OUR_IP, MASK, 0, TIMEOUT, capture, NULL);
+	assert_int_equal(netstack_ping(&st, IP(192, 168, 1, 1), 1, 1, 8, 6), -ZE_INVAL);
+	assert_int_equal(netstack_ping(&st, PEER_IP, 1, 1, ETH_MTU, 6), -ZE_INVAL);
+}
+
 static void frames_not_for_us_are_ignored(void **state)
 {
 	(void)state;
@@ -319,10 +378,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup(fn, setup)
-		T(arp_requests_for_us_are_answered),       T(arp_not_for_us_is_only_a_refresh),
-		T(echo_requests_get_a_correct_reply),      T(malformed_ip_is_dropped_by_reason),
-		T(udp_reaches_its_socket_and_is_answered), T(bad_udp_is_dropped),
-		T(a_send_resolves_its_next_hop_first),     T(frames_not_for_us_are_ignored),
+		T(arp_requests_for_us_are_answered),
+		T(arp_not_for_us_is_only_a_refresh),
+		T(echo_requests_get_a_correct_reply),
+		T(malformed_ip_is_dropped_by_reason),
+		T(udp_reaches_its_socket_and_is_answered),
+		T(bad_udp_is_dropped),
+		T(a_send_resolves_its_next_hop_first),
+		T(frames_not_for_us_are_ignored),
+		T(a_ping_asks_arp_then_sends_and_hears_its_reply),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

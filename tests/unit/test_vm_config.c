@@ -151,10 +151,13 @@ static void test_network(void **state)
 	assert_int_equal(cfg.network.netmask, 0xffffff00);
 	assert_int_equal(cfg.network.gateway, 0x0a000202);
 	assert_memory_equal(cfg.network.mac, zvm_mac, 6);
+	assert_int_equal(cfg.network.agent_port, NET_AGENT_PORT_DEFAULT); /* not named */
 	assert_int_equal(cfg.vms[1].virtio[0].type, VM_VIRTIO_NET);
 	assert_int_equal(cfg.vms[1].virtio[0].intid, 50);
 	assert_memory_equal(cfg.vms[1].virtio[0].mac, linux_mac, 6);
 	assert_string_equal(vm_virtio_type_name(VM_VIRTIO_NET), "net");
+	assert_int_equal(parse("vmconfig/good_net_agent_port", &qemu_board), 0);
+	assert_int_equal(cfg.network.agent_port, 6000);
 	/* Without the node ZVM has no address. */
 	assert_int_equal(parse("vmconfig/good", &qemu_board), 0);
 	assert_false(cfg.network.present);
@@ -375,6 +378,11 @@ static const struct bad_case bad_cases[] = {
 	  "config: /zvm/network: address: the subnet's network or broadcast address" },
 	{ "network_no_mac", -ZE_MISSING, "config: /zvm/network: missing required property 'mac'" },
 	{ "network_unknown_prop", -ZE_UNKNOWN, "config: /zvm/network: unknown property 'dns'" },
+	{ "network_agent_port", -ZE_MALFORMED,
+	  "config: /zvm/network: agent-port 7: a UDP port 1-65535 but 7 (the echo service), or 0 "
+	  "for none" },
+	{ "network_agent_port_cells", -ZE_MALFORMED,
+	  "config: /zvm/network: 'agent-port' must be one cell, like <1>" },
 	{ "virtio_slot", -ZE_MALFORMED,
 	  VMS "linux' virtio@20: 'virtio@20': a virtio node "
 	      "is virtio@<slot>, the slot in hex (0-1f)" },
