@@ -49,7 +49,7 @@ ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arc
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
 .PHONY: all zvm zvmctl visualzvm visualzvm-build boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
-	system-test bench bench-rt bench-time bootstrap clean FORCE
+	system-test bench bench-rt bench-time bench-virtio bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
 VERSION_H := $(BUILD)/version.h
@@ -310,6 +310,10 @@ bench-rt: rtos
 # Time base: time to sync and precision, two RTOS VMs (docs/timebase.md).
 bench-time: rtos
 	$(PYTHON) bench/timebase.py --out bench/results
+
+# VirtIO: the Linux guest natively vs under ZVM (bench/virtio/run.py).
+bench-virtio:
+	$(PYTHON) bench/virtio/run.py --out bench/results
 
 clean:
 	rm -rf $(BUILD)

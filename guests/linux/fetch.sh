@@ -205,6 +205,10 @@ phase_initramfs() {
 	if [ -n "${ZSHM:-}" ]; then
 		install -m 0755 "$ZSHM" "$root/bin/zshm"
 	fi
+	# The VirtIO benchmark's tool (Makefile: VBENCH=..., bench/virtio).
+	if [ -n "${VBENCH:-}" ]; then
+		install -m 0755 "$VBENCH" "$root/bin/vbench"
+	fi
 	install_modules "$root"
 	"$PYTHON" "$HERE/mkcpio.py" --node "$CONSOLE_NODE" "$root" "$OUT/initramfs.cpio.gz.new"
 	mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"

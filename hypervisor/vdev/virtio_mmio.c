@@ -26,8 +26,20 @@ static void drive_line(struct virtio_device *d)
 		d->set_irq(d->irq_ctx, d->interrupt_status != 0);
 }
 
+static uint64_t (*irq_clock)(void);
+
+void virtio_set_clock(uint64_t (*now)(void))
+{
+	irq_clock = now;
+}
+
 static void raise_interrupt(struct virtio_device *d, uint32_t why)
 {
+	/* The line goes up now: the driver's handler has not run for it yet. */
+	if (irq_clock && d->interrupt_status == 0) {
+		d->irq_raised_at = irq_clock();
+		d->irq_timed = true;
+	}
 	d->interrupt_status |= why;
 	d->stats.interrupts++;
 	drive_line(d);
@@ -36,6 +48,7 @@ static void raise_interrupt(struct virtio_device *d, uint32_t why)
 static void reset_device(struct virtio_device *d)
 {
 	d->status = d->interrupt_status = 0;
+	d->irq_timed = false;
 	drive_line(d);
 	d->device_features_sel = d->driver_features_sel = d->queue_sel = 0;
 	d->driver_features = 0;
@@ -250,6 +263,25 @@ static void queue_notify(struct virtio_device *d, uint32_t value)
 
 /* --- the register file ---------------------------------------------------- */
 
+/* The handler's first read after a raised interrupt closes its timing. */
+static uint32_t read_interrupt_status(struct virtio_device *d)
+{
+	struct virtio_irq_timing *t = &d->stats.irq_to_status_read;
+
+	if (d->irq_timed && irq_clock) {
+		uint64_t ticks = irq_clock() - d->irq_raised_at;
+
+		if (t->count == 0 || ticks < t->min)
+			t->min = ticks;
+		if (ticks > t->max)
+			t->max = ticks;
+		t->sum += ticks;
+		t->count++;
+		d->irq_timed = false;
+	}
+	return d->interrupt_status;
+}
+
 static uint32_t read_reg(struct virtio_device *d, uint32_t reg)
 {
 	struct virtq *q = selected_queue(d);
@@ -262,7 +294,7 @@ static uint32_t read_reg(struct virtio_device *d, uint32_t reg)
 	case VIRTIO_MMIO_DEVICE_FEATURES: return device_features_word(d);
 	case VIRTIO_MMIO_QUEUE_NUM_MAX: return q ? VIRTIO_QUEUE_MAX : 0;
 	case VIRTIO_MMIO_QUEUE_READY: return q && q->ready;
-	case VIRTIO_MMIO_INTERRUPT_STATUS: return d->interrupt_status;
+	case VIRTIO_MMIO_INTERRUPT_STATUS: return read_interrupt_status(d);
 	case VIRTIO_MMIO_STATUS: return d->status;
 	case VIRTIO_MMIO_SHM_LEN_LOW:
 	case VIRTIO_MMIO_SHM_LEN_HIGH: return VIRTIO_MMIO_SHM_NONE;

@@ -49,6 +49,17 @@ struct virtio_backend {
 	void (*reset)(struct virtio_device *d);
 };
 
+/*
+ * Interrupt end-to-end time (bench/virtio): from an interrupt raised while
+ * none was pending (the used ring is written by then) to the driver's
+ * first read of InterruptStatus after it, the first thing Linux's
+ * vm_interrupt() does.  In ticks of the clock virtio_set_clock() gave;
+ * nothing is measured without one (the host tests' default).
+ */
+struct virtio_irq_timing {
+	uint64_t count, min, max, sum;
+};
+
 /* What `zvm info` shows; only ever increases until the VM is created again. */
 struct virtio_stats {
 	uint64_t notifications; /* QueueNotify writes acted upon */
@@ -57,6 +68,7 @@ struct virtio_stats {
 	uint64_t resets;        /* resets by the driver */
 	uint64_t driver_errors; /* NEEDS_RESET entries and refused accesses */
 	uint64_t queue_errors[VIRTQ_ERR_COUNT];
+	struct virtio_irq_timing irq_to_status_read;
 };
 
 struct virtio_device {
@@ -76,7 +88,12 @@ struct virtio_device {
 	uint64_t driver_features;
 	struct virtq queue[VIRTIO_MAX_QUEUES];
 	struct virtio_stats stats;
+	bool irq_timed;         /* an interrupt raised, its status not read yet */
+	uint64_t irq_raised_at; /* when, on the clock */
 };
+
+/* The clock of the interrupt timing, for every device; NULL: none. */
+void virtio_set_clock(uint64_t (*now)(void));
 
 /* A fresh device, as after reset, with all counters zero. */
 void virtio_device_init(struct virtio_device *d, const struct virtio_backend *b, void *state,

@@ -131,6 +131,15 @@ static void print_net(struct cmd_io *io, const struct vm_virtio_snapshot *d)
 	           n->rx_dropped, d->spoofed, d->switch_dropped);
 }
 
+/* Interrupt raised to the guest handler's first InterruptStatus read. */
+static void print_irq_timing(struct cmd_io *io, const struct virtio_irq_timing *t)
+{
+	if (t->count == 0)
+		return;
+	cmd_printf(io, "    irq to handler: %lu, min %lu avg %lu max %lu ns\n", t->count,
+	           ticks_to_ns(t->min), ticks_to_ns(t->sum / t->count), ticks_to_ns(t->max));
+}
+
 /* Emulated and VirtIO devices: type, how they are virtualized, counters. */
 static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
 {
@@ -154,6 +163,7 @@ static void print_devices(struct cmd_io *io, const struct vm_snapshot *vm)
 			print_disk(io, d);
 		if (d->is_net)
 			print_net(io, d);
+		print_irq_timing(io, &d->stats.irq_to_status_read);
 	}
 }
 

@@ -4,6 +4,7 @@
  */
 #include "vmm/vm_virtio.h"
 
+#include "kernel/time.h"
 #include "lib/string.h"
 #include "net/net_service.h"
 #include "vmm/vm.h"
@@ -57,11 +58,18 @@ void vm_virtio_net_release(struct vm *vm)
 	net_service_unlock();
 }
 
+/* The interrupt timing's clock: the physical counter, one for every core. */
+static uint64_t virtio_clock(void)
+{
+	return time_now();
+}
+
 int vm_virtio_register(struct vm *vm)
 {
 	struct vm_virtio_devs *v = &vm->virtio;
 	int err = 0;
 
+	virtio_set_clock(virtio_clock);
 	v->ram = (struct guest_ram){ .base = vm->cfg.ram.base,
 		                     .size = vm->cfg.ram.size,
 		                     .host = (uint8_t *)(uintptr_t)vm->ram_pa };

@@ -240,6 +240,45 @@ static void serves_requests_and_interrupts(void **state)
 	assert_int_equal(notifies, 3);
 }
 
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static void times_an_interrupt_to_the_handlers_first_status_read(void **state)
+{
+	const struct virtio_irq_timing *t = &dev.stats.irq_to_status_read;
+
+	(void)state;
+	bring_up(1ull << VIRTIO_F_VERSION_1);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0); /* no clock, nothing raised */
+	virtio_set_clock(fake_clock);
+	fake_now = 1000;
+	request(1, 1);
+	fake_now = 1700;
+	request(2, 2);   /* still pending: the first raise is the one timed */
+	fake_now = 2500; /* the handler reads the status: 1500 after the raise */
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_VRING);
+	fake_now = 9000; /* a second read is not the handler's first */
+	rd(VIRTIO_MMIO_INTERRUPT_STATUS);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	assert_int_equal(t->count, 1);
+	assert_int_equal(t->min, 1500);
+	assert_int_equal(t->max, 1500);
+
+	fake_now = 10000;
+	request(3, 3);
+	fake_now = 10300;
+	rd(VIRTIO_MMIO_INTERRUPT_STATUS);
+	assert_int_equal(t->count, 2);
+	assert_int_equal(t->min, 300);
+	assert_int_equal(t->max, 1500);
+	assert_int_equal(t->sum, 1800);
+	virtio_set_clock(NULL);
+}
+
 static void event_idx_suppresses_interrupts(void **state)
 {
 	(void)state;
@@ -398,6 +437,7 @@ int main(void)
 		T(identifies_as_a_modern_device),
 		T(reads_the_configuration_space_by_width),
 		T(serves_requests_and_interrupts),
+		T(times_an_interrupt_to_the_handlers_first_status_read),
 		T(event_idx_suppresses_interrupts),
 		T(refuses_features_it_did_not_offer),
 		T(a_malformed_chain_needs_reset),
