@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests", "system"))
-from qemu_harness import QemuMachine  # noqa: E402
+from qemu_harness import QemuMachine, free_udp_port  # noqa: E402
 
 BOOT_TIMEOUT_S = 180        # generous: a loaded 2-core machine, a cold build
 COMMAND_TIMEOUT_S = 60
@@ -33,6 +33,9 @@ def vm_states(listing):
 
 
 def main(command):
+    # make run forwards a host UDP port to ZVM's agent (5555 by default):
+    # other QEMUs may run beside this one, so it gets one nobody holds.
+    command = command + [f"AGENT_PORT={free_udp_port()}"]
     with QemuMachine([], "run-smoke", command=command).start() as machine:
         for vm in DEFAULT_VMS:      # started in this order, before the prompt
             machine.expect(rf"vm \d+ '{vm}' started", BOOT_TIMEOUT_S)
