@@ -30,26 +30,8 @@
 #include <stdint.h>
 
 #include "net/eth.h"
+#include "vdev/virtio_defs.h"
 #include "vdev/virtio_mmio.h"
-
-/* 5.1.2 Virtqueues: receiveq1, transmitq1 (no control queue, no MQ). */
-#define VIRTIO_NET_RXQ 0u
-#define VIRTIO_NET_TXQ 1u
-
-/* 5.1.3 Feature bits. */
-#define VIRTIO_NET_F_MAC    5u
-#define VIRTIO_NET_F_STATUS 16u
-
-/* 5.1.4 struct virtio_net_config: mac[6], status (le16), max_virtqueue_pairs (le16). */
-#define VIRTIO_NET_CONFIG_SIZE     10u
-#define VIRTIO_NET_CONFIG_STATUS   6u
-#define VIRTIO_NET_S_LINK_UP       1u
-/* 5.1.6: struct virtio_net_hdr with VERSION_1 (num_buffers always there). */
-#define VIRTIO_NET_HDR_SIZE        12u
-#define VIRTIO_NET_HDR_FLAGS       0u  /* u8 flags */
-#define VIRTIO_NET_HDR_GSO_TYPE    1u  /* u8 gso_type */
-#define VIRTIO_NET_HDR_NUM_BUFFERS 10u /* le16 num_buffers */
-#define VIRTIO_NET_HDR_GSO_NONE    0u
 
 /* Why a frame did not go through: counted per device. */
 struct virtio_net_stats {

@@ -1,12 +1,15 @@
 """The network in the default system (configs/qemu-virt.dts): Linux's eth0,
 Debian's unmodified virtio_net on ZVM's virtio-net device, is a port of
-ZVM's virtual switch, as is ZVM's own stack (10.0.2.15) and the board's NIC
-(QEMU's virtio-net-device on user networking, driven by ZVM: the uplink).
-Linux pings ZVM's stack through the switch and the host (10.0.2.2) through
-the switch and the NIC; ZVM's stack pings the host too; a frame Linux
-sends with another MAC is dropped by the switch and counted, on the port
-and in `zvm info`; ZVM's counters add up on both sides.  On both CPU
-models."""
+ZVM's virtual switch, as are ZVM's own stack (10.0.2.15), the RTOS's
+virtio-net (10.0.2.17, its own polled driver, guests/rtos/app/net.c) and
+the board's NIC (QEMU's virtio-net-device on user networking, driven by
+ZVM: the uplink).  Linux pings ZVM's stack through the switch, the host
+(10.0.2.2) through the switch and the NIC, and the RTOS (VM to VM: the
+switch's counters show the frames went between the two VMs, not to ZVM);
+the RTOS gets its UDP echoes back from ZVM; ZVM's stack pings the host
+too; a frame Linux sends with another MAC is dropped by the switch and
+counted, on the port and in `zvm info`; ZVM's counters add up on both
+sides.  On both CPU models."""
 import re
 
 import pytest
@@ -17,6 +20,9 @@ from test_linux_native import kernel_release  # noqa: F401 (fixture)
 ZVM_IP = "10.0.2.15"
 LINUX_IP = "10.0.2.16"
 LINUX_MAC = "52:54:00:12:34:16"
+RTOS_IP = "10.0.2.17"
+RTOS_MAC = "52:54:00:12:34:17"
+RTOS_NET_TIMEOUT = 300  # its benchmark suite runs first
 SPOOFED_MAC = "52:54:00:66:66:66"
 PINGS = 5
 PING_TIMEOUT = 120
@@ -63,6 +69,58 @@ def stack_echo_count(zvm):
     row = re.search(r"icmp echo (\d+),", out)
     assert row, out
     return int(row.group(1))
+
+
+RTOS_NET_LINE = re.compile(r'^\{"rtos":"net","mac":"([0-9a-f:]+)","address":"([0-9./]+)",'
+                           r'"device":"0x[0-9a-f]+"\}\r?$', re.M)
+RTOS_ECHO_LINE = re.compile(r'^\{"rtos":"net","echo":"([0-9.]+)","sent":(\d+),"received":(\d+),'
+                            r'"rtt_max_ns":(\d+)\}\r?$', re.M)
+
+
+def rtos_net(zvm):
+    """The RTOS's console once its network is up and its echo probe done."""
+    def up(text):
+        """the RTOS's network line and echo result"""
+        return RTOS_NET_LINE.search(text) and RTOS_ECHO_LINE.search(text)
+    return zvm.watch("rtos", up, timeout=RTOS_NET_TIMEOUT)
+
+
+def virtio_interrupts(zvm, vm, slot):
+    """The interrupts a VM's virtio device raised, from `zvm info`."""
+    info = zvm.run(f"zvm info {vm}")
+    row = re.search(rf"^  virtio@{slot}: net .* interrupts (\d+), ", info, re.M)
+    assert row, info
+    return int(row.group(1))
+
+
+def test_the_rtos_is_on_the_switch_and_zvm_echoes_it(zvm):
+    text = rtos_net(zvm)
+    mac, address = RTOS_NET_LINE.search(text).groups()
+    assert (mac, address) == (RTOS_MAC, RTOS_IP + "/24")
+    peer, sent, received, _ = RTOS_ECHO_LINE.search(text).groups()
+    assert peer == ZVM_IP and int(sent) == int(received) > 0
+    # Polled (a direct-irq VM): its driver asks for no interrupt, none is raised.
+    assert virtio_interrupts(zvm, "rtos", 1) == 0
+
+
+def test_linux_pings_the_rtos_vm_to_vm(zvm):
+    rtos_net(zvm)
+    rtos_in, rtos_out, _ = port_counters(zvm, "rtos")
+    linux_in, linux_out, _ = port_counters(zvm, "linux")
+    echoes = stack_echo_count(zvm)
+    with linux_shell(zvm) as sh:
+        assert ping(sh, RTOS_IP) == PINGS
+        # The answers came from the RTOS: Linux learned its MAC by ARP.
+        neigh = sh.run(f"grep '^{RTOS_IP} ' /proc/net/arp", rf"{RTOS_IP}\s+\S+\s+\S+\s+(\S+)\s.*")
+        assert neigh == RTOS_MAC
+    # Every request went from Linux's port to the RTOS's, every answer back;
+    # ZVM's stack answered none of them.
+    new_rtos_in, new_rtos_out, _ = port_counters(zvm, "rtos")
+    new_linux_in, new_linux_out, _ = port_counters(zvm, "linux")
+    assert new_linux_in >= linux_in + PINGS and new_rtos_out >= rtos_out + PINGS
+    assert new_rtos_in >= rtos_in + PINGS and new_linux_out >= linux_out + PINGS
+    assert stack_echo_count(zvm) == echoes
+    assert virtio_interrupts(zvm, "rtos", 1) == 0
 
 
 def test_linux_has_eth0_with_its_address(zvm):

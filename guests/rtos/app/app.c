@@ -74,6 +74,7 @@ static void controller_main(void *arg)
 	if (bench_env.plat->keep_running) {
 		kprintf("{\"rtos\":\"idle\"}\n");
 		zshm_app_start(bench_env.plat);
+		net_start(); /* after the suite: its polling never disturbs a benchmark */
 		timesync_watch();
 		return;
 	}
@@ -85,6 +86,7 @@ void app_start(const struct platform *plat)
 {
 	bench_env.plat = plat;
 	timesync_start(plat);
+	net_init(plat);
 	sem_init(&bench_env.done, 0, 1);
 	thread_create(&controller, "bench", controller_main, NULL, PRIO_CONTROLLER,
 	              controller_stack, sizeof(controller_stack));

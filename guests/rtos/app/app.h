@@ -13,4 +13,8 @@ void timesync_start(const struct platform *plat);
 /* Keeps it synced, never returning; returns at once without a page. */
 void timesync_watch(void);
 
+/* app/net.c: the thread is made at start and polls only once net_start() is called. */
+void net_init(const struct platform *plat);
+void net_start(void);
+
 #endif

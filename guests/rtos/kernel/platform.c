@@ -38,6 +38,48 @@ static bool has_word(const char *args, const char *word)
 	return false;
 }
 
+/* Copies the value of bootargs' word "<key>=<value>" into out ("" when absent). */
+static void arg_value(const char *args, const char *key, char *out, size_t size)
+{
+	size_t n = strlen(key);
+
+	out[0] = '\0';
+	for (const char *p = args; *p; p++) {
+		if ((p != args && p[-1] != ' ') || strncmp(p, key, n) || p[n] != '=')
+			continue;
+		size_t i = 0;
+		for (p += n + 1; *p && *p != ' ' && i + 1 < size; p++)
+			out[i++] = *p;
+		out[i] = '\0';
+		return;
+	}
+}
+
+static void probe_bootargs(const struct fdt *fdt, struct platform *p)
+{
+	struct fdt_chosen chosen;
+
+	p->net_arg[0] = p->net_echo_arg[0] = '\0';
+	if (fdt_read_chosen(fdt, &chosen) != 0 || !chosen.bootargs)
+		return;
+	arg_value(chosen.bootargs, "net", p->net_arg, sizeof(p->net_arg));
+	arg_value(chosen.bootargs, "net-echo", p->net_echo_arg, sizeof(p->net_echo_arg));
+}
+
+/* Every virtio,mmio window; what sits behind each is the driver's to find. */
+static void probe_virtio(const struct fdt *fdt, struct platform *p)
+{
+	int node = -1;
+
+	p->virtio_count = 0;
+	while (p->virtio_count < PLATFORM_MAX_VIRTIO &&
+	       (node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) >= 0) {
+		uint64_t base;
+		if (fdt_read_reg(fdt, node, 0, &base, NULL) == 0)
+			p->virtio_base[p->virtio_count++] = base;
+	}
+}
+
 static int probe_uart(const struct fdt *fdt, struct platform *p)
 {
 	struct fdt_chosen chosen;
@@ -136,5 +178,7 @@ int platform_probe(const void *dtb, struct platform *p)
 		return -1;
 	probe_psci(&fdt, p);
 	probe_timebase(&fdt, p);
+	probe_bootargs(&fdt, p);
+	probe_virtio(&fdt, p);
 	return 0;
 }

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include "drivers/psci.h"
 
+#define PLATFORM_MAX_VIRTIO 8
+#define PLATFORM_ARG_MAX    40 /* a bootarg value kept, with its NUL */
+
 struct platform {
 	uint64_t mem_base, mem_size;
 	uint64_t uart_base;
@@ -26,6 +29,13 @@ struct platform {
 	const char *bootargs;
 	/* ZVM's time base page (a "zvm,time-base" node), 0 when none. */
 	uint64_t timebase_base;
+	/* The virtio,mmio windows, in devicetree order (app/net.c probes them). */
+	uint64_t virtio_base[PLATFORM_MAX_VIRTIO];
+	uint32_t virtio_count;
+	/* bootargs' "net=<address>/<prefix>[,<gateway>]" and
+	 * "net-echo=<address>" values ("" when absent): app/net.c. */
+	char net_arg[PLATFORM_ARG_MAX];
+	char net_echo_arg[PLATFORM_ARG_MAX];
 };
 
 /* Fills p from the DTB at dtb; returns 0, or -1 if something is missing. */
