@@ -110,6 +110,24 @@ bool ztest_take_cores(struct ztest_ctx *ctx, unsigned n, uint32_t *cores)
 	return true;
 }
 
+void ztest_borrow_all_cores(void)
+{
+	struct zerr_msg msg = { 0 };
+	struct vm *vm;
+
+	if (!borrow_allowed)
+		return;
+	vm_registry_lock();
+	while ((vm = lender()) != 0) {
+		if (!borrow_from(vm, &msg)) {
+			log_msg(LOG_WARN, "ztest: vm %u '%s' keeps its cores: %s", vm->id,
+			        vm->cfg.name, msg.text);
+			break;
+		}
+	}
+	vm_registry_unlock();
+}
+
 void ztest_cores_allow_borrow(bool allowed)
 {
 	borrow_allowed = allowed;

@@ -17,6 +17,12 @@
 /* Fills cores[0..n) with free cores, borrowing with consent; false after skipping. */
 bool ztest_take_cores(struct ztest_ctx *ctx, unsigned n, uint32_t *cores);
 
+/*
+ * With consent, has every VM lend its cores, for the kernel tests that put
+ * threads on all the cores there are; without it, leaves the VMs alone.
+ */
+void ztest_borrow_all_cores(void);
+
 /* The runner, around a run: whether it may borrow, and giving everything back. */
 void ztest_cores_allow_borrow(bool allowed);
 void ztest_cores_give_back(void);

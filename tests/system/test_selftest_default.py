@@ -20,6 +20,7 @@ ZVMCTL = os.path.join(BUILD, "tools", "zvmctl")
 KEY_FILE = os.path.join(REPO, "configs", "qemu-virt.key")
 ZVM_IP, AGENT_PORT = "10.0.2.15", 5555  # configs/qemu-virt.dts: the default agent port
 CALL_TIMEOUT_MS = 10000
+SMP = 4  # qemu_args' default: ZVM's core and the three of the guests
 
 RUN_TIMEOUT = 900
 VMS_RUNNING = [re.compile(rf"^\d+\s+{name}\s+{os}\s+running", re.M)
@@ -60,7 +61,9 @@ def run_from_shell(zvm):
     """The verdicts and (total, passed, failed, skipped) of a shell run."""
     out = zvm.run("zvm test run all --borrow", timeout=RUN_TIMEOUT)
     results = {name: verdict for name, verdict, _, _ in RESULT.findall(out)}
-    return results, tuple(map(int, SUMMARY.search(out).groups()))
+    cores = {name: int(m[1]) for name, _, _, figures in RESULT.findall(out)
+             for m in [re.search(r"\bcores=(\d+)", figures)] if m}
+    return results, tuple(map(int, SUMMARY.search(out).groups())), cores
 
 
 def run_from_zvmctl(zvm):
@@ -74,17 +77,21 @@ def run_from_zvmctl(zvm):
     report = json.loads(proc.stdout)
     run = report["run"]
     results = {r["name"]: r["verdict"] for r in report["results"]}
-    return results, (run["total"], run["passed"], run["failed"], run["skipped"])
+    cores = {r["name"]: r["figures"]["cores"] for r in report["results"]
+             if "cores" in r.get("figures", {})}
+    return results, (run["total"], run["passed"], run["failed"], run["skipped"]), cores
 
 
 def test_everything_passes_with_borrowed_cores(default_system):
     cpu, zvm = default_system
     listed = [l for l in zvm.run("zvm test list").splitlines() if "." in l]
-    results, summary = (run_from_shell if cpu == "cortex-a53" else run_from_zvmctl)(zvm)
+    results, summary, cores = (run_from_shell if cpu == "cortex-a53" else run_from_zvmctl)(zvm)
     assert sorted(results) == sorted(listed)
     bad = {name: verdict for name, verdict in results.items() if verdict != "PASS"}
     assert not bad, bad
     assert summary == (len(listed), len(listed), 0, 0)
+    # The kernel's cross-core tests had every core: the VMs lent theirs.
+    assert cores and all(n == SMP for n in cores.values()), cores
     for group in GROUPS:
         assert any(name.startswith(group + ".") for name in listed), group
     # The VMs that lent their cores came back and run again.
