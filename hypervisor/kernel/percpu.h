@@ -39,9 +39,10 @@ struct vcpu;
 
 struct percpu {
 	/* The vectors' timer fast path reads these (asm-offsets.c: PERCPU_*). */
-	volatile uint64_t fast_timer_lr;
-	uint64_t fast_timer_count;
-	volatile uint64_t fast_acked; /* GIC_INTID_SPURIOUS when none */
+	volatile uint64_t fast_timer_lr;  /* virtual timer (PPI 27), LR 0 */
+	volatile uint64_t fast_ptimer_lr; /* EL1 physical timer (PPI 30), LR 1 */
+	uint64_t fast_timer_count;        /* both timers' fast-path interrupts */
+	volatile uint64_t fast_acked;     /* GIC_INTID_SPURIOUS when none */
 	unsigned id;
 	uint64_t mpidr;
 	volatile enum cpu_state state;

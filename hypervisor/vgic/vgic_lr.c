@@ -18,13 +18,15 @@
 #include "zshm/zshm.h"
 
 /*
- * LR 0 belongs to the hardware-linked virtual timer, loaded by the
- * vectors' fast path without the register model; the model uses the others.  The
- * physical timer cannot fire again before the guest deactivates it through
- * that LR, so LR 0 is always free when it does.
+ * LR 0 belongs to the hardware-linked virtual timer and LR 1 to the EL1
+ * physical timer, each loaded by the vectors' fast path without the
+ * register model; the model uses the others.  A physical timer cannot fire
+ * again before the guest deactivates it through its LR, so the LR is
+ * always free when it does.
  */
 #define TIMER_LR       0
-#define MODEL_LR_FIRST 1
+#define PTIMER_LR      1
+#define MODEL_LR_FIRST 2
 
 static const unsigned forwarded_ppis[] = { GUEST_INTID_VIRT_TIMER, GUEST_INTID_PHYS_TIMER };
 
@@ -196,34 +198,38 @@ static enum irq_result forward_ppi(unsigned intid, void *arg)
 }
 
 /*
- * The LR value the vectors' fast path loads when this vCPU's virtual timer
- * fires (vectors.S, irq_lower), or 0 while the guest has the timer masked
- * in its GIC, or interrupts are delivered directly.  Recomputed before the
- * return to the guest whenever it wrote its distributor or redistributors.
+ * The LR value the vectors' fast path loads when this timer of the vCPU
+ * fires, or 0 while the guest has the timer masked in its GIC, or
+ * interrupts are delivered directly.
+ *
+ * Every VM.  LRs 0 and 1 are per core, and each vCPU has a core of its
+ * own, so vCPUs never share them.  The model never holds the timer's INTID
+ * in an LR while its own LR does: the model gets it only from a physical
+ * interrupt taken while this value was 0 (the PPI disabled), and that
+ * interrupt stays active, so it cannot fire into the fast LR, until the
+ * guest ends it through the model's LR or its line falls.  The timer lost
+ * with SMP Linux (an RCU stall in stop_machine) was the lost second SGI:
+ * an IPI to a vCPU idling in WFI (fixed in vgic.c, hidden_in_lr()), and a
+ * stale edge-latched timer (vgic_timer.c).
  */
+static uint64_t fast_lr_value(struct vcpu *v, unsigned intid)
+{
+	struct vgic_irq *t = vgic_irq_get(&v->vm->vgic, intid, v->index);
+
+	if (!t || !t->enabled || !t->group1 || !v->vm->vgic.enable_grp1 || v->vm->cfg.direct_irq)
+		return 0;
+	return intid | ICH_LR_HW | ICH_LR_GROUP1 | ((uint64_t)intid << ICH_LR_PINTID_SHIFT) |
+	       ((uint64_t)t->priority << ICH_LR_PRIORITY_SHIFT) |
+	       ((uint64_t)VGIC_LR_PENDING << ICH_LR_STATE_SHIFT);
+}
+
+/* Recomputed before the return to the guest whenever it wrote its
+ * distributor or redistributors. */
 static void update_fast_timer(struct vcpu *v)
 {
 	v->vgic_writes_seen = vgic_writes(&v->vm->vgic);
-	struct vgic_irq *t = vgic_irq_get(&v->vm->vgic, GUEST_INTID_VIRT_TIMER, v->index);
-	uint64_t lr = 0;
-
-	/*
-	 * Every VM.  LR 0 is per core, and each vCPU has a core of its own,
-	 * so vCPUs never share it.  The model never holds INTID 27 in an LR
-	 * while LR 0 does: the model gets it only from a physical interrupt
-	 * taken while this value was 0 (the PPI disabled), and that
-	 * interrupt stays active, so it cannot fire into LR 0, until the
-	 * guest ends it through the model's LR or its line falls.  The timer
-	 * lost with SMP Linux (an RCU stall in stop_machine) was the lost
-	 * second SGI: an IPI to a vCPU idling in WFI (fixed in vgic.c,
-	 * hidden_in_lr()), and a stale edge-latched timer (vgic_timer.c).
-	 */
-	if (t && t->enabled && t->group1 && v->vm->vgic.enable_grp1 && !v->vm->cfg.direct_irq)
-		lr = GUEST_INTID_VIRT_TIMER | ICH_LR_HW | ICH_LR_GROUP1 |
-		     ((uint64_t)GUEST_INTID_VIRT_TIMER << ICH_LR_PINTID_SHIFT) |
-		     ((uint64_t)t->priority << ICH_LR_PRIORITY_SHIFT) |
-		     ((uint64_t)VGIC_LR_PENDING << ICH_LR_STATE_SHIFT);
-	cpu_data(v->cpu)->fast_timer_lr = lr;
+	cpu_data(v->cpu)->fast_timer_lr = fast_lr_value(v, GUEST_INTID_VIRT_TIMER);
+	cpu_data(v->cpu)->fast_ptimer_lr = fast_lr_value(v, GUEST_INTID_PHYS_TIMER);
 }
 
 /*
@@ -297,9 +303,11 @@ void vgic_lr_enter(struct vcpu *v)
 void vgic_lr_leave(struct vcpu *v)
 {
 	this_cpu()->fast_timer_lr = 0;
+	this_cpu()->fast_ptimer_lr = 0;
 	v->stats.timer_fast = this_cpu()->fast_timer_count;
 	vgic_lr_save(v);
 	lr_write(TIMER_LR, 0);
+	lr_write(PTIMER_LR, 0);
 	write_sysreg(ich_hcr_el2, 0);
 	gic_disable_irq(GUEST_INTID_MAINT);
 	for (unsigned i = 0; i < sizeof(forwarded_ppis) / sizeof(forwarded_ppis[0]); i++) {

@@ -34,6 +34,7 @@ void asm_offsets(void)
 
 	/* struct percpu: the vectors' timer fast path. */
 	OFFSET(PERCPU_FAST_TIMER_LR, offsetof(struct percpu, fast_timer_lr));
+	OFFSET(PERCPU_FAST_PTIMER_LR, offsetof(struct percpu, fast_ptimer_lr));
 	OFFSET(PERCPU_FAST_TIMER_COUNT, offsetof(struct percpu, fast_timer_count));
 	OFFSET(PERCPU_FAST_ACKED, offsetof(struct percpu, fast_acked));
 

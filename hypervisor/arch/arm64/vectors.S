@@ -87,28 +87,44 @@ vectors:
 	vector	VEC_AARCH32
 
 /*
- * An IRQ while a guest runs.  The guest's virtual timer is the one that
- * matters for latency: when this core has a fast-path LR value ready
- * (vgic_lr.c), the timer goes into list register 0 right here, with two
- * registers saved and no C at all.  Anything else takes the full path.
+ * A guest timer's interrupt into its own list register: if this core has a
+ * fast-path LR value for it (vgic_lr.c), the LR is free and the timer is
+ * still what the acknowledge returns, the value goes into the LR after the
+ * priority drop and the guest's own deactivation ends the physical
+ * interrupt.  x0 = this core's percpu; goes on to 2f (the full path) or
+ * 1f (acknowledged something else) otherwise.
+ */
+.macro fast_timer_irq intid, lr_value, lr
+	ldr	x1, [x0, #\lr_value]
+	cbz	x1, 2f
+	mrs	x1, \lr
+	lsr	x1, x1, #ICH_LR_STATE_SHIFT
+	cbnz	x1, 2f				/* the LR still in use */
+	mrs	x1, icc_iar1_el1
+	cmp	x1, #\intid
+	b.ne	1f				/* something else came first */
+	msr	icc_eoir1_el1, x1		/* priority drop; the guest deactivates */
+	ldr	x1, [x0, #\lr_value]
+	msr	\lr, x1
+.endm
+
+/*
+ * An IRQ while a guest runs.  The guest's timers are the ones that matter
+ * for latency: the virtual timer goes into list register 0, the EL1
+ * physical timer into list register 1, right here, with two registers
+ * saved and no C at all.  Anything else takes the full path.
  */
 irq_lower:
 	mrs	x0, tpidr_el2
-	ldr	x1, [x0, #PERCPU_FAST_TIMER_LR]
-	cbz	x1, 2f
 	mrs	x1, icc_hppir1_el1
 	cmp	x1, #GUEST_INTID_VIRT_TIMER
+	b.eq	3f
+	cmp	x1, #GUEST_INTID_PHYS_TIMER
 	b.ne	2f
-	mrs	x1, ich_lr0_el2
-	lsr	x1, x1, #ICH_LR_STATE_SHIFT
-	cbnz	x1, 2f				/* LR 0 still in use */
-	mrs	x1, icc_iar1_el1
-	cmp	x1, #GUEST_INTID_VIRT_TIMER
-	b.ne	1f				/* something else came first */
-	msr	icc_eoir1_el1, x1		/* priority drop; the guest deactivates */
-	ldr	x1, [x0, #PERCPU_FAST_TIMER_LR]
-	msr	ich_lr0_el2, x1
-	ldr	x1, [x0, #PERCPU_FAST_TIMER_COUNT]
+	fast_timer_irq GUEST_INTID_PHYS_TIMER, PERCPU_FAST_PTIMER_LR, ich_lr1_el2
+	b	5f
+3:	fast_timer_irq GUEST_INTID_VIRT_TIMER, PERCPU_FAST_TIMER_LR, ich_lr0_el2
+5:	ldr	x1, [x0, #PERCPU_FAST_TIMER_COUNT]
 	add	x1, x1, #1
 	str	x1, [x0, #PERCPU_FAST_TIMER_COUNT]
 	ldp	x0, x1, [sp, #FRAME_X0]
