@@ -6,9 +6,11 @@ QEMU's user network and two host forwards on 127.0.0.1, each on a port the
 kernel picked free for this run: one to the agent, one to ZVM's UDP echo
 service (port 7).  Through the board's NIC, the virtual switch and ZVM's
 own stack: an echo from the host, zvmctl's list, info, stop and start, a
-request under another key refused and counted, and a flood of forged and
+metrics event stream back to its subscriber, a request under another key
+refused and counted, and a flood of forged and
 malformed datagrams that leaves the agent, the shell and the VMs serving.
 On both CPU models; no Linux, so the module stays quick."""
+import json
 import os
 import re
 import socket
@@ -55,7 +57,6 @@ def zvmctl(machine, *args, key_file=KEY_FILE):
 
 
 def result(machine, *args):
-    import json
     proc = zvmctl(machine, *args)
     assert proc.returncode == EXIT_OK, proc.stderr
     return json.loads(proc.stdout)
@@ -91,6 +92,15 @@ def test_list_info_stop_start_over_udp(zvm):
     assert result(zvm, "start", "bm2")["state"] == "running"
     agent = result(zvm, "agent")
     assert agent["udp_port"] == AGENT_PORT and agent["udp_received"] >= 5
+
+
+def test_metrics_events_come_back_to_the_subscriber(zvm):
+    proc = zvmctl(zvm, "events", "--metrics-ms", "250", "--count", "3", "--wait-ms", "30000")
+    assert proc.returncode == EXIT_OK, proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(events) == 3 and all(e["method"] == "event.metrics" for e in events)
+    times = [e["params"]["time_ns"] for e in events]
+    assert times == sorted(times) and len(set(times)) == 3
 
 
 def test_a_request_under_another_key_is_refused_and_counted(zvm, tmp_path):
