@@ -21,8 +21,8 @@
  *   i  a self-IPI sent with IRQs masked is pending, then delivered
  *   t  its timer PPI disabled, a due timer is pending; turned off, it is
  *      not, and enabling the PPI again delivers nothing stale
- * H and G time round trips through ZVM (perf.c: a null hypercall, an
- * emulated GICD read) and print
+ * H, G and I time round trips through ZVM (perf.c: a null hypercall, an
+ * emulated GICD read, a self-SGI to its handler) and print
  *   perf <what> n=<rounds> min=<ticks> avg=<ticks> max=<ticks> freq=<Hz>
  * With a Zshm channel in its devicetree it is a member too (zshm_test.c:
  * keys z y f e k x); with a virtio-blk device its driver (virtio_test.c:
@@ -57,7 +57,7 @@
 #define CHECK_WAIT_HZ   10   /* a check gives up after 1/10 s of virtual time */
 #define STALE_WAIT_HZ   1000 /* a stale interrupt would come within 1 ms */
 
-static volatile uint64_t ticks, sgis;
+static volatile uint64_t ticks, sgis, sgi_taken_at;
 static uint64_t last_beat;
 static unsigned doorbell_intid, virtio_intid;
 /* x0 at entry, saved by start.S: the devicetree. */
@@ -199,8 +199,10 @@ void guest_irq(void)
 		/* A storm: the timer stays due, so it fires again at once. */
 		timer_arm(storm ? 0 : read_cntvct() + tick_period);
 	}
-	if (intid == SELF_SGI)
+	if (intid == SELF_SGI) {
+		sgi_taken_at = read_cntvct();
 		sgis++;
+	}
 	if (doorbell_intid && intid == doorbell_intid)
 		zshm_test_doorbell();
 	if (virtio_intid && intid == virtio_intid)
@@ -417,6 +419,7 @@ static void crash(int c)
 	case 'c': smccc_probe(); break;
 	case 'H': perf_report_hvc_null(); break;
 	case 'G': perf_report_gicd_read(); break;
+	case 'I': perf_report_self_sgi(SELF_SGI, &sgi_taken_at, &sgis); break;
 	case 'P': pmu_probe(); break;
 	case 'p':
 		/* With direct delivery the CPU interface is the core's own: an

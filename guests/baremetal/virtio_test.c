@@ -9,6 +9,9 @@
  *   V  the same without EVENT_IDX
  *   a  a chain whose buffer lies outside the guest's RAM: the device must
  *      ask for a reset; then a reset and a request that works
+ *   l  LATENCY_ROUNDS flushes one at a time, each timed from its
+ *      QueueNotify to its completion in the interrupt handler (a
+ *      "perf virtio_blk_flush" line, perf.c)
  * Completions are taken in the interrupt handler only, so an interrupt
  * that never comes stalls the storm and the guest says so: nothing polls
  * the used ring behind the interrupt's back.  Request i writes block
@@ -18,6 +21,7 @@
 #include "virtio_test.h"
 
 #include "guest.h"
+#include "perf.h"
 #include "drivers/virtio_drv.h"
 #include "lib/fdt.h"
 #include "lib/string.h"
@@ -33,6 +37,7 @@
 #define BLOCK_BYTES    1024u
 #define STORM_BLOCKS   128u /* 128 KiB of the disk */
 #define STALL_S        10u  /* no completion for this long: a lost interrupt */
+#define LATENCY_ROUNDS 200u
 
 struct request {
 	uint8_t header[VIRTIO_BLK_REQ_HDR_SIZE];
@@ -350,9 +355,28 @@ static void malformed(void)
 	puts("\n");
 }
 
+/* One request in flight at a time: the device's round trip through ZVM. */
+static void latency(void)
+{
+	struct perf_stats st = { 0 };
+
+	if (!bring_up(false))
+		return;
+	for (unsigned i = 0; i < LATENCY_ROUNDS; i++) {
+		uint64_t seen = used, t0 = perf_now();
+		if (!submit(0, UINT32_MAX) || !wait_progress(seen)) {
+			puts("virtio: latency run stalled\n");
+			return;
+		}
+		perf_add(&st, perf_now() - t0);
+	}
+	perf_print("virtio_blk_flush", &st);
+}
+
 bool virtio_test_key(int c)
 {
 	switch (c) {
+	case 'l': latency(); return true;
 	case 'v': storm(true); return true;
 	case 'V': storm(false); return true;
 	case 'a': malformed(); return true;

@@ -7,6 +7,9 @@
  *   e  empty what is queued and check its order
  *   k  knock: ring channel 0's doorbell (a non-member is refused)
  *   x  write into the peer's section (read-only: a stage-2 fault)
+ *   q  time PERF_ROUNDS round trips to the peer (a "perf zshm_round_trip"
+ *      line, perf.c), which echoes them after
+ *   Q  echo PERF_ROUNDS messages back
  * Messages are the test stream of lib/zshm_stream.h (the Linux endpoint
  * and the RTOS speak it too); both ends print a checksum.
  * When the writer sees its reader restart (a new epoch) it starts its
@@ -16,7 +19,9 @@
 #include "zshm_test.h"
 
 #include "guest.h"
+#include "perf.h"
 #include "lib/fdt.h"
+#include "lib/string.h"
 #include "lib/zerror.h"
 #include "lib/zshm_ring.h"
 #include "lib/zshm_stream.h"
@@ -229,6 +234,54 @@ static void receive_stream(void)
 	more(", doorbells ", doorbells_taken - bells_before, "\n");
 }
 
+/* The next message from the peer, waiting for it; its length or an error. */
+static int recv_wait(uint8_t *m)
+{
+	bool rang = false;
+	int n;
+
+	while ((n = recv_one(m, &rang)) == -ZE_AGAIN) {
+		if (!zshm_arm_recv(&ep, peer))
+			wait_event();
+		zshm_disarm_recv(&ep, peer);
+	}
+	return n;
+}
+
+/* PERF_ROUNDS round trips, each a message out and the peer's echo back. */
+static void ping(void)
+{
+	uint8_t m[ZSHM_MSG_MAX];
+	struct perf_stats st = { 0 };
+	uint64_t full = 0;
+
+	for (uint32_t i = 0; i < PERF_ROUNDS; i++) {
+		uint32_t len = message_of(i, zshm_peer_epoch(&ep, peer), m);
+		uint64_t t0 = perf_now();
+		if (!send_one(m, len, &full) || recv_wait(m) < 0) {
+			say("ping broken after ", i, " round trips\n");
+			return;
+		}
+		perf_add(&st, perf_now() - t0);
+	}
+	perf_print("zshm_round_trip", &st);
+}
+
+/* Sends PERF_ROUNDS messages back as they come. */
+static void echo(void)
+{
+	uint8_t m[ZSHM_MSG_MAX];
+	uint64_t full = 0;
+	uint32_t i;
+
+	for (i = 0; i < PERF_ROUNDS; i++) {
+		int n = recv_wait(m);
+		if (n < 0 || !send_one(m, (uint32_t)n, &full))
+			break;
+	}
+	say("echoed ", i, " messages\n");
+}
+
 static void fill(void)
 {
 	uint8_t m[ZSHM_MSG_MAX];
@@ -286,9 +339,11 @@ bool zshm_test_key(int c)
 		notify_channel_0(); /* members and non-members alike */
 		return true;
 	}
-	if (!opened || (c != 'z' && c != 'y' && c != 'f' && c != 'e' && c != 'x'))
+	if (!opened || c == 0 || !strchr("zyfexqQ", c))
 		return false;
 	switch (c) {
+	case 'q': ping(); break;
+	case 'Q': echo(); break;
 	case 'z': send_stream(); break;
 	case 'y': receive_stream(); break;
 	case 'f': fill(); break;

@@ -12,14 +12,17 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "selftest/ztest.h"
+#include "selftest/ztest_perf.h"
 #include "selftest/ztest_vm.h"
 #include "vmm/vm_virtio.h"
 #include "zvm/guest_layout.h"
 
-#define DISK_BYTES (256u << 10)        /* holds the guest's 128 KiB of blocks */
-#define DISK_INTID GUEST_INTID_VIRTIO0 /* slot 0's SPI */
-#define LINE_MAX   200
-#define US_PER_S   1000000u
+#define DISK_BYTES         (256u << 10)        /* holds the guest's 128 KiB of blocks */
+#define DISK_INTID         GUEST_INTID_VIRTIO0 /* slot 0's SPI */
+#define LINE_MAX           200
+#define US_PER_S           1000000u
+/* A sanity bound on the average flush round trip (QEMU TCG, shared host). */
+#define FLUSH_AVG_LIMIT_NS 20000000
 
 /* What the device and the vGIC counted, for one device on vCPU 0. */
 struct witness {
@@ -179,4 +182,19 @@ ZTEST(virtio, malformed_chain_needs_reset)
 {
 	ZT_WITH_VM_TUNED(VM_RECOVERY_NONE, ZT_VM_HEARTBEAT_PATIENT_MS, with_ram_disk,
 	                 malformed(ctx, vm));
+}
+
+static void flush_round_trip(struct ztest_ctx *ctx, struct vm *vm)
+{
+	if (zt_vm_start_beating(ctx, vm))
+		zt_perf_measure(ctx, vm, 'l', "virtio_blk_flush", FLUSH_AVG_LIMIT_NS);
+}
+
+/* A VirtIO round trip, one request at a time: the guest's QueueNotify
+ * (a trap), the request served on ZVM's core, the used entry and the
+ * interrupt back to the guest's handler. */
+ZTEST(perf, virtio_blk_round_trip)
+{
+	ZT_WITH_VM_TUNED(VM_RECOVERY_NONE, ZT_VM_HEARTBEAT_PATIENT_MS, with_ram_disk,
+	                 flush_round_trip(ctx, vm));
 }

@@ -10,14 +10,17 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "selftest/ztest.h"
+#include "selftest/ztest_perf.h"
 #include "selftest/ztest_vm.h"
 #include "zshm/zshm.h"
 
-#define SECTION_BYTES  0x10000u /* 64 KiB each, as the system tests' channel */
-#define LINE_MAX       200
-#define STREAM_MSGS    100000u /* zshm_test.c's stream */
-#define STREAM_WAIT_MS 600000u /* 100 000 messages each way of a loaded host's TCG */
-#define CHECKSUM_MAX   24
+#define SECTION_BYTES           0x10000u /* 64 KiB each, as the system tests' channel */
+#define LINE_MAX                200
+#define STREAM_MSGS             100000u /* zshm_test.c's stream */
+#define STREAM_WAIT_MS          600000u /* 100 000 messages each way of a loaded host's TCG */
+#define CHECKSUM_MAX            24
+/* A sanity bound on the average round trip (QEMU TCG, shared host). */
+#define ROUND_TRIP_AVG_LIMIT_NS 20000000
 
 static const char *const MEMBERS[2] = { "ztest-zshm-a", "ztest-zshm-b" };
 
@@ -210,4 +213,18 @@ ZTEST(zshm, non_member_doorbell_refused)
 		return ztest_fail(ctx, __FILE__, __LINE__, "test channel: %s", msg.text);
 	with_outsider(ctx);
 	zshm_test_channel_close(id);
+}
+
+static void round_trips(struct ztest_ctx *ctx, struct pair *p)
+{
+	if (zt_vm_key(ctx, p->b, 'Q'))
+		zt_perf_measure(ctx, p->a, 'q', "zshm_round_trip", ROUND_TRIP_AVG_LIMIT_NS);
+}
+
+/* A Zshm round trip between two VMs on their own cores: a message and its
+ * echo, each announced by a doorbell (ZVM_HC_ZSHM_NOTIFY, an SPI on the
+ * peer's core) to a reader idle in WFI. */
+ZTEST(perf, zshm_round_trip)
+{
+	with_pair(ctx, round_trips);
 }
