@@ -99,6 +99,8 @@ def test_the_rtos_is_on_the_switch_and_zvm_echoes_it(zvm):
     assert (mac, address) == (RTOS_MAC, RTOS_IP + "/24")
     peer, sent, received, _ = RTOS_ECHO_LINE.search(text).groups()
     assert peer == ZVM_IP and int(sent) == int(received) > 0
+    # And the RTOS answers ZVM's pings (on the switch, never out the uplink).
+    assert zvm_ping(zvm, RTOS_IP) == 3
     # Polled (a direct-irq VM): its driver asks for no interrupt, none is raised.
     assert virtio_interrupts(zvm, "rtos", 1) == 0
 
