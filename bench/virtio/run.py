@@ -298,8 +298,8 @@ def markdown(report):
             lines.append(f"| {cpu} | {what} | {fmt_tp(row['native'])} | {fmt_tp(row['zvm_board'])} | "
                          f"{fmt_loss(row, 'board')} | {fmt_tp(row['zvm_ram'])} | {fmt_loss(row, 'ram')} |")
     lines += ["", "Latency per request in us of virtual time, min / avg / median / max over every "
-              "run (4 KiB O_DIRECT; UDP: 64-byte echo round trip; natively to the host, under ZVM "
-              "to ZVM's own stack: not the same path, no target).", "",
+              "run (4 KiB O_DIRECT; UDP: 64-byte echo round trip to the host, and under ZVM also to "
+              "ZVM's own stack; no target).", "",
               "| CPU | test | native | ZVM board | ZVM ram |", "|---|---|---|---|---|"]
     for cpu, entry in report["cpus"].items():
         s = entry["summary"]["latency"]
@@ -328,7 +328,7 @@ def markdown(report):
             lines.append(f"| {cpu} | {dev} | {r['count']} | {r['min']} | {r['avg']} | {r['max']} | "
                          f"{'met' if r['met'] else 'MISSED'} |")
     lines += ["",
-              f"Date {report['date']}, commit {report['commit'][:12]}, {RUNS} runs per setup and CPU."]
+              f"Date {report['date']}, commit {report['commit'][:12]}, {report['runs']} runs per setup and CPU."]
     return "\n".join(lines) + "\n"
 
 
@@ -358,7 +358,7 @@ def main():
               "qemu": subprocess.run(QEMU[:1] + ["--version"], capture_output=True,
                                      text=True).stdout.splitlines()[0],
               "qemu_args": {"native": native_args("<cpu>"), "zvm": zvm_args("<cpu>")},
-              "load": os.getloadavg(), "cpus": {}}
+              "icount": ICOUNT, "runs": args.runs, "load": os.getloadavg(), "cpus": {}}
     for cpu in args.cpu or CPUS:
         entry = {"native": [], "zvm": []}
         for _ in range(args.runs):
