@@ -137,3 +137,30 @@ void zshm_view_member(const void *base, const struct zshm_geometry *g, uint32_t 
 	out->full_events = __atomic_load_n(&h->full_events, __ATOMIC_RELAXED);
 	out->messages_received = __atomic_load_n(&h->messages_received, __ATOMIC_RELAXED);
 }
+
+/*
+ * clock_ns doubles as the record's sequence: 0 first, then vcount, then
+ * the new ns, each store released after the one before.  A reader that
+ * finds the same non-zero ns before and after vcount has a whole record
+ * (a clock read twice never gives the same ns to two records).
+ */
+void zshm_clock_publish(void *base, const struct zshm_geometry *g, uint32_t member, uint64_t vcount,
+                        uint64_t ns)
+{
+	struct zshm_header *h = zshm_header_of(base, g, member);
+
+	__atomic_store_n(&h->clock_ns, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->clock_vcount, vcount, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->clock_ns, ns, __ATOMIC_RELEASE);
+}
+
+bool zshm_clock_read(const void *base, const struct zshm_geometry *g, uint32_t member,
+                     uint64_t *vcount, uint64_t *ns)
+{
+	const struct zshm_header *h = zshm_header_of((void *)(uintptr_t)base, g, member);
+	uint64_t before = __atomic_load_n(&h->clock_ns, __ATOMIC_ACQUIRE);
+
+	*vcount = __atomic_load_n(&h->clock_vcount, __ATOMIC_ACQUIRE);
+	*ns = __atomic_load_n(&h->clock_ns, __ATOMIC_RELAXED);
+	return before != 0 && before == *ns;
+}

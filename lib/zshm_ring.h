@@ -123,4 +123,14 @@ struct zshm_member_view {
 void zshm_view_member(const void *base, const struct zshm_geometry *g, uint32_t member,
                       struct zshm_member_view *out);
 
+/*
+ * The owner of section member publishes its clock: at virtual counter
+ * vcount its UTC read ns (not 0).  Needs no open endpoint (no new epoch).
+ */
+void zshm_clock_publish(void *base, const struct zshm_geometry *g, uint32_t member, uint64_t vcount,
+                        uint64_t ns);
+/* ZVM's read of it: true with a whole record, false when none or mid-write. */
+bool zshm_clock_read(const void *base, const struct zshm_geometry *g, uint32_t member,
+                     uint64_t *vcount, uint64_t *ns);
+
 #endif

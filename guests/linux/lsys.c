@@ -3,6 +3,7 @@
 
 #define MAX_ERRNO       4095
 #define NS_PER_S        1000000000ull
+#define CLOCK_REALTIME  0
 #define CLOCK_MONOTONIC 1
 
 long lsys_call(long nr, long a, long b, long c, long d, long e, long f)
@@ -155,14 +156,24 @@ void sleep_ns(uint64_t ns)
 	lsys_call(SYS_NANOSLEEP, (long)&t, 0, 0, 0, 0, 0);
 }
 
-uint64_t now_ns(void)
+static uint64_t clock_ns(long clock)
 {
 	struct {
 		int64_t sec, nsec;
 	} t = { 0, 0 };
 
-	lsys_call(SYS_CLOCK_GETTIME, CLOCK_MONOTONIC, (long)&t, 0, 0, 0, 0);
+	lsys_call(SYS_CLOCK_GETTIME, clock, (long)&t, 0, 0, 0, 0);
 	return (uint64_t)t.sec * NS_PER_S + (uint64_t)t.nsec;
+}
+
+uint64_t now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t realtime_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
 }
 
 /* The kernel enters with sp at argc, then argv[]. */

@@ -49,6 +49,8 @@ long read_file(const char *path, void *buf, size_t cap);
 void sleep_ns(uint64_t ns);
 /* CLOCK_MONOTONIC in ns. */
 uint64_t now_ns(void);
+/* CLOCK_REALTIME in ns since 1970. */
+uint64_t realtime_ns(void);
 
 int tool_main(int argc, char **argv);
 

@@ -56,6 +56,7 @@ static void copy_summary(struct vm *vm, void *out)
 	stage2_get_stats(&vm->s2, &s->s2);
 	s->image_size = vm->image.size;
 	s->started_at = vm->started_at;
+	s->cntvoff = vm->cntvoff;
 	s->last_heartbeat = __atomic_load_n(&vm->last_heartbeat, __ATOMIC_RELAXED);
 	s->restarts = vm->restarts;
 	s->crashes = vm->crashes;

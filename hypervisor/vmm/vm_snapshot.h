@@ -44,6 +44,7 @@ struct vm_snapshot {
 	struct stage2_stats s2;
 	uint64_t image_size;
 	uint64_t started_at;
+	uint64_t cntvoff;        /* its CNTVOFF_EL2 (virtual = physical - cntvoff) */
 	uint64_t last_heartbeat; /* 0: the guest has never beaten */
 	unsigned restarts;
 	uint64_t crashes;

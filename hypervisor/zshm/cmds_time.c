@@ -4,6 +4,7 @@
 #include "kernel/time.h"
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
+#include "zshm/zshm.h"
 #include "zshm/zvm_time.h"
 
 #define SECS_PER_DAY      86400ull
@@ -63,18 +64,45 @@ static void print_base(struct cmd_io *io, const struct timebase_snapshot *s)
 	           zvm_time_source_name(s->source), s->generation, s->counter_value);
 }
 
-static void print_vm(struct cmd_io *io, const struct vm_snapshot *vm)
+/*
+ * The offset ZVM measures: from the VM's ZVM_HC_TIME_REPORT (by "hvc"),
+ * else from the clock record it keeps in its Zshm section (by "zshm":
+ * Linux user space, which has no HVC); false when it gave neither.
+ */
+static bool measured_offset(const struct vm_snapshot *vm, const struct zvm_time_vm_stats *st,
+                            const struct timebase_snapshot *s, int64_t *offset, const char **by)
+{
+	uint64_t vcount, ns;
+
+	if (st->reports) {
+		*offset = st->last_offset_ns;
+		*by = "hvc";
+		return true;
+	}
+	if (!zshm_vm_clock(vm->cfg.name, &vcount, &ns))
+		return false;
+	*offset = timebase_diff_ns(ns, timebase_to_ns(s, vcount + vm->cntvoff));
+	*by = "zshm";
+	return true;
+}
+
+static void print_vm(struct cmd_io *io, const struct vm_snapshot *vm,
+                     const struct timebase_snapshot *s)
 {
 	struct zvm_time_vm_stats st;
+	const char *by = "-";
+	int64_t offset;
+	bool measured;
 
 	zvm_time_vm_stats(vm->id, &st);
+	measured = measured_offset(vm, &st, s, &offset, &by);
 	cmd_printf(io, "%-3u %-16s %-5s %-8lu ", vm->id, vm->cfg.name,
 	           vm->cfg.time_base ? "yes" : "no", st.reports);
-	if (st.reports)
-		cmd_printf(io, "%-14ld ", st.last_offset_ns);
+	if (measured)
+		cmd_printf(io, "%-14ld ", offset);
 	else
 		cmd_printf(io, "%-14s ", "-");
-	cmd_printf(io, "%lu\n", st.ptp_calls);
+	cmd_printf(io, "%-9lu %s\n", st.ptp_calls, by);
 }
 
 static int cmd_time(struct cmd_io *io, int argc, char **argv)
@@ -90,10 +118,10 @@ static int cmd_time(struct cmd_io *io, int argc, char **argv)
 		return CMD_ERR_FAIL;
 	}
 	print_base(io, &s);
-	cmd_printf(io, "ID  NAME             PAGE  REPORTS  OFFSET_NS      PTP_CALLS\n");
+	cmd_printf(io, "ID  NAME             PAGE  REPORTS  OFFSET_NS      PTP_CALLS BY\n");
 	for (unsigned i = 0; i < VM_MAX; i++) {
 		if (vm_snapshot_at(i, &vm))
-			print_vm(io, &vm);
+			print_vm(io, &vm, &s);
 	}
 	return CMD_OK;
 }

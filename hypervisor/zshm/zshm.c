@@ -88,6 +88,11 @@ int zshm_map_vm(struct vm *vm, struct zerr_msg *msg)
 		if (map_sections(vm, ch, (uint32_t)m))
 			return zerr_set(msg, ZE_NOMEM, "cannot map Zshm channel '%s' into %s",
 			                ch->cfg.name, vm->cfg.name);
+		/* Its clock record was on an earlier CNTVOFF: gone with it. */
+		__atomic_store_n(
+		        &zshm_header_of((void *)(uintptr_t)ch->host_pa, &ch->geo, (uint32_t)m)
+		                 ->clock_ns,
+		        0, __ATOMIC_RELEASE);
 		__atomic_store_n(&ch->vm[m], vm, __ATOMIC_RELEASE);
 	}
 	return 0;
@@ -155,4 +160,18 @@ const void *zshm_channel_region(uint32_t i)
 	return i < zshm_count && zshm_channels[i].placed ?
 	               (const void *)(uintptr_t)zshm_channels[i].host_pa :
 	               NULL;
+}
+
+bool zshm_vm_clock(const char *vm_name, uint64_t *vcount, uint64_t *ns)
+{
+	for (uint32_t i = 0; i < zshm_count; i++) {
+		const struct zshm_channel *ch = &zshm_channels[i];
+
+		for (uint32_t m = 0; ch->placed && m < ch->cfg.member_count; m++)
+			if (!strcmp(ch->members[m], vm_name) &&
+			    zshm_clock_read((const void *)(uintptr_t)ch->host_pa, &ch->geo, m,
+			                    vcount, ns))
+				return true;
+	}
+	return false;
 }

@@ -59,6 +59,11 @@ struct zshm_channel_view {
 };
 uint32_t zshm_channel_count(void);
 bool zshm_channel_view(uint32_t i, struct zshm_channel_view *out);
+/*
+ * The clock record (include/zvm/zshm.h) vm_name keeps in its section of
+ * the first channel that has one: its virtual counter and UTC ns there.
+ */
+bool zshm_vm_clock(const char *vm_name, uint64_t *vcount, uint64_t *ns);
 /* The channel's region as ZVM sees it (read-only use), or NULL. */
 const void *zshm_channel_region(uint32_t i);
 /*

@@ -71,7 +71,15 @@ struct zshm_header {
 	uint64_t bytes_sent;
 	uint64_t full_events; /* sends refused because a ring was full */
 	uint64_t messages_received;
-	uint8_t pad[ZSHM_CACHE_LINE - 48];
+	/*
+	 * The owner's clock (docs/timebase.md), for a member that cannot make
+	 * ZVM_HC_TIME_REPORT (Linux user space): its virtual counter and its
+	 * UTC ns there; ZVM adds the VM's CNTVOFF and measures the offset.
+	 * clock_ns 0: no record, and 0 while the owner rewrites it
+	 * (zshm_clock_publish(); zero in a region ZVM placed, as before).
+	 */
+	uint64_t clock_vcount;
+	uint64_t clock_ns;
 };
 
 /* The writer's half of a ring, in the writer's section. */

@@ -240,3 +240,40 @@ def test_linux_and_the_rtos_exchange_checksummed_messages_over_zshm(zvm):
         assert rings[ring][1] == 0 and "broken" not in rings[ring][2], out
     assert rings[("linux", "rtos")][0] == rings[("rtos", "linux")][0], out
     assert re.search(r"refused non-member calls 0", out), out
+
+
+# --- zvm time: Linux's offset, measured by ZVM from Linux's clock record ---
+# Linux user space cannot make ZVM_HC_TIME_REPORT (an HVC); `zshm clock`
+# reads its virtual counter, CLOCK_REALTIME, the counter again, and keeps
+# the midpoint and the time in its Zshm section; ZVM adds the VM's CNTVOFF
+# and measures against the time base (docs/timebase.md).  init does it once
+# after `ptpsync -s`.
+SYNCED_NS = 5_000_000        # a synced clock, read within a syscall's window
+STEP_S = 100
+
+
+def linux_time_row(zvm):
+    """`zvm time`'s linux row: (offset ns or None, PTP calls, how measured)."""
+    out = zvm.run("zvm time")
+    row = re.search(r"^\d+\s+linux\s+(yes|no)\s+\d+\s+(-?\d+|-)\s+(\d+)\s+(hvc|zshm|-)$",
+                    out, re.M)
+    assert row, out
+    return (None if row[2] == "-" else int(row[2])), int(row[3]), row[4], out
+
+
+def test_zvm_time_shows_the_linux_offset_it_measures(zvm):
+    offset, ptp_calls, by, out = linux_time_row(zvm)
+    assert by == "zshm" and ptp_calls > 0, out      # ptpsync -s, then zshm clock
+    assert abs(offset) < SYNCED_NS, out
+    with linux_shell(zvm) as shell:
+        # Linux's clock moves STEP_S s ahead (busybox date: whole seconds).
+        assert shell.run(f"date -s @$(( $(date +%s) + {STEP_S} )) >/dev/null; echo stepped",
+                         r"(stepped)") == "stepped"
+        assert shell.run("zshm clock", r"zshm: clock vcount=(\d+) .*") != ""
+    offset, _, by, out = linux_time_row(zvm)
+    assert by == "zshm" and (STEP_S - 1) * 10**9 < offset < (STEP_S + 1) * 10**9, out
+    with linux_shell(zvm) as shell:
+        assert shell.run("ptpsync -s", r"ptpsync: offset_ns=(-?\d+) .* set") is not None
+        assert shell.run("zshm clock", r"zshm: clock vcount=(\d+) .*") != ""
+    offset, _, _, out = linux_time_row(zvm)
+    assert abs(offset) < SYNCED_NS, out

@@ -43,7 +43,8 @@ def zvm_time(zvm):
         "bound": re.search(r"^error bound: (.*)$", out, re.M).group(1),
     }
     vms = {}
-    for row in re.finditer(r"^\d+\s+(\S+)\s+(yes|no)\s+(\d+)\s+(-?\d+|-)\s+(\d+)$", out, re.M):
+    for row in re.finditer(r"^\d+\s+(\S+)\s+(yes|no)\s+(\d+)\s+(-?\d+|-)\s+(\d+)\s+(hvc|zshm|-)$",
+                           out, re.M):
         offset = None if row.group(4) == "-" else int(row.group(4))
         vms[row.group(1)] = (row.group(2), int(row.group(3)), offset, int(row.group(5)))
     return base, vms

@@ -241,6 +241,49 @@ static void test_reader_restart(void **state)
 	free(region);
 }
 
+/* A stamped message sets the reader's last latency; an unstamped one not. */
+static void test_unstamped_latency(void **state)
+{
+	void *region = new_region(&pair);
+	struct zshm_endpoint a, b;
+	uint32_t v = 1, got;
+	bool bell;
+
+	(void)state;
+	open_pair(region, &a, &b);
+	assert_int_equal(zshm_send(&a, 1, &v, 4, 40, &bell), 0);
+	assert_int_equal(zshm_recv(&b, 0, &got, 4, 100, &bell), 4);
+	assert_int_equal(zshm_rx_of(region, &pair, 0, 1)->last_latency, 60);
+	assert_int_equal(zshm_send(&a, 1, &v, 4, ZSHM_UNSTAMPED, &bell), 0);
+	assert_int_equal(zshm_recv(&b, 0, &got, 4, 500, &bell), 4);
+	assert_int_equal(zshm_rx_of(region, &pair, 0, 1)->last_latency, 60);
+	free(region);
+}
+
+/* A member's clock record: none, whole, rewritten, caught mid-write. */
+static void test_clock_record(void **state)
+{
+	void *region = new_region(&pair);
+	struct zshm_header *h = zshm_header_of(region, &pair, 1);
+	uint64_t vcount, ns;
+
+	(void)state;
+	assert_false(zshm_clock_read(region, &pair, 1, &vcount, &ns));
+	zshm_clock_publish(region, &pair, 1, 1234, 1796000000000000000ull);
+	assert_true(zshm_clock_read(region, &pair, 1, &vcount, &ns));
+	assert_int_equal(vcount, 1234);
+	assert_int_equal(ns, 1796000000000000000ull);
+	assert_false(zshm_clock_read(region, &pair, 0, &vcount, &ns)); /* the other's */
+	zshm_clock_publish(region, &pair, 1, 5678, 1796000000000000777ull);
+	assert_true(zshm_clock_read(region, &pair, 1, &vcount, &ns));
+	assert_int_equal(vcount, 5678);
+	/* The owner stopped after its first store: no record to trust. */
+	h->clock_ns = 0;
+	h->clock_vcount = 9999;
+	assert_false(zshm_clock_read(region, &pair, 1, &vcount, &ns));
+	free(region);
+}
+
 /*
  * A writer dies in the middle of a message (slot half written, tail not
  * published) and boots again: the reader never sees the half message, sees
@@ -401,6 +444,8 @@ int main(void)
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_reader_restart),
 		cmocka_unit_test(test_writer_crash_mid_message),
+		cmocka_unit_test(test_unstamped_latency),
+		cmocka_unit_test(test_clock_record),
 		cmocka_unit_test(test_two_thread_stress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
