@@ -2,7 +2,8 @@
  * Event notifications (docs/protocol.md, "Events and metrics"): one
  * subscriber, the transport of the last events.subscribe, gets event.vm on
  * every VM state change the agent sees and, if asked, event.metrics every
- * metrics_ms.  The agent looks at the VMs' snapshots every
+ * metrics_ms, and event.test_run / event.test as a test run progresses.
+ * The agent looks at the VMs' snapshots every
  * AGENT_EVENT_POLL_MS while someone subscribes, so a change undone within
  * one look goes unseen; nothing is polled without a subscriber.
  */
@@ -25,6 +26,8 @@ static uint64_t metrics_ticks, next_metrics;
 static struct seen_vm seen[VM_MAX];
 static struct vm_snapshot snap;
 static char body[RPC_REPLY_MAX];
+static struct agent_test_cursor tests;
+static char test_params[RPC_REPLY_MAX / 2];
 
 static void notify(struct rpc_server *s, struct json_writer *w)
 {
@@ -94,11 +97,29 @@ static void metrics_event(struct rpc_server *s)
 		notify(s, &w);
 }
 
+/* Test progress, a few events per look so a long run's burst stays bounded. */
+static void look_at_tests(struct rpc_server *s)
+{
+	const char *method;
+	size_t len;
+
+	for (unsigned n = 0; n < AGENT_TEST_EVENTS_PER_LOOK; n++) {
+		if (!agent_test_event(&tests, &method, test_params, sizeof(test_params), &len))
+			return;
+		struct json_writer w;
+		json_writer_init(&w, body, sizeof(body));
+		rpc_notification_begin(&w, method);
+		json_raw(&w, test_params, len);
+		notify(s, &w);
+	}
+}
+
 void agent_events_poll(struct rpc_server *s)
 {
 	if (!subscriber)
 		return;
 	look_at_vms(s, true);
+	look_at_tests(s);
 	if (metrics_ticks && time_now() >= next_metrics) {
 		next_metrics = time_now() + metrics_ticks;
 		metrics_event(s);
@@ -125,6 +146,7 @@ int agent_events_subscribe(struct rpc_call *call)
 	metrics_ticks = ms ? ms_to_ticks(ms) : 0;
 	next_metrics = time_now() + metrics_ticks;
 	look_at_vms(0, false); /* changes from now on */
+	agent_test_cursor_now(&tests);
 	json_object_begin(call->out);
 	json_member_bool(call->out, "subscribed", true);
 	json_member_u64(call->out, "metrics_ms", ms);

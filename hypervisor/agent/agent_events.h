@@ -7,11 +7,13 @@
 #include "agent/agent.h"
 
 /* How often the VMs are looked at while someone subscribes. */
-#define AGENT_EVENT_POLL_MS  100
+#define AGENT_EVENT_POLL_MS        100
 /* A metrics stream's period: on a 115200-baud line one event of a few
  * KiB of hex takes a few hundred milliseconds. */
-#define AGENT_METRICS_MIN_MS 250
-#define AGENT_METRICS_MAX_MS 60000
+#define AGENT_METRICS_MIN_MS       250
+#define AGENT_METRICS_MAX_MS       60000
+/* Test events sent per look at most (the rest follow 100 ms later). */
+#define AGENT_TEST_EVENTS_PER_LOOK 8
 
 /* The agent thread: sends what changed since the last call. */
 void agent_events_poll(struct rpc_server *s);

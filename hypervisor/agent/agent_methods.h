@@ -58,6 +58,21 @@ int agent_test_list(struct rpc_call *call);
 int agent_test_run(struct rpc_call *call);
 int agent_test_status(struct rpc_call *call);
 int agent_test_results(struct rpc_call *call);
+
+/*
+ * Test progress as events (docs/protocol.md): where a subscriber is in the
+ * last run.  agent_test_event() gives the next event not sent yet, as its
+ * method and params (JSON text): event.test_run when a run begins and when
+ * it ends, event.test for each result between; false when there is none.
+ */
+struct agent_test_cursor {
+	unsigned run, next; /* run number, next result number */
+	bool announced, finished;
+};
+/* Everything so far counts as sent. */
+void agent_test_cursor_now(struct agent_test_cursor *c);
+bool agent_test_event(struct agent_test_cursor *c, const char **method, char *text, size_t cap,
+                      size_t *len);
 int agent_log(struct rpc_call *call);
 int agent_zvm_metrics(struct rpc_call *call);
 int agent_zvm_agent(struct rpc_call *call);

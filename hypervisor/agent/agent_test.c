@@ -157,3 +157,68 @@ int agent_test_results(struct rpc_call *call)
 	json_raw(call->out, text, c.len);
 	return 0;
 }
+
+/* Captures what write_json writes, as one JSON value; false if it did not fit. */
+static bool capture_json(char *text, size_t cap, size_t *len,
+                         void (*write_json)(struct cmd_io *io, const void *arg), const void *arg)
+{
+	struct capture c = { text, cap, 0, false };
+	struct cmd_io io = { capture_write, &c };
+
+	write_json(&io, arg);
+	*len = c.len;
+	return !c.overflow;
+}
+
+static void write_run(struct cmd_io *io, const void *arg)
+{
+	ztest_report_run_json(io, arg);
+}
+
+static void write_result(struct cmd_io *io, const void *arg)
+{
+	cmd_printf(io, "{\"result\":");
+	ztest_report_result_json(io, arg);
+	cmd_write(io, "}", 1);
+}
+
+void agent_test_cursor_now(struct agent_test_cursor *c)
+{
+	struct ztest_run_info info;
+
+	ztest_results_info(&info);
+	*c = (struct agent_test_cursor){ .run = info.number,
+		                         .next = info.produced,
+		                         .announced = true,
+		                         .finished = info.state != ZTEST_RUN_ACTIVE };
+}
+
+bool agent_test_event(struct agent_test_cursor *c, const char **method, char *text, size_t cap,
+                      size_t *len)
+{
+	struct ztest_run_info info;
+	struct ztest_result r;
+
+	ztest_results_info(&info);
+	if (info.number != c->run) /* a new run: from its beginning */
+		*c = (struct agent_test_cursor){ .run = info.number,
+			                         .next = ztest_results_oldest(&info) };
+	if (!c->announced) {
+		c->announced = true;
+		*method = "event.test_run";
+		return capture_json(text, cap, len, write_run, &info);
+	}
+	if (c->next < ztest_results_oldest(&info))
+		c->next = ztest_results_oldest(&info); /* no longer kept: skipped */
+	if (c->next < info.produced && ztest_results_get(c->run, c->next, &r)) {
+		c->next++;
+		*method = "event.test";
+		return capture_json(text, cap, len, write_result, &r);
+	}
+	if (info.state == ZTEST_RUN_DONE && !c->finished && c->next >= info.produced) {
+		c->finished = true;
+		*method = "event.test_run";
+		return capture_json(text, cap, len, write_run, &info);
+	}
+	return false;
+}

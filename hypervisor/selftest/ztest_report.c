@@ -118,7 +118,7 @@ static void json_figures(struct cmd_io *io, const char *s)
 	cmd_write(io, "}", 1);
 }
 
-static void json_result(struct cmd_io *io, const struct ztest_result *r)
+void ztest_report_result_json(struct cmd_io *io, const struct ztest_result *r)
 {
 	cmd_printf(io, "{\"name\":\"%s.%s\",\"verdict\":\"%s\",\"round\":%u,\"time_us\":%lu,",
 	           r->test->group, r->test->name, verdicts[r->outcome], r->round, r->time_us);
@@ -138,29 +138,35 @@ static const char *state_name(const struct ztest_run_info *run)
 	return "none";
 }
 
+void ztest_report_run_json(struct cmd_io *io, const struct ztest_run_info *run)
+{
+	cmd_printf(io, "{\"number\":%u,\"state\":\"%s\",\"selector\":", run->number,
+	           state_name(run));
+	json_string(io, run->selector);
+	cmd_printf(io,
+	           ",\"tests\":%u,\"repeat\":%u,\"seed\":%lu,\"total\":%u,\"passed\":%u,"
+	           "\"failed\":%u,\"skipped\":%u,\"time_us\":%lu,\"results_dropped\":%u}",
+	           run->tests, run->repeat, run->seed, run->produced, run->count[ZTEST_PASS],
+	           run->count[ZTEST_FAIL], run->count[ZTEST_SKIP],
+	           run->state == ZTEST_RUN_NONE ? 0 : run_time_us(run), ztest_results_oldest(run));
+}
+
 void ztest_report_json(struct cmd_io *io)
 {
 	struct ztest_run_info run;
 	struct ztest_result r;
 
 	ztest_results_info(&run);
-	cmd_printf(io, "{\"run\":{\"number\":%u,\"state\":\"%s\",\"selector\":", run.number,
-	           state_name(&run));
-	json_string(io, run.selector);
-	cmd_printf(io,
-	           ",\"tests\":%u,\"repeat\":%u,\"seed\":%lu,\"total\":%u,\"passed\":%u,"
-	           "\"failed\":%u,\"skipped\":%u,\"time_us\":%lu,\"results_dropped\":%u},"
-	           "\"results\":[",
-	           run.tests, run.repeat, run.seed, run.produced, run.count[ZTEST_PASS],
-	           run.count[ZTEST_FAIL], run.count[ZTEST_SKIP],
-	           run.state == ZTEST_RUN_NONE ? 0 : run_time_us(&run), ztest_results_oldest(&run));
+	cmd_printf(io, "{\"run\":");
+	ztest_report_run_json(io, &run);
+	cmd_printf(io, ",\"results\":[");
 	/* Only this run's results: a run that began meanwhile ends the list. */
 	unsigned oldest = ztest_results_oldest(&run);
 	for (unsigned seq = oldest; seq < run.produced && ztest_results_get(run.number, seq, &r);
 	     seq++) {
 		if (seq != oldest)
 			cmd_write(io, ",", 1);
-		json_result(io, &r);
+		ztest_report_result_json(io, &r);
 	}
 	cmd_printf(io, "]}\n");
 }

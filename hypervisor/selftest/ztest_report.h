@@ -17,5 +17,8 @@ void ztest_report_status(struct cmd_io *io, const struct ztest_run_info *run);
 void ztest_report_new(struct cmd_io *io, unsigned run, unsigned *next);
 /* The whole last run as one JSON object (docs/selftest.md). */
 void ztest_report_json(struct cmd_io *io);
+/* Its parts: the "run" object, and one of the "results". */
+void ztest_report_run_json(struct cmd_io *io, const struct ztest_run_info *run);
+void ztest_report_result_json(struct cmd_io *io, const struct ztest_result *r);
 
 #endif

@@ -13,8 +13,10 @@ On both CPU models; no Linux, so the module stays quick."""
 import json
 import os
 import re
+import select
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -29,6 +31,7 @@ ECHO_PORT = 7       # RFC 862, served by ZVM's stack
 CALL_TIMEOUT_MS = 5000
 ECHO_ATTEMPTS = 10
 FLOOD = 300
+EVENT_TIMEOUT = 120
 
 
 class UdpZvm(Zvm):
@@ -101,6 +104,49 @@ def test_metrics_events_come_back_to_the_subscriber(zvm):
     assert len(events) == 3 and all(e["method"] == "event.metrics" for e in events)
     times = [e["params"]["time_ns"] for e in events]
     assert times == sorted(times) and len(set(times)) == 3
+
+
+def next_event(proc, deadline):
+    """The next JSON line zvmctl events prints, or an assertion at deadline."""
+    ready, _, _ = select.select([proc.stdout], [], [], max(0, deadline - time.monotonic()))
+    assert ready, "no event in time"
+    line = proc.stdout.readline()
+    assert line, proc.stderr.read()
+    return json.loads(line)
+
+
+def test_a_test_run_is_followed_live_through_events(zvm):
+    """event.test_run when the agent first sees the run (in whatever state:
+    a short run may be over by then) and when it has ended, event.test for
+    each result between, in order; the subscriber's first metrics event
+    says it is subscribed, so nothing of the run can come before it."""
+    cmd = [ZVMCTL, "--target", f"udp://127.0.0.1:{zvm.agent}", "--key-file", KEY_FILE,
+           "--timeout", str(CALL_TIMEOUT_MS), "events", "--metrics-ms", "250",
+           "--wait-ms", "60000"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + EVENT_TIMEOUT
+        while next_event(proc, deadline)["method"] != "event.metrics":
+            pass
+        out = zvm.run("zvm test run shell", timeout=EVENT_TIMEOUT)
+        names = re.findall(r"^ZTEST (shell\.\S+) PASS ", out, re.M)
+        events = []
+        while not (len(events) > 1 and events[-1]["method"] == "event.test_run"):
+            e = next_event(proc, deadline)
+            if e["method"].startswith("event.test"):
+                events.append(e)
+    finally:
+        proc.kill()
+        proc.wait()
+    begin, results, end = events[0], events[1:-1], events[-1]
+    assert begin["method"] == "event.test_run"
+    assert begin["params"]["selector"] == "shell"
+    assert [e["params"]["result"]["name"] for e in results] == names
+    assert all(e["method"] == "event.test" and e["params"]["result"]["verdict"] == "PASS"
+               for e in results)
+    assert end["params"]["state"] == "finished"
+    assert (end["params"]["total"], end["params"]["passed"]) == (len(names), len(names))
+    assert end["params"]["number"] == begin["params"]["number"]
 
 
 def test_a_request_under_another_key_is_refused_and_counted(zvm, tmp_path):
