@@ -26,8 +26,12 @@ static void check_views(const void *region, const struct zshm_geometry *g)
 {
 	for (uint32_t w = 0; w < g->member_count; w++) {
 		struct zshm_member_view m;
+		uint64_t vcount, ns;
 
 		zshm_view_member(region, g, w, &m);
+		/* `zvm time` reads a member's clock record as it finds it. */
+		if (zshm_clock_read(region, g, w, &vcount, &ns) && ns == 0)
+			__builtin_trap(); /* a record without a time is never whole */
 		for (uint32_t r = 0; r < g->member_count; r++) {
 			struct zshm_ring_view v;
 
