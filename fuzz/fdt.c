@@ -88,6 +88,21 @@ static void check_path(const struct fdt *fdt, int node)
 		abort();
 }
 
+/* The node index answers as the walk does, at every 4-byte offset. */
+static void check_index(const struct fdt *plain)
+{
+	static struct fdt_node_link links[MAX_NODES + 1];
+	struct fdt_index idx;
+	struct fdt fdt = *plain;
+
+	if (fdt_index_build(&fdt, &idx, links, MAX_NODES + 1) != 0)
+		return;
+	for (int off = 0; off < (int)plain->struct_size; off += 4)
+		if (fdt_parent_offset(&fdt, off) != fdt_parent_offset(plain, off) ||
+		    fdt_node_depth(&fdt, off) != fdt_node_depth(plain, off))
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fdt fdt;
@@ -109,5 +124,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)fdt_node_is_compatible(&fdt, node, "zvm,system-v1");
 	}
 	(void)fdt_path_offset(&fdt, "serial0/x");
+	check_index(&fdt);
 	return 0;
 }

@@ -404,13 +404,36 @@ const char *fdt_get_name(const struct fdt *fdt, int node, int *len)
  * Walks from the root to node, remembering the node open at each level;
  * returns node's depth and leaves its parent in *parent (if any).
  */
+static const struct fdt_node_link *indexed(const struct fdt_index *idx, int node)
+{
+	unsigned lo = 0, hi = idx->count;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (idx->links[mid].node == node)
+			return &idx->links[mid];
+		if (idx->links[mid].node < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static int locate_node(const struct fdt *fdt, int node, int *parent)
 {
 	int open[FDT_MAX_DEPTH + 1];
 	int off = fdt->root, depth = 0;
+	const struct fdt_node_link *link;
 
 	if (fdt_node_body(fdt, node) < 0)
 		return -ZE_FDT_OFFSET;
+	link = fdt->index ? indexed(fdt->index, node) : NULL;
+	if (link) {
+		*parent = link->parent;
+		return link->depth;
+	}
 	open[0] = off;
 	while (off >= 0 && off != node) {
 		off = fdt_next_node(fdt, off, &depth);
@@ -423,6 +446,37 @@ static int locate_node(const struct fdt *fdt, int node, int *parent)
 		return -ZE_FDT_OFFSET;
 	*parent = depth > 0 ? open[depth - 1] : -ZE_NOENT;
 	return depth;
+}
+
+int fdt_index_build(struct fdt *fdt, struct fdt_index *idx, struct fdt_node_link *links,
+                    unsigned capacity)
+{
+	int open[FDT_MAX_DEPTH + 1];
+	int off = fdt->root, depth = 0;
+	unsigned count = 0;
+
+	fdt->index = NULL;
+	if (off < 0)
+		return off;
+	open[0] = off;
+	while (off >= 0) {
+		if (count == capacity)
+			return -ZE_NO_SPACE;
+		links[count++] =
+		        (struct fdt_node_link){ off, depth > 0 ? open[depth - 1] : -ZE_NOENT,
+			                        depth };
+		off = fdt_next_node(fdt, off, &depth);
+		if (off >= 0 && depth > FDT_MAX_DEPTH)
+			return -ZE_TOO_DEEP;
+		if (off >= 0)
+			open[depth] = off;
+	}
+	if (off != -ZE_NOENT)
+		return off;
+	idx->links = links;
+	idx->count = count;
+	fdt->index = idx;
+	return 0;
 }
 
 int fdt_node_depth(const struct fdt *fdt, int node)

@@ -33,6 +33,17 @@
 #define FDT_DEFAULT_SIZE_CELLS 1
 
 /* A parsed blob.  Plain data: copy it freely; it points into the blob. */
+/* One node of a blob with its parent and depth (fdt_index_build()). */
+struct fdt_node_link {
+	int node, parent, depth;
+};
+
+/* Every node of a blob in order of offset: parents found without a walk. */
+struct fdt_index {
+	const struct fdt_node_link *links;
+	unsigned count;
+};
+
 struct fdt {
 	const uint8_t *blob;
 	uint32_t total_size;
@@ -42,9 +53,10 @@ struct fdt {
 	uint32_t struct_size;
 	uint32_t strings_off; /* strings block, from blob start */
 	uint32_t strings_size;
-	uint32_t rsvmap_off;   /* memory reservation block */
-	uint32_t rsvmap_count; /* entries before the terminator */
-	int root;              /* offset of the root node */
+	uint32_t rsvmap_off;           /* memory reservation block */
+	uint32_t rsvmap_count;         /* entries before the terminator */
+	int root;                      /* offset of the root node */
+	const struct fdt_index *index; /* NULL, or set by fdt_index_build() */
 };
 
 /* Validates blob (at most max_size bytes readable) and fills fdt. */
@@ -76,6 +88,16 @@ const char *fdt_get_name(const struct fdt *fdt, int node, int *len);
 /* 0 for the root, 1 for its children, ... */
 int fdt_node_depth(const struct fdt *fdt, int node);
 int fdt_parent_offset(const struct fdt *fdt, int node);
+/*
+ * Indexes every node of fdt into links[capacity] (owned by the caller, like
+ * idx, for as long as fdt is used) so that fdt_parent_offset() and
+ * fdt_node_depth() find a node by binary search instead of walking from
+ * the root each time: a board's lookups were quadratic in its nodes.
+ * Returns 0, -ZE_NO_SPACE (more nodes than capacity) or the walk's error;
+ * on an error fdt keeps walking, with the same answers.
+ */
+int fdt_index_build(struct fdt *fdt, struct fdt_index *idx, struct fdt_node_link *links,
+                    unsigned capacity);
 /*
  * "/cpus/cpu@0", "/chosen", or an alias ("serial0", "serial0/child").  A
  * component without '@' also matches a node whose name has a unit address

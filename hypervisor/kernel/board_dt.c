@@ -298,6 +298,15 @@ static int parse_psci(struct board_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The board's node index: its interrupt and reg lookups ask for parents
+ * of every device node.  One board is parsed at a time (at boot, or a
+ * host test), so one static index serves; QEMU's virt has about 60 nodes.
+ */
+#define BOARD_INDEX_NODES 1024
+static struct fdt_node_link board_index_links[BOARD_INDEX_NODES];
+static struct fdt_index board_index;
+
 int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out, struct zerr_msg *msg)
 {
 	struct board_ctx ctx = { .out = out, .msg = msg, .gic_node = -ZE_NOENT };
@@ -310,6 +319,8 @@ int board_from_fdt(const void *blob, size_t max_size, struct board_desc *out, st
 	rc = fdt_init(&ctx.fdt, blob, max_size);
 	if (rc)
 		return board_fail(&ctx, ZE_NOT_A_BLOB, "invalid blob: %s", zerror_name(rc));
+	/* Without the index (a bigger board) every lookup walks: slower only. */
+	(void)fdt_index_build(&ctx.fdt, &board_index, board_index_links, BOARD_INDEX_NODES);
 	parse_model(&ctx);
 	rc = parse_memory(&ctx);
 	if (!rc)

@@ -298,6 +298,36 @@ static void test_bad_offsets_are_refused(void **state)
 	assert_int_equal(len, -ZE_FDT_OFFSET);
 }
 
+/* The index answers as the walk does, for every offset (nodes or not). */
+static void index_agrees_with_the_walk(const struct fdt *plain)
+{
+	static struct fdt_node_link links[512];
+	struct fdt_index idx;
+	struct fdt fdt = *plain;
+	unsigned small;
+
+	assert_int_equal(fdt_index_build(&fdt, &idx, links, 512), 0);
+	assert_non_null(fdt.index);
+	assert_true(idx.count > 1);
+	for (int off = -8; off < (int)plain->struct_size + 8; off += 4) {
+		assert_int_equal(fdt_parent_offset(&fdt, off), fdt_parent_offset(plain, off));
+		assert_int_equal(fdt_node_depth(&fdt, off), fdt_node_depth(plain, off));
+	}
+	/* Too small a table: no index, and the walk goes on answering. */
+	small = idx.count - 1;
+	assert_int_equal(fdt_index_build(&fdt, &idx, links, small), -ZE_NO_SPACE);
+	assert_null(fdt.index);
+	assert_int_equal(fdt_parent_offset(&fdt, links[1].node), links[1].parent);
+}
+
+static void test_node_index_agrees_with_the_walk(void **state)
+{
+	struct fixtures *fx = *state;
+
+	index_agrees_with_the_walk(&fx->qemu_fdt);
+	index_agrees_with_the_walk(&fx->custom_fdt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_memreserve_entries),
 		cmocka_unit_test(test_subnodes_in_document_order),
 		cmocka_unit_test(test_walk_visits_every_node),
+		cmocka_unit_test(test_node_index_agrees_with_the_walk),
 		cmocka_unit_test(test_path_lookup),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_parent_and_depth),
