@@ -184,14 +184,15 @@ run: $(SYSTEM_IMG) | $(DISK_IMG)
 	@echo "Quit QEMU with Ctrl-A X; in 'zvm console <vm>', Ctrl-] returns to ZVM."
 	$(QEMU) $(QEMU_ARGS)
 
-# make run, with ZVM's console on a socket that the visualzvm daemon holds:
-# the dashboard at http://127.0.0.1:$(VZ_PORT)/ (127.0.0.1 only).
+# make run, with ZVM's console on a socket and the visualzvm daemon on it
+# and on the agent's UDP forward: the dashboard at http://127.0.0.1:$(VZ_PORT)/
+# (127.0.0.1 only).
 VZ_PORT ?= 7580
 visualzvm: $(SYSTEM_IMG) visualzvm-build | $(DISK_IMG)
 	@echo "ZVM on QEMU virt ($(CPU), $(SMP) cores) with configs/$(SYSTEM).dts, and VisualZVM."
 	@VZ_SOCK=$(abspath $(BUILD))/visualzvm/console.sock VZ_KEY=configs/$(SYSTEM).key \
 	VZ_WEB=$(abspath $(BUILD))/visualzvm/web VZ_PORT=$(VZ_PORT) \
-	VZ_DAEMON=$(abspath $(BUILD))/tools/visualzvm \
+	VZ_DAEMON=$(abspath $(BUILD))/tools/visualzvm VZ_AGENT_PORT=$(AGENT_PORT) \
 	scripts/visualzvm.sh $(QEMU) $(filter-out -nographic,$(QEMU_ARGS)) -display none
 
 # make run's path, unattended: boot, check the shell and the VMs, quit with Ctrl-A X.

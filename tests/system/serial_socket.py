@@ -26,11 +26,12 @@ def socket_serial_args(path):
 class SocketZvm(Zvm):
     """A Zvm whose send()/expect() go over the console socket."""
 
-    def __init__(self, image, name, **kwargs):
+    def __init__(self, image, name, hostfwd=(), **kwargs):
+        """hostfwd: host forwards to the board's NIC (qemu_harness.nic_args)."""
         self.socket_dir = tempfile.mkdtemp(prefix="zvm-serial-")
         self.socket_path = os.path.join(self.socket_dir, "console.sock")
         super().__init__(qemu_args(image=image, extra=socket_serial_args(self.socket_path),
-                                   **kwargs), name)
+                                   **kwargs), name, hostfwd=hostfwd)
         self.sock = None
 
     def connect(self, timeout=CONNECT_TIMEOUT):

@@ -1,14 +1,17 @@
 """VisualZVM's dashboard in headless Chromium (docs/protocol.md, "visualzvm").
 
 One boot of the default system (configs/qemu-virt.dts, which carries the
-development key of configs/qemu-virt.key) with its console UART on a unix
-socket; the visualzvm daemon holds that socket and serves the page on
+development key of configs/qemu-virt.key) as make visualzvm boots it: the
+board's NIC with a host forward on 127.0.0.1 to the agent's UDP port, and
+the console UART on a unix socket.  The visualzvm daemon makes its calls
+over UDP, holds the console socket for the shell, and serves the page on
 127.0.0.1.  Chromium (Debian's, driven by chromedriver through selenium)
 loads the page and uses it like a person: the default VMs on their cores,
 a VM stopped and started by its buttons (each through the confirm
 dialog), a chart that moves, the console's echo, a test group run from the
 test page; then the daemon is killed and restarted while ZVM runs on, and
-the page shows its banner and comes back by itself.  Screenshots of every
+the page shows its banner and comes back by itself (the second daemon on
+the serial line alone, the fallback: calls in frames beside the shell).  Screenshots of every
 step go to build/test-artifacts/dashboard-*.png.
 
 Waits are on the DOM (WebDriverWait on a condition), with generous bounds:
@@ -22,7 +25,7 @@ import subprocess
 
 import pytest
 
-from qemu_harness import die_with_parent
+from qemu_harness import die_with_parent, free_udp_port
 from serial_socket import SocketZvm
 from systems import system_image
 from zvm import BUILD, REPO
@@ -38,6 +41,8 @@ WEB_DIR = os.path.join(REPO, BUILD, "visualzvm", "web")
 KEY_FILE = os.path.join(REPO, "configs", "qemu-virt.key")
 ARTIFACTS = os.path.join(REPO, BUILD, "test-artifacts")
 WAIT = 90  # seconds for anything the page waits on ZVM for
+ZVM_IP = "10.0.2.15"  # configs/qemu-virt.dts, /zvm/network
+AGENT_PORT = 5555     # its agent-port (the default)
 
 
 def free_port():
@@ -49,14 +54,17 @@ def free_port():
 class Daemon:
     """The visualzvm process; started again after a kill, on the same port."""
 
-    def __init__(self, socket_path, port):
-        self.socket_path, self.port, self.proc = socket_path, port, None
+    def __init__(self, zvm, port):
+        self.zvm, self.port, self.proc = zvm, port, None
 
-    def start(self):
+    def start(self, udp=True):
+        """udp: calls over UDP and the console on the socket; else both on the socket."""
+        console = "serial:" + self.zvm.socket_path
+        target = ["--target", f"udp://127.0.0.1:{self.zvm.agent}", "--console", console] \
+            if udp else ["--target", console]
         self.log = open(os.path.join(ARTIFACTS, "dashboard-daemon.log"), "a")
         self.proc = subprocess.Popen(
-            [DAEMON, "--target", "serial:" + self.socket_path, "--key-file", KEY_FILE,
-             "--web", WEB_DIR, "--port", str(self.port)],
+            [DAEMON, *target, "--key-file", KEY_FILE, "--web", WEB_DIR, "--port", str(self.port)],
             stdout=subprocess.PIPE, stderr=self.log, text=True, preexec_fn=die_with_parent)
         line = self.proc.stdout.readline()  # the URL, once it serves
         assert "dashboard is at" in line, line
@@ -73,7 +81,10 @@ def zvm():
     subprocess.run(["make", "--no-print-directory", "visualzvm-build"], cwd=REPO, check=True,
                    capture_output=True, timeout=600)
     os.makedirs(ARTIFACTS, exist_ok=True)
-    machine = SocketZvm(system_image("qemu-virt"), "dashboard")
+    agent = free_udp_port()
+    machine = SocketZvm(system_image("qemu-virt"), "dashboard",
+                        hostfwd=[("udp", agent, ZVM_IP, AGENT_PORT)])
+    machine.agent = agent
     with machine:
         machine.boot()
         machine.disconnect()  # the line is the daemon's from here on
@@ -82,7 +93,7 @@ def zvm():
 
 @pytest.fixture(scope="module")
 def daemon(zvm):
-    d = Daemon(zvm.socket_path, free_port())
+    d = Daemon(zvm, free_port())
     d.start()
     yield d
     d.kill()
@@ -146,6 +157,7 @@ def vm_state(driver, vm):
 def test_the_default_vms_on_their_cores(page):
     wait(page, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-link") == "up",
          "the link to ZVM up")
+    assert attr(page, "body", "data-target").startswith("udp://")
     wait(page, lambda d: owner(d, 3) == "linux", "the core map")
     assert [owner(page, c) for c in range(4)] == ["ZVM", "rtos", "linux", "linux"]
     assert "smp" in attr(page, '#core-map [data-core="2"]', "class")
@@ -238,9 +250,10 @@ def test_the_daemon_dies_and_comes_back(page, daemon, zvm):
     wait(page, lambda d: banner.is_displayed() and "daemon" in banner.text, "the banner")
     shot(page, "daemon-down")
     assert zvm.proc.poll() is None  # ZVM runs on
-    daemon.start()
+    daemon.start(udp=False)
     wait(page, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-link") == "up",
          "the page back on the daemon and the daemon on ZVM")
     wait(page, lambda d: not banner.is_displayed(), "no banner")
     wait(page, lambda d: vm_state(d, "rtos") == "running", "the list again")
+    assert attr(page, "body", "data-target").startswith("serial:")
     shot(page, "reconnected")

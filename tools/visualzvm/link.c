@@ -28,6 +28,10 @@
 
 static const struct vz_options *opts;
 static struct client client;
+/* The console's own line beside a UDP target (--console), or fd -1. */
+static struct link console_line = { .fd = -1 };
+static struct rpc_serial_rx console_rx;
+static struct timespec console_tried;
 static _Atomic int link_state = VZ_LINK_DOWN;
 static struct timespec last_event;
 
@@ -96,6 +100,48 @@ static void on_event(void *ctx, const char *body, size_t len)
 	free(m);
 }
 
+static void console_close(void)
+{
+	link_close(&console_line);
+	client.aux_fd = -1;
+	fprintf(stderr, "visualzvm: the console line %s closed\n", opts->console);
+}
+
+/* The console line's bytes: frames (not ours: events go to the target) taken out. */
+static void on_console_line(void *ctx)
+{
+	uint8_t buf[4096];
+	size_t run = 0, n;
+	long got = link_read(&console_line, buf, sizeof(buf), 0);
+
+	(void)ctx;
+	if (got < 0) {
+		console_close();
+		return;
+	}
+	n = (size_t)got;
+	for (size_t i = 0; i < n; i++) {
+		if (rpc_serial_feed(&console_rx, buf[i]) == RPC_SERIAL_PASS)
+			continue;
+		on_console(NULL, buf + run, i - run);
+		run = i + 1;
+	}
+	on_console(NULL, buf + run, n - run);
+}
+
+/* With --console, (re)opens its line, at most once a second. */
+static void console_open(void)
+{
+	if (!opts->console[0] || console_line.fd >= 0 || ms_since(&console_tried) < RECONNECT_MS)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &console_tried);
+	if (link_open(&console_line, opts->console))
+		return;
+	rpc_serial_rx_init(&console_rx);
+	client.aux_fd = console_line.fd;
+	fprintf(stderr, "visualzvm: console on %s\n", opts->console);
+}
+
 /* Console input is written whenever it comes, even while a call waits. */
 static void on_wake(void *ctx)
 {
@@ -104,8 +150,14 @@ static void on_wake(void *ctx)
 
 	inbox_drain_wake();
 	size_t n = inbox_take_console(buf, sizeof(buf));
-	if (n && link_write(&client.link, buf, n))
+	if (!n)
+		return;
+	if (opts->console[0]) {
+		if (console_line.fd >= 0 && link_write(&console_line, buf, n))
+			console_close();
+	} else if (link_write(&client.link, buf, n)) {
 		client.link_lost = true;
+	}
 }
 
 static void post_reply(uint64_t session, int64_t id, const char *reply_json)
@@ -175,12 +227,17 @@ static void subscribe(void)
 
 static void wait_reconnect(void)
 {
-	struct pollfd p = { .fd = inbox_wake_fd(), .events = POLLIN };
+	struct pollfd p[2] = { { .fd = inbox_wake_fd(), .events = POLLIN },
+		               { .fd = console_line.fd, .events = POLLIN } };
 	struct vz_call c;
 
-	poll(&p, 1, RECONNECT_MS);
-	inbox_drain_wake();
-	inbox_take_console((char[VZ_CONSOLE_IN]){ 0 }, VZ_CONSOLE_IN); /* nobody to hear it */
+	console_open();
+	p[1].fd = console_line.fd;
+	poll(p, 2, RECONNECT_MS);
+	if (p[0].revents & POLLIN)
+		on_wake(NULL); /* typing still reaches a console line of its own */
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+		on_console_line(NULL);
 	while (inbox_take_call(&c)) {
 		post_local_error(c.session, c.page_id, "no link to ZVM");
 		free(c.params);
@@ -193,6 +250,7 @@ static void serve_line(void)
 
 	subscribe();
 	while (!client.link_lost) {
+		console_open();
 		while (!client.link_lost && inbox_take_call(&c))
 			page_call(&c);
 		if (client.link_lost)
@@ -240,6 +298,7 @@ int link_thread_start(const struct vz_options *o)
 	client.on_event = on_event;
 	client.wake_fd = inbox_wake_fd();
 	client.on_wake = on_wake;
+	client.on_aux = on_console_line;
 	clock_gettime(CLOCK_MONOTONIC, &last_event);
 	if (pthread_create(&t, NULL, link_main, NULL))
 		return -1;

@@ -1,10 +1,14 @@
 /*
  * visualzvm: serves the dashboard and relays between it and ZVM's agent.
  *
- *   visualzvm [--target serial:<path>] [--key-file <file>] [--port <n>]
- *             [--web <dir>] [--metrics-ms <n>] [--timeout <ms>]
+ *   visualzvm [--target serial:<path>|udp://<host>:<port>] [--console serial:<path>]
+ *             [--key-file <file>] [--port <n>] [--web <dir>] [--metrics-ms <n>]
+ *             [--timeout <ms>]
  *
- * The key file is zvmctl's (key, client-id, target).  The page and its
+ * The key file is zvmctl's (key, client-id, target).  Calls and events go
+ * over the target; the console is the target's line when that is serial,
+ * or --console's beside a udp:// target (the Ethernet for control, the
+ * UART for the shell and the boot log).  The page and its
  * WebSocket are on 127.0.0.1 only.  ZVM runs on whatever happens here.
  */
 #include <errno.h>
@@ -21,8 +25,9 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: visualzvm [--target serial:<path>] [--key-file <file>] "
-	                "[--port <n>] [--web <dir>] [--metrics-ms <n>] [--timeout <ms>]\n");
+	fprintf(stderr, "usage: visualzvm [--target serial:<path>|udp://<host>:<port>] "
+	                "[--console serial:<path>] [--key-file <file>] [--port <n>] "
+	                "[--web <dir>] [--metrics-ms <n>] [--timeout <ms>]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -46,6 +51,8 @@ static void parse(int argc, char **argv, struct vz_options *o, const char **key_
 		const char *v = argv[++i];
 		if (!strcmp(a, "--target"))
 			*target = v;
+		else if (!strcmp(a, "--console"))
+			snprintf(o->console, sizeof(o->console), "%s", v);
 		else if (!strcmp(a, "--key-file"))
 			*key_file = v;
 		else if (!strcmp(a, "--port"))
@@ -82,6 +89,10 @@ int main(int argc, char **argv)
 		snprintf(o.cfg.target, sizeof(o.cfg.target), "%s", target);
 	if (!o.cfg.has_key || !o.cfg.target[0]) {
 		fprintf(stderr, "visualzvm: needs a key and a target (--key-file, --target)\n");
+		return EXIT_USAGE;
+	}
+	if (o.console[0] && strncmp(o.console, "serial:", 7)) {
+		fprintf(stderr, "visualzvm: --console takes serial:<path>\n");
 		return EXIT_USAGE;
 	}
 	if (!o.web_dir[0])

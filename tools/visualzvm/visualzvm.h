@@ -31,6 +31,7 @@
 
 struct vz_options {
 	struct zvmctl_config cfg;
+	char console[256]; /* serial:<path> for the console when cfg.target is udp:// */
 	char web_dir[512];
 	unsigned port;
 	unsigned metrics_ms;

@@ -62,7 +62,7 @@ struct event_assembly {
  * One call: the reply's body in reply[0..), parsed into doc.  The hooks
  * (all optional) let a long-running client such as visualzvm keep the
  * line's other traffic while it waits for a reply: console text between
- * frames, events, and a wake-up fd polled beside the link.
+ * frames, events, a wake-up fd and another fd polled beside the link.
  */
 struct client {
 	struct link link;
@@ -78,6 +78,8 @@ struct client {
 	void (*on_event)(void *ctx, const char *body, size_t len);
 	int wake_fd; /* -1: none; readable: on_wake runs (it must drain it) */
 	void (*on_wake)(void *ctx);
+	int aux_fd; /* -1: none; another fd to serve meanwhile (a console line) */
+	void (*on_aux)(void *ctx);
 	uint8_t in[4096]; /* read from the link, not yet decoded */
 	size_t in_pos, in_len;
 	struct rpc_serial_rx rx;

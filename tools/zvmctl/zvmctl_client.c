@@ -30,6 +30,7 @@ void client_init(struct client *c, const struct zvmctl_config *cfg)
 {
 	c->cfg = cfg;
 	c->wake_fd = -1;
+	c->aux_fd = -1;
 }
 
 struct assembly {
@@ -91,21 +92,50 @@ static void pass_console(struct client *c, size_t from, size_t to)
 		c->on_console(c->ctx, c->in + from, to - from);
 }
 
-/* Waits for the link (1), the wake fd (after on_wake, 0) or the time (0); -1 closed. */
+/*
+ * With hooks, waits on the link, the wake fd and the aux fd together: 1
+ * when the link is readable, 0 when not (after the hooks ran, or on
+ * timeout), -1 on an error.  Without hooks: 1 (the link's own read waits).
+ */
+static int wait_fds(struct client *c, int timeout_ms)
+{
+	if (c->wake_fd < 0 && c->aux_fd < 0)
+		return 1;
+	struct pollfd p[3] = { { .fd = c->link.fd, .events = POLLIN },
+		               { .fd = c->wake_fd, .events = POLLIN },
+		               { .fd = c->aux_fd, .events = POLLIN } };
+	int r = poll(p, 3, timeout_ms); /* negative fds are skipped */
+	if (r <= 0)
+		return r < 0 && errno != EINTR ? -1 : 0;
+	if (p[1].revents & POLLIN)
+		c->on_wake(c->ctx);
+	if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+		c->on_aux(c->ctx);
+	return (p[0].revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
+}
+
+static bool hooked(const struct client *c)
+{
+	return c->wake_fd >= 0 || c->aux_fd >= 0;
+}
+
+/* Reads the serial link (count), nothing in time (0), or -1 when closed. */
 static long read_link(struct client *c, int timeout_ms)
 {
-	if (c->wake_fd >= 0) {
-		struct pollfd p[2] = { { .fd = c->link.fd, .events = POLLIN },
-			               { .fd = c->wake_fd, .events = POLLIN } };
-		int r = poll(p, 2, timeout_ms);
-		if (r <= 0)
-			return r < 0 && errno != EINTR ? -1 : 0;
-		if (p[1].revents & POLLIN)
-			c->on_wake(c->ctx);
-		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			return 0;
-	}
-	return link_read(&c->link, c->in, sizeof(c->in), c->wake_fd >= 0 ? 0 : timeout_ms);
+	int r = wait_fds(c, timeout_ms);
+	if (r <= 0)
+		return r;
+	return link_read(&c->link, c->in, sizeof(c->in), hooked(c) ? 0 : timeout_ms);
+}
+
+/* The next UDP datagram into c->rx (its length), nothing in time (0), or -1. */
+static long read_datagram(struct client *c, int timeout_ms)
+{
+	int r = wait_fds(c, timeout_ms);
+	if (r <= 0)
+		return r;
+	return link_recv_datagram(&c->link, c->rx.buf, sizeof(c->rx.buf),
+	                          hooked(c) ? 0 : timeout_ms);
 }
 
 /*
@@ -119,8 +149,7 @@ static int next_frame(struct client *c, const struct timespec *start, int timeou
 		long elapsed = ms_since(start);
 		if (elapsed >= timeout_ms)
 			return 0;
-		long n = link_recv_datagram(&c->link, c->rx.buf, sizeof(c->rx.buf),
-		                            (int)(timeout_ms - elapsed));
+		long n = read_datagram(c, (int)(timeout_ms - elapsed));
 		if (n < 0) {
 			if (!c->quiet)
 				fprintf(stderr, "zvmctl: the link closed\n");

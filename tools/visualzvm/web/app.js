@@ -34,6 +34,10 @@ daemon.on("close", banner);
 daemon.on("link", (m) => {
   const was = view.link;
   view.link = m.state;
+  if (m.target) {
+    document.body.dataset.target = m.target;
+    $("#link-state").title = `calls: ${m.target}; console: ${m.console || m.target}`;
+  }
   banner();
   if (m.state === "up" && was !== "up") refreshAll();
 });

@@ -35,7 +35,7 @@ export class Daemon {
       case "hello":
         this.connected = true;
         this.emit("open", m);
-        this.emit("link", { state: m.link, target: m.target });
+        this.emit("link", { state: m.link, target: m.target, console: m.console });
         break;
       case "link": this.emit("link", m); break;
       case "console": this.emit("console", m.data); break;
