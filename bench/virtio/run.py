@@ -17,7 +17,8 @@ measurement, in ticks of its virtual counter:
   net's 10.0.2.2 is the host's loopback): natively through QEMU's
   virtio-net-device, under ZVM through ZVM's virtual switch and the board
   NIC ZVM drives (the same QEMU device); under ZVM also to ZVM's own stack
-  (10.0.2.15 port 7), VM to ZVM;
+  (10.0.2.15 port 7), VM to ZVM, and to the guest RTOS's echo (10.0.2.17,
+  a second VM on the switch, which polls its device once per ms), VM to VM;
 - tcp_tx: TCP to a sink on the host, from the connect to the sink's close.
 
 The block devices: natively /dev/vda is QEMU's virtio-blk-device on a
@@ -77,6 +78,7 @@ README_END = "<!-- virtio-bench:end -->"
 NATIVE_NET = "10.0.2.15/24,10.0.2.2"   # QEMU user net's guest address
 HOST_FROM_GUEST = "10.0.2.2"           # QEMU user net: the host's loopback
 ZVM_STACK, ZVM_ECHO_PORT = "10.0.2.15", 7
+RTOS_VM = "10.0.2.17"                  # configs/bench-virtio.dts: the RTOS's echo
 
 
 def build():
@@ -131,7 +133,8 @@ def workload(setup, peers):
     cmds += [("net.udp_rtt", f"vbench udp {HOST_FROM_GUEST} {peers.udp_port} {UDP_COUNT} {UDP_BYTES}"),
              ("net.tcp_tx", f"vbench tcp {HOST_FROM_GUEST} {peers.tcp_port} {TCP_KIB}")]
     if setup == "zvm":
-        cmds += [("net.udp_rtt_zvm", f"vbench udp {ZVM_STACK} {ZVM_ECHO_PORT} {UDP_COUNT} {UDP_BYTES}")]
+        cmds += [("net.udp_rtt_zvm", f"vbench udp {ZVM_STACK} {ZVM_ECHO_PORT} {UDP_COUNT} {UDP_BYTES}"),
+                 ("net.udp_rtt_vm", f"vbench udp {RTOS_VM} {ZVM_ECHO_PORT} {UDP_COUNT} {UDP_BYTES}")]
     return cmds
 
 
@@ -160,7 +163,7 @@ def native_args(cpu):
 
 def zvm_args(cpu):
     return ["-M", "virt,virtualization=on,gic-version=3", "-cpu", f"{cpu},cntfrq={COUNTER_HZ}",
-            "-icount", ICOUNT, "-smp", "2", "-m", "1G", "-nographic",
+            "-icount", ICOUNT, "-smp", "3", "-m", "1G", "-nographic",
             "-kernel", os.path.join(REPO, BUILD, f"system-{SYSTEM}.img")]
 
 
@@ -244,7 +247,8 @@ def summary(entry):
                                 latency(zvm, f"ram.{what}")[1]}
     out["latency"]["udp_rtt"] = {"native": latency(native, "net.udp_rtt")[0],
                                  "zvm": latency(zvm, "net.udp_rtt")[0],
-                                 "zvm_stack": latency(zvm, "net.udp_rtt_zvm")[0]}
+                                 "zvm_stack": latency(zvm, "net.udp_rtt_zvm")[0],
+                                 "zvm_vm": latency(zvm, "net.udp_rtt_vm")[0]}
     best_native, _ = throughput(native, "net.tcp_tx", max)
     worst_zvm, _ = throughput(zvm, "net.tcp_tx", min)
     row = {"native": best_native, "zvm": worst_zvm}
@@ -309,6 +313,8 @@ def markdown(report):
         lines.append(f"| {cpu} | udp_rtt to host | {fmt_lat(s['udp_rtt']['native'])} | "
                      f"{fmt_lat(s['udp_rtt']['zvm'])} | |")
         lines.append(f"| {cpu} | udp_rtt to ZVM's stack | | {fmt_lat(s['udp_rtt']['zvm_stack'])} | |")
+        lines.append(f"| {cpu} | udp_rtt VM to VM (RTOS, polls every 1 ms) | | "
+                     f"{fmt_lat(s['udp_rtt'].get('zvm_vm'))} | |")
     lines += ["", f"TCP VM to host ({TCP_KIB // 1024} MiB, connect to the sink's close), MiB/s of "
               "virtual time, worst run:", "",
               "| CPU | native | ZVM | loss |", "|---|---|---|---|"]
