@@ -108,9 +108,11 @@ GUEST_FILES_baremetal.bin := $(BUILD)/baremetal/baremetal.bin
 GUEST_FILES_rtos.bin      := $(BUILD)/rtos/rtos.bin
 GUEST_FILES_linux-Image   := $(BUILD)/linux/Image
 GUEST_FILES_linux-initrd  := $(BUILD)/linux/initramfs.cpio.gz
+# A RAM disk's first contents (configs/test-virtio.dts, test_virtio_console).
+GUEST_FILES_ramdisk-test.img := $(BUILD)/ramdisk-test.img
 # The test guest is in every package: ZVM's built-in tests boot it (zvm test).
 TEST_GUEST    = baremetal.bin
-SYSTEM_GUESTS = $(sort $(TEST_GUEST) $(foreach f,rtos.bin linux-Image linux-initrd,\
+SYSTEM_GUESTS = $(sort $(TEST_GUEST) $(foreach f,rtos.bin linux-Image linux-initrd ramdisk-test.img,\
 	$(if $(shell grep -q '"$(f)"' configs/$(SYSTEM).dts && echo y),$(f))))
 
 # Its own Makefile knows what it is built from (portable.mk, headers): ask it.
@@ -130,6 +132,12 @@ $(BOARD_DTB): | bootstrap
 	@mkdir -p $(BUILD)
 	$(QEMU) -M virt,virtualization=on,gic-version=3,dumpdtb=$@ \
 		-cpu cortex-a53 -smp $(SMP) -m $(MEM) -nographic >/dev/null
+
+# 1024 numbered 31-byte lines: a known checksum, under the 40 KiB the test writes at.
+$(BUILD)/ramdisk-test.img: Makefile
+	@mkdir -p $(BUILD)
+	@i=0; while [ $$i -lt 1024 ]; do printf 'ZVM RAM disk image, line %05d\n' $$i; \
+		i=$$((i + 1)); done >$@
 
 $(BUILD)/baremetal/baremetal.bin: FORCE | bootstrap
 	@$(MAKE) --no-print-directory -C guests/baremetal

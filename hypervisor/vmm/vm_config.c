@@ -273,6 +273,31 @@ static int image_size(struct cfg_ctx *ctx, const struct vm_config *vm, const cha
 	return cfg_fail(ctx, ZE_IMAGE, where, "%s '%s' not found", what, name);
 }
 
+/* Each RAM disk's image is in the package and no larger than the disk. */
+static int check_ram_disk_images(struct cfg_ctx *ctx, const struct vm_config *vm,
+                                 vm_image_size_fn lookup, void *lctx)
+{
+	char where[CFG_WHERE_MAX];
+	uint64_t size;
+
+	for (uint32_t i = 0; i < vm->virtio_count; i++) {
+		const struct vm_virtio *d = &vm->virtio[i];
+		if (!d->image[0])
+			continue;
+		fmt_snprintf(where, sizeof(where), "vm '%s' virtio@%x", vm->name, d->slot);
+		if (lookup(lctx, d->image, &size))
+			return cfg_fail(ctx, ZE_IMAGE, where,
+			                "RAM disk image '%s' is not in the package", d->image);
+		if (size > d->size)
+			return cfg_fail(ctx, ZE_IMAGE, where,
+			                "RAM disk image '%s' (%llu bytes) is larger than the disk "
+			                "(%llu bytes)",
+			                d->image, (unsigned long long)size,
+			                (unsigned long long)d->size);
+	}
+	return 0;
+}
+
 static int check_vm_images(struct cfg_ctx *ctx, const struct vm_config *vm, vm_image_size_fn lookup,
                            void *lctx)
 {
@@ -281,6 +306,9 @@ static int check_vm_images(struct cfg_ctx *ctx, const struct vm_config *vm, vm_i
 	int rc;
 
 	fmt_snprintf(where, sizeof(where), "vm '%s'", vm->name);
+	rc = check_ram_disk_images(ctx, vm, lookup, lctx);
+	if (rc)
+		return rc;
 	rc = image_size(ctx, vm, "image", vm->image, lookup, lctx, &image);
 	if (rc)
 		return rc;

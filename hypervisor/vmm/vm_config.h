@@ -88,6 +88,8 @@ struct vm_virtio {
 	        size;   /* blk: the partition's bytes on the board disk; the RAM disk's size */
 	bool read_only; /* blk: writes refused (VIRTIO_BLK_F_RO) */
 	uint8_t mac[VM_MAC_LEN]; /* net: the only source address it may send with */
+	/* blk "ram": a package file copied in when the RAM disk is made ("" none) */
+	char image[VM_FILE_NAME_MAX];
 };
 
 struct vm_config {

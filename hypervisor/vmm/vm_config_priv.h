@@ -27,6 +27,9 @@ int cfg_check_props(struct cfg_ctx *ctx, int node, const char *where, const char
 int cfg_read_string(struct cfg_ctx *ctx, int node, const char *where, const char *name, char *buf,
                     size_t size, bool required);
 /* An empty property: present means true. */
+/* A package entry's name (image, initrd, a RAM disk's image): a plain file name. */
+int cfg_read_file_name(struct cfg_ctx *ctx, int node, const char *where, const char *name,
+                       char *buf, bool required);
 int cfg_read_flag(struct cfg_ctx *ctx, int node, const char *where, const char *name, bool *out);
 /* Exactly one cell. */
 int cfg_read_cell(struct cfg_ctx *ctx, int node, const char *where, const char *name,

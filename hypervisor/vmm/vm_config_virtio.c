@@ -12,8 +12,9 @@
 /* QEMU virt: virtio-mmio transport i interrupts on SPI 16 + i. */
 #define VIRTIO_DEFAULT_SPI0 (GUEST_INTID_VIRTIO0 - GIC_SPI_BASE)
 
-static const char *const virtio_props[] = { "type",      "backing",   "interrupt", "size",
-	                                    "partition", "read-only", "mac",       NULL };
+static const char *const virtio_props[] = { "type", "backing",   "interrupt",
+	                                    "size", "partition", "read-only",
+	                                    "mac",  "image",     NULL };
 
 static const char *const type_names[] = {
 	[VM_VIRTIO_CONSOLE] = "console",
@@ -154,7 +155,8 @@ static int read_ram_disk(struct cfg_ctx *ctx, int node, const char *where, struc
 		                "size 0x%llx: a RAM disk is whole 4 KiB pages, at most %llu MiB",
 		                (unsigned long long)d->size,
 		                (unsigned long long)(VM_RAMDISK_MAX >> 20));
-	return 0;
+	/* Its first contents; the validator checks the file fits (check_vm_images). */
+	return cfg_read_file_name(ctx, node, where, "image", d->image, false);
 }
 
 static int read_partition(struct cfg_ctx *ctx, int node, const char *where, struct vm_virtio *d)
@@ -187,6 +189,11 @@ static int read_partition(struct cfg_ctx *ctx, int node, const char *where, stru
 
 static int read_storage(struct cfg_ctx *ctx, int node, const char *where, struct vm_virtio *d)
 {
+	if (has_prop(ctx, node, "image") &&
+	    (d->type != VM_VIRTIO_BLK || d->backing != VM_BACKING_RAM))
+		return cfg_fail(
+		        ctx, ZE_MALFORMED, where,
+		        "an image is a RAM disk's first contents (type \"blk\", backing \"ram\")");
 	if (d->type != VM_VIRTIO_BLK) {
 		if (has_prop(ctx, node, "size") || has_prop(ctx, node, "partition") ||
 		    has_prop(ctx, node, "read-only"))

@@ -95,8 +95,8 @@ static int read_choice(struct cfg_ctx *ctx, int node, const char *where, const c
 }
 
 /* Image and initrd are package entries: plain file names. */
-static int read_file_name(struct cfg_ctx *ctx, int node, const char *where, const char *name,
-                          char *buf, bool required)
+int cfg_read_file_name(struct cfg_ctx *ctx, int node, const char *where, const char *name,
+                       char *buf, bool required)
 {
 	int rc = cfg_read_string(ctx, node, where, name, buf, VM_FILE_NAME_MAX, required);
 
@@ -354,9 +354,9 @@ int cfg_parse_vm(struct cfg_ctx *ctx, int node, struct vm_config *vm)
 	if (rc == 0)
 		rc = read_memory(ctx, node, where, vm);
 	if (rc == 0)
-		rc = read_file_name(ctx, node, where, "image", vm->image, true);
+		rc = cfg_read_file_name(ctx, node, where, "image", vm->image, true);
 	if (rc == 0)
-		rc = read_file_name(ctx, node, where, "initrd", vm->initrd, false);
+		rc = cfg_read_file_name(ctx, node, where, "initrd", vm->initrd, false);
 	if (rc == 0)
 		rc = cfg_read_string(ctx, node, where, "bootargs", vm->bootargs,
 		                     sizeof(vm->bootargs), false);

@@ -25,6 +25,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "vmm/vm.h"
+#include "vmm/vm_boot.h"
 
 /* Above the shell (20), below the health monitor (10): I/O is a backend. */
 #define DISK_THREAD_PRIORITY 15
@@ -75,6 +76,27 @@ static int partition_flush(void *ctx)
 	return board_blk_flush();
 }
 
+/*
+ * A new RAM disk starts with its package image, if it names one (the
+ * validator checked that it is there and fits); the rest stays zero.  Only
+ * when it is made: a restart keeps what the guest wrote, a VM deleted and
+ * created again starts from the image.
+ */
+static void ram_disk_fill(struct vm_virtio_dev *d)
+{
+	const void *data;
+	size_t size;
+
+	if (!d->cfg->image[0])
+		return;
+	if (vm_boot_image(d->cfg->image, &data, &size) || size > d->cfg->size) {
+		log_msg(LOG_ERROR, "vm '%s' virtio@%x: RAM disk image '%s' missing or too large",
+		        d->vm->cfg.name, d->cfg->slot, d->cfg->image);
+		return;
+	}
+	memcpy((void *)(uintptr_t)d->ram_disk_pa, data, size);
+}
+
 static int ram_disk_backing(struct vm_virtio_dev *d, struct blk_backing *b)
 {
 	const struct vm_virtio *c = d->cfg;
@@ -87,6 +109,7 @@ static int ram_disk_backing(struct vm_virtio_dev *d, struct blk_backing *b)
 			return -ZE_NOMEM;
 		}
 		memset((void *)(uintptr_t)d->ram_disk_pa, 0, c->size);
+		ram_disk_fill(d);
 	}
 	*b = (struct blk_backing){ .sectors = c->size / VIRTIO_BLK_SECTOR_SIZE,
 		                   .read_only = c->read_only,

@@ -4,8 +4,11 @@ virtio-mmio device in the devicetree ZVM generated, and its shell runs on
 hvc0, through the same console ring and `zvm console` as the UART.  The
 same boots carry the system's disks (virtio_blk): /dev/vda a RAM disk that
 reads back what was written, /dev/vdb a read-only partition of the board's
-disk that refuses writes (test_virtio_blk.py has the persistence).  Both CPU
+disk that refuses writes (test_virtio_blk.py has the persistence); the RAM
+disk starts with an image from the system package.  Both CPU
 models."""
+import hashlib
+import os
 import re
 
 import pytest
@@ -13,6 +16,7 @@ import pytest
 from test_linux_guest import booted, linux_shell
 from test_linux_native import kernel_release  # noqa: F401 (fixture)
 from test_virtio_blk import disk_counters, md5_of, write_random
+from zvm import BUILD, REPO
 
 # configs/test-virtio.dts: virtio@0, QEMU virt's slot 0 interrupt (SPI 16).
 VIRTIO_INTID = 48
@@ -77,6 +81,23 @@ def test_zvm_info_lists_the_device_and_its_counters(zvm):
     assert in_bytes >= len("echo i=$((2+2))\r")
     assert out_bytes > in_bytes
     assert requests > 0 and notifications > 0 and interrupts > 0
+
+
+RAM_DISK_IMAGE = os.path.join(REPO, BUILD, "ramdisk-test.img")
+
+
+def test_ram_disk_starts_with_its_package_image(zvm):
+    """configs/test-virtio.dts: vda's image (make's build/ramdisk-test.img)
+    was packed by zvmpack and copied in by ZVM; the rest of the disk is zero."""
+    with open(RAM_DISK_IMAGE, "rb") as f:
+        image = f.read()
+    assert 0 < len(image) < 10 * 4096  # below what the next test writes
+    with linux_shell(zvm) as sh:
+        got = sh.run(f"head -c {len(image)} /dev/vda | md5sum", r"([0-9a-f]{32})  -")
+        assert got == hashlib.md5(image).hexdigest()
+        after = sh.run("dd if=/dev/vda bs=4096 skip=64 count=16 2>/dev/null | md5sum",
+                       r"([0-9a-f]{32})  -")
+        assert after == hashlib.md5(bytes(16 * 4096)).hexdigest()
 
 
 def test_ram_disk_reads_back_and_read_only_disk_refuses(zvm):

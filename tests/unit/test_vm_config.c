@@ -342,6 +342,9 @@ static const struct bad_case bad_cases[] = {
 	{ "blk_ram_partition", -ZE_MALFORMED,
 	  VMS "linux' virtio@1: a RAM disk has a size, not a partition (that is backing "
 	      "\"disk\")" },
+	{ "blk_image_disk", -ZE_MALFORMED,
+	  VMS "linux' virtio@1: an image is a RAM disk's first contents (type \"blk\", backing "
+	      "\"ram\")" },
 	{ "blk_no_partition", -ZE_MISSING,
 	  VMS "linux' virtio@1: missing required property 'partition' (<offset size> in bytes "
 	      "of the board's disk)" },
@@ -557,6 +560,31 @@ static void test_image_missing(void **state)
 	assert_string_equal(msg.text, VMS "linux': image 'linux-Image' not found");
 }
 
+/* A RAM disk's image must be in the package and no larger than the disk. */
+static void test_ram_disk_image(void **state)
+{
+	struct file_size files[] = {
+		{ "rtos.bin", MIB },
+		{ "linux-Image", MIB },
+		{ "linux-initrd", MIB },
+		{ "disk.img", MIB },
+		{ NULL, 0 },
+	};
+
+	(void)state;
+	assert_int_equal(parse("vmconfig/good_blk_ram_image", &qemu_board), 0);
+	assert_string_equal(cfg.vms[1].virtio[0].image, "disk.img");
+	assert_int_equal(vm_config_check_images(&cfg, table_lookup, files, &msg), 0);
+	files[3].size = MIB + 1;
+	assert_int_equal(vm_config_check_images(&cfg, table_lookup, files, &msg), -ZE_IMAGE);
+	assert_string_equal(msg.text, VMS "linux' virtio@2: RAM disk image 'disk.img' (1048577 "
+	                                  "bytes) is larger than the disk (1048576 bytes)");
+	files[3].name = "other.img";
+	assert_int_equal(vm_config_check_images(&cfg, table_lookup, files, &msg), -ZE_IMAGE);
+	assert_string_equal(msg.text,
+	                    VMS "linux' virtio@2: RAM disk image 'disk.img' is not in the package");
+}
+
 /* Names are typed next to VM ids: nothing that is a number or splits. */
 static void test_vm_name_rule(void **state)
 {
@@ -597,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_image_sizes),
 		cmocka_unit_test(test_image_missing),
+		cmocka_unit_test(test_ram_disk_image),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_vm_name_rule),
 	};

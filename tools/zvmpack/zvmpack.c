@@ -213,6 +213,10 @@ static int load_images(void)
 			return 1;
 		if (cfg.vms[i].initrd[0] && add_file(cfg.vms[i].initrd, PACKAGE_KIND_INITRD, owner))
 			return 1;
+		for (uint32_t j = 0; j < cfg.vms[i].virtio_count; j++)
+			if (cfg.vms[i].virtio[j].image[0] &&
+			    add_file(cfg.vms[i].virtio[j].image, PACKAGE_KIND_IMAGE, owner))
+				return 1;
 	}
 	if (opt.test_guest && add_file(opt.test_guest, PACKAGE_KIND_IMAGE, "the built-in tests"))
 		return 1;
