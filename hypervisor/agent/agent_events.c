@@ -2,7 +2,8 @@
  * Event notifications (docs/protocol.md, "Events and metrics"): one
  * subscriber, the transport of the last events.subscribe, gets event.vm on
  * every VM state change the agent sees and, if asked, event.metrics every
- * metrics_ms, and event.test_run / event.test as a test run progresses.
+ * metrics_ms, event.test_run / event.test as a test run progresses, and
+ * event.log for each new log line of level info and above.
  * The agent looks at the VMs' snapshots every
  * AGENT_EVENT_POLL_MS while someone subscribes, so a change undone within
  * one look goes unseen; nothing is polled without a subscriber.
@@ -27,6 +28,7 @@ static struct seen_vm seen[VM_MAX];
 static struct vm_snapshot snap;
 static char body[RPC_REPLY_MAX];
 static struct agent_test_cursor tests;
+static uint64_t log_seq;
 static char test_params[RPC_REPLY_MAX / 2];
 
 static void notify(struct rpc_server *s, struct json_writer *w)
@@ -114,12 +116,26 @@ static void look_at_tests(struct rpc_server *s)
 	}
 }
 
+/* New log lines of level info and above, a few per look. */
+static void look_at_log(struct rpc_server *s)
+{
+	for (unsigned n = 0; n < AGENT_LOG_EVENTS_PER_LOOK; n++) {
+		struct json_writer w;
+		json_writer_init(&w, body, sizeof(body));
+		rpc_notification_begin(&w, "event.log");
+		if (!agent_log_event(&log_seq, &w))
+			return;
+		notify(s, &w);
+	}
+}
+
 void agent_events_poll(struct rpc_server *s)
 {
 	if (!subscriber)
 		return;
 	look_at_vms(s, true);
 	look_at_tests(s);
+	look_at_log(s);
 	if (metrics_ticks && time_now() >= next_metrics) {
 		next_metrics = time_now() + metrics_ticks;
 		metrics_event(s);
@@ -147,6 +163,7 @@ int agent_events_subscribe(struct rpc_call *call)
 	next_metrics = time_now() + metrics_ticks;
 	look_at_vms(0, false); /* changes from now on */
 	agent_test_cursor_now(&tests);
+	log_seq = agent_log_next();
 	json_object_begin(call->out);
 	json_member_bool(call->out, "subscribed", true);
 	json_member_u64(call->out, "metrics_ms", ms);

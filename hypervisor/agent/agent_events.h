@@ -14,6 +14,9 @@
 #define AGENT_METRICS_MAX_MS       60000
 /* Test events sent per look at most (the rest follow 100 ms later). */
 #define AGENT_TEST_EVENTS_PER_LOOK 8
+/* Log lines sent per look at most: a burst follows at this pace, and what
+ * the log ring overwrote meanwhile is skipped. */
+#define AGENT_LOG_EVENTS_PER_LOOK  16
 
 /* The agent thread: sends what changed since the last call. */
 void agent_events_poll(struct rpc_server *s);

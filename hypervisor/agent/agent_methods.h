@@ -59,6 +59,11 @@ int agent_test_run(struct rpc_call *call);
 int agent_test_status(struct rpc_call *call);
 int agent_test_results(struct rpc_call *call);
 
+/* Log lines as events: the next record's number now, and the record at
+ * or after *seq of level info and above (false: none yet), moving *seq. */
+uint64_t agent_log_next(void);
+bool agent_log_event(uint64_t *seq, struct json_writer *w);
+
 /*
  * Test progress as events (docs/protocol.md): where a subscriber is in the
  * last run.  agent_test_event() gives the next event not sent yet, as its

@@ -58,6 +58,26 @@ int agent_log(struct rpc_call *call)
 	return 0;
 }
 
+uint64_t agent_log_next(void)
+{
+	struct logring_stats st;
+
+	log_stats(&st);
+	return st.next_seq;
+}
+
+bool agent_log_event(uint64_t *seq, struct json_writer *w)
+{
+	struct log_record rec;
+	char text[LOGRING_MAX_TEXT];
+
+	if (!log_read(seq, &rec, text, sizeof(text), LOG_INFO))
+		return false;
+	write_record(w, &rec);
+	*seq = rec.seq + 1;
+	return true;
+}
+
 static struct vm_snapshot snap;
 
 static void write_vm_metrics(struct json_writer *w, const struct vm_snapshot *vm)

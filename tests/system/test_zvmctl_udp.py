@@ -149,6 +149,28 @@ def test_a_test_run_is_followed_live_through_events(zvm):
     assert end["params"]["number"] == begin["params"]["number"]
 
 
+def test_log_lines_are_events(zvm):
+    """A VM stopped from the shell: its log line reaches the subscriber."""
+    cmd = [ZVMCTL, "--target", f"udp://127.0.0.1:{zvm.agent}", "--key-file", KEY_FILE,
+           "--timeout", str(CALL_TIMEOUT_MS), "events", "--metrics-ms", "250",
+           "--wait-ms", "60000"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + EVENT_TIMEOUT
+        while next_event(proc, deadline)["method"] != "event.metrics":
+            pass
+        zvm.run("zvm stop bm2")
+        while True:
+            e = next_event(proc, deadline)
+            if e["method"] == "event.log" and "'bm2' stopped" in e["params"]["text"]:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+        zvm.run("zvm start bm2")
+    assert e["params"]["level"] == "info" and e["params"]["seq"] > 0
+
+
 def test_a_request_under_another_key_is_refused_and_counted(zvm, tmp_path):
     wrong = tmp_path / "wrong.key"
     wrong.write_text("key = " + "cd" * 32 + "\n")
