@@ -49,7 +49,7 @@ ZVM_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,hypervisor/arc
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--defsym=ZVM_LOAD_ADDR=$(ZVM_LOAD_ADDR)
 
 .PHONY: all zvm zvmctl visualzvm visualzvm-build boards rtos system run run-smoke format format-check fuzz fuzz-smoke test unit-test unit-build portable-build \
-	system-test bench bench-rt bench-time bench-virtio bootstrap clean FORCE
+	system-test bench bench-rt bench-time bench-virtio bench-zshm bootstrap clean FORCE
 
 # Rewritten only when the version changes, so that only its users rebuild.
 VERSION_H := $(BUILD)/version.h
@@ -323,6 +323,11 @@ bench-time: rtos
 # VirtIO: the Linux guest natively vs under ZVM (bench/virtio/run.py).
 bench-virtio:
 	$(PYTHON) bench/virtio/run.py --out bench/results
+
+# Zshm: RTOS -> RTOS latency, round trip, throughput, barrier precision
+# (docs/zshm.md).
+bench-zshm: rtos
+	$(PYTHON) bench/zshm.py --out bench/results
 
 clean:
 	rm -rf $(BUILD)

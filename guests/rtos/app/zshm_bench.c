@@ -93,8 +93,10 @@ static int recv_msg(struct zshm_role *r, enum mode mode, struct bench_msg *m, ui
 	if (mode == MODE_DOORBELL)
 		return zchan_recv(&r->ch, r->peer, m, sizeof(*m), TIMEOUT_FOREVER, stamp);
 	while ((n = zchan_recv(&r->ch, r->peer, m, sizeof(*m), TIMEOUT_NO_WAIT, stamp)) ==
-	       -ZE_AGAIN)
+	       -ZE_AGAIN) {
 		r->ch.polls++;
+		cpu_relax();
+	}
 	return n;
 }
 

@@ -23,6 +23,15 @@ static inline void isb(void)
 	__asm__ volatile("isb" : : : "memory");
 }
 
+/* A spin-wait hint (YIELD): another hardware thread may go first.  QEMU
+ * without MTTCG (e.g. under -icount) ends the vCPU's turn on it, so a
+ * spinning vCPU lets the one it waits for run at once instead of after
+ * its time slice. */
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("yield" : : : "memory");
+}
+
 static inline void dsb_sy(void)
 {
 	__asm__ volatile("dsb sy" : : : "memory");

@@ -172,8 +172,10 @@ static int wait_on(struct zchan *ch, struct semaphore *bell, uint64_t timeout)
 	ch->polls++;
 	if (ch->poll_ticks)
 		thread_sleep(ch->poll_ticks < timeout ? ch->poll_ticks : timeout);
-	else
+	else {
+		cpu_relax();
 		thread_yield();
+	}
 	return 0;
 }
 
