@@ -111,12 +111,15 @@ static bool bring_up(bool event_idx)
 	live = false;
 	if (event_idx)
 		wanted |= 1ull << VIRTIO_F_EVENT_IDX;
+	/* The reset first: the device lets go of the old queue before it is
+	 * cleared. */
+	bool reset = window && vdrv_queue_bytes(QSIZE) <= sizeof(queue_mem) &&
+	             vdrv_probe(&drv, &io, VIRTIO_ID_BLOCK) == 0;
 	memset(queue_mem, 0, sizeof(queue_mem));
 	memset(requests, 0, sizeof(requests));
 	memset(slot_of_head, 0xff, sizeof(slot_of_head)); /* -1: nothing */
 	irqs = used = bad = errors = in_flight = 0;
-	if (!window || vdrv_queue_bytes(QSIZE) > sizeof(queue_mem) ||
-	    vdrv_probe(&drv, &io, VIRTIO_ID_BLOCK) || vdrv_negotiate(&drv, wanted) ||
+	if (!reset || vdrv_negotiate(&drv, wanted) ||
 	    vdrv_has_feature(&drv, VIRTIO_F_EVENT_IDX) != event_idx ||
 	    vdrv_queue_setup(&drv, &queue, 0, queue_mem, QSIZE)) {
 		puts("virtio: the block device did not come up\n");
