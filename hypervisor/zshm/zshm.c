@@ -5,6 +5,7 @@
 #include "zshm/zshm.h"
 #include "zshm/zshm_priv.h"
 
+#include "arch/arm64/cache.h"
 #include "kernel/log.h"
 #include "kernel/mem.h"
 #include "lib/string.h"
@@ -40,8 +41,11 @@ static void setup_one(struct zshm_channel *ch, const struct system_config *cfg, 
 		        size >> 10);
 		return;
 	}
-	/* Zeroed once: the region outlives its members' restarts. */
+	/* Zeroed once: the region outlives its members' restarts.  Members
+	 * with their caches off (the RTOS, Linux's /dev/mem) go to memory:
+	 * no dirty line of ours may be written back over them later. */
 	memset((void *)(uintptr_t)ch->host_pa, 0, size);
+	dcache_clean_inval_range(ch->host_pa, size);
 	ch->placed = true;
 	log_msg(LOG_INFO, "zshm: channel '%s': %u members, %lu KiB sections at guest 0x%lx",
 	        ch->cfg.name, ch->cfg.member_count, ch->cfg.section_size >> 10, ch->cfg.guest_base);
@@ -77,6 +81,14 @@ static int map_sections(struct vm *vm, const struct zshm_channel *ch, uint32_t s
 	return 0;
 }
 
+static void clear_clock(const struct zshm_channel *ch, uint32_t m)
+{
+	struct zshm_header *h = zshm_header_of((void *)(uintptr_t)ch->host_pa, &ch->geo, m);
+
+	__atomic_store_n(&h->clock_ns, 0, __ATOMIC_RELEASE);
+	dcache_clean_inval_range((uintptr_t)&h->clock_ns, sizeof(h->clock_ns));
+}
+
 int zshm_map_vm(struct vm *vm, struct zerr_msg *msg)
 {
 	for (uint32_t i = 0; i < zshm_count; i++) {
@@ -89,10 +101,7 @@ int zshm_map_vm(struct vm *vm, struct zerr_msg *msg)
 			return zerr_set(msg, ZE_NOMEM, "cannot map Zshm channel '%s' into %s",
 			                ch->cfg.name, vm->cfg.name);
 		/* Its clock record was on an earlier CNTVOFF: gone with it. */
-		__atomic_store_n(
-		        &zshm_header_of((void *)(uintptr_t)ch->host_pa, &ch->geo, (uint32_t)m)
-		                 ->clock_ns,
-		        0, __ATOMIC_RELEASE);
+		clear_clock(ch, (uint32_t)m);
 		__atomic_store_n(&ch->vm[m], vm, __ATOMIC_RELEASE);
 	}
 	return 0;
@@ -155,11 +164,19 @@ bool zshm_channel_view(uint32_t i, struct zshm_channel_view *out)
 	return true;
 }
 
+/* What members with their caches off wrote is in memory, not in our
+ * lines: drop ours (never dirty: ZVM writes the region only as above). */
+static void fresh_from_memory(const struct zshm_channel *ch)
+{
+	dcache_clean_inval_range(ch->host_pa, zshm_region_size(&ch->geo));
+}
+
 const void *zshm_channel_region(uint32_t i)
 {
-	return i < zshm_count && zshm_channels[i].placed ?
-	               (const void *)(uintptr_t)zshm_channels[i].host_pa :
-	               NULL;
+	if (i >= zshm_count || !zshm_channels[i].placed)
+		return NULL;
+	fresh_from_memory(&zshm_channels[i]);
+	return (const void *)(uintptr_t)zshm_channels[i].host_pa;
 }
 
 bool zshm_vm_clock(const char *vm_name, uint64_t *vcount, uint64_t *ns)
@@ -167,6 +184,8 @@ bool zshm_vm_clock(const char *vm_name, uint64_t *vcount, uint64_t *ns)
 	for (uint32_t i = 0; i < zshm_count; i++) {
 		const struct zshm_channel *ch = &zshm_channels[i];
 
+		if (ch->placed)
+			fresh_from_memory(ch);
 		for (uint32_t m = 0; ch->placed && m < ch->cfg.member_count; m++)
 			if (!strcmp(ch->members[m], vm_name) &&
 			    zshm_clock_read((const void *)(uintptr_t)ch->host_pa, &ch->geo, m,

@@ -64,7 +64,8 @@ bool zshm_channel_view(uint32_t i, struct zshm_channel_view *out);
  * the first channel that has one: its virtual counter and UTC ns there.
  */
 bool zshm_vm_clock(const char *vm_name, uint64_t *vcount, uint64_t *ns);
-/* The channel's region as ZVM sees it (read-only use), or NULL. */
+/* The channel's region as ZVM sees it (read-only use), or NULL; its
+ * cache lines are invalidated first, so the view is fresh from memory. */
 const void *zshm_channel_region(uint32_t i);
 /*
  * The built-in tests' channel (zshm_test_channel.c): two members, by name,

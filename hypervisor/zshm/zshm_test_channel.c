@@ -10,6 +10,7 @@
 #include "zshm/zshm.h"
 #include "zshm/zshm_priv.h"
 
+#include "arch/arm64/cache.h"
 #include "kernel/log.h"
 #include "kernel/mem.h"
 #include "lib/format.h"
@@ -72,6 +73,7 @@ int zshm_test_channel_open(const char *const members[2], uint64_t section_size, 
 	if (!ch->host_pa)
 		return zerr_set(msg, ZE_NOMEM, "no %lu KiB for a test channel", size >> 10);
 	memset((void *)(uintptr_t)ch->host_pa, 0, size);
+	dcache_clean_inval_range(ch->host_pa, size); /* as zshm.c: members go to memory */
 	ch->placed = true;
 	/* The doorbell path reads zshm_count without a lock: the channel is
 	 * whole before it can be named. */
