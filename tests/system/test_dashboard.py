@@ -243,6 +243,26 @@ def test_a_test_group_from_its_button(page):
     shot(page, "tests")
 
 
+def test_a_run_started_elsewhere_shows_by_its_events(page):
+    """A run typed at the shell (in the page's console) reaches the test
+    page through event.test_run and event.test, not the page's own polling."""
+    tab(page, "console")
+    page.find_element(By.CSS_SELECTOR, "#terminal .xterm-helper-textarea").send_keys(
+        "zvm test run alloc.page_orders", Keys.ENTER)
+    tab(page, "tests")
+    try:
+        wait(page, lambda d: re.search(r"\(alloc\.page_orders\): finished, 1 passed",
+                                       text(d, "#test-status") or ""), "the run's end event",
+             timeout=40)
+    except TimeoutException:
+        raise AssertionError(text(page, "#test-status") + "\n"
+                             + page.execute_script("return vzConsoleText()")[-3000:])
+    wait(page, lambda d: [r.get_attribute("data-test") for r in
+                          d.find_elements(By.CSS_SELECTOR, "#test-results tbody tr")]
+         == ["alloc.page_orders"], "its one result")
+    shot(page, "tests-event")
+
+
 def test_the_daemon_dies_and_comes_back(page, daemon, zvm):
     tab(page, "overview")
     banner = page.find_element(By.ID, "banner")

@@ -286,9 +286,21 @@ function metrics(m) {
   }
 }
 
+// A run's progress as ZVM reports it, whoever started it (the page, zvmctl, the shell).
+function testRunEvent(run) {
+  if (testRunning) return; // the page's own run is followed by its loop
+  if (view.testRun !== run.number) $("#test-results tbody").replaceChildren();
+  view.testRun = run.number;
+  const status = $("#test-status");
+  status.textContent = `Run ${run.number} (${run.selector}): ${run.state}, ${run.passed} passed, ` +
+    `${run.failed} failed, ${run.skipped} skipped`;
+}
+
 daemon.on("event", (ev) => {
   if (ev.method === "event.metrics") metrics(ev.params);
   else if (ev.method === "event.vm") refreshList();
+  else if (ev.method === "event.test" && ev.params.result) addResult(ev.params.result);
+  else if (ev.method === "event.test_run") testRunEvent(ev.params);
 });
 
 // --- the console ----------------------------------------------------------
@@ -321,18 +333,24 @@ async function loadTestGroups() {
 }
 
 function renderResults(res) {
+  $("#test-results tbody").replaceChildren();
+  for (const r of res.results) addResult(r);
+}
+
+// One result row (from zvm.test.results, or an event.test as it comes).
+function addResult(r) {
   const body = $("#test-results tbody");
-  body.replaceChildren();
-  for (const r of res.results) {
-    const tr = document.createElement("tr");
-    tr.dataset.test = r.name;
-    tr.dataset.verdict = r.verdict;
-    for (const v of [r.name, r.verdict, r.round, r.time_us, r.reason ?? ""]) {
-      const td = document.createElement("td"); td.textContent = v; tr.append(td);
-    }
-    tr.children[1].className = `verdict-${String(r.verdict).toLowerCase()}`;
-    body.append(tr);
+  const key = `${r.name}#${r.round}`;
+  if ([...body.children].some((tr) => tr.dataset.key === key)) return;
+  const tr = document.createElement("tr");
+  tr.dataset.key = key;
+  tr.dataset.test = r.name;
+  tr.dataset.verdict = r.verdict;
+  for (const v of [r.name, r.verdict, r.round, r.time_us, r.reason ?? ""]) {
+    const td = document.createElement("td"); td.textContent = v; tr.append(td);
   }
+  tr.children[1].className = `verdict-${String(r.verdict).toLowerCase()}`;
+  body.append(tr);
 }
 
 let testRunning = false;
