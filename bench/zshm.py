@@ -6,7 +6,8 @@ on core 2) share channel "bench"; their roles (guests/rtos/app/
 zshm_bench.c) run at boot and print JSON lines. QEMU -icount shift=0,
 align=off,sleep=off with cntfrq=1 GHz (1 tick = 1 ns of virtual time,
 about one instruction), cortex-a53 and cortex-a76 side by side, each
-RUNS times (the figures must repeat). Every sample is CNTPCT_EL0, the
+RUNS times (whether the runs repeat is recorded; single
+outliers differ between runs). Every sample is CNTPCT_EL0, the
 counter both VMs read alike.
 
 - one-way latency, stamp at the send -> pong's doorbell handler
