@@ -228,20 +228,29 @@ def decode_event(hex_frame, key):
     return json.loads(body)
 
 
+def next_vm_event(zvm, key):
+    """The next event.vm frame on the line; the log's event.log lines about
+    the same change may come before it."""
+    while True:
+        event = decode_event(zvm.expect("\x1e([0-9a-f]+)\n").group(1), key)
+        if event["method"] == "event.vm":
+            return event
+        assert event["method"] == "event.log", event
+
+
 def test_vm_state_changes_are_events(zvm):
     assert result(zvm, "call", "events.subscribe", "{}")["subscribed"]
     key = read_key()
     zvm.connect()
     try:
         zvm.send("zvm stop bm2\r")
-        event = decode_event(zvm.expect("\x1e([0-9a-f]+)\n").group(1), key)
-        assert event["method"] == "event.vm"
+        event = next_vm_event(zvm, key)
         assert event["params"]["name"] == "bm2"
         assert (event["params"]["previous"], event["params"]["state"]) == ("running", "stopped")
         # The shell's prompt may come before or after the event's frame:
         # the next command is typed without waiting for it.
         zvm.send("zvm start bm2\r")
-        event = decode_event(zvm.expect("\x1e([0-9a-f]+)\n").group(1), key)
+        event = next_vm_event(zvm, key)
         assert (event["params"]["previous"], event["params"]["state"]) == ("stopped", "running")
         assert re.search(r"bm2\s+\S+\s+running", zvm.run("zvm list"))
     finally:
