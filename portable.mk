@@ -52,7 +52,8 @@ PORTABLE_CMD := hypervisor/kernel/cmd.c hypervisor/kernel/cmd_words.c \
 	hypervisor/kernel/cmd_complete.c hypervisor/kernel/cmd_help.c $(PORTABLE_FORMAT)
 PORTABLE_LINEEDIT := hypervisor/kernel/lineedit.c hypervisor/kernel/lineedit_history.c \
 	hypervisor/kernel/lineedit_complete.c $(PORTABLE_FORMAT)
-PORTABLE_STAGE2 := hypervisor/arch/arm64/stage2.c hypervisor/arch/arm64/stage2_unmap.c
+PORTABLE_STAGE2 := hypervisor/arch/arm64/stage2.c hypervisor/arch/arm64/stage2_unmap.c \
+	hypervisor/arch/arm64/stage2_revoke.c
 PORTABLE_ESR := hypervisor/arch/arm64/esr.c $(PORTABLE_FORMAT)
 # Emulated MMIO: the abort decoder and region table; exception entry to EL1.
 PORTABLE_MMIO := hypervisor/vmm/mmio.c hypervisor/vmm/guest_fault.c $(PORTABLE_FORMAT)

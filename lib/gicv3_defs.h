@@ -125,7 +125,9 @@
 #define ICC_SRE_ENABLE           (1 << 3)  /* EL2's: lets EL1 use them too */
 #define ICC_PMR_ALLOW_ALL        0xff      /* 12.2.19 */
 #define ICC_CTLR_EOIMODE         (1u << 1) /* 12.2.6: EOI drops priority only */
-#define ICC_IGRPEN_ENABLE        1u        /* 12.2.14 */
+#define ICC_CTLR_PRIBITS_SHIFT   8         /* 12.2.6: priority bits - 1 */
+#define ICC_CTLR_PRIBITS_MASK    7u
+#define ICC_IGRPEN_ENABLE        1u /* 12.2.14 */
 /* ICC_SGI1R_EL1 (12.2.23). */
 #define ICC_SGI1R_TARGETS_MASK   0xffffull
 #define ICC_SGI1R_AFF1_SHIFT     16

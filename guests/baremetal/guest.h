@@ -37,6 +37,10 @@ void probe_unemulatable(void);
  * and without the EL2 filter bit. */
 void pmu_probe(void);
 
+/* Keys C M p W T (holdoff.c): a guest that keeps its core from ZVM every
+ * way its CPU interface allows; false for any other key. */
+bool holdoff_key(int c);
+
 /* Registers another VM could have left behind (regs.c). */
 void regs_snapshot_at_boot(void);
 void regs_report_boot(void);

@@ -5,7 +5,7 @@
  *   w  write outside its memory     u  undefined instruction
  *   h  hang with interrupts masked  s  interrupt storm
  *   o  PSCI SYSTEM_OFF              r  PSCI SYSTEM_RESET
- *   p  running priority 0 on its CPU interface (direct delivery: unstoppable)
+ *   C M p W T  keep its core from ZVM (holdoff.c: direct delivery)
  * and on 'b' probes emulated registers with widths they do not support:
  * each access must come back as a synchronous external abort (the guest
  * survives and says what it saw).  R, F and L read and fetch outside its
@@ -51,7 +51,6 @@
 #define TICK_HZ         100
 #define CNT_CTL_ENABLE  1u
 #define INSN_SIZE       4
-#define ICC_AP1R0_EL1   "S3_0_C12_C9_0" /* op0 3, op1 0, CRn 12, CRm 9, op2 0 */
 #define CNT_CTL_ISTATUS (1u << 2)
 #define SELF_SGI        5
 #define CHECK_WAIT_HZ   10   /* a check gives up after 1/10 s of virtual time */
@@ -421,17 +420,7 @@ static void crash(int c)
 	case 'G': perf_report_gicd_read(); break;
 	case 'I': perf_report_self_sgi(SELF_SGI, &sgi_taken_at, &sgis); break;
 	case 'P': pmu_probe(); break;
-	case 'p':
-		/* With direct delivery the CPU interface is the core's own: an
-		 * active priority of 0 (ICC_AP1R0_EL1 bit 0) makes the running
-		 * priority the highest there is, so no interrupt preempts, ZVM's
-		 * Group 0 ones neither (issue 12 asks ZVM to keep control even
-		 * then; until it does, a stop must say it failed). */
-		puts("holding off every interrupt: running priority 0\n");
-		__asm__ volatile("msr " ICC_AP1R0_EL1 ", %0; msr daifset, #0xf; isb" : : "r"(1ull));
-		for (;;)
-			;
-	default: break; /* not a crash key */
+	default: holdoff_key(c); break; /* or not a crash key */
 	}
 }
 

@@ -211,6 +211,7 @@ int agent_zvm_info(struct rpc_call *call)
 	json_member_u64(w, "crashes", snap.crashes);
 	json_member_u64(w, "guest_faults", snap.guest_faults);
 	json_member_u64(w, "aborts_injected", snap.aborts_injected);
+	json_member_u64(w, "revocations", snap.revocations);
 	write_vgic(w, &snap);
 	write_devices(w, &snap);
 	write_vcpus(w, &snap);

@@ -73,13 +73,31 @@ void vgic_direct_enter(struct vcpu *v)
 	isb();
 }
 
+/*
+ * Interrupts the guest acknowledged but never ended, and active priorities
+ * it wrote itself, must not keep ZVM's running priority up: every Group 1
+ * active priority register the core has is cleared (ICC_AP1R1_EL1 with 6
+ * priority bits or more, ICC_AP1R2/3_EL1 with 7, IHI 0069 12.2.2).
+ */
+static void clear_group1_active_priorities(void)
+{
+	uint64_t bits =
+	        (read_sysreg(icc_ctlr_el1) >> ICC_CTLR_PRIBITS_SHIFT & ICC_CTLR_PRIBITS_MASK) + 1;
+
+	write_sysreg(icc_ap1r0_el1, 0);
+	if (bits >= 6)
+		write_sysreg_s("S3_0_C12_C9_1", 0); /* ICC_AP1R1_EL1 */
+	if (bits >= 7) {
+		write_sysreg_s("S3_0_C12_C9_2", 0); /* ICC_AP1R2_EL1 */
+		write_sysreg_s("S3_0_C12_C9_3", 0); /* ICC_AP1R3_EL1 */
+	}
+}
+
 void vgic_direct_leave(struct vcpu *v)
 {
 	(void)v;
 	quiesce_guest_intids();
-	/* Interrupts the guest acknowledged but never ended must not keep
-	 * ZVM's running priority up. */
-	write_sysreg(icc_ap1r0_el1, 0);
+	clear_group1_active_priorities();
 	write_sysreg(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	this_cpu()->eoi_split = true;
 	write_sysreg(icc_pmr_el1, ICC_PMR_ALLOW_ALL);
@@ -87,6 +105,12 @@ void vgic_direct_leave(struct vcpu *v)
 	write_sysreg(icc_igrpen1_el1, 1);
 	own_interrupts_as_fiq(false);
 	isb();
+}
+
+/* The physical priority of a guest interrupt the guest gave priority p. */
+static uint8_t physical_priority(uint8_t p)
+{
+	return (uint8_t)(IRQ_PRIO_DIRECT_GUEST_FLOOR | p >> 1);
 }
 
 void vgic_direct_sync(struct vcpu *v)
@@ -101,7 +125,7 @@ void vgic_direct_sync(struct vcpu *v)
 		struct vgic_irq *irq = vgic_irq_get(&v->vm->vgic, intid, v->index);
 		if (!irq || !(mask >> intid & 1))
 			continue;
-		gic_set_priority(intid, irq->priority);
+		gic_set_priority(intid, physical_priority(irq->priority));
 		if (irq->enabled && irq->group1 && v->vm->vgic.enable_grp1)
 			gic_enable_irq(intid);
 		else

@@ -3,7 +3,11 @@
  * IRQs go from the physical CPU interface straight to EL1, ZVM's list
  * registers stay out of the path.  ZVM keeps its own per-core interrupts
  * (IPIs, its timer) as Group 0 FIQs, which still reach EL2, so it can stop
- * the guest at any time.  The distributor and redistributors stay
+ * the guest at any time: the guest's priorities for its physical
+ * interrupts are mapped below them (IRQ_PRIO_DIRECT_GUEST_FLOOR), and what
+ * it wrote into its active priority registers is cleared when it leaves
+ * (the running priority it can forge there is met by a stop that revokes
+ * its stage-2 map, vm_run.c).  The distributor and redistributors stay
  * emulated; the guest's timer PPIs are mirrored to the core's physical
  * redistributor, and so are its SGIs (those ZVM does not keep for its own
  * IPIs), which ZVM sends to the VM's own cores only.  The pending and

@@ -185,10 +185,10 @@ static void print_info(struct cmd_io *io, const struct vm_snapshot *vm)
 	           vm->s2.blocks_2m, vm->s2.pages_4k, vm->s2.tables);
 	cmd_printf(io,
 	           "  image: %s (%lu bytes)%s%s; recovery: %s; restarts %u, crashes %lu, "
-	           "faults %lu, aborts %lu\n",
+	           "faults %lu, aborts %lu, stops by revoked map %lu\n",
 	           vm->cfg.image, vm->image_size, vm->cfg.initrd[0] ? ", initrd " : "",
 	           vm->cfg.initrd, vm_recovery_name(vm->cfg.recovery), vm->restarts, vm->crashes,
-	           vm->guest_faults, vm->aborts_injected);
+	           vm->guest_faults, vm->aborts_injected, vm->revocations);
 	cmd_printf(io, "  faults: outside %lu, permission %lu, unemulatable %lu; abort policy %s\n",
 	           vm->faults[GUEST_FAULT_OUTSIDE], vm->faults[GUEST_FAULT_PERMISSION],
 	           vm->faults[GUEST_FAULT_UNEMULATABLE],

@@ -11,6 +11,7 @@
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap.h"
 #include "kernel/irq.h"
+#include "kernel/irq_priority.h"
 #include "kernel/log.h"
 #include "kernel/percpu.h"
 #include "kernel/thread.h"
@@ -210,19 +211,49 @@ static void handle_fetch_abort(struct vcpu *v, struct trap_frame *f)
 	guest_fault(v, f, guest_fault_classify(&a, true, false), &a, true);
 }
 
+/*
+ * A stop that the vCPU's interrupts could not deliver revokes its stage-2
+ * map (vm_run.c): the abort that follows is the way out, not the guest's
+ * access to emulate or to count against it.
+ */
+static void leave_if_stopping(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) & VCPU_REQ_STOP)
+		vcpu_leave(v, VCPU_EXIT_STOP);
+}
+
+/*
+ * WFI of a direct-delivery guest (HCR_EL2.TWI there only): the core waits
+ * here, at EL2, woken by the guest's interrupts and by ZVM's alike.  A
+ * guest that holds the running priority at or above ZVM's FIQs (ICC_AP1Rn)
+ * would never be woken again by them: it gets a WFI that completes at
+ * once, which the architecture allows (ARM ARM D1, "Wait for Interrupt"),
+ * and ZVM sees every return to it.
+ */
+static void direct_wfi(void)
+{
+	if (read_sysreg(icc_rpr_el1) > IRQ_PRIO_OWN_FIQ)
+		wfi();
+}
+
 static void handle_sync(struct vcpu *v, struct trap_frame *f)
 {
 	unsigned ec = esr_class(f->esr);
 
 	switch (ec) {
+	case ESR_EC_WFX: direct_wfi(); break;
 	case ESR_EC_HVC64: handle_call(v, f); return; /* HVC's ELR already points past it */
 	case ESR_EC_SMC64: handle_call(v, f); break;
 	case ESR_EC_SYSREG: handle_sysreg(v, f, esr_iss(f->esr)); break;
 	case ESR_EC_DABT_LOWER:
+		leave_if_stopping(v);
 		if (!handle_data_abort(v, f))
 			return; /* the guest takes an abort instead */
 		break;
-	case ESR_EC_IABT_LOWER: handle_fetch_abort(v, f); return; /* the guest takes an abort */
+	case ESR_EC_IABT_LOWER:
+		leave_if_stopping(v);
+		handle_fetch_abort(v, f);
+		return; /* the guest takes an abort */
 	default: {
 		char what[96];
 		esr_describe(f->esr, what, sizeof(what));

@@ -94,6 +94,7 @@ struct vm {
 	uint64_t guest_faults;              /* accesses nothing of it takes (all kinds) */
 	uint64_t faults[GUEST_FAULT_KINDS]; /* the same by kind (guest_fault.h) */
 	uint64_t aborts_injected;           /* accesses refused, given back as aborts */
+	uint64_t revocations;               /* stops that took its stage-2 map away (vm_run.c) */
 	volatile bool reboot_pending;       /* the guest asked for SYSTEM_RESET */
 	uint64_t restart_window_start;      /* restart rate limiting */
 	unsigned restarts_in_window;

@@ -5,6 +5,7 @@
  * its guest (an SGI reaches it whatever the guest masks) and joins them.
  */
 #include "vmm/vm.h"
+#include "arch/arm64/sysreg.h"
 #include "kernel/log.h"
 #include "kernel/percpu.h"
 #include "kernel/mem.h"
@@ -202,8 +203,41 @@ static int join_vcpu(struct vcpu *v)
 	return -ZE_TIMEOUT;
 }
 
+/* The first vCPU that did not leave, or -1 when every one is out. */
+static int join_vcpus(struct vm *vm)
+{
+	int stuck = -1;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		if (join_vcpu(&vm->vcpus[i]) && stuck < 0)
+			stuck = (int)i;
+	}
+	return stuck;
+}
+
+/*
+ * A vCPU that an interrupt cannot reach (a direct-delivery guest can hold
+ * its core's running priority above ZVM's FIQs: nothing in the GIC lets
+ * EL2 trap ICC_AP1Rn_EL1 alone) still translates every fetch through its
+ * stage-2 map: taking the map away brings it to EL2 at its next
+ * instruction, where the stop it was asked for is waiting (vcpu_trap.c).
+ */
+static void revoke_map(struct vm *vm, int stuck)
+{
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+
+	stage2_revoke(&vm->s2);
+	vm->revocations++;
+	spin_unlock_irqrestore(&vm->lock, flags);
+	sev(); /* a guest waiting in WFE fetches again too */
+	log_msg(LOG_WARN,
+	        "vm %u '%s': vCPU %d on core %u did not leave when asked; stage-2 map revoked",
+	        vm->id, vm->cfg.name, stuck, vm->vcpus[stuck].cpu);
+}
+
 int vm_reap(struct vm *vm)
 {
+	uint64_t flags;
 	int stuck = -1;
 
 	if (!vm->threads_live) {
@@ -211,9 +245,10 @@ int vm_reap(struct vm *vm)
 		return 0;
 	}
 	ask_to_leave(vm);
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		if (join_vcpu(&vm->vcpus[i]) && stuck < 0)
-			stuck = (int)i;
+	stuck = join_vcpus(vm);
+	if (stuck >= 0) {
+		revoke_map(vm, stuck);
+		stuck = join_vcpus(vm);
 	}
 	if (stuck >= 0) {
 		const struct vcpu *v = &vm->vcpus[stuck];
@@ -225,6 +260,9 @@ int vm_reap(struct vm *vm)
 		log_msg(LOG_ERROR, "vm %u '%s' stuck: %s", vm->id, vm->cfg.name, vm->reason);
 		return -ZE_TIMEOUT;
 	}
+	flags = spin_lock_irqsave(&vm->lock);
+	stage2_restore(&vm->s2); /* nothing runs it now */
+	spin_unlock_irqrestore(&vm->lock, flags);
 	vm_passthrough_stop(vm);
 	vm->threads_live = false;
 	vm_virtio_quiesce(vm); /* no disk request writes its RAM any more */

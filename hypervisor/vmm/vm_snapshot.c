@@ -64,6 +64,7 @@ static void copy_summary(struct vm *vm, void *out)
 	for (unsigned k = 0; k < GUEST_FAULT_KINDS; k++)
 		s->faults[k] = __atomic_load_n(&vm->faults[k], __ATOMIC_RELAXED);
 	s->aborts_injected = vm->aborts_injected;
+	s->revocations = vm->revocations;
 	s->reboot_pending = vm->reboot_pending;
 	s->threads_live = vm->threads_live;
 	vgic_stats(&vm->vgic, &s->vgic);

@@ -51,6 +51,7 @@ struct vm_snapshot {
 	uint64_t guest_faults;
 	uint64_t faults[GUEST_FAULT_KINDS];
 	uint64_t aborts_injected;
+	uint64_t revocations;
 	bool reboot_pending;
 	bool threads_live;
 	struct vgic_stats vgic;    /* the model's own figures */

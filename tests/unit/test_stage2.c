@@ -429,6 +429,42 @@ static void test_destroy_frees_every_table(void **state)
 	assert_int_equal(flush_count, 1);
 }
 
+/* A revoked map translates nothing and is flushed at once; restored, it is
+ * as it was, and freeing it still finds every table. */
+static void test_revoke_then_restore(void **state)
+{
+	struct stage2 s2;
+	const struct region regions[] = {
+		{ 0, 0x3ff00000, 6 * MIB + 3 * PAGE, STAGE2_ROM },
+		{ RAM_IPA, 2 * GIB, 2 * GIB + 5 * PAGE, STAGE2_RAM },
+	};
+
+	(void)state;
+	s2_new(&s2, 1);
+	for (size_t i = 0; i < 2; i++)
+		map_ok(&s2, regions[i].ipa, regions[i].pa, regions[i].size, regions[i].type);
+	unsigned int flushes = flush_count;
+	struct stage2_stats before = stats_of(&s2);
+	stage2_revoke(&s2);
+	assert_true(s2.revoked);
+	assert_int_equal(flush_count, flushes + 1);
+	assert_translations(&s2, 0, 8 * MIB, NULL, 0);
+	assert_translations(&s2, RAM_IPA, RAM_IPA + 4 * MIB, NULL, 0);
+	stage2_revoke(&s2); /* a retry flushes again */
+	assert_int_equal(flush_count, flushes + 2);
+	stage2_restore(&s2);
+	assert_false(s2.revoked);
+	assert_translations(&s2, 0, 8 * MIB, regions, 2);
+	assert_translations(&s2, RAM_IPA + 2 * GIB - 4 * MIB, RAM_IPA + 2 * GIB + 8 * MIB, regions,
+	                    2);
+	struct stage2_stats after = stats_of(&s2);
+	assert_memory_equal(&before, &after, sizeof(before));
+	stage2_restore(&s2); /* not revoked: nothing */
+	assert_translations(&s2, 0, 8 * MIB, regions, 2);
+	stage2_destroy(&s2);
+	assert_int_equal(pool_allocs, pool_frees);
+}
+
 static void test_vtcr_and_vttbr_values(void **state)
 {
 	struct stage2 s2;
@@ -601,6 +637,7 @@ int main(void)
 		S2_TEST(test_unmap_out_of_memory_changes_nothing),
 		S2_TEST(test_unmap_frees_tables_only_after_a_flush),
 		S2_TEST(test_destroy_frees_every_table),
+		S2_TEST(test_revoke_then_restore),
 		S2_TEST(test_vtcr_and_vttbr_values),
 		S2_TEST(test_random_map_unmap_against_model),
 	};

@@ -13,14 +13,17 @@
 #define HCR_AMO    (1ull << 5)  /* SErrors go to EL2 */
 #define HCR_FB     (1ull << 9)  /* broadcast TLB/cache maintenance */
 #define HCR_BSU_IS (1ull << 10) /* barriers: inner shareable */
+#define HCR_TWI    (1ull << 13) /* trap WFI */
 #define HCR_TSC    (1ull << 19) /* trap SMC */
 #define HCR_TIDCP  (1ull << 20) /* trap implementation-defined registers */
 #define HCR_TSW    (1ull << 22) /* trap set/way maintenance */
 #define HCR_RW     (1ull << 31) /* EL1 is AArch64 */
 
 #define HCR_HOST         (HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
-/* Direct delivery: the guest's IRQs stay at EL1; ZVM keeps FIQs. */
-#define HCR_GUEST_DIRECT (HCR_GUEST & ~HCR_IMO)
+/* Direct delivery: the guest's IRQs stay at EL1; ZVM keeps FIQs, and its
+ * WFI, which a guest holding off every interrupt could otherwise never
+ * leave (vcpu_trap.c: direct_wfi()). */
+#define HCR_GUEST_DIRECT ((HCR_GUEST & ~HCR_IMO) | HCR_TWI)
 #define HCR_GUEST        (HCR_HOST | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TSC | HCR_TIDCP)
 
 struct el2_guest_setup {

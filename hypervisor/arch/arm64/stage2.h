@@ -66,6 +66,7 @@ struct stage2 {
 	uint64_t pa_limit; /* first PA this VM may not map */
 	uint16_t vmid;
 	bool tlb_stale;     /* a valid entry went away since the last flush */
+	bool revoked;       /* stage2_revoke(): every root entry invalid */
 	uint64_t *detached; /* tables unlinked, freed after the next flush */
 	struct stage2_alloc alloc;
 	struct stage2_stats stats;
@@ -123,6 +124,18 @@ bool stage2_translate(const struct stage2 *s2, uint64_t ipa, uint64_t *pa, enum 
  * be running on any core.  Its VMID may be given to another VM afterwards.
  */
 void stage2_destroy(struct stage2 *s2);
+
+/*
+ * Makes every root entry invalid (keeping what stage2_restore() needs)
+ * and flushes the VMID's TLB entries on every core: a vCPU running the
+ * map takes a stage-2 fault at its next access or fetch, whatever it has
+ * masked (stage2_revoke.c).  Again while revoked only flushes again.
+ * Meanwhile the map translates nothing; stage2_map() and stage2_unmap()
+ * must not be used on it.
+ */
+void stage2_revoke(struct stage2 *s2);
+/* Puts back what stage2_revoke() took; nothing if it is not revoked. */
+void stage2_restore(struct stage2 *s2);
 
 /* VTTBR_EL2 for this VM: root table PA | VMID << 48 (ARM ARM D13.2). */
 uint64_t stage2_vttbr(const struct stage2 *s2);

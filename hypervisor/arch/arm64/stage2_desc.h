@@ -33,6 +33,7 @@
 #define S2_SH_INNER             (UINT64_C(3) << 8)           /* SH[1:0], bits [9:8] */
 #define S2_AF                   (UINT64_C(1) << 10)          /* access flag: no AF faults */
 #define S2_XN                   (UINT64_C(1) << 54)          /* XN[1], execute-never */
+#define S2_DESC_SW_REVOKED      (UINT64_C(1) << 55)          /* software bit: stage2_revoke() */
 #define S2_ADDR_MASK            UINT64_C(0x0000fffffffff000) /* OA / next table [47:12] */
 
 /* Tables split_block() may need per range end: one level-2 and one level-3. */
