@@ -164,6 +164,22 @@ static int build_stage2(struct vm *vm, struct zerr_msg *msg)
 	return zshm_map_vm(vm, msg);
 }
 
+/* The operator accepted a device that may master the bus: said at every
+ * creation, since nothing confines it (no SMMU is programmed). */
+static void log_trusted_passthrough(const struct vm *vm)
+{
+	const struct vm_config *c = &vm->cfg;
+
+	for (unsigned i = 0; i < c->passthrough_count; i++) {
+		if (c->passthrough_trusted[i])
+			log_msg(LOG_WARN,
+			        "vm %u '%s': pass-through 0x%lx-0x%lx is trusted: a DMA-capable "
+			        "device there can write any memory (ZVM programs no SMMU)",
+			        vm->id, c->name, c->passthrough[i].base,
+			        c->passthrough[i].base + c->passthrough[i].size - 1);
+	}
+}
+
 static void release(struct vm *vm)
 {
 	vm_virtio_net_release(vm); /* no frame reaches it from here on */
@@ -261,6 +277,7 @@ int vm_create(const struct vm_config *cfg, const struct vm_blob *image,
 	fmt_snprintf(vm->reason, sizeof(vm->reason), "created");
 	log_msg(LOG_INFO, "vm %u '%s' created: %u vCPU(s), %lu MiB", vm->id, cfg->name,
 	        cfg->vcpu_count, cfg->ram.size >> 20);
+	log_trusted_passthrough(vm);
 	*out = vm;
 	rc = 0;
 out:

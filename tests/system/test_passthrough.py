@@ -6,6 +6,9 @@ from systems import boot_system
 
 def test_passthrough_region_and_interrupt_follow_the_vm():
     with boot_system("test-passthrough") as zvm:
+        # Its virtio-mmio slot can master the bus: accepted as 'trusted;', and said.
+        assert ("vm 1 'dev': pass-through 0xa003000-0xa003fff is trusted: a DMA-capable "
+                "device there can write any memory (ZVM programs no SMMU)") in zvm.output
         info = zvm.run("zvm info dev")
         assert "pass-through: 0xa003000-0xa003fff" in info
         assert "pass-through interrupt: INTID 79" in info
