@@ -37,6 +37,10 @@ void probe_unemulatable(void);
  * and without the EL2 filter bit. */
 void pmu_probe(void);
 
+/* Key 'D' (debug.c): breakpoints and watchpoints that match at EL2 only
+ * while trapping into ZVM, its own at EL1, the debug registers ZVM keeps. */
+void debug_probe(void);
+
 /* Keys C M p W T (holdoff.c): a guest that keeps its core from ZVM every
  * way its CPU interface allows; false for any other key. */
 bool holdoff_key(int c);

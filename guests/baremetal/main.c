@@ -15,7 +15,8 @@
  * them as they were at boot.
  * On 'c' it makes the SMCCC calls of Linux's ptp_kvm, good and bad, and
  * prints what came back (one line).  P counts instructions across hypercalls
- * with and without the PMU's EL2 filter bit (pmu.c).
+ * with and without the PMU's EL2 filter bit (pmu.c).  D sets breakpoints
+ * and watchpoints on ZVM's addresses and traps into it (debug.c).
  * Two interrupt checks report what the guest saw, with list registers or
  * direct delivery alike:
  *   i  a self-IPI sent with IRQs masked is pending, then delivered
@@ -420,6 +421,7 @@ static void crash(int c)
 	case 'G': perf_report_gicd_read(); break;
 	case 'I': perf_report_self_sgi(SELF_SGI, &sgi_taken_at, &sgis); break;
 	case 'P': pmu_probe(); break;
+	case 'D': debug_probe(); break;
 	default: holdoff_key(c); break; /* or not a crash key */
 	}
 }

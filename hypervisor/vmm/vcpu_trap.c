@@ -5,6 +5,7 @@
  * guest (stop, crash) goes through vcpu_leave().
  */
 #include "vmm/vcpu.h"
+#include "arch/arm64/debug_regs.h"
 #include "arch/arm64/esr.h"
 #include "arch/arm64/guest_exception.h"
 #include "arch/arm64/pmu.h"
@@ -93,6 +94,14 @@ static void handle_sysreg(struct vcpu *v, struct trap_frame *f, uint32_t iss)
 	v->stats.sysreg++;
 	if ((iss & SYSREG_ISS_MASK) == ISS_ICC_SGI1R && !(iss & SYSREG_ISS_READ)) {
 		vm_send_sgi(v, reg_read(f, SYSREG_ISS_RT(iss)));
+		return;
+	}
+	if (debug_is_reg(iss)) {
+		uint64_t value = reg_read(f, SYSREG_ISS_RT(iss));
+
+		debug_emulate(iss, &value);
+		if (iss & SYSREG_ISS_READ)
+			reg_write(f, SYSREG_ISS_RT(iss), value);
 		return;
 	}
 	if (pmu_is_reg(iss)) {

@@ -7,6 +7,7 @@
 #include "vmm/vm.h"
 #include "vgic/vgic_direct.h"
 #include "vgic/vgic_lr.h"
+#include "arch/arm64/debug_regs.h"
 #include "arch/arm64/pmu.h"
 #include "kernel/log.h"
 #include "kernel/time.h"
@@ -136,7 +137,7 @@ void vm_guest_setup(struct vcpu *v, struct el2_guest_setup *setup)
 	setup->vmpidr = v->mpidr;
 	setup->cntvoff = v->vm->cntvoff;
 	setup->direct_irq = v->vm->cfg.direct_irq;
-	setup->mdcr = pmu_guest_mdcr(v->vm->cfg.pmu_counters);
+	setup->mdcr = pmu_guest_mdcr(v->vm->cfg.pmu_counters) | debug_guest_mdcr();
 }
 
 void vm_vcpu_exited(struct vcpu *v, enum vcpu_exit why)

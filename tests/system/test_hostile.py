@@ -104,6 +104,29 @@ def test_inject_gives_the_guest_aborts_it_handles(zvm):
         assert re.search(rf"vm 1 'inj': {reason}: abort injected \(fault \d\)$", log, re.M), log
 
 
+DEBUG_LINE = re.compile(r"debug osdlr=(\S+) mdrar=(\S+) oslk=(\S+) traps=(\S+) "
+                        r"own-watch-esr=0x([0-9a-f]+)\n")
+
+
+def test_breakpoints_and_watchpoints_cannot_reach_zvm(zvm):
+    """Key 'D' (guests/baremetal/debug.c): a watchpoint over every address
+    below 2 GiB (ZVM's RAM included) and a breakpoint on ZVM's load address,
+    both matching at EL2 only, debug exceptions enabled, 1000 traps into ZVM:
+    nothing fires at EL2 and ZVM serves every trap.  The guest's own EL1
+    watchpoint fires at EL1 (EC 0x35).  The OS Double Lock and the debug ROM
+    address are ZVM's: zero whatever is written;
+    the OS Lock is the guest's."""
+    raw = key(zvm, "inj", "D", this_boot_has(1, DEBUG_LINE.pattern), "the debug probe")
+    found = DEBUG_LINE.search(since_boot(raw, 1))
+    osdlr, mdrar, oslk, traps, esr = found.groups()
+    assert (osdlr, mdrar, oslk) == ("0x0", "0x0", "0x0"), found[0]
+    assert traps == hex(1000), found[0]
+    assert int(esr, 16) >> 26 == 0x35, found[0]
+    # It goes on, and so does ZVM.
+    key(zvm, "inj", "", this_boot_has(1, r"(?s)debug osdlr.*alive \d+\n"), "alive after it")
+    assert re.search(r"^1\s+inj\s+baremetal\s+running\s", zvm.run("zvm list"), re.M)
+
+
 def test_crash_policy_crashes_the_vm_with_a_true_reason(zvm):
     assert faults(zvm, "crash")[3] == "crash"
     for n, (k, reason) in enumerate(CRASHED.items(), 1):
