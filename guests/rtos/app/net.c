@@ -36,7 +36,7 @@
 #define NET_POLL_US       1000u
 #define NET_ARP_TIMEOUT_S 300u /* as ZVM's stack: 802.1D's ageing time */
 #define ECHO_COUNT        5u
-#define ECHO_TIMEOUT_MS   1000u
+#define ECHO_TIMEOUT_MS   5000u  /* generous: the host may stall QEMU */
 #define ECHO_LOCAL_PORT   40007u /* our side of the echo probe */
 #define ECHO_MSG_MAX      32u
 #define US_PER_S          1000000u
