@@ -5,8 +5,7 @@ of the board's disk that ZVM drives itself (QEMU's virtio-blk-device on an
 image file): data written and flushed (fsync: a VIRTIO_BLK_T_FLUSH) reads
 back with the same checksum after the VM restarts and after ZVM reboots
 (QEMU started again on the same image), and the rest of the board's disk
-stays as it was; `zvm info` counts what happened.  Cortex-A53 only: two
-boots and a VM restart already make this the longest virtio module.  The
+stays as it was; `zvm info` counts what happened.  On both CPU models.  The
 RAM disk and the read-only partition (configs/test-virtio.dts) are tested,
 on both CPU models, in test_virtio_console.py's boots of that system."""
 import os
@@ -70,7 +69,7 @@ def disk_counters(zvm, slot):
     return counts
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def disk_image():
     path = os.path.join(DISK_DIR, "virtio-blk-persist.img")
     fresh_disk(path)
@@ -81,9 +80,12 @@ def disk_image():
     os.unlink(path)
 
 
-def test_flushed_data_survives_vm_restart_and_zvm_reboot(kernel_release, disk_image):  # noqa: F811
+@pytest.mark.parametrize("cpu", ["cortex-a53", "cortex-a76"])
+def test_flushed_data_survives_vm_restart_and_zvm_reboot(kernel_release, disk_image,  # noqa: F811
+                                                          cpu):
     image = system_image("qemu-virt")
-    with Zvm(qemu_args(image=image), "virtio-blk-persist-1", disk=disk_image) as zvm:
+    with Zvm(qemu_args(image=image, cpu=cpu), f"virtio-blk-persist-1-{cpu}",
+             disk=disk_image) as zvm:
         zvm.boot()
         shell = shell_after_boot(zvm, 1)
         sectors = int(shell.run("cat /sys/block/vda/size", r"(\d+)"))
@@ -105,7 +107,8 @@ def test_flushed_data_survives_vm_restart_and_zvm_reboot(kernel_release, disk_im
         zvm.detach()
 
     # ZVM reboots: QEMU again, on the same image.
-    with Zvm(qemu_args(image=image), "virtio-blk-persist-2", disk=disk_image) as zvm:
+    with Zvm(qemu_args(image=image, cpu=cpu), f"virtio-blk-persist-2-{cpu}",
+             disk=disk_image) as zvm:
         zvm.boot()
         shell = shell_after_boot(zvm, 1)
         assert md5_of(shell, "/dev/vda") == digest
