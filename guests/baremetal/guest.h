@@ -17,6 +17,9 @@ uint64_t hvc(uint64_t fn, uint64_t a1);
 /* Beats the heartbeat if a beat is due: long commands keep the health
  * monitor informed. */
 void bm_beat_if_due(void);
+/* The virtual counter (CNTVCT_EL0) and its frequency. */
+uint64_t bm_virtual_counter(void);
+uint64_t bm_counter_hz(void);
 
 /* Set before an access that should abort; the sync handler records the
  * syndrome, clears it and resumes at resume_at (if set) or past the

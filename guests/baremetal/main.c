@@ -161,6 +161,19 @@ void bm_puthex(uint64_t v)
 	puthex(v);
 }
 
+uint64_t bm_virtual_counter(void)
+{
+	return read_cntvct();
+}
+
+uint64_t bm_counter_hz(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
 /* The physical counter: one clock for every VM, whatever its CNTVOFF. */
 uint64_t bm_counter(void)
 {

@@ -89,22 +89,6 @@ bool smp_is_sgi(unsigned intid)
 	return intid == SGI_PING || intid == SGI_BROADCAST || intid == SGI_ANSWER;
 }
 
-static uint64_t counter(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
-static uint64_t counter_hz(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
-
 /* Brings up every vCPU PSCI knows (CPU_ON fails past the last). */
 static void start_others(void)
 {
@@ -117,19 +101,19 @@ static void start_others(void)
 	       cpu_on(cpus, (uint64_t)(uintptr_t)secondary_entry,
 	              (uint64_t)(uintptr_t)(stacks[cpus] + SMP_STACK_BYTES)) == PSCI_SUCCESS)
 		cpus++;
-	end = counter() + SMP_STALL_S * counter_hz();
+	end = bm_virtual_counter() + SMP_STALL_S * bm_counter_hz();
 	for (unsigned c = 1; c < cpus; c++)
-		while (!online[c] && counter() < end)
+		while (!online[c] && bm_virtual_counter() < end)
 			;
 }
 
 /* Whether *count reached want; waits idle (an answer wakes it) up to SMP_STALL_S. */
 static bool reached(volatile uint64_t *count, uint64_t want)
 {
-	uint64_t end = counter() + SMP_STALL_S * counter_hz();
+	uint64_t end = bm_virtual_counter() + SMP_STALL_S * bm_counter_hz();
 
 	while (*count < want) {
-		if (counter() > end)
+		if (bm_virtual_counter() > end)
 			return false;
 		bm_beat_if_due();
 		__asm__ volatile("wfi");
@@ -150,7 +134,7 @@ static void run(const char *what, volatile uint64_t *count, bool broadcast)
 	}
 	for (unsigned c = 0; c < cpus; c++)
 		base[c] = count[c];
-	t0 = counter();
+	t0 = bm_virtual_counter();
 	while (rounds < SMP_ROUNDS) {
 		/* Everyone's count reaches base + rounds + 1: relative waits. */
 		gic_sgi(sgi, 1, broadcast);
@@ -176,7 +160,7 @@ static void run(const char *what, volatile uint64_t *count, bool broadcast)
 	puts(" taken=");
 	putu(taken);
 	puts(" us=");
-	putu((counter() - t0) * 1000000u / counter_hz());
+	putu((bm_virtual_counter() - t0) * 1000000u / bm_counter_hz());
 	puts("\n");
 }
 

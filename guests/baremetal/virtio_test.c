@@ -235,29 +235,13 @@ static bool submit(unsigned s, uint32_t n)
 	return head >= 0;
 }
 
-static uint64_t counter(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
-static uint64_t counter_hz(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
-
 /* Sleeps until the handler takes a completion; false after STALL_S without one. */
 static bool wait_progress(uint64_t seen)
 {
-	uint64_t end = counter() + STALL_S * counter_hz();
+	uint64_t end = bm_virtual_counter() + STALL_S * bm_counter_hz();
 
 	while (used == seen) {
-		if (counter() > end)
+		if (bm_virtual_counter() > end)
 			return false;
 		bm_beat_if_due();
 		__asm__ volatile("wfi");
@@ -307,7 +291,7 @@ static void storm(bool event_idx)
 
 	if (!bring_up(event_idx))
 		return;
-	t0 = counter();
+	t0 = bm_virtual_counter();
 	done = run_storm(&submitted);
 	puts(done ? "virtio storm" : "virtio storm stalled");
 	figure("event_idx", event_idx);
@@ -317,16 +301,16 @@ static void storm(bool event_idx)
 	figure("in_flight", in_flight);
 	figure("bad", bad);
 	figure("errors", errors);
-	figure("us", (counter() - t0) * 1000000u / counter_hz());
+	figure("us", (bm_virtual_counter() - t0) * 1000000u / bm_counter_hz());
 	puts("\n");
 }
 
 static bool wait_needs_reset(void)
 {
-	uint64_t end = counter() + STALL_S * counter_hz();
+	uint64_t end = bm_virtual_counter() + STALL_S * bm_counter_hz();
 
 	while (!vdrv_needs_reset(&drv))
-		if (counter() > end)
+		if (bm_virtual_counter() > end)
 			return false;
 	return true;
 }

@@ -115,19 +115,32 @@ def next_event(proc, deadline):
     return json.loads(line)
 
 
+def subscribe(zvm):
+    """zvmctl events running, once its first metrics event says it is
+    subscribed (nothing that happens after can be missed); and the deadline
+    for what it should see."""
+    cmd = [ZVMCTL, "--target", f"udp://127.0.0.1:{zvm.agent}", "--key-file", KEY_FILE,
+           "--timeout", str(CALL_TIMEOUT_MS), "events", "--metrics-ms", "250",
+           "--wait-ms", "60000"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + EVENT_TIMEOUT
+    try:
+        while next_event(proc, deadline)["method"] != "event.metrics":
+            pass
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return proc, deadline
+
+
 def test_a_test_run_is_followed_live_through_events(zvm):
     """event.test_run when the agent first sees the run (in whatever state:
     a short run may be over by then) and when it has ended, event.test for
     each result between, in order; the subscriber's first metrics event
     says it is subscribed, so nothing of the run can come before it."""
-    cmd = [ZVMCTL, "--target", f"udp://127.0.0.1:{zvm.agent}", "--key-file", KEY_FILE,
-           "--timeout", str(CALL_TIMEOUT_MS), "events", "--metrics-ms", "250",
-           "--wait-ms", "60000"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, deadline = subscribe(zvm)
     try:
-        deadline = time.monotonic() + EVENT_TIMEOUT
-        while next_event(proc, deadline)["method"] != "event.metrics":
-            pass
         out = zvm.run("zvm test run shell", timeout=EVENT_TIMEOUT)
         names = re.findall(r"^ZTEST (shell\.\S+) PASS ", out, re.M)
         events = []
@@ -151,14 +164,8 @@ def test_a_test_run_is_followed_live_through_events(zvm):
 
 def test_log_lines_are_events(zvm):
     """A VM stopped from the shell: its log line reaches the subscriber."""
-    cmd = [ZVMCTL, "--target", f"udp://127.0.0.1:{zvm.agent}", "--key-file", KEY_FILE,
-           "--timeout", str(CALL_TIMEOUT_MS), "events", "--metrics-ms", "250",
-           "--wait-ms", "60000"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, deadline = subscribe(zvm)
     try:
-        deadline = time.monotonic() + EVENT_TIMEOUT
-        while next_event(proc, deadline)["method"] != "event.metrics":
-            pass
         zvm.run("zvm stop bm2")
         while True:
             e = next_event(proc, deadline)
