@@ -143,11 +143,11 @@ BAD_CONFIGS = [
      "vm 'rtos': cpu 0 is ZVM's own core (zvm-cpu)"),
     ("missing core", [("cpus = <2 3>;", "cpus = <2 4>;")],
      "vm 'linux': cpu 4 does not exist (the board has 4 cores: 0-3)"),
-    ("interrupt twice", [("recovery = \"restart\";\n\t\t\t};",
+    # rtos's properties end with its recovery (its virtio@1 follows).
+    ("interrupt twice", [("recovery = \"restart\";\n",
                           "recovery = \"restart\";\n"
                           "passthrough@a003000 { reg = <0x0 0x0a003000 0x0 0x1000>; interrupts = <40>; };\n"
-                          "passthrough@a002000 { reg = <0x0 0x0a002000 0x0 0x1000>; interrupts = <40>; };\n"
-                          "\t\t\t};")],
+                          "passthrough@a002000 { reg = <0x0 0x0a002000 0x0 0x1000>; interrupts = <40>; };\n")],
      "vm 'rtos' passthrough@a002000: SPI 40 is given twice"),
     ("unknown property", [("autostart;", "autostrat;")],
      "vm 'rtos': unknown property 'autostrat'"),
