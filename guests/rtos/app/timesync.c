@@ -12,6 +12,7 @@
  * within W / 2 ticks).
  */
 #include "app/app.h"
+#include "arch/hvc.h"
 #include "app/bench.h"
 #include "bench/stats.h"
 #include "drivers/timer.h"
@@ -24,21 +25,6 @@
 #define TIME_LINE_MAX 256
 
 static const struct zvm_timebase *page;
-
-/* SMCCC: the callee may change x0-x17. */
-static int64_t hvc3(uint64_t fn, uint64_t a1, uint64_t a2)
-{
-	register uint64_t x0 __asm__("x0") = fn;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-
-	__asm__ volatile("hvc #0"
-	                 : "+r"(x0), "+r"(x1), "+r"(x2)
-	                 :
-	                 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
-	                   "x14", "x15", "x16", "x17", "memory");
-	return (int64_t)x0;
-}
 
 /* The clock at this instant, and what ZVM says of it. */
 static void report(void)

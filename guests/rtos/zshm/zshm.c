@@ -4,6 +4,7 @@
  * everything that touches the region.
  */
 #include "zshm/zshm.h"
+#include "arch/hvc.h"
 
 #include "drivers/timer.h"
 #include "kernel/irq.h"
@@ -16,21 +17,6 @@
 /* The boot protocol caps the DTB at 2 MiB (Documentation/arm64/booting.rst). */
 #define DTB_MAX_SIZE   (2u << 20)
 #define DOORBELL_LIMIT 1u /* a semaphore that remembers one ring */
-
-/* SMCCC: the callee may change x0-x17. */
-static int64_t hvc3(uint64_t fn, uint64_t a1, uint64_t a2)
-{
-	register uint64_t x0 __asm__("x0") = fn;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-
-	__asm__ volatile("hvc #0"
-	                 : "+r"(x0), "+r"(x1), "+r"(x2)
-	                 :
-	                 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
-	                   "x14", "x15", "x16", "x17", "memory");
-	return (int64_t)x0;
-}
 
 uint64_t zchan_counter(void)
 {
