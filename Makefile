@@ -279,7 +279,7 @@ FUZZ_S       ?= 300
 FUZZ_CFLAGS  := -std=c11 $(WARNINGS) -O1 -g -I. -Ihypervisor -Iinclude -DHOST_TEST \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS    := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
-FUZZ_RUN      = -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1
+FUZZ_RUN      = -artifact_prefix=$(BUILD)/fuzz/$$t- -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1
 
 $(BUILD)/fuzz/%: fuzz/%.c $$($$*_SRCS) | bootstrap
 	@mkdir -p $(dir $@)

@@ -60,10 +60,25 @@ class Zvm(QemuMachine):
 
     def run(self, command, timeout=COMMAND_TIMEOUT):
         self.send(command + "\r")
-        match = self.expect(re.escape(command) + r"\n", timeout)
-        begin = match.end()
+        begin = self._expect_echo(command, timeout)
         end = self.expect(PROMPT, timeout).start()
         return self.output[begin:end]
+
+    def _expect_echo(self, command, timeout):
+        """Waits for the shell's echo of command and its line end, which a
+        log line from another core may split (ZVM logs at once, as Linux's
+        printk does, whatever the user is typing); returns where the echo ends."""
+        deadline = time.monotonic() + timeout
+        while (end := echo_end(self.output, self._scan_from, command)) is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.name}: no echo of {command!r} within "
+                                   f"{timeout}s\n{self.tail()}")
+            if not self._read(min(remaining, 1.0)) and self.proc.poll() is not None:
+                raise EOFError(f"{self.name}: QEMU exited before the echo of "
+                               f"{command!r}\n{self.tail()}")
+        self._scan_from = end
+        return end
 
     # -- VM consoles ---------------------------------------------------------
     def attach(self, vm, timeout=COMMAND_TIMEOUT):
@@ -136,6 +151,29 @@ def boot_system(name, system="test-vms", **kwargs):
 def guest_text(raw):
     """What a VM printed, without ZVM's log lines mixed into it."""
     return LOG_LINE.sub("", raw)
+
+
+def echo_end(raw, start, command):
+    """Where `command` and a line end first appear in raw[start:] once ZVM's
+    log lines are taken out; that end as an index of raw, or None."""
+    kept, where = [], []          # the text without log lines; each kept part's raw start
+    pos = start
+    for log in LOG_LINE.finditer(raw, start):
+        kept.append(raw[pos:log.start()])
+        where.append(pos)
+        pos = log.end()
+    kept.append(raw[pos:])
+    where.append(pos)
+    text = "".join(kept)
+    found = text.find(command + "\n")
+    if found < 0:
+        return None
+    end = found + len(command) + 1
+    for part, raw_start in zip(kept, where):
+        if end <= len(part):
+            return raw_start + end
+        end -= len(part)
+    return None
 
 
 def anchor_of(before):
