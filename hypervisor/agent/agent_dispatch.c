@@ -21,6 +21,7 @@ const struct agent_method agent_methods[] = {
 	{ "zvm.test.run", agent_test_run },
 	{ "zvm.test.status", agent_test_status },
 	{ "zvm.test.results", agent_test_results },
+	{ "zvm.test.cancel", agent_test_cancel },
 	{ "log", agent_log },
 	{ "zvm.metrics", agent_zvm_metrics },
 	{ "zvm.agent", agent_zvm_agent },

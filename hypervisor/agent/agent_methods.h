@@ -58,6 +58,7 @@ int agent_test_list(struct rpc_call *call);
 int agent_test_run(struct rpc_call *call);
 int agent_test_status(struct rpc_call *call);
 int agent_test_results(struct rpc_call *call);
+int agent_test_cancel(struct rpc_call *call);
 
 /* Log lines as events: the next record's number now, and the record at
  * or after *seq of level info and above (false: none yet), moving *seq. */

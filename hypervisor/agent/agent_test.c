@@ -121,6 +121,25 @@ int agent_test_status(struct rpc_call *call)
 	return 0;
 }
 
+/* As zvm test cancel: the run stops after the test that runs now. */
+int agent_test_cancel(struct rpc_call *call)
+{
+	static const char *const none[] = { 0 };
+	struct ztest_run_info info;
+	int rc = agent_only_params(call, none);
+
+	if (rc)
+		return rc;
+	if (!ztest_results_request_cancel())
+		return agent_fail(call, RPC_ERR_FAILED, "no test run is in progress");
+	ztest_results_info(&info);
+	json_object_begin(call->out);
+	json_member_u64(call->out, "run", info.number);
+	json_member_bool(call->out, "cancelling", true);
+	json_object_end(call->out);
+	return 0;
+}
+
 struct capture {
 	char *buf;
 	size_t cap, len;

@@ -9,7 +9,8 @@ over UDP, holds the console socket for the shell, and serves the page on
 loads the page and uses it like a person: the default VMs on their cores,
 a VM stopped and started by its buttons (each through the confirm
 dialog), a chart that moves, the console's echo, a test group run from the
-test page; then the daemon is killed and restarted while ZVM runs on, and
+test page, the whole suite from "Run all" (borrowing the VMs' cores) and a
+second run of it cancelled from its button; then the daemon is killed and restarted while ZVM runs on, and
 the page shows its banner and comes back by itself (the second daemon on
 the serial line alone, the fallback: calls in frames beside the shell).  Screenshots of every
 step go to build/test-artifacts/dashboard-*.png.
@@ -261,6 +262,61 @@ def test_a_run_started_elsewhere_shows_by_its_events(page):
                           d.find_elements(By.CSS_SELECTOR, "#test-results tbody tr")]
          == ["alloc.page_orders"], "its one result")
     shot(page, "tests-event")
+
+
+RUN_ALL_TIMEOUT = 900  # test_selftest_default's bound for the same run
+
+
+def test_run_all_from_its_button_with_borrowed_cores(page):
+    """The whole built-in suite from the page, as on the shell and from
+    zvmctl (test_selftest_default): every test PASS, none skipped, and the
+    VMs that lent their cores run again."""
+    tab(page, "tests")
+    wait(page, lambda d: d.find_elements(By.CSS_SELECTOR, '#test-groups [data-group="all"]'),
+         "the Run all button")
+    total = int(re.search(r"\((\d+)\)", text(page, '#test-groups [data-group="all"]'))[1])
+    borrow = page.find_element(By.ID, "test-borrow")
+    if not borrow.is_selected():
+        borrow.click()
+    click(page, '#test-groups [data-group="all"]', "the Run all button")
+    status = page.find_element(By.ID, "test-status")
+    wait(page, lambda d: status.get_attribute("data-state") == "running", "the run started")
+    assert page.find_element(By.ID, "test-cancel").is_enabled()
+    wait(page, lambda d: status.get_attribute("data-state") == "done", "the run done",
+         timeout=RUN_ALL_TIMEOUT)
+    shot(page, "tests-all")
+    rows = page.find_elements(By.CSS_SELECTOR, "#test-results tbody tr")
+    verdicts = {r.get_attribute("data-test"): r.get_attribute("data-verdict") for r in rows}
+    assert len(verdicts) == total, (total, text(page, "#test-status"))
+    assert all(v == "PASS" for v in verdicts.values()), verdicts
+    assert re.search(rf": done, {total} passed, 0 failed, 0 skipped", text(page, "#test-status"))
+    assert not page.find_element(By.ID, "test-cancel").is_enabled()
+    tab(page, "overview")
+    for vm in ("rtos", "linux"):
+        wait(page, lambda d: vm_state(d, vm) == "running", f"{vm} running again")
+
+
+def test_cancel_stops_a_run_after_its_current_test(page):
+    """Cancel the run: the run of all stops early, says so, and the VMs
+    whose cores it borrowed run again."""
+    tab(page, "tests")
+    borrow = page.find_element(By.ID, "test-borrow")
+    if not borrow.is_selected():
+        borrow.click()
+    total = int(re.search(r"\((\d+)\)", text(page, '#test-groups [data-group="all"]'))[1])
+    click(page, '#test-groups [data-group="all"]', "the Run all button")
+    status = page.find_element(By.ID, "test-status")
+    wait(page, lambda d: status.get_attribute("data-state") == "running", "the run started")
+    click(page, "#test-cancel:enabled", "the cancel button")
+    wait(page, lambda d: status.get_attribute("data-state") == "done", "the run done",
+         timeout=RUN_ALL_TIMEOUT)
+    shot(page, "tests-cancelled")
+    assert text(page, "#test-status").endswith(", cancelled"), text(page, "#test-status")
+    ran = len(page.find_elements(By.CSS_SELECTOR, "#test-results tbody tr"))
+    assert 0 < ran < total, (ran, total)
+    tab(page, "overview")
+    for vm in ("rtos", "linux"):
+        wait(page, lambda d: vm_state(d, vm) == "running", f"{vm} running again")
 
 
 def test_the_daemon_dies_and_comes_back(page, daemon, zvm):

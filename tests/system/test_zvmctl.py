@@ -193,6 +193,9 @@ def test_test_methods(zvm):
     assert done["run"]["state"] == "finished" and done["run"]["passed"] == 1
     assert [r["name"] for r in done["results"]] == ["alloc.page_orders"]
     assert result(zvm, "test", "status")["state"] == "done"
+    # Nothing to cancel once it is done (a cancel that lands is the dashboard's test).
+    proc = zvmctl(zvm, "test", "cancel")
+    assert proc.returncode == EXIT_REFUSED and "no test run is in progress" in proc.stderr
 
 
 def test_a_metrics_stream_at_the_chosen_rate(zvm):

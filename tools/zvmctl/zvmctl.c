@@ -5,6 +5,7 @@
  *          restart|delete <vm> | create -t <template> -c <vcpus> -m <MiB>
  *          [-n <name>] | test list [<group>] | test run <selector>
  *          [--repeat <n>] [--seed <s>] [--borrow] | test status | test results |
+ *          test cancel |
  *          log [-n <records>] [--since <seq>] | metrics | agent |
  *          call <method> [<params object>] | events [--metrics-ms <n>]
  *          [--count <n>] [--wait-ms <n>]
@@ -38,7 +39,8 @@ static void usage(void)
 	        "          start|pause|resume|shutdown|stop|restart|delete <vm>\n"
 	        "          test list [<group>] | test run <selector> [--repeat <n>] [--seed <s>] "
 	        "[--borrow]\n"
-	        "          test status | test results | log [-n <records>] [--since <seq>]\n"
+	        "          test status | test results | test cancel\n"
+	        "          log [-n <records>] [--since <seq>]\n"
 	        "          metrics | agent | call <method> [<params object>]\n"
 	        "          events [--metrics-ms <n>] [--count <n>] [--wait-ms <n>]\n"
 	        "exit: 0 done, 1 refused by ZVM (or a test failed), 2 usage, 3 no link or no "
@@ -193,6 +195,8 @@ static int test_command(int argc, char **argv)
 		return run("test status", "zvm.test.status", NULL);
 	if (!strcmp(argv[0], "results") && argc == 1)
 		return run("test results", "zvm.test.results", NULL);
+	if (!strcmp(argv[0], "cancel") && argc == 1)
+		return run("test cancel", "zvm.test.cancel", NULL);
 	return -1;
 }
 

@@ -176,7 +176,8 @@ void print_result(const char *command, const struct json_doc *doc, int result)
 		print_results(result);
 	else if (!strcmp(command, "log"))
 		print_log(result);
-	else if (!strcmp(command, "test status") || !strcmp(command, "agent"))
+	else if (!strcmp(command, "test status") || !strcmp(command, "test cancel") ||
+	         !strcmp(command, "agent"))
 		print_members(result);
 	else if (!strcmp(command, "call") || !strcmp(command, "metrics"))
 		print_raw(result);

@@ -321,16 +321,27 @@ async function loadTestGroups() {
   try { list = await daemon.call("zvm.test.list"); } catch (e) { return; }
   const groups = [...new Set(list.tests.map((t) => t.group))];
   const div = $("#test-groups");
-  div.replaceChildren();
-  for (const g of groups) {
-    const b = document.createElement("button");
-    b.className = "test-group";
-    b.dataset.group = g;
-    b.textContent = `${g} (${list.tests.filter((t) => t.group === g).length})`;
-    b.onclick = () => runTests(g);
-    div.append(b);
-  }
+  div.replaceChildren(testButton("all", list.tests.length));
+  for (const g of groups) testButton(g, list.tests.filter((t) => t.group === g).length, div);
 }
+
+// A button that runs `selector` (a group, or "all": zvm test run's own word).
+function testButton(selector, count, parent) {
+  const b = document.createElement("button");
+  b.className = selector === "all" ? "test-group test-all" : "test-group";
+  b.dataset.group = selector;
+  b.textContent = `${selector === "all" ? "Run all" : selector} (${count})`;
+  b.onclick = () => runTests(selector);
+  if (parent) parent.append(b);
+  return b;
+}
+
+// Stops the run after its current test (zvm test cancel), whoever started it.
+$("#test-cancel").onclick = async () => {
+  try { await daemon.call("zvm.test.cancel"); } catch (e) {
+    $("#test-status").textContent = `Cancelling failed: ${e.message}`;
+  }
+};
 
 function renderResults(res) {
   $("#test-results tbody").replaceChildren();
@@ -364,6 +375,7 @@ async function runTests(group) {
     const started = await daemon.call("zvm.test.run", params);
     status.textContent = `Run ${started.run} of '${group}' started.`;
     status.dataset.state = "running";
+    $("#test-cancel").disabled = false;
     for (;;) {
       await new Promise((r) => setTimeout(r, TEST_POLL_MS));
       const s = await daemon.call("zvm.test.status");
@@ -376,6 +388,7 @@ async function runTests(group) {
     status.textContent = `The run of '${group}' failed: ${e.message}`;
     status.dataset.state = "error";
   }
+  $("#test-cancel").disabled = true;
   testRunning = false;
 }
 
