@@ -12,7 +12,10 @@ dialog), a chart that moves, the console's echo, a test group run from the
 test page, the whole suite from "Run all" (borrowing the VMs' cores) and a
 second run of it cancelled from its button; then the daemon is killed and restarted while ZVM runs on, and
 the page shows its banner and comes back by itself (the second daemon on
-the serial line alone, the fallback: calls in frames beside the shell).  Screenshots of every
+the serial line alone, the fallback: calls in frames beside the shell).  Last, every
+lifecycle button on rtos (pause, resume, restart, stop, delete, and a
+shutdown it refuses) and the create dialog: refused while every core is
+held, then a VM made on the core rtos left and started.  Screenshots of every
 step go to build/test-artifacts/dashboard-*.png.
 
 Waits are on the DOM (WebDriverWait on a condition), with generous bounds:
@@ -35,7 +38,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 DAEMON = os.path.join(REPO, BUILD, "tools", "visualzvm")
 WEB_DIR = os.path.join(REPO, BUILD, "visualzvm", "web")
@@ -333,3 +336,52 @@ def test_the_daemon_dies_and_comes_back(page, daemon, zvm):
     wait(page, lambda d: vm_state(d, "rtos") == "running", "the list again")
     assert attr(page, "body", "data-target").startswith("serial:")
     shot(page, "reconnected")
+
+
+def restarts(driver, vm):
+    return int(text(driver, f'#vm-table tr[data-vm="{vm}"] td:nth-child(8)'))
+
+
+def fill_create_dialog(driver, template, vcpus, memory_mib, name):
+    click(driver, "#create-open", "the Create VM button")
+    form = driver.find_element(By.ID, "create-form")
+    wait(driver, lambda d: form.is_displayed(), "the create dialog")
+    Select(form.find_element(By.NAME, "template")).select_by_visible_text(template)
+    for field, value in (("vcpus", vcpus), ("memory_mib", memory_mib), ("name", name)):
+        box = form.find_element(By.NAME, field)
+        box.clear()
+        box.send_keys(str(value))
+    driver.find_element(By.ID, "create-ok").click()
+
+
+def test_every_lifecycle_button_and_the_create_dialog(page):
+    """Runs last: it deletes rtos to free core 1 for a VM made in the dialog."""
+    tab(page, "overview")
+    wait(page, lambda d: vm_state(d, "rtos") == "running", "rtos running")
+    # Every core is held: the dialog says why and stays open.
+    fill_create_dialog(page, "rtos", 1, 64, "extra")
+    wait(page, lambda d: "free core" in (text(d, "#create-error") or ""), "the dialog's reason")
+    assert page.find_element(By.ID, "create-dialog").is_displayed()
+    page.find_element(By.CSS_SELECTOR, '#create-form button[value="cancel"]').click()
+    # rtos takes no shutdown request: the button's call is refused, and says so.
+    click_action(page, "rtos", "shutdown")
+    wait(page, lambda d: "takes no shutdown request" in (text(d, "#banner") or ""),
+         "the refusal in the banner")
+    assert vm_state(page, "rtos") == "running"
+    before = restarts(page, "rtos")
+    for action, state in (("pause", "paused"), ("resume", "running"), ("restart", "running"),
+                          ("stop", "stopped")):
+        click_action(page, "rtos", action)
+        wait(page, lambda d: vm_state(d, "rtos") == state, f"rtos {state} after {action}")
+    assert restarts(page, "rtos") == before + 1
+    click_action(page, "rtos", "delete")
+    wait(page, lambda d: not d.find_elements(By.CSS_SELECTOR, '#vm-table tr[data-vm="rtos"]'),
+         "rtos gone from the list")
+    wait(page, lambda d: owner(d, 1) == "free", "core 1 free")
+    fill_create_dialog(page, "rtos", 1, 64, "extra")
+    wait(page, lambda d: vm_state(d, "extra") == "stopped", "extra created, stopped")
+    assert not page.find_element(By.ID, "create-dialog").is_displayed()
+    assert owner(page, 1) == "extra"
+    click_action(page, "extra", "start")
+    wait(page, lambda d: vm_state(d, "extra") == "running", "extra running")
+    shot(page, "lifecycle")
