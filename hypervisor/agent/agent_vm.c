@@ -289,29 +289,50 @@ static bool find_new(const bool *before)
 	return false;
 }
 
+/* Appends "<option> <value>" to argv when the optional param is there. */
+static int optional_option(struct rpc_call *call, const char *param, char *option, char *buf,
+                           size_t cap, char **argv, int *argc)
+{
+	int rc = agent_param_text(call, param, false, buf, cap);
+
+	if (rc == 0) {
+		argv[(*argc)++] = option;
+		argv[(*argc)++] = buf;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 int agent_zvm_create(struct rpc_call *call)
 {
-	static const char *const allowed[] = { "template", "vcpus", "memory_mib", "name", 0 };
-	char t[16], name[VM_NAME_MAX], vcpus[24], mib[24];
-	char w0[] = "zvm", w1[] = "create", ot[] = "-t", oc[] = "-c", om[] = "-m", on[] = "-n";
-	char *argv[] = { w0, w1, ot, t, oc, vcpus, om, mib, on, name, 0 };
+	static const char *const allowed[] = {
+		"template", "vcpus", "memory_mib", "name", "cores", 0
+	};
+	char t[16], name[VM_NAME_MAX], vcpus[24], mib[24], cores[64];
+	char w0[] = "zvm", w1[] = "create", ot[] = "-t", oc[] = "-c", om[] = "-m", on[] = "-n",
+	     oC[] = "-C";
+	char *argv[13] = { w0, w1, ot, t, om, mib };
+	int argc = 6;
 	bool before[VM_MAX];
 	int rc = agent_only_params(call, allowed);
 
 	if (rc == 0)
 		rc = agent_param_text(call, "template", true, t, sizeof(t));
 	if (rc == 0)
-		rc = agent_param_text(call, "vcpus", true, vcpus, sizeof(vcpus));
-	if (rc == 0)
 		rc = agent_param_text(call, "memory_mib", true, mib, sizeof(mib));
-	int named = rc ? rc : agent_param_text(call, "name", false, name, sizeof(name));
-	if (rc || named < 0)
-		return rc ? rc : named;
+	/* vcpus may be left out when cores ("2,3", as zvm create -C) names them. */
+	if (rc == 0)
+		rc = optional_option(call, "vcpus", oc, vcpus, sizeof(vcpus), argv, &argc);
+	if (rc == 0)
+		rc = optional_option(call, "name", on, name, sizeof(name), argv, &argc);
+	if (rc == 0)
+		rc = optional_option(call, "cores", oC, cores, sizeof(cores), argv, &argc);
+	if (rc)
+		return rc;
 	/* Under the command lock throughout: the new slot is this command's. */
 	shell_command_lock();
 	for (unsigned i = 0; i < VM_MAX; i++)
 		before[i] = vm_snapshot_at(i, &snap);
-	rc = agent_run_locked(call, named == 0 ? 10 : 8, argv);
+	rc = agent_run_locked(call, argc, argv);
 	bool found = rc == 0 && find_new(before);
 	shell_command_unlock();
 	if (rc)

@@ -1,7 +1,9 @@
 /*
  * zvm create: a VM from a template (OS type, vCPUs, memory) at run time.
- * ZVM picks free cores and memory itself, or says why it cannot.
+ * ZVM picks free cores (unless -C names them) and memory itself, or says
+ * why it cannot.
  */
+#include "kernel/board_dt.h"
 #include "kernel/boot.h"
 #include "kernel/cmd.h"
 #include "kernel/percpu.h"
@@ -12,6 +14,7 @@
 
 #define MIN_MIB 16
 #define MAX_MIB 1024
+#define DECIMAL 10u
 
 struct template
 {
@@ -41,7 +44,33 @@ struct create_args {
 	const struct template *t;
 	uint64_t vcpus, mib;
 	const char *name;
+	unsigned cores[GUEST_MAX_VCPUS]; /* -C, in vCPU order; core_count 0: ZVM picks */
+	unsigned core_count;
 };
+
+/* "2,3": core numbers, one per vCPU; false for anything else. */
+static bool parse_core_list(const char *s, struct create_args *a)
+{
+	unsigned core = 0;
+	bool digits = false;
+
+	a->core_count = 0;
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9' && core < BOARD_MAX_CPUS) {
+			core = core * DECIMAL + (unsigned)(*s - '0');
+			digits = true;
+			continue;
+		}
+		if ((*s != ',' && *s) || !digits || core >= BOARD_MAX_CPUS ||
+		    a->core_count == GUEST_MAX_VCPUS)
+			return false;
+		a->cores[a->core_count++] = core;
+		if (!*s)
+			return true;
+		core = 0;
+		digits = false;
+	}
+}
 
 static int parse(struct cmd_io *io, int argc, char **argv, struct create_args *a)
 {
@@ -71,6 +100,14 @@ static int parse(struct cmd_io *io, int argc, char **argv, struct create_args *a
 				           MIN_MIB, MAX_MIB);
 				return CMD_ERR_FAIL;
 			}
+		} else if (!strcmp(opt, "-C")) {
+			if (!parse_core_list(val, a)) {
+				cmd_printf(io,
+				           "zvm create: cores '%s': core numbers separated by "
+				           "commas, one per vCPU (e.g. 2,3)\n",
+				           val);
+				return CMD_ERR_FAIL;
+			}
 		} else if (!strcmp(opt, "-n")) {
 			if (!vm_config_name_ok(val)) {
 				cmd_printf(io,
@@ -84,7 +121,41 @@ static int parse(struct cmd_io *io, int argc, char **argv, struct create_args *a
 			return CMD_ERR_USAGE;
 		}
 	}
+	if (a->core_count && !a->vcpus)
+		a->vcpus = a->core_count;
 	return a->t && a->vcpus && a->mib ? CMD_OK : CMD_ERR_USAGE;
+}
+
+/* The cores -C named: each a guest core of this board, online, free, once. */
+static int chosen_cores(struct cmd_io *io, const struct create_args *a, struct vm_config *c)
+{
+	if (a->core_count != c->vcpu_count) {
+		cmd_printf(io, "zvm create: %u vCPU(s) but %u core(s) named: one core per vCPU\n",
+		           c->vcpu_count, a->core_count);
+		return -ZE_INVAL;
+	}
+	for (unsigned i = 0; i < a->core_count; i++) {
+		unsigned cpu = a->cores[i];
+		const char *why = 0;
+
+		if (cpu == 0) /* as in pick_cores */
+			why = "is ZVM's own";
+		else if (cpu >= cpus_possible)
+			why = "is not on this board";
+		else if (cpu_data(cpu)->state != CPU_ONLINE)
+			why = "is not online";
+		else if (vm_core_taken(cpu))
+			why = "belongs to a VM";
+		for (unsigned j = 0; j < i && !why; j++)
+			if (a->cores[j] == cpu)
+				why = "is named twice";
+		if (why) {
+			cmd_printf(io, "zvm create: core %u %s\n", cpu, why);
+			return -ZE_BUSY;
+		}
+		c->cpus[i] = cpu;
+	}
+	return 0;
 }
 
 /* The lowest free cores other than ZVM's own. */
@@ -123,7 +194,7 @@ static int fill_config(struct cmd_io *io, const struct create_args *a, struct vm
 	c->uart = true;
 	c->recovery = VM_RECOVERY_NONE;
 	c->abort_policy = VM_ABORT_INJECT;
-	return pick_cores(io, c);
+	return a->core_count ? chosen_cores(io, a, c) : pick_cores(io, c);
 }
 
 static int find_blob(struct cmd_io *io, const char *name, struct vm_blob *b)
@@ -164,5 +235,7 @@ static int cmd_create(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_create, "zvm create",
-             "zvm create -t rtos|linux|baremetal -c <vcpus> -m <MiB> [-n <name>]",
-             "Creates a VM from a template on free cores; it starts with 'zvm start'.", cmd_create);
+             "zvm create -t rtos|linux|baremetal -c <vcpus> -m <MiB> [-n <name>] [-C <core,...>]",
+             "Creates a VM from a template on free cores (-C: these, one per vCPU; -c may then "
+             "be left out); it starts with 'zvm start'.",
+             cmd_create);

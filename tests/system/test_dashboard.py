@@ -342,10 +342,12 @@ def restarts(driver, vm):
     return int(text(driver, f'#vm-table tr[data-vm="{vm}"] td:nth-child(8)'))
 
 
-def fill_create_dialog(driver, template, vcpus, memory_mib, name):
+def fill_create_dialog(driver, template, vcpus, memory_mib, name, cores=()):
     click(driver, "#create-open", "the Create VM button")
     form = driver.find_element(By.ID, "create-form")
     wait(driver, lambda d: form.is_displayed(), "the create dialog")
+    for core in cores:
+        form.find_element(By.CSS_SELECTOR, f'#create-cores input[value="{core}"]').click()
     Select(form.find_element(By.NAME, "template")).select_by_visible_text(template)
     for field, value in (("vcpus", vcpus), ("memory_mib", memory_mib), ("name", name)):
         box = form.find_element(By.NAME, field)
@@ -378,7 +380,7 @@ def test_every_lifecycle_button_and_the_create_dialog(page):
     wait(page, lambda d: not d.find_elements(By.CSS_SELECTOR, '#vm-table tr[data-vm="rtos"]'),
          "rtos gone from the list")
     wait(page, lambda d: owner(d, 1) == "free", "core 1 free")
-    fill_create_dialog(page, "rtos", 1, 64, "extra")
+    fill_create_dialog(page, "rtos", 1, 64, "extra", cores=[1])
     wait(page, lambda d: vm_state(d, "extra") == "stopped", "extra created, stopped")
     assert not page.find_element(By.ID, "create-dialog").is_displayed()
     assert owner(page, 1) == "extra"

@@ -308,7 +308,8 @@ def test_create_needs_a_free_core_and_checks_its_arguments(zvm):
     no_core = ("zvm create: 1 vCPU(s) need 1 free core(s), only 0 free: "
                "ZVM keeps core 0 and each vCPU needs a core of its own")
     assert no_core in zvm.run("zvm create -t baremetal -c 1 -m 32 -n extra")
-    usage = "usage: zvm create -t rtos|linux|baremetal -c <vcpus> -m <MiB> [-n <name>]"
+    usage = ("usage: zvm create -t rtos|linux|baremetal -c <vcpus> -m <MiB> [-n <name>] "
+             "[-C <core,...>]")
     memory = "zvm create: memory must be an even number of MiB from 16 to 1024"
     bad = {
         "zvm create -t baremetal -c 0 -m 32": usage,
@@ -333,8 +334,20 @@ def test_create_needs_a_free_core_and_checks_its_arguments(zvm):
         zvm.run("zvm create -t baremetal -c 2 -m 32 -n extra")
     assert "zvm create: a VM named 'bm1' exists already" in \
         zvm.run("zvm create -t baremetal -c 1 -m 32 -n bm1")
+    # -C names the cores (bm1 and bm2 hold 1 and 2, core 3 is free now).
+    chosen = {
+        "-C 0": "zvm create: core 0 is ZVM's own",
+        "-C 1": "zvm create: core 1 belongs to a VM",
+        "-C 9": "zvm create: core 9 is not on this board",
+        "-C 3,3": "zvm create: core 3 is named twice",
+        "-c 2 -C 3": "zvm create: 2 vCPU(s) but 1 core(s) named: one core per vCPU",
+        "-C 3x": "zvm create: cores '3x': core numbers separated by commas",
+        "-C ,3": "zvm create: cores ',3': core numbers separated by commas",
+    }
+    for option, message in chosen.items():
+        assert message in zvm.run(f"zvm create -t baremetal {option} -m 32 -n extra"), option
     assert "vm 3 'extra' created on core(s) 3; start it with 'zvm start extra'" in \
-        zvm.run("zvm create -t baremetal -c 1 -m 32 -n extra")
+        zvm.run("zvm create -t baremetal -C 3 -m 32 -n extra")
     row = vm_list(zvm)["extra"]
     assert (row["id"], row["os"], row["state"], row["cores"], row["mib"]) == \
         (3, "baremetal", "stopped", "3", 32)

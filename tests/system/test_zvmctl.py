@@ -313,7 +313,9 @@ def test_the_whole_lifecycle_through_zvmctl(zvm):
     assert proc.returncode == EXIT_REFUSED and "free core" in proc.stderr, proc.stderr
     rtos_id = result(zvm, "info", "rtos")["id"]
     assert result(zvm, "delete", "rtos") == {"deleted": rtos_id}
-    made = result(zvm, "create", "-t", "rtos", "-c", "1", "-m", "64", "-n", "extra")
+    proc = zvmctl(zvm, "create", "-t", "rtos", "-m", "64", "-n", "extra", "-C", "0")
+    assert proc.returncode == EXIT_REFUSED and "core 0 is ZVM's own" in proc.stderr, proc.stderr
+    made = result(zvm, "create", "-t", "rtos", "-m", "64", "-n", "extra", "-C", "3")
     assert (made["name"], made["state"], made["cores"]) == ("extra", "stopped", [3])
     assert result(zvm, "start", "extra")["state"] == "running"
     assert result(zvm, "pause", "extra")["state"] == "paused"

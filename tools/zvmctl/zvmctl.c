@@ -3,7 +3,7 @@
  *
  *   zvmctl [options] list | info <vm> | start|pause|resume|shutdown|stop|
  *          restart|delete <vm> | create -t <template> -c <vcpus> -m <MiB>
- *          [-n <name>] | test list [<group>] | test run <selector>
+ *          [-n <name>] [-C <core,...>] | test list [<group>] | test run <selector>
  *          [--repeat <n>] [--seed <s>] [--borrow] | test status | test results |
  *          test cancel |
  *          log [-n <records>] [--since <seq>] | metrics | agent |
@@ -35,7 +35,7 @@ static void usage(void)
 	        "[--client-id <n>]\n"
 	        "              [--json] [--timeout <ms>] [--seq <n>] [-v] <command>\n"
 	        "commands: list | info <vm> | create -t <template> -c <vcpus> -m <MiB> [-n "
-	        "<name>]\n"
+	        "<name>] [-C <core,...>]\n"
 	        "          start|pause|resume|shutdown|stop|restart|delete <vm>\n"
 	        "          test list [<group>] | test run <selector> [--repeat <n>] [--seed <s>] "
 	        "[--borrow]\n"
@@ -110,8 +110,12 @@ static int create_command(int argc, char **argv)
 	json_object_begin(&w);
 	for (int i = 0; i + 1 < argc; i += 2) {
 		const char *o = argv[i], *v = argv[i + 1];
-		if (!strcmp(o, "-t") || !strcmp(o, "-n")) {
-			json_member_string(&w, o[1] == 't' ? "template" : "name", v);
+		if (!strcmp(o, "-t") || !strcmp(o, "-n") || !strcmp(o, "-C")) {
+			json_member_string(&w,
+			                   o[1] == 't' ? "template" :
+			                   o[1] == 'n' ? "name" :
+			                                 "cores",
+			                   v);
 		} else if ((!strcmp(o, "-c") || !strcmp(o, "-m")) && parse_number(v, &n)) {
 			json_member_u64(&w, o[1] == 'c' ? "vcpus" : "memory_mib", n);
 		} else {

@@ -166,12 +166,34 @@ async function lifecycle(vm, action) {
 }
 
 // --- create ---------------------------------------------------------------
-$("#create-open").onclick = () => { $("#create-error").textContent = ""; $("#create-dialog").showModal(); };
+$("#create-open").onclick = () => {
+  $("#create-error").textContent = "";
+  freeCoreBoxes();
+  $("#create-dialog").showModal();
+};
+
+// A box per core no VM holds and ZVM does not keep; ticking sets the vCPU count.
+function freeCoreBoxes() {
+  const list = view.list, held = new Set(list ? list.vms.flatMap((vm) => vm.cores) : []);
+  const set = $("#create-cores");
+  set.querySelectorAll("label").forEach((l) => l.remove());
+  for (let c = 0; list && c < list.board_cores; c++) {
+    if (c === list.zvm_core || held.has(c)) continue;
+    const label = document.createElement("label");
+    label.innerHTML = `<input type="checkbox" name="core" value="${c}"> core ${c}`;
+    label.querySelector("input").onchange = () => {
+      const n = set.querySelectorAll("input:checked").length;
+      if (n) $('#create-form [name="vcpus"]').value = n;
+    };
+    set.append(label);
+  }
+}
 $("#create-ok").onclick = async (ev) => {
   ev.preventDefault();
   const f = new FormData($("#create-form"));
   const params = { template: f.get("template"), vcpus: Number(f.get("vcpus")), memory_mib: Number(f.get("memory_mib")) };
   if (f.get("name")) params.name = f.get("name");
+  if (f.getAll("core").length) params.cores = f.getAll("core").join(",");
   try {
     await daemon.call("zvm.create", params);
     $("#create-dialog").close();
