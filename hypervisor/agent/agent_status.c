@@ -1,6 +1,7 @@
 /*
  * The methods that read ZVM's own state: log (the kernel log ring),
- * zvm.metrics (per VM and vCPU counters that exist today) and zvm.agent
+ * zvm.metrics (per VM and vCPU counters that exist today, and each VM's
+ * measured clock offset) and zvm.agent
  * (the protocol's counters, refusals included).
  */
 #include "agent/agent.h"
@@ -9,6 +10,8 @@
 #include "kernel/time.h"
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
+#include "zshm/vm_time_offset.h"
+#include "zshm/zvm_time.h"
 
 #define LOG_RECORDS_MAX 64 /* per reply: at most about 64 * 200 bytes */
 
@@ -80,6 +83,20 @@ bool agent_log_event(uint64_t *seq, struct json_writer *w)
 
 static struct vm_snapshot snap;
 
+/* The VM's clock against the time base, when it gave ZVM a way to measure it. */
+static void write_time_offset(struct json_writer *w, const struct vm_snapshot *vm)
+{
+	struct timebase_snapshot base;
+	const char *by;
+	int64_t offset;
+
+	if (!zvm_time_snapshot(&base) || !vm_time_offset(vm, &base, &offset, &by))
+		return;
+	json_key(w, "time_offset_ns");
+	json_i64(w, offset);
+	json_member_string(w, "time_by", by);
+}
+
 static void write_vm_metrics(struct json_writer *w, const struct vm_snapshot *vm)
 {
 	json_object_begin(w);
@@ -89,6 +106,7 @@ static void write_vm_metrics(struct json_writer *w, const struct vm_snapshot *vm
 	json_member_u64(w, "memory_mib", vm->cfg.ram.size >> 20);
 	json_member_u64(w, "crashes", vm->crashes);
 	json_member_u64(w, "vgic_injected", vm->vgic.injected);
+	write_time_offset(w, vm);
 	json_key(w, "vcpus");
 	json_array_begin(w);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {

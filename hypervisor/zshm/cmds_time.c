@@ -4,7 +4,7 @@
 #include "kernel/time.h"
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
-#include "zshm/zshm.h"
+#include "zshm/vm_time_offset.h"
 #include "zshm/zvm_time.h"
 
 #define SECS_PER_DAY      86400ull
@@ -64,28 +64,6 @@ static void print_base(struct cmd_io *io, const struct timebase_snapshot *s)
 	           zvm_time_source_name(s->source), s->generation, s->counter_value);
 }
 
-/*
- * The offset ZVM measures: from the VM's ZVM_HC_TIME_REPORT (by "hvc"),
- * else from the clock record it keeps in its Zshm section (by "zshm":
- * Linux user space, which has no HVC); false when it gave neither.
- */
-static bool measured_offset(const struct vm_snapshot *vm, const struct zvm_time_vm_stats *st,
-                            const struct timebase_snapshot *s, int64_t *offset, const char **by)
-{
-	uint64_t vcount, ns;
-
-	if (st->reports) {
-		*offset = st->last_offset_ns;
-		*by = "hvc";
-		return true;
-	}
-	if (!zshm_vm_clock(vm->cfg.name, &vcount, &ns))
-		return false;
-	*offset = timebase_diff_ns(ns, timebase_to_ns(s, vcount + vm->cntvoff));
-	*by = "zshm";
-	return true;
-}
-
 static void print_vm(struct cmd_io *io, const struct vm_snapshot *vm,
                      const struct timebase_snapshot *s)
 {
@@ -95,7 +73,7 @@ static void print_vm(struct cmd_io *io, const struct vm_snapshot *vm,
 	bool measured;
 
 	zvm_time_vm_stats(vm->id, &st);
-	measured = measured_offset(vm, &st, s, &offset, &by);
+	measured = vm_time_offset(vm, s, &offset, &by);
 	cmd_printf(io, "%-3u %-16s %-5s %-8lu ", vm->id, vm->cfg.name,
 	           vm->cfg.time_base ? "yes" : "no", st.reports);
 	if (measured)

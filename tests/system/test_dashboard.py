@@ -21,6 +21,7 @@ step go to build/test-artifacts/dashboard-*.png.
 Waits are on the DOM (WebDriverWait on a condition), with generous bounds:
 the machine may be loaded.
 """
+import json
 import os
 import re
 import signal
@@ -47,6 +48,7 @@ ARTIFACTS = os.path.join(REPO, BUILD, "test-artifacts")
 WAIT = 90  # seconds for anything the page waits on ZVM for
 ZVM_IP = "10.0.2.15"  # configs/qemu-virt.dts, /zvm/network
 AGENT_PORT = 5555     # its agent-port (the default)
+OFFSET_BOUND_US = 5000  # a synced clock (test_linux_guest's bound for the same figure)
 
 
 def free_port():
@@ -213,6 +215,12 @@ def test_a_chart_updates(page):
     last = page.execute_script("return JSON.parse(arguments[0].dataset.last)", chart)
     assert any(k.startswith("rtos.") for k in last), last
     assert "not" in page.find_element(By.ID, "metric-cache").text  # never a made-up figure
+    # rtos reports its clock by hypercall (zvm time): ZVM's measured offset, charted.
+    offset = page.find_element(By.ID, "chart-offset")
+    wait(page, lambda d: "rtos" in json.loads(offset.get_attribute("data-last") or "{}"),
+         "rtos's time-sync offset")
+    assert abs(json.loads(offset.get_attribute("data-last"))["rtos"]) < OFFSET_BOUND_US
+    assert re.search(r"rtos -?\d+ ns \(hvc\)", page.find_element(By.ID, "metric-time").text)
     shot(page, "metrics")
 
 

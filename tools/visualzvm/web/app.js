@@ -251,6 +251,7 @@ const charts = {
   traps: new RateChart($("#chart-traps")),
   irqs: new RateChart($("#chart-irqs")),
   reasons: new RateChart($("#chart-reasons")),
+  offset: new RateChart($("#chart-offset")), // values as they are, not rates
 };
 const perVcpu = (field) => (m) => m.vms.flatMap((vm) =>
   vm.vcpus.map((v, i) => [`${vm.name}.${i}`, v[field]]));
@@ -283,7 +284,7 @@ function statusFigures(m) {
   $("#metric-zshm").textContent = zshm.length ? zshm.map((vm) => `${vm.name} ${JSON.stringify(vm.zshm)}`).join(", ")
     : "not reported by ZVM's agent yet (zvm zshm on the shell)";
   const time = m.vms.filter((vm) => vm.time_offset_ns !== undefined);
-  $("#metric-time").textContent = time.length ? time.map((vm) => `${vm.name} ${vm.time_offset_ns} ns`).join(", ")
+  $("#metric-time").textContent = time.length ? time.map((vm) => `${vm.name} ${vm.time_offset_ns} ns (${vm.time_by})`).join(", ")
     : "not reported by ZVM's agent yet (zvm time on the shell)";
   const cache = m.cache;
   $("#metric-cache").textContent = cache === undefined ? "not reported by ZVM's agent yet"
@@ -300,6 +301,8 @@ function metrics(m) {
     charts.irqs.push(t, rates(prev, m, perVcpu("injected")));
     charts.reasons.push(t, rates(prev, m, byReason));
   }
+  charts.offset.push(t, new Map(m.vms.filter((vm) => vm.time_offset_ns !== undefined)
+    .map((vm) => [vm.name, vm.time_offset_ns / 1000])));
   statusFigures(m);
   if (view.list) {
     // States come with every sample: a change the list has not seen yet.

@@ -1,6 +1,7 @@
 // Live charts from ZVM's metrics events: counters become rates per second
-// of ZVM's clock (time_ns), one series per key; a chart is rebuilt when
-// its set of series changes (a VM created or deleted).
+// of ZVM's clock (time_ns) through rates(), or go in as they are (a clock
+// offset); one series per key; a chart is rebuilt when its set of series
+// changes (a VM created or deleted).
 const HISTORY = 120; // samples kept per chart
 
 export class RateChart {
