@@ -4,6 +4,7 @@
  * (vcpu_trap.c) and only stop, CPU_OFF and crashes bring it back here.
  */
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_time.h"
 #include "lib/zerror.h"
 #include "arch/arm64/el2.h"
 #include "arch/arm64/guest_exception.h"
@@ -60,7 +61,9 @@ static enum vcpu_exit run_guest(struct vcpu *v)
 		vgic_lr_enter(v);
 	cpu->vcpu = v;
 	v->in_guest = true;
+	vcpu_time_switch(v, &v->stats.guest_ticks);
 	why = guest_enter(&v->host, &v->boot);
+	vcpu_time_switch(v, 0); /* the trap that left for good ends here */
 	v->in_guest = false;
 	cpu->vcpu = 0;
 	if (setup.direct_irq)

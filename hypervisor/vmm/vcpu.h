@@ -42,6 +42,17 @@ struct vcpu_stats {
 	uint64_t irqs;
 	uint64_t injected;
 	uint64_t timer_fast; /* virtual-timer interrupts by the fast path */
+	/* Where the vCPU's core time went, in counter ticks (vmm/vcpu_time.h). */
+	uint64_t guest_ticks; /* in the guest: its own (untrapped) WFI included */
+	uint64_t el2_ticks;   /* in ZVM, handling the vCPU's traps */
+	uint64_t idle_ticks;  /* in a trapped WFI (direct-delivery guests only) */
+};
+
+/* The span of core time in progress (vmm/vcpu_time.h). */
+struct vcpu_time_span {
+	uint32_t seq;   /* a seqcount: odd while the vCPU's core moves it */
+	uint64_t mark;  /* counter at the last boundary */
+	uint64_t *open; /* the vcpu_stats bucket the span goes to; 0: none */
 };
 
 struct vcpu {
@@ -60,6 +71,7 @@ struct vcpu {
 	uint32_t vgic_writes_seen; /* vgic_writes() when last applied here */
 	struct sem wake;           /* CPU_ON, resume and start */
 	struct vcpu_stats stats;
+	struct vcpu_time_span time;
 };
 
 /* The vCPU whose guest runs on this core, or NULL. */

@@ -5,6 +5,7 @@
  * guest (stop, crash) goes through vcpu_leave().
  */
 #include "vmm/vcpu.h"
+#include "vmm/vcpu_time.h"
 #include "arch/arm64/debug_regs.h"
 #include "arch/arm64/esr.h"
 #include "arch/arm64/guest_exception.h"
@@ -239,10 +240,13 @@ static void leave_if_stopping(struct vcpu *v)
  * once, which the architecture allows (ARM ARM D1, "Wait for Interrupt"),
  * and ZVM sees every return to it.
  */
-static void direct_wfi(void)
+static void direct_wfi(struct vcpu *v)
 {
-	if (read_sysreg(icc_rpr_el1) > IRQ_PRIO_OWN_FIQ)
-		wfi();
+	if (read_sysreg(icc_rpr_el1) <= IRQ_PRIO_OWN_FIQ)
+		return;
+	vcpu_time_switch(v, &v->stats.idle_ticks);
+	wfi();
+	vcpu_time_switch(v, &v->stats.el2_ticks);
 }
 
 static void handle_sync(struct vcpu *v, struct trap_frame *f)
@@ -250,7 +254,7 @@ static void handle_sync(struct vcpu *v, struct trap_frame *f)
 	unsigned ec = esr_class(f->esr);
 
 	switch (ec) {
-	case ESR_EC_WFX: direct_wfi(); break;
+	case ESR_EC_WFX: direct_wfi(v); break;
 	case ESR_EC_HVC64: handle_call(v, f); return; /* HVC's ELR already points past it */
 	case ESR_EC_SMC64: handle_call(v, f); break;
 	case ESR_EC_SYSREG: handle_sysreg(v, f, esr_iss(f->esr)); break;
@@ -284,7 +288,9 @@ static void before_guest_return(struct vcpu *v)
 	while (req & VCPU_REQ_PAUSE) {
 		if (!direct)
 			vgic_lr_save(v);
+		vcpu_time_switch(v, 0);
 		sem_take(&v->wake, WAIT_FOREVER); /* the core idles meanwhile */
+		vcpu_time_switch(v, &v->stats.el2_ticks);
 		req = __atomic_load_n(&v->requests, __ATOMIC_ACQUIRE);
 		if (req & VCPU_REQ_STOP)
 			vcpu_leave(v, VCPU_EXIT_STOP);
@@ -302,6 +308,7 @@ void vcpu_trap(struct trap_frame *frame, unsigned kind)
 
 	if (!v)
 		trap_fault_report(frame, kind); /* a lower EL, but no guest: a bug */
+	vcpu_time_switch(v, &v->stats.el2_ticks);
 	v->stats.traps++;
 	if (kind == VEC_IRQ_LOWER || kind == VEC_FIQ_LOWER) {
 		v->stats.irqs++;
@@ -314,4 +321,5 @@ void vcpu_trap(struct trap_frame *frame, unsigned kind)
 		         kind == VEC_SERROR_LOWER ? "SError" : "AArch32 exception", frame->elr);
 	}
 	before_guest_return(v);
+	vcpu_time_switch(v, &v->stats.guest_ticks);
 }

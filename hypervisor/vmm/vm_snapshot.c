@@ -1,5 +1,6 @@
 /* Locked copies of a VM for the shell and the health monitor: vm_snapshot.h. */
 #include "vmm/vm_snapshot.h"
+#include "vmm/vcpu_time.h"
 #include "kernel/thread.h"
 #include "lib/string.h"
 #include "vgic/vgic_lr.h"
@@ -48,8 +49,9 @@ static void copy_summary(struct vm *vm, void *out)
 			                              vm->threads_live && v->power == VCPU_ON,
 			                              vm_vcpu_core_dead(v),
 			                              v->thread != 0,
-			                              v->stats,
+			                              { 0 },
 			                              vgic_lr_fast_timer_count(v) };
+		vcpu_time_read(v, s->vcpus[i].core_dead, &s->vcpus[i].stats);
 	}
 	s->ram_pa = vm->ram_pa;
 	s->vmid = vm->vmid;

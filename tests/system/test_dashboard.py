@@ -215,6 +215,13 @@ def test_a_chart_updates(page):
     last = page.execute_script("return JSON.parse(arguments[0].dataset.last)", chart)
     assert any(k.startswith("rtos.") for k in last), last
     assert "not" in page.find_element(By.ID, "metric-cache").text  # never a made-up figure
+    # Each vCPU's share of its core in the guest (vmm/vcpu_time.h), charted.
+    cpu = page.find_element(By.ID, "chart-cpu")
+    wait(page, lambda d: "rtos.0" in json.loads(cpu.get_attribute("data-last") or "{}"),
+         "rtos's CPU use")
+    assert 0 < json.loads(cpu.get_attribute("data-last"))["rtos.0"] <= 101
+    assert re.search(r"rtos\.0 guest \d+\.\d%, ZVM \d+\.\d%, idle \d+\.\d%",
+                     page.find_element(By.ID, "metric-cpu").text)
     # rtos reports its clock by hypercall (zvm time): ZVM's measured offset, charted.
     offset = page.find_element(By.ID, "chart-offset")
     wait(page, lambda d: "rtos" in json.loads(offset.get_attribute("data-last") or "{}"),

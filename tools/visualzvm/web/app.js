@@ -251,6 +251,7 @@ const charts = {
   traps: new RateChart($("#chart-traps")),
   irqs: new RateChart($("#chart-irqs")),
   reasons: new RateChart($("#chart-reasons")),
+  cpu: new RateChart($("#chart-cpu")),
   offset: new RateChart($("#chart-offset")), // values as they are, not rates
 };
 const perVcpu = (field) => (m) => m.vms.flatMap((vm) =>
@@ -274,12 +275,18 @@ function reasonChoices(m) {
 }
 $("#reason-vm").onchange = () => { charts.reasons.samples = []; };
 
+// ns of core time per second of ZVM's clock, as a share of the core.
+const NS_PER_PERCENT = 1e7;
+const percent = (perSecond) => new Map([...perSecond].map(([k, ns]) => [k, ns / NS_PER_PERCENT]));
+
 // Figures the agent may not report: said so, never made up.
-function statusFigures(m) {
-  const vcpus = m.vms.flatMap((vm) => vm.vcpus.map((v, i) => [`${vm.name}.${i}`, v]));
-  const cpu = vcpus.filter(([, v]) => v.guest_ns !== undefined);
-  $("#metric-cpu").textContent = cpu.length ? cpu.map(([k, v]) => `${k} ${v.guest_ns}`).join(", ")
-    : "not reported by ZVM's agent yet (no guest/idle time per vCPU in zvm.metrics)";
+function statusFigures(prev, m) {
+  const share = (field) => percent(rates(prev, m, perVcpu(field)));
+  const guest = share("guest_ns"), el2 = share("el2_ns"), idle = share("idle_ns");
+  const pct = (x) => `${(x ?? 0).toFixed(1)}%`;
+  $("#metric-cpu").textContent = guest.size
+    ? [...guest.keys()].map((k) => `${k} guest ${pct(guest.get(k))}, ZVM ${pct(el2.get(k))}, idle ${pct(idle.get(k))}`).join("; ")
+    : "waiting for two samples";
   const zshm = m.vms.filter((vm) => vm.zshm !== undefined);
   $("#metric-zshm").textContent = zshm.length ? zshm.map((vm) => `${vm.name} ${JSON.stringify(vm.zshm)}`).join(", ")
     : "not reported by ZVM's agent yet (zvm zshm on the shell)";
@@ -300,10 +307,11 @@ function metrics(m) {
     charts.traps.push(t, rates(prev, m, perVcpu("traps")));
     charts.irqs.push(t, rates(prev, m, perVcpu("injected")));
     charts.reasons.push(t, rates(prev, m, byReason));
+    charts.cpu.push(t, percent(rates(prev, m, perVcpu("guest_ns"))));
   }
   charts.offset.push(t, new Map(m.vms.filter((vm) => vm.time_offset_ns !== undefined)
     .map((vm) => [vm.name, vm.time_offset_ns / 1000])));
-  statusFigures(m);
+  statusFigures(prev, m);
   if (view.list) {
     // States come with every sample: a change the list has not seen yet.
     const known = new Map(view.list.vms.map((vm) => [vm.id, vm.state]));
