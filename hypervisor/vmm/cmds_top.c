@@ -19,7 +19,7 @@
 
 struct top_vcpu {
 	unsigned cpu;
-	bool on; /* powered on (PSCI), as the snapshot says */
+	bool on;                   /* powered on (PSCI), as the snapshot says */
 	uint64_t guest, el2, idle; /* ticks */
 	uint64_t traps, injected;  /* injected: by the vGIC and the timer fast path */
 };
@@ -55,9 +55,13 @@ static void take_sample(struct top_sample *s)
 		t->vcpus = snap.vcpu_count;
 		for (unsigned c = 0; c < snap.vcpu_count; c++) {
 			const struct vcpu_stats *st = &snap.vcpus[c].stats;
-			t->v[c] = (struct top_vcpu){ snap.vcpus[c].cpu, snap.vcpus[c].on,
-				                     st->guest_ticks, st->el2_ticks, st->idle_ticks,
-				                     st->traps, st->injected + snap.vcpus[c].fast_timer };
+			t->v[c] = (struct top_vcpu){ snap.vcpus[c].cpu,
+				                     snap.vcpus[c].on,
+				                     st->guest_ticks,
+				                     st->el2_ticks,
+				                     st->idle_ticks,
+				                     st->traps,
+				                     st->injected + snap.vcpus[c].fast_timer };
 		}
 	}
 }

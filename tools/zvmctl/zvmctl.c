@@ -6,7 +6,8 @@
  *          [-n <name>] [-C <core,...>] | test list [<group>] | test run <selector>
  *          [--repeat <n>] [--seed <s>] [--borrow] | test status | test results |
  *          test cancel |
- *          log [-n <records>] [--since <seq>] | metrics | agent |
+ *          log [-n <records>] [--since <seq>] | metrics | top [-d <ms>]
+ *          [-n <rounds>] | agent |
  *          call <method> [<params object>] | events [--metrics-ms <n>]
  *          [--count <n>] [--wait-ms <n>]
  *   options: --target serial:<path> (a unix socket or a tty) or
@@ -41,14 +42,15 @@ static void usage(void)
 	        "[--borrow]\n"
 	        "          test status | test results | test cancel\n"
 	        "          log [-n <records>] [--since <seq>]\n"
-	        "          metrics | agent | call <method> [<params object>]\n"
+	        "          metrics | top [-d <ms>] [-n <rounds>] | agent\n"
+	        "          call <method> [<params object>]\n"
 	        "          events [--metrics-ms <n>] [--count <n>] [--wait-ms <n>]\n"
 	        "exit: 0 done, 1 refused by ZVM (or a test failed), 2 usage, 3 no link or no "
 	        "reply,\n"
 	        "      4 unauthenticated or replayed, 5 protocol error\n");
 }
 
-static bool parse_number(const char *s, uint64_t *out)
+bool parse_number(const char *s, uint64_t *out)
 {
 	char *end;
 
@@ -282,6 +284,8 @@ static int dispatch(int argc, char **argv)
 		return log_command(argc - 1, argv + 1);
 	if (!strcmp(cmd, "metrics") && argc == 1)
 		return run("metrics", "zvm.metrics", NULL);
+	if (!strcmp(cmd, "top"))
+		return top_command(&client, json_output, argc - 1, argv + 1);
 	if (!strcmp(cmd, "agent") && argc == 1)
 		return run("agent", "zvm.agent", NULL);
 	if (!strcmp(cmd, "events"))

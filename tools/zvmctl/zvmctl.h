@@ -108,4 +108,10 @@ int client_next_event(struct client *c, int timeout_ms);
 /* Human output of a result (zvmctl_print.c). */
 void print_result(const char *command, const struct json_doc *doc, int result);
 
+/* A whole number, decimal or 0x hex, and nothing after it. */
+bool parse_number(const char *s, uint64_t *out);
+
+/* zvmctl top [-d <ms>] [-n <rounds>] (zvmctl_top.c): an EXIT_* code, -1 for usage. */
+int top_command(struct client *c, bool json, int argc, char **argv);
+
 #endif
