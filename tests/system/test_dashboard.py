@@ -8,15 +8,18 @@ over UDP, holds the console socket for the shell, and serves the page on
 127.0.0.1.  Chromium (Debian's, driven by chromedriver through selenium)
 loads the page and uses it like a person: the default VMs on their cores,
 a VM stopped and started by its buttons (each through the confirm
-dialog), a chart that moves, the console's echo, a test group run from the
-test page, the whole suite from "Run all" (borrowing the VMs' cores) and a
-second run of it cancelled from its button; then the daemon is killed and restarted while ZVM runs on, and
-the page shows its banner and comes back by itself (the second daemon on
-the serial line alone, the fallback: calls in frames beside the shell).  Last, every
-lifecycle button on rtos (pause, resume, restart, stop, delete, and a
-shutdown it refuses) and the create dialog: refused while every core is
-held, then a VM made on the core rtos left and started.  Screenshots of every
-step go to build/test-artifacts/dashboard-*.png.
+dialog), charts that move (traps, CPU use, time-sync offset), the
+console's echo, a test group run from the test page, the whole suite from
+"Run all" (borrowing the VMs' cores) and a second run of it cancelled from
+its button; the Ethernet pulled (the daemon's UDP goes through a relay
+the test can cut) and the calls moving to the serial line by themselves,
+then back to UDP with the cable; the daemon killed and restarted while
+ZVM runs on, the page showing its banner and coming back by itself (the
+second daemon on the serial line alone).  Last, every lifecycle button on
+rtos (pause, resume, restart, stop, delete, and a shutdown it refuses)
+and the create dialog: refused while every core is held, then a VM made
+on the core rtos left and started.  Screenshots of every step go to
+build/test-artifacts/dashboard-*.png.
 
 Waits are on the DOM (WebDriverWait on a condition), with generous bounds:
 the machine may be loaded.
@@ -27,6 +30,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 
 import pytest
 
@@ -57,16 +61,47 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Cable:
+    """A UDP relay between the daemon and QEMU's forward to the agent: the
+    Ethernet, which a test can pull (datagrams dropped both ways) and plug
+    back in."""
+
+    def __init__(self, agent_port):
+        self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.front.bind(("127.0.0.1", 0))
+        self.port = self.front.getsockname()[1]
+        self.back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.back.connect(("127.0.0.1", agent_port))
+        self.plugged = threading.Event()
+        self.plugged.set()
+        self.peer = None
+        for relay in (self._from_daemon, self._from_zvm):
+            threading.Thread(target=relay, daemon=True).start()
+
+    def _from_daemon(self):
+        while True:
+            data, self.peer = self.front.recvfrom(65536)
+            if self.plugged.is_set():
+                self.back.send(data)
+
+    def _from_zvm(self):
+        while True:
+            data = self.back.recv(65536)
+            if self.plugged.is_set() and self.peer:
+                self.front.sendto(data, self.peer)
+
+
 class Daemon:
     """The visualzvm process; started again after a kill, on the same port."""
 
-    def __init__(self, zvm, port):
-        self.zvm, self.port, self.proc = zvm, port, None
+    def __init__(self, zvm, port, cable):
+        self.zvm, self.port, self.proc, self.cable = zvm, port, None, cable
 
     def start(self, udp=True):
-        """udp: calls over UDP and the console on the socket; else both on the socket."""
+        """udp: calls over UDP (through the cable) and the console on the
+        socket; else both on the socket."""
         console = "serial:" + self.zvm.socket_path
-        target = ["--target", f"udp://127.0.0.1:{self.zvm.agent}", "--console", console] \
+        target = ["--target", f"udp://127.0.0.1:{self.cable.port}", "--console", console] \
             if udp else ["--target", console]
         self.log = open(os.path.join(ARTIFACTS, "dashboard-daemon.log"), "a")
         self.proc = subprocess.Popen(
@@ -99,7 +134,7 @@ def zvm():
 
 @pytest.fixture(scope="module")
 def daemon(zvm):
-    d = Daemon(zvm, free_port())
+    d = Daemon(zvm, free_port(), Cable(zvm.agent))
     d.start()
     yield d
     d.kill()
@@ -335,6 +370,27 @@ def test_cancel_stops_a_run_after_its_current_test(page):
     tab(page, "overview")
     for vm in ("rtos", "linux"):
         wait(page, lambda d: vm_state(d, vm) == "running", f"{vm} running again")
+
+
+FALLBACK_WAIT = 180  # two unanswered calls, each with its retries, then the switch
+
+
+def test_the_serial_line_takes_over_when_the_ethernet_is_pulled(page, daemon):
+    tab(page, "overview")
+    assert attr(page, "body", "data-target").startswith("udp://")
+    daemon.cable.plugged.clear()
+    wait(page, lambda d: (attr(d, "body", "data-target") or "").startswith("serial:")
+         and attr(d, "body", "data-link") == "up", "the calls on the serial line",
+         timeout=FALLBACK_WAIT)
+    shot(page, "fallback")
+    click_action(page, "rtos", "pause")   # a call over the fallback
+    wait(page, lambda d: vm_state(d, "rtos") == "paused", "rtos paused over serial")
+    daemon.cable.plugged.set()
+    wait(page, lambda d: (attr(d, "body", "data-target") or "").startswith("udp://")
+         and attr(d, "body", "data-link") == "up", "the calls back on UDP",
+         timeout=FALLBACK_WAIT)
+    click_action(page, "rtos", "resume")
+    wait(page, lambda d: vm_state(d, "rtos") == "running", "rtos running over UDP")
 
 
 def test_the_daemon_dies_and_comes_back(page, daemon, zvm):

@@ -5,6 +5,12 @@
  * passes console text, events and replies to the outbox.  ZVM never
  * depends on it: when the line drops it reconnects by itself; when ZVM
  * stops answering the pages are told, and the next answer clears it.
+ *
+ * With a udp:// target and a --console line, the serial line is the
+ * fallback: after FALLBACK_AFTER_SILENT calls in a row go unanswered over
+ * UDP, the calls and events move to the console line (frames beside the
+ * shell), and UDP is tried again every UDP_PROBE_MS; the first answer
+ * there brings them back.
  */
 #include <cjson/cJSON.h>
 #include <poll.h>
@@ -25,6 +31,10 @@
 #define RESUBSCRIBE_PERIODS 4
 /* Calls the link thread makes itself: a single attempt each. */
 #define OWN_CALL_ATTEMPTS   1
+/* Unanswered calls in a row over UDP before the serial line takes over. */
+#define FALLBACK_AFTER_SILENT 2
+/* On the serial fallback, how often UDP is asked again. */
+#define UDP_PROBE_MS          5000
 
 static const struct vz_options *opts;
 static struct client client;
@@ -34,6 +44,20 @@ static struct rpc_serial_rx console_rx;
 static struct timespec console_tried;
 static _Atomic int link_state = VZ_LINK_DOWN;
 static struct timespec last_event;
+/* The calls go over opts->console although cfg.target is udp:// (read by web.c). */
+static atomic_bool on_fallback;
+static unsigned silent_calls; /* unanswered in a row on the current line */
+static struct timespec probe_tried;
+
+const char *vz_link_target(void)
+{
+	return atomic_load(&on_fallback) ? opts->console : opts->cfg.target;
+}
+
+static bool can_fall_back(void)
+{
+	return opts->console[0] && !strncmp(opts->cfg.target, "udp://", 6);
+}
 
 const char *vz_link_state_name(enum vz_link_state s)
 {
@@ -52,15 +76,19 @@ enum vz_link_state vz_link_state(void)
 
 static void set_state(enum vz_link_state s, const char *why)
 {
-	if (atomic_exchange(&link_state, (int)s) == (int)s)
+	static const char *told_target;
+
+	if (atomic_exchange(&link_state, (int)s) == (int)s && told_target == vz_link_target())
 		return;
+	told_target = vz_link_target();
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "type", "link");
 	cJSON_AddStringToObject(m, "state", vz_link_state_name(s));
-	cJSON_AddStringToObject(m, "target", opts->cfg.target);
+	cJSON_AddStringToObject(m, "target", vz_link_target());
 	cJSON_AddStringToObject(m, "reason", why);
 	char *text = cJSON_PrintUnformatted(m);
-	fprintf(stderr, "visualzvm: link %s (%s)\n", vz_link_state_name(s), why);
+	fprintf(stderr, "visualzvm: link %s on %s (%s)\n", vz_link_state_name(s), vz_link_target(),
+	        why);
 	outbox_post(0, text);
 	free(text);
 	cJSON_Delete(m);
@@ -132,7 +160,8 @@ static void on_console_line(void *ctx)
 /* With --console, (re)opens its line, at most once a second. */
 static void console_open(void)
 {
-	if (!opts->console[0] || console_line.fd >= 0 || ms_since(&console_tried) < RECONNECT_MS)
+	if (!opts->console[0] || atomic_load(&on_fallback) || console_line.fd >= 0 ||
+	    ms_since(&console_tried) < RECONNECT_MS)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &console_tried);
 	if (link_open(&console_line, opts->console))
@@ -152,7 +181,7 @@ static void on_wake(void *ctx)
 	size_t n = inbox_take_console(buf, sizeof(buf));
 	if (!n)
 		return;
-	if (opts->console[0]) {
+	if (opts->console[0] && !atomic_load(&on_fallback)) {
 		if (console_line.fd >= 0 && link_write(&console_line, buf, n))
 			console_close();
 	} else if (link_write(&client.link, buf, n)) {
@@ -193,6 +222,7 @@ static int call(const char *method, const char *params, int attempts)
 	client.attempts = attempts;
 	client.reply_len = 0;
 	int r = client_call(&client, method, params, &result);
+	silent_calls = r == EXIT_LINK ? silent_calls + 1 : 0;
 	if (client.link_lost)
 		return EXIT_LINK;
 	if (r == EXIT_LINK)
@@ -244,12 +274,59 @@ static void wait_reconnect(void)
 	}
 }
 
+/* On the fallback: does ZVM answer over UDP again?  One call on a line of its own. */
+static bool udp_answers(void)
+{
+	static struct client probe;
+	int result;
+
+	if (ms_since(&probe_tried) < UDP_PROBE_MS)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &probe_tried);
+	client_init(&probe, &opts->cfg);
+	probe.timeout_ms = opts->timeout_ms;
+	probe.attempts = OWN_CALL_ATTEMPTS;
+	probe.quiet = true;
+	if (link_open(&probe.link, opts->cfg.target))
+		return false;
+	bool answered = client_call(&probe, "zvm.agent", NULL, &result) == EXIT_OK;
+	link_close(&probe.link);
+	return answered;
+}
+
+/* Whether the calls should move to the other line: the serial one when
+ * UDP went silent, UDP again when it answers. */
+static bool switch_lines(void)
+{
+	bool fallback = atomic_load(&on_fallback);
+
+	if (!can_fall_back())
+		return false;
+	if (!fallback && silent_calls >= FALLBACK_AFTER_SILENT) {
+		fprintf(stderr, "visualzvm: %s does not answer: calls go to %s\n",
+		        opts->cfg.target, opts->console);
+		if (console_line.fd >= 0)
+			console_close(); /* the console line becomes the calls' line */
+		atomic_store(&on_fallback, true);
+		clock_gettime(CLOCK_MONOTONIC, &probe_tried);
+		return true;
+	}
+	if (fallback && udp_answers()) {
+		fprintf(stderr, "visualzvm: %s answers again: calls go back to it\n",
+		        opts->cfg.target);
+		atomic_store(&on_fallback, false);
+		return true;
+	}
+	return false;
+}
+
 static void serve_line(void)
 {
 	struct vz_call c;
 
+	silent_calls = 0;
 	subscribe();
-	while (!client.link_lost) {
+	while (!client.link_lost && !switch_lines()) {
 		console_open();
 		while (!client.link_lost && inbox_take_call(&c))
 			page_call(&c);
@@ -270,7 +347,7 @@ static void *link_main(void *arg)
 	for (;;) {
 		client.link_lost = false;
 		client.in_pos = client.in_len = 0;
-		if (link_open(&client.link, opts->cfg.target)) {
+		if (link_open(&client.link, vz_link_target())) {
 			if (!told)
 				set_state(VZ_LINK_DOWN, "cannot open the target");
 			told = true;
@@ -278,7 +355,7 @@ static void *link_main(void *arg)
 			continue;
 		}
 		told = false;
-		fprintf(stderr, "visualzvm: connected to %s\n", opts->cfg.target);
+		fprintf(stderr, "visualzvm: connected to %s\n", vz_link_target());
 		serve_line();
 		link_close(&client.link);
 		set_state(VZ_LINK_DOWN, "the line closed");

@@ -46,6 +46,8 @@ enum vz_link_state {
 };
 const char *vz_link_state_name(enum vz_link_state s);
 enum vz_link_state vz_link_state(void);
+/* Where the calls go now: the target, or --console while UDP is silent. */
+const char *vz_link_target(void);
 
 /* outbox.c: messages for the pages; session 0 means every page. */
 void outbox_init(void (*wake)(void));

@@ -55,7 +55,7 @@ static void hello(uint64_t session)
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "type", "hello");
 	cJSON_AddStringToObject(m, "link", vz_link_state_name(vz_link_state()));
-	cJSON_AddStringToObject(m, "target", opts->cfg.target);
+	cJSON_AddStringToObject(m, "target", vz_link_target());
 	cJSON_AddStringToObject(m, "console", opts->console[0] ? opts->console : opts->cfg.target);
 	cJSON_AddNumberToObject(m, "metrics_ms", opts->metrics_ms);
 	char *text = cJSON_PrintUnformatted(m);
