@@ -24,13 +24,13 @@
 #include "visualzvm.h"
 
 /* How often a closed line is tried again. */
-#define RECONNECT_MS        1000
+#define RECONNECT_MS          1000
 /* How long the link thread waits on the line between looks at the inbox. */
-#define IDLE_POLL_MS        100
+#define IDLE_POLL_MS          100
 /* No metrics event for this many periods: subscribe again (ZVM restarted?). */
-#define RESUBSCRIBE_PERIODS 4
+#define RESUBSCRIBE_PERIODS   4
 /* Calls the link thread makes itself: a single attempt each. */
-#define OWN_CALL_ATTEMPTS   1
+#define OWN_CALL_ATTEMPTS     1
 /* Unanswered calls in a row over UDP before the serial line takes over. */
 #define FALLBACK_AFTER_SILENT 2
 /* On the serial fallback, how often UDP is asked again. */
@@ -303,8 +303,8 @@ static bool switch_lines(void)
 	if (!can_fall_back())
 		return false;
 	if (!fallback && silent_calls >= FALLBACK_AFTER_SILENT) {
-		fprintf(stderr, "visualzvm: %s does not answer: calls go to %s\n",
-		        opts->cfg.target, opts->console);
+		fprintf(stderr, "visualzvm: %s does not answer: calls go to %s\n", opts->cfg.target,
+		        opts->console);
 		if (console_line.fd >= 0)
 			console_close(); /* the console line becomes the calls' line */
 		atomic_store(&on_fallback, true);

@@ -53,7 +53,8 @@ static void read_sample(const struct json_doc *d, int result, struct top_sample 
 	s->count = 0;
 	for (uint32_t i = 0; json_element(d, vms, i) >= 0; i++) {
 		int vm = json_element(d, vms, i), vcpus = json_member(d, vm, "vcpus");
-		for (uint32_t c = 0; json_element(d, vcpus, c) >= 0 && s->count < TOP_MAX_VCPUS; c++) {
+		for (uint32_t c = 0; json_element(d, vcpus, c) >= 0 && s->count < TOP_MAX_VCPUS;
+		     c++) {
 			int x = json_element(d, vcpus, c);
 			struct top_vcpu *t = &s->v[s->count++];
 			t->vm_id = u64_of(d, vm, "id");
@@ -96,8 +97,10 @@ static void print_round(const struct top_sample *a, const struct top_sample *b, 
 	if (json)
 		printf("{\"interval_ms\":%" PRIu64 ",\"vcpus\":[", ns / NS_PER_MS);
 	else
-		printf("over %" PRIu64 " ms:\nID  VM              VCPU  CORE STATE    GUEST%%   ZVM%%  "
-		       "IDLE%%    TRAPS/S     IRQS/S\n", ns / NS_PER_MS);
+		printf("over %" PRIu64
+		       " ms:\nID  VM              VCPU  CORE STATE    GUEST%%   ZVM%%  "
+		       "IDLE%%    TRAPS/S     IRQS/S\n",
+		       ns / NS_PER_MS);
 	for (unsigned i = 0, n = 0; i < b->count; i++) {
 		const struct top_vcpu *y = &b->v[i], *x = find(a, y);
 		if (!x)
@@ -107,13 +110,17 @@ static void print_round(const struct top_sample *a, const struct top_sample *b, 
 		uint64_t traps = rate(x->traps, y->traps, ns), irqs = rate(x->irqs, y->irqs, ns);
 		if (json)
 			printf("%s{\"vm\":\"%s\",\"vcpu\":%" PRIu64 ",\"core\":%" PRIu64
-			       ",\"state\":\"%s\",\"guest_pct\":%.1f,\"zvm_pct\":%.1f,\"idle_pct\":%.1f,"
+			       ",\"state\":\"%s\",\"guest_pct\":%.1f,\"zvm_pct\":%.1f,\"idle_pct\":"
+			       "%.1f,"
 			       "\"traps_per_s\":%" PRIu64 ",\"irqs_per_s\":%" PRIu64 "}",
-			       n++ ? "," : "", y->vm, y->index, y->core, y->state, g, z, idle, traps, irqs);
+			       n++ ? "," : "", y->vm, y->index, y->core, y->state, g, z, idle,
+			       traps, irqs);
 		else
-			printf("%-3" PRIu64 " %-15s %-5" PRIu64 " %-4" PRIu64 " %-8s %6.1f %6.1f %6.1f "
+			printf("%-3" PRIu64 " %-15s %-5" PRIu64 " %-4" PRIu64
+			       " %-8s %6.1f %6.1f %6.1f "
 			       "%10" PRIu64 " %10" PRIu64 "\n",
-			       y->vm_id, y->vm, y->index, y->core, y->state, g, z, idle, traps, irqs);
+			       y->vm_id, y->vm, y->index, y->core, y->state, g, z, idle, traps,
+			       irqs);
 	}
 	if (json)
 		printf("]}\n");
@@ -135,7 +142,9 @@ int top_command(struct client *c, bool json, int argc, char **argv)
 	uint64_t ms = TOP_DEFAULT_MS, rounds = 1;
 
 	for (int i = 0; i < argc; i += 2) {
-		uint64_t *out = !strcmp(argv[i], "-d") ? &ms : !strcmp(argv[i], "-n") ? &rounds : NULL;
+		uint64_t *out = !strcmp(argv[i], "-d") ? &ms :
+		                !strcmp(argv[i], "-n") ? &rounds :
+		                                         NULL;
 		if (!out || i + 1 >= argc || !parse_number(argv[i + 1], out))
 			return -1;
 	}
@@ -147,7 +156,8 @@ int top_command(struct client *c, bool json, int argc, char **argv)
 	int rc = sample(c, &samples[0]);
 	for (uint64_t r = 0; rc == EXIT_OK && r < rounds; r++) {
 		struct timespec wait = { (time_t)(ms / 1000), (long)(ms % 1000 * NS_PER_MS) };
-		nanosleep(&wait, NULL); /* the interval between the samples, not a synchronization */
+		nanosleep(&wait,
+		          NULL); /* the interval between the samples, not a synchronization */
 		rc = sample(c, &samples[(r + 1) % 2]);
 		if (rc == EXIT_OK)
 			print_round(&samples[r % 2], &samples[(r + 1) % 2], json);
