@@ -6,6 +6,7 @@
  */
 #include "agent/agent.h"
 #include "agent/agent_methods.h"
+#include "arch/arm64/pmu.h"
 #include "kernel/log.h"
 #include "kernel/time.h"
 #include "vmm/vm.h"
@@ -97,6 +98,22 @@ static void write_time_offset(struct json_writer *w, const struct vm_snapshot *v
 	json_member_string(w, "time_by", by);
 }
 
+/*
+ * The cache hit rate: never a made-up figure.  Where the CPU has the L1D
+ * events, its counters still belong to the guests on their cores
+ * (MDCR_EL2.HPMN, arch/arm64/pmu.h) and ZVM does not sample them.
+ */
+static void write_cache(struct json_writer *w)
+{
+	json_key(w, "cache");
+	json_object_begin(w);
+	json_member_bool(w, "counted", false);
+	json_member_string(w, "reason",
+	                   pmu_has_l1d_events() ? "the PMU counters are the guests' own" :
+	                                          "not counted by this CPU (no L1D_CACHE events)");
+	json_object_end(w);
+}
+
 static void write_vm_metrics(struct json_writer *w, const struct vm_snapshot *vm)
 {
 	json_object_begin(w);
@@ -141,6 +158,7 @@ int agent_metrics_write(struct rpc_call *call)
 {
 	json_object_begin(call->out);
 	json_member_u64(call->out, "time_ns", ticks_to_ns(time_now()));
+	write_cache(call->out);
 	json_key(call->out, "vms");
 	json_array_begin(call->out);
 	for (unsigned i = 0; i < VM_MAX; i++) {

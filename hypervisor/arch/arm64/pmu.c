@@ -51,6 +51,18 @@ static bool have_pmu(void)
 	return ver != PMUVER_NONE && ver != PMUVER_IMPDEF;
 }
 
+/* ARM ARM D17.11 (common events): L1D_CACHE_REFILL 0x03 and L1D_CACHE 0x04,
+ * implemented when their bits of PMCEID0_EL0 are set. */
+#define EVENT_L1D_CACHE_REFILL 0x03u
+#define EVENT_L1D_CACHE        0x04u
+
+bool pmu_has_l1d_events(void)
+{
+	uint64_t ids = have_pmu() ? read_sysreg(pmceid0_el0) : 0;
+
+	return (ids >> EVENT_L1D_CACHE_REFILL & 1) && (ids >> EVENT_L1D_CACHE & 1);
+}
+
 unsigned pmu_core_counters(void)
 {
 	return have_pmu() ? (unsigned)((read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK) : 0;

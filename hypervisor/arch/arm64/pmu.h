@@ -21,6 +21,8 @@ uint64_t pmu_guest_mdcr(unsigned counters);
 uint64_t pmu_host_mdcr(void);
 /* Event counters of this core (PMCR_EL0.N); 0 without a PMU. */
 unsigned pmu_core_counters(void);
+/* Does this core count L1 data cache accesses and refills (a hit rate)? */
+bool pmu_has_l1d_events(void);
 
 /* Is this trapped system-register access (ESR_EL2.ISS, EC 0x18) a PMU
  * register? */

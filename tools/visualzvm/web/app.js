@@ -295,7 +295,7 @@ function statusFigures(prev, m) {
     : "not reported by ZVM's agent yet (zvm time on the shell)";
   const cache = m.cache;
   $("#metric-cache").textContent = cache === undefined ? "not reported by ZVM's agent yet"
-    : cache.counted === false ? "not counted by this CPU" : JSON.stringify(cache);
+    : cache.counted === false ? cache.reason || "not counted by this CPU" : JSON.stringify(cache);
 }
 
 function metrics(m) {
