@@ -11,7 +11,9 @@
 #include "kernel/time.h"
 #include "vmm/vm.h"
 #include "vmm/vm_snapshot.h"
+#include "lib/string.h"
 #include "zshm/vm_time_offset.h"
+#include "zshm/zshm.h"
 #include "zshm/zvm_time.h"
 
 #define LOG_RECORDS_MAX 64 /* per reply: at most about 64 * 200 bytes */
@@ -114,6 +116,31 @@ static void write_cache(struct json_writer *w)
 	json_object_end(w);
 }
 
+/* The VM's Zshm channels and the doorbells it rang in them (zvm zshm's counters). */
+static void write_zshm(struct json_writer *w, const struct vm_snapshot *vm)
+{
+	static struct zshm_channel_view view; /* the agent answers one call at a time */
+	uint64_t channels = 0, rung = 0;
+
+	for (uint32_t i = 0; i < zshm_channel_count(); i++) {
+		if (!zshm_channel_view(i, &view))
+			continue;
+		for (unsigned m = 0; m < ZSHM_MAX_MEMBERS; m++) {
+			if (strcmp(view.members[m], vm->cfg.name))
+				continue;
+			channels++;
+			rung += view.counters.rung[m];
+		}
+	}
+	if (!channels)
+		return;
+	json_key(w, "zshm");
+	json_object_begin(w);
+	json_member_u64(w, "channels", channels);
+	json_member_u64(w, "doorbells_rung", rung);
+	json_object_end(w);
+}
+
 static void write_vm_metrics(struct json_writer *w, const struct vm_snapshot *vm)
 {
 	json_object_begin(w);
@@ -124,6 +151,7 @@ static void write_vm_metrics(struct json_writer *w, const struct vm_snapshot *vm
 	json_member_u64(w, "crashes", vm->crashes);
 	json_member_u64(w, "vgic_injected", vm->vgic.injected);
 	write_time_offset(w, vm);
+	write_zshm(w, vm);
 	json_key(w, "vcpus");
 	json_array_begin(w);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {

@@ -251,6 +251,9 @@ def test_a_chart_updates(page):
     assert page.find_elements(By.CSS_SELECTOR, "#chart-traps canvas")
     last = page.execute_script("return JSON.parse(arguments[0].dataset.last)", chart)
     assert any(k.startswith("rtos.") for k in last), last
+    # rtos and linux share the default system's Zshm channels (zvm zshm).
+    wait(page, lambda d: re.search(r"rtos: \d+ channel\(s\), \d+ doorbells",
+                                   d.find_element(By.ID, "metric-zshm").text), "rtos's Zshm figures")
     # Never a made-up figure: the agent says why there is none.
     assert page.find_element(By.ID, "metric-cache").text in CACHE_REASONS
     # Each vCPU's share of its core in the guest (vmm/vcpu_time.h), charted.

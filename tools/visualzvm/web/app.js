@@ -288,8 +288,9 @@ function statusFigures(prev, m) {
     ? [...guest.keys()].map((k) => `${k} guest ${pct(guest.get(k))}, ZVM ${pct(el2.get(k))}, idle ${pct(idle.get(k))}`).join("; ")
     : "waiting for two samples";
   const zshm = m.vms.filter((vm) => vm.zshm !== undefined);
-  $("#metric-zshm").textContent = zshm.length ? zshm.map((vm) => `${vm.name} ${JSON.stringify(vm.zshm)}`).join(", ")
-    : "not reported by ZVM's agent yet (zvm zshm on the shell)";
+  $("#metric-zshm").textContent = zshm.length
+    ? zshm.map((vm) => `${vm.name}: ${vm.zshm.channels} channel(s), ${vm.zshm.doorbells_rung} doorbells`).join("; ")
+    : "no VM is a member of a Zshm channel";
   const time = m.vms.filter((vm) => vm.time_offset_ns !== undefined);
   $("#metric-time").textContent = time.length ? time.map((vm) => `${vm.name} ${vm.time_offset_ns} ns (${vm.time_by})`).join(", ")
     : "not reported by ZVM's agent yet (zvm time on the shell)";
