@@ -20,6 +20,7 @@
 struct top_vcpu {
 	unsigned cpu;
 	bool on;                   /* powered on (PSCI), as the snapshot says */
+	bool counted;              /* its time is accounted (not direct delivery) */
 	uint64_t guest, el2, idle; /* ticks */
 	uint64_t traps, injected;  /* injected: by the vGIC and the timer fast path */
 };
@@ -57,6 +58,7 @@ static void take_sample(struct top_sample *s)
 			const struct vcpu_stats *st = &snap.vcpus[c].stats;
 			t->v[c] = (struct top_vcpu){ snap.vcpus[c].cpu,
 				                     snap.vcpus[c].on,
+				                     snap.vcpus[c].time_counted,
 				                     st->guest_ticks,
 				                     st->el2_ticks,
 				                     st->idle_ticks,
@@ -84,9 +86,13 @@ static void print_vcpu(struct cmd_io *io, const struct top_vm *vm, unsigned c,
 {
 	cmd_printf(io, "%-3u %-15s %-5u %-4u %-8s", vm->id, vm->name, c, b->cpu,
 	           b->on ? vm->state : "off");
-	print_share(io, b->guest - a->guest, ticks);
-	print_share(io, b->el2 - a->el2, ticks);
-	print_share(io, b->idle - a->idle, ticks);
+	if (b->counted) {
+		print_share(io, b->guest - a->guest, ticks);
+		print_share(io, b->el2 - a->el2, ticks);
+		print_share(io, b->idle - a->idle, ticks);
+	} else { /* direct delivery: vmm/vcpu_time.h */
+		cmd_printf(io, " %7s %6s %6s", "-", "-", "-");
+	}
 	cmd_printf(io, " %10lu %10lu\n", per_second(b->traps - a->traps, ticks),
 	           per_second(b->injected - a->injected, ticks));
 }

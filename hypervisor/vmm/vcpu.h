@@ -45,7 +45,7 @@ struct vcpu_stats {
 	/* Where the vCPU's core time went, in counter ticks (vmm/vcpu_time.h). */
 	uint64_t guest_ticks; /* in the guest: its own (untrapped) WFI included */
 	uint64_t el2_ticks;   /* in ZVM, handling the vCPU's traps */
-	uint64_t idle_ticks;  /* in a trapped WFI (direct-delivery guests only) */
+	uint64_t idle_ticks;  /* idle in ZVM (none yet: see vcpu_time.h) */
 };
 
 /* The span of core time in progress (vmm/vcpu_time.h). */
@@ -53,6 +53,7 @@ struct vcpu_time_span {
 	uint32_t seq;   /* a seqcount: odd while the vCPU's core moves it */
 	uint64_t mark;  /* counter at the last boundary */
 	uint64_t *open; /* the vcpu_stats bucket the span goes to; 0: none */
+	bool counted;   /* false: not accounted (direct delivery), figures 0 */
 };
 
 struct vcpu {

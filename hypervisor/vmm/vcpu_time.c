@@ -1,5 +1,6 @@
 /* A vCPU's core time, read from another core (vmm/vcpu_time.h). */
 #include "vmm/vcpu_time.h"
+#include "kernel/time.h"
 
 /* The vCPU's core holds the seqcount odd for a few instructions only; a
  * core that died in between must not hang the reader. */

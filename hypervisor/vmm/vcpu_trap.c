@@ -240,13 +240,11 @@ static void leave_if_stopping(struct vcpu *v)
  * once, which the architecture allows (ARM ARM D1, "Wait for Interrupt"),
  * and ZVM sees every return to it.
  */
-static void direct_wfi(struct vcpu *v)
+static void direct_wfi(void)
 {
 	if (read_sysreg(icc_rpr_el1) <= IRQ_PRIO_OWN_FIQ)
 		return;
-	vcpu_time_switch(v, &v->stats.idle_ticks);
 	wfi();
-	vcpu_time_switch(v, &v->stats.el2_ticks);
 }
 
 static void handle_sync(struct vcpu *v, struct trap_frame *f)
@@ -254,7 +252,7 @@ static void handle_sync(struct vcpu *v, struct trap_frame *f)
 	unsigned ec = esr_class(f->esr);
 
 	switch (ec) {
-	case ESR_EC_WFX: direct_wfi(v); break;
+	case ESR_EC_WFX: direct_wfi(); break;
 	case ESR_EC_HVC64: handle_call(v, f); return; /* HVC's ELR already points past it */
 	case ESR_EC_SMC64: handle_call(v, f); break;
 	case ESR_EC_SYSREG: handle_sysreg(v, f, esr_iss(f->esr)); break;

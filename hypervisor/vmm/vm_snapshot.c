@@ -50,7 +50,8 @@ static void copy_summary(struct vm *vm, void *out)
 			                              vm_vcpu_core_dead(v),
 			                              v->thread != 0,
 			                              { 0 },
-			                              vgic_lr_fast_timer_count(v) };
+			                              vgic_lr_fast_timer_count(v),
+			                              !vm->cfg.direct_irq };
 		vcpu_time_read(v, s->vcpus[i].core_dead, &s->vcpus[i].stats);
 	}
 	s->ram_pa = vm->ram_pa;

@@ -23,6 +23,7 @@ struct vcpu_snapshot {
 	bool in_guest;  /* its thread has not left the guest */
 	struct vcpu_stats stats;
 	uint64_t fast_timer; /* timer interrupts the vector fast path took */
+	bool time_counted;   /* its guest/el2/idle ticks mean something (vcpu_time.h) */
 };
 
 /* The emulated UART and its line's vGIC state, for `zvm irqs`. */
