@@ -1,7 +1,10 @@
 /*
  * Serial shell.  The UART's receive interrupt only moves bytes into a
  * lock-free ring and wakes the shell thread, which edits the line and runs
- * the command through the one command registry.
+ * the command through the one command registry.  A full ring drops
+ * nothing: the interrupt stops reading and masks itself, the bytes wait in
+ * the UART (and, on QEMU, its character backend), and the shell thread
+ * unmasks it once it has taken what the ring held.
  */
 #include "kernel/shell.h"
 #include "kernel/irq_priority.h"
@@ -24,7 +27,7 @@
 static uint8_t rx_storage[RX_RING_SLOTS];
 static struct spsc_ring rx_ring;
 static struct sem rx_ready;
-static uint64_t rx_dropped;
+static volatile bool rx_held; /* the ring filled up: the UART's interrupt is masked */
 static struct lineedit editor;
 static const struct shell_attachment *attached;
 static shell_byte_filter byte_filter;
@@ -40,21 +43,33 @@ static void console_io_write(void *ctx, const char *s, size_t n)
 
 struct cmd_io console_io = { console_io_write, 0 };
 
-static enum irq_result uart_rx_irq(unsigned intid, void *arg)
+/*
+ * UART to ring, on the console's core with its interrupts off (the handler,
+ * or release_rx): the ring's one producer.  Acknowledge first: a byte that
+ * lands while we read raises the interrupt again.
+ */
+static void rx_fill(void)
 {
 	const struct uart_driver *drv = console_driver();
 	uintptr_t base = console_uart();
 	int c;
 
+	drv->ack_rx_irq(base);
+	while (spsc_count(&rx_ring) < spsc_capacity(&rx_ring) && (c = drv->getc(base)) >= 0) {
+		uint8_t byte = (uint8_t)c;
+		spsc_push(&rx_ring, &byte); /* room checked */
+	}
+	if (spsc_count(&rx_ring) == spsc_capacity(&rx_ring)) {
+		rx_held = true;
+		drv->enable_rx_irq(base, false);
+	}
+}
+
+static enum irq_result uart_rx_irq(unsigned intid, void *arg)
+{
 	(void)intid;
 	(void)arg;
-	/* Acknowledge first: a byte that lands while we drain raises it again. */
-	drv->ack_rx_irq(base);
-	while ((c = drv->getc(base)) >= 0) {
-		uint8_t byte = (uint8_t)c;
-		if (!spsc_push(&rx_ring, &byte))
-			rx_dropped++;
-	}
+	rx_fill();
 	sem_give(&rx_ready);
 	return IRQ_HANDLED;
 }
@@ -119,6 +134,23 @@ static void feed_editor(char c)
 		lineedit_begin(&editor);
 }
 
+/*
+ * Room again.  What waited in the UART raised no new interrupt (its level
+ * was acknowledged while the ring was full): take it now, then let the
+ * UART interrupt again.
+ */
+static void release_rx(void)
+{
+	if (!rx_held)
+		return;
+	uint64_t flags = irq_save();
+	rx_held = false;
+	rx_fill();
+	if (!rx_held)
+		console_driver()->enable_rx_irq(console_uart(), true);
+	irq_restore(flags);
+}
+
 static void shell_thread(void *arg)
 {
 	uint8_t c;
@@ -136,6 +168,7 @@ static void shell_thread(void *arg)
 				feed_attached((char)c);
 			else
 				feed_editor((char)c);
+			release_rx();
 		}
 		if (attached)
 			attached->drain(attached->ctx);
