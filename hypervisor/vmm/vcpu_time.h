@@ -1,6 +1,6 @@
 /*
- * Where a vCPU's core time goes: in the guest, in ZVM handling its traps,
- * idle in a trapped WFI.  Each boundary (a trap taken, a return to the
+ * Where a vCPU's core time goes: in the guest, in ZVM handling its traps
+ * (the idle bucket has no boundary yet: see below).  Each boundary (a trap taken, a return to the
  * guest) reads the counter once, adds the span since the last boundary to
  * the bucket that span belonged to and opens the next; paused and powered
  * off, no bucket is open.  A reader on another core counts the open span
@@ -14,8 +14,8 @@
  * latency).  Direct-delivery vCPUs are not counted at all: their trapped
  * WFI's wake-up runs through vcpu_trap() to the guest's interrupt, and
  * bench-rt measured the boundaries on it (irq_latency, direct: 59 -> 79 ns
- * of icount time; 64 with them skipped), against a target of +10 %.  The cost for the others: a
- * counter read without an ISB (a boundary may be off by the few
+ * of icount time; 64 with them skipped), against a target of +10 %.  The
+ * cost for the others: a counter read without an ISB (a boundary may be off by the few
  * instructions the read is reordered by) and a seqcount update per
  * boundary, two boundaries per slow trap; the vector fast paths (GICD
  * loads, the timer, which bench-rt's lr figures take) pay nothing.
