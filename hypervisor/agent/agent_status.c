@@ -165,9 +165,10 @@ static void write_vm_metrics(struct json_writer *w, const struct vm_snapshot *vm
 		json_member_u64(w, "irqs", v->stats.irqs);
 		json_member_u64(w, "injected", v->stats.injected);
 		json_member_u64(w, "fast_timer", v->fast_timer);
-		if (v->time_counted) { /* not for direct delivery: vmm/vcpu_time.h */
+		if (v->time_mode == VCPU_TIME_RUN) { /* the buckets it has: vmm/vcpu_time.h */
 			json_member_u64(w, "guest_ns", ticks_to_ns(v->stats.guest_ticks));
 			json_member_u64(w, "el2_ns", ticks_to_ns(v->stats.el2_ticks));
+		} else {
 			json_member_u64(w, "idle_ns", ticks_to_ns(v->stats.idle_ticks));
 		}
 		json_object_end(w);

@@ -1,8 +1,9 @@
 /*
  * zvm top: where each vCPU's core time went over an interval (in the
- * guest, in ZVM, idle in a trapped WFI; vmm/vcpu_time.h says what each
- * covers) and its traps and injected interrupts per second: the figures
- * the agent's zvm.metrics streams, measured here between two samples.
+ * guest and in ZVM, or idle in a trapped WFI for direct delivery;
+ * vmm/vcpu_time.h says what each covers) and its traps and injected
+ * interrupts per second: the figures the agent's zvm.metrics streams,
+ * measured here between two samples.
  */
 #include "kernel/cmd.h"
 #include "kernel/thread.h"
@@ -16,11 +17,12 @@
 #define TOP_MAX_MS     10000
 #define TOP_MAX_ROUNDS 100
 #define PERMILLE       1000u
+#define NOT_KEPT       "-" /* a bucket this vCPU's accounting has not */
 
 struct top_vcpu {
 	unsigned cpu;
 	bool on;                   /* powered on (PSCI), as the snapshot says */
-	bool counted;              /* its time is accounted (not direct delivery) */
+	enum vcpu_time_mode mode;  /* which of its buckets are kept */
 	uint64_t guest, el2, idle; /* ticks */
 	uint64_t traps, injected;  /* injected: by the vGIC and the timer fast path */
 };
@@ -58,7 +60,7 @@ static void take_sample(struct top_sample *s)
 			const struct vcpu_stats *st = &snap.vcpus[c].stats;
 			t->v[c] = (struct top_vcpu){ snap.vcpus[c].cpu,
 				                     snap.vcpus[c].on,
-				                     snap.vcpus[c].time_counted,
+				                     snap.vcpus[c].time_mode,
 				                     st->guest_ticks,
 				                     st->el2_ticks,
 				                     st->idle_ticks,
@@ -86,12 +88,13 @@ static void print_vcpu(struct cmd_io *io, const struct top_vm *vm, unsigned c,
 {
 	cmd_printf(io, "%-3u %-15s %-5u %-4u %-8s", vm->id, vm->name, c, b->cpu,
 	           b->on ? vm->state : "off");
-	if (b->counted) {
+	if (b->mode == VCPU_TIME_RUN) {
 		print_share(io, b->guest - a->guest, ticks);
 		print_share(io, b->el2 - a->el2, ticks);
+		cmd_printf(io, " %7s", NOT_KEPT);
+	} else { /* direct delivery: only its trapped WFI is told apart */
+		cmd_printf(io, " %7s %7s", NOT_KEPT, NOT_KEPT);
 		print_share(io, b->idle - a->idle, ticks);
-	} else { /* direct delivery: vmm/vcpu_time.h */
-		cmd_printf(io, " %7s %6s %6s", "-", "-", "-");
 	}
 	cmd_printf(io, " %10lu %10lu\n", per_second(b->traps - a->traps, ticks),
 	           per_second(b->injected - a->injected, ticks));
@@ -103,7 +106,7 @@ static void print_round(struct cmd_io *io, const struct top_sample *a, const str
 	uint64_t ticks = b->at - a->at;
 
 	cmd_printf(io, "over %lu ms:\n", ticks_to_ns(ticks) / 1000000);
-	cmd_printf(io, "ID  VM              VCPU  CORE STATE    GUEST%%   ZVM%%  IDLE%%    "
+	cmd_printf(io, "ID  VM              VCPU  CORE STATE     GUEST%%    ZVM%%   IDLE%%    "
 	               "TRAPS/S     IRQS/S\n");
 	for (unsigned i = 0; i < VM_MAX; i++) {
 		const struct top_vm *x = &a->vm[i], *y = &b->vm[i];
@@ -138,6 +141,7 @@ static int cmd_top(struct cmd_io *io, int argc, char **argv)
 	return CMD_OK;
 }
 CMD_REGISTER(zvm_top, "zvm top", "zvm top [-d <ms>] [-n <rounds>]",
-             "Each vCPU's time in the guest, in ZVM and idle, traps and interrupts per second, "
+             "Each vCPU's time in the guest and in ZVM (idle for direct delivery), traps and "
+             "interrupts per second, "
              "over -d ms (1000), -n times (1).",
              cmd_top);

@@ -61,10 +61,10 @@ static enum vcpu_exit run_guest(struct vcpu *v)
 		vgic_lr_enter(v);
 	cpu->vcpu = v;
 	v->in_guest = true;
-	v->time.counted = !setup.direct_irq; /* see vmm/vcpu_time.h */
+	v->time.mode = vcpu_time_mode_for(setup.direct_irq);
 	vcpu_time_switch(v, &v->stats.guest_ticks);
 	why = guest_enter(&v->host, &v->boot);
-	vcpu_time_switch(v, 0); /* the trap that left for good ends here */
+	vcpu_time_close(v); /* the trap that left for good ends here */
 	v->in_guest = false;
 	cpu->vcpu = 0;
 	if (setup.direct_irq)

@@ -45,7 +45,13 @@ struct vcpu_stats {
 	/* Where the vCPU's core time went, in counter ticks (vmm/vcpu_time.h). */
 	uint64_t guest_ticks; /* in the guest: its own (untrapped) WFI included */
 	uint64_t el2_ticks;   /* in ZVM, handling the vCPU's traps */
-	uint64_t idle_ticks;  /* idle in ZVM (none yet: see vcpu_time.h) */
+	uint64_t idle_ticks;  /* in the guest's trapped WFI (direct delivery only) */
+};
+
+/* Which of a vCPU's buckets its accounting fills (vmm/vcpu_time.h). */
+enum vcpu_time_mode {
+	VCPU_TIME_RUN,  /* guest and el2: interrupts through list registers */
+	VCPU_TIME_IDLE, /* idle alone: direct delivery, whose WFI ZVM traps */
 };
 
 /* The span of core time in progress (vmm/vcpu_time.h). */
@@ -53,7 +59,11 @@ struct vcpu_time_span {
 	uint32_t seq;   /* a seqcount: odd while the vCPU's core moves it */
 	uint64_t mark;  /* counter at the last boundary */
 	uint64_t *open; /* the vcpu_stats bucket the span goes to; 0: none */
-	bool counted;   /* false: not accounted (direct delivery), figures 0 */
+	enum vcpu_time_mode mode;
+	/* VCPU_TIME_IDLE: the last trapped WFI's start (0: none to fold yet)
+	 * and end; woke_at < slept_at while the core waits in it. */
+	uint64_t slept_at;
+	volatile uint64_t woke_at;
 };
 
 struct vcpu {

@@ -238,13 +238,16 @@ static void leave_if_stopping(struct vcpu *v)
  * guest that holds the running priority at or above ZVM's FIQs (ICC_AP1Rn)
  * would never be woken again by them: it gets a WFI that completes at
  * once, which the architecture allows (ARM ARM D1, "Wait for Interrupt"),
- * and ZVM sees every return to it.
+ * and ZVM sees every return to it.  The wait is the vCPU's idle time
+ * (vmm/vcpu_time.h).
  */
-static void direct_wfi(void)
+static void direct_wfi(struct vcpu *v)
 {
 	if (read_sysreg(icc_rpr_el1) <= IRQ_PRIO_OWN_FIQ)
 		return;
+	vcpu_time_sleeps(v);
 	wfi();
+	vcpu_time_wakes(v);
 }
 
 static void handle_sync(struct vcpu *v, struct trap_frame *f)
@@ -252,7 +255,7 @@ static void handle_sync(struct vcpu *v, struct trap_frame *f)
 	unsigned ec = esr_class(f->esr);
 
 	switch (ec) {
-	case ESR_EC_WFX: direct_wfi(); break;
+	case ESR_EC_WFX: direct_wfi(v); break;
 	case ESR_EC_HVC64: handle_call(v, f); return; /* HVC's ELR already points past it */
 	case ESR_EC_SMC64: handle_call(v, f); break;
 	case ESR_EC_SYSREG: handle_sysreg(v, f, esr_iss(f->esr)); break;

@@ -51,7 +51,7 @@ static void copy_summary(struct vm *vm, void *out)
 			                              v->thread != 0,
 			                              { 0 },
 			                              vgic_lr_fast_timer_count(v),
-			                              !vm->cfg.direct_irq };
+			                              vcpu_time_mode_for(vm->cfg.direct_irq) };
 		vcpu_time_read(v, s->vcpus[i].core_dead, &s->vcpus[i].stats);
 	}
 	s->ram_pa = vm->ram_pa;

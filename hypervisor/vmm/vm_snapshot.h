@@ -22,8 +22,8 @@ struct vcpu_snapshot {
 	bool core_dead; /* its core stopped on an exception */
 	bool in_guest;  /* its thread has not left the guest */
 	struct vcpu_stats stats;
-	uint64_t fast_timer; /* timer interrupts the vector fast path took */
-	bool time_counted;   /* its guest/el2/idle ticks mean something (vcpu_time.h) */
+	uint64_t fast_timer;           /* timer interrupts the vector fast path took */
+	enum vcpu_time_mode time_mode; /* which of its ticks mean something (vcpu_time.h) */
 };
 
 /* The emulated UART and its line's vGIC state, for `zvm irqs`. */

@@ -308,15 +308,18 @@ def test_a_flood_of_forged_and_oversized_frames_starves_nothing(zvm):
 
 
 def test_top_from_two_metrics_samples(zvm):
-    """zvmctl top: each running vCPU's interval is all guest, ZVM or idle
-    (the buckets and time_ns are ZVM's counter, read within a reply)."""
+    """zvmctl top: a running list-register vCPU's interval is all guest or
+    ZVM, and it has no idle share (the buckets and time_ns are ZVM's
+    counter, read within a reply)."""
     [vcpu] = [v for v in result(zvm, "top", "-d", "500")["vcpus"] if v["vm"] == "bm1"]
     assert vcpu["state"] == "running" and vcpu["core"] == 1, vcpu
-    assert 98.0 <= vcpu["guest_pct"] + vcpu["zvm_pct"] + vcpu["idle_pct"] <= 102.0, vcpu
+    assert 98.0 <= vcpu["guest_pct"] + vcpu["zvm_pct"] <= 102.0, vcpu
+    assert vcpu["idle_pct"] is None, vcpu
     assert vcpu["traps_per_s"] > 0 and vcpu["irqs_per_s"] > 0, vcpu   # its timer ticks
     human = zvmctl(zvm, "top", "-d", "200", "-n", "2", json_out=False)
     assert human.returncode == EXIT_OK and human.stdout.count("over ") == 2, human.stdout
-    assert re.search(r"^1\s+bm1\s+0\s+1\s+running\s", human.stdout, re.M), human.stdout
+    assert re.search(r"^1\s+bm1\s+0\s+1\s+running\s+\d+\.\d\s+\d+\.\d\s+-\s", human.stdout,
+                     re.M), human.stdout
     proc = zvmctl(zvm, "top", "-d", "5")
     assert proc.returncode == EXIT_USAGE and "-d from 100 to 10000 ms" in proc.stderr
 

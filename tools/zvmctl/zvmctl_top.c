@@ -1,10 +1,12 @@
 /*
  * zvmctl top: zvm top on the PC, from two zvm.metrics samples: each vCPU's
- * share of its core in the guest, in ZVM and idle (docs/protocol.md, "CPU
- * use"), and its traps and interrupts (vGIC and timer fast path) per
- * second over the interval.
+ * share of its core in the guest and in ZVM, or idle for direct delivery
+ * (docs/protocol.md, "CPU use"; a share the agent does not report is "-",
+ * null in JSON), and its traps and interrupts (vGIC and timer fast path)
+ * per second over the interval.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,7 +24,13 @@
 struct top_vcpu {
 	uint64_t vm_id, index, core;
 	char vm[32], state[16];
+	bool has_run, has_idle; /* guest_ns and el2_ns reported; idle_ns */
 	uint64_t guest_ns, el2_ns, idle_ns, traps, irqs;
+};
+
+/* A share of the interval in percent, or NaN when it is not reported. */
+struct top_shares {
+	double guest, zvm, idle;
 };
 
 struct top_sample {
@@ -62,6 +70,8 @@ static void read_sample(const struct json_doc *d, int result, struct top_sample 
 			t->core = u64_of(d, x, "core");
 			text_of(d, vm, "name", t->vm, sizeof(t->vm));
 			text_of(d, vm, "state", t->state, sizeof(t->state));
+			t->has_run = json_member(d, x, "guest_ns") >= 0;
+			t->has_idle = json_member(d, x, "idle_ns") >= 0;
 			t->guest_ns = u64_of(d, x, "guest_ns");
 			t->el2_ns = u64_of(d, x, "el2_ns");
 			t->idle_ns = u64_of(d, x, "idle_ns");
@@ -90,6 +100,51 @@ static uint64_t rate(uint64_t before, uint64_t after, uint64_t ns)
 	return after >= before && ns ? (after - before) * NS_PER_S / ns : 0;
 }
 
+static struct top_shares shares_of(const struct top_vcpu *x, const struct top_vcpu *y, uint64_t ns)
+{
+	return (struct top_shares){
+		y->has_run ? share(x->guest_ns, y->guest_ns, ns) : NAN,
+		y->has_run ? share(x->el2_ns, y->el2_ns, ns) : NAN,
+		y->has_idle ? share(x->idle_ns, y->idle_ns, ns) : NAN,
+	};
+}
+
+static void print_json_share(const char *key, double pct)
+{
+	if (isnan(pct))
+		printf(",\"%s\":null", key);
+	else
+		printf(",\"%s\":%.1f", key, pct);
+}
+
+static void print_text_share(double pct)
+{
+	if (isnan(pct))
+		printf(" %6s", "-");
+	else
+		printf(" %6.1f", pct);
+}
+
+static void print_vcpu(const struct top_vcpu *y, struct top_shares p, uint64_t traps, uint64_t irqs,
+                       bool json)
+{
+	if (json) {
+		printf("{\"vm\":\"%s\",\"vcpu\":%" PRIu64 ",\"core\":%" PRIu64 ",\"state\":\"%s\"",
+		       y->vm, y->index, y->core, y->state);
+		print_json_share("guest_pct", p.guest);
+		print_json_share("zvm_pct", p.zvm);
+		print_json_share("idle_pct", p.idle);
+		printf(",\"traps_per_s\":%" PRIu64 ",\"irqs_per_s\":%" PRIu64 "}", traps, irqs);
+		return;
+	}
+	printf("%-3" PRIu64 " %-15s %-5" PRIu64 " %-4" PRIu64 " %-8s", y->vm_id, y->vm, y->index,
+	       y->core, y->state);
+	print_text_share(p.guest);
+	print_text_share(p.zvm);
+	print_text_share(p.idle);
+	printf(" %10" PRIu64 " %10" PRIu64 "\n", traps, irqs);
+}
+
 static void print_round(const struct top_sample *a, const struct top_sample *b, bool json)
 {
 	uint64_t ns = b->time_ns - a->time_ns;
@@ -105,22 +160,10 @@ static void print_round(const struct top_sample *a, const struct top_sample *b, 
 		const struct top_vcpu *y = &b->v[i], *x = find(a, y);
 		if (!x)
 			continue; /* a VM made meanwhile: no interval yet */
-		double g = share(x->guest_ns, y->guest_ns, ns), z = share(x->el2_ns, y->el2_ns, ns),
-		       idle = share(x->idle_ns, y->idle_ns, ns);
-		uint64_t traps = rate(x->traps, y->traps, ns), irqs = rate(x->irqs, y->irqs, ns);
-		if (json)
-			printf("%s{\"vm\":\"%s\",\"vcpu\":%" PRIu64 ",\"core\":%" PRIu64
-			       ",\"state\":\"%s\",\"guest_pct\":%.1f,\"zvm_pct\":%.1f,\"idle_pct\":"
-			       "%.1f,"
-			       "\"traps_per_s\":%" PRIu64 ",\"irqs_per_s\":%" PRIu64 "}",
-			       n++ ? "," : "", y->vm, y->index, y->core, y->state, g, z, idle,
-			       traps, irqs);
-		else
-			printf("%-3" PRIu64 " %-15s %-5" PRIu64 " %-4" PRIu64
-			       " %-8s %6.1f %6.1f %6.1f "
-			       "%10" PRIu64 " %10" PRIu64 "\n",
-			       y->vm_id, y->vm, y->index, y->core, y->state, g, z, idle, traps,
-			       irqs);
+		if (json && n++)
+			printf(",");
+		print_vcpu(y, shares_of(x, y, ns), rate(x->traps, y->traps, ns),
+		           rate(x->irqs, y->irqs, ns), json);
 	}
 	if (json)
 		printf("]}\n");

@@ -277,16 +277,30 @@ $("#reason-vm").onchange = () => { charts.reasons.samples = []; };
 
 // ns of core time per second of ZVM's clock, as a share of the core.
 const NS_PER_PERCENT = 1e7;
+const WHOLE_CORE = 100;
 const percent = (perSecond) => new Map([...perSecond].map(([k, ns]) => [k, ns / NS_PER_PERCENT]));
+
+// Each vCPU's shares: guest and ZVM (list registers), or idle (direct
+// delivery, whose trapped WFI is all ZVM tells apart): docs/protocol.md.
+function cpuShares(prev, m) {
+  const share = (field) => percent(rates(prev, m, perVcpu(field)));
+  return { guest: share("guest_ns"), el2: share("el2_ns"), idle: share("idle_ns") };
+}
+
+// What the CPU chart plots: the guest's share, or the busy one (not idle).
+function cpuUse({ guest, idle }) {
+  const use = new Map(guest);
+  for (const [k, pct] of idle) use.set(k, WHOLE_CORE - pct);
+  return use;
+}
 
 // Figures the agent may not report: said so, never made up.
 function statusFigures(prev, m) {
-  const share = (field) => percent(rates(prev, m, perVcpu(field)));
-  const guest = share("guest_ns"), el2 = share("el2_ns"), idle = share("idle_ns");
-  const pct = (x) => `${(x ?? 0).toFixed(1)}%`;
-  $("#metric-cpu").textContent = guest.size
-    ? [...guest.keys()].map((k) => `${k} guest ${pct(guest.get(k))}, ZVM ${pct(el2.get(k))}, idle ${pct(idle.get(k))}`).join("; ")
-    : "waiting for two samples";
+  const { guest, el2, idle } = cpuShares(prev, m);
+  const pct = (x) => `${x.toFixed(1)}%`;
+  const cpu = [...guest.keys()].map((k) => `${k} guest ${pct(guest.get(k))}, ZVM ${pct(el2.get(k) ?? 0)}`)
+    .concat([...idle.keys()].map((k) => `${k} busy ${pct(WHOLE_CORE - idle.get(k))}, idle ${pct(idle.get(k))}`));
+  $("#metric-cpu").textContent = cpu.length ? cpu.join("; ") : "waiting for two samples";
   const zshm = m.vms.filter((vm) => vm.zshm !== undefined);
   $("#metric-zshm").textContent = zshm.length
     ? zshm.map((vm) => `${vm.name}: ${vm.zshm.channels} channel(s), ${vm.zshm.doorbells_rung} doorbells`).join("; ")
@@ -308,7 +322,7 @@ function metrics(m) {
     charts.traps.push(t, rates(prev, m, perVcpu("traps")));
     charts.irqs.push(t, rates(prev, m, perVcpu("injected")));
     charts.reasons.push(t, rates(prev, m, byReason));
-    charts.cpu.push(t, percent(rates(prev, m, perVcpu("guest_ns"))));
+    charts.cpu.push(t, cpuUse(cpuShares(prev, m)));
   }
   charts.offset.push(t, new Map(m.vms.filter((vm) => vm.time_offset_ns !== undefined)
     .map((vm) => [vm.name, vm.time_offset_ns / 1000])));
